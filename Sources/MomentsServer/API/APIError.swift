@@ -1,0 +1,29 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MomentsCore
+
+/// An error a client can act on: an HTTP status plus a stable machine-readable `code`.
+public struct APIError: Error, HTTPResponseError {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var headers: HTTPFields = [:]
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "bad_request", message) }
+    public static func unauthorized(_ message: String) -> APIError { APIError(.unauthorized, "unauthorized", message) }
+    public static func notFound(_ message: String) -> APIError { APIError(.notFound, "not_found", message) }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = self.headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        let body = try WireCoding.makeEncoder().encode(APIErrorBody(code: code, message: message))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import MomentsCore
+
+/// Per-request state: who is asking (set by `AuthMiddleware`) and the wire JSON settings.
+public struct MomentsRequestContext: RequestContext, WebSocketRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let webSocket: WebSocketHandlerReference<Self>
+    /// The authenticated user; routes behind `AuthMiddleware` may rely on it.
+    public var user: UserSummary?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+    }
+
+    /// JSON bodies here are a post or a comment: 64 KiB is generous.
+    public var maxUploadSize: Int { 64 * 1024 }
+    public var requestDecoder: JSONDecoder { WireCoding.makeDecoder() }
+    public var responseEncoder: JSONEncoder { WireCoding.makeEncoder() }
+
+    func requireUser() throws -> UserSummary {
+        guard let user else { throw APIError.unauthorized("missing token") }
+        return user
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+import MomentsCore
+
+/// Strict reading of what clients send: anything malformed is a 400 naming the culprit.
+extension Request {
+    func integer(query name: String, in range: ClosedRange<Int64>) throws -> Int64? {
+        guard let raw = uri.queryParameters.get(name) else { return nil }
+        guard let value = Int64(raw), range.contains(value) else {
+            throw APIError.badRequest("\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
+    func decodeBody<T: Decodable>(_ type: T.Type, context: MomentsRequestContext) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw APIError(.contentTooLarge, "payload_too_large", "request body over \(context.maxUploadSize) bytes")
+        }
+        do {
+            return try context.requestDecoder.decode(T.self, from: Data(buffer: buffer))
+        } catch {
+            throw APIError.badRequest("body is not valid JSON of the expected shape")
+        }
+    }
+}
+
+extension MomentsRequestContext {
+    func postId() throws -> Int64 {
+        guard let raw = parameters.get("id"), let id = Int64(raw), id > 0 else {
+            throw APIError.badRequest("post id must be a positive integer")
+        }
+        return id
+    }
+}
+
+enum TextRules {
+    static let maxCharacters = 2000
+
+    /// Trimmed text, or 400: empty, too long, or holding control characters other than newline/tab.
+    static func validate(_ text: String) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw APIError.badRequest("text must not be empty") }
+        guard trimmed.count <= maxCharacters else {
+            throw APIError.badRequest("text is longer than \(maxCharacters) characters")
+        }
+        let allowed: Set<Unicode.Scalar> = ["\n", "\t"]
+        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) {
+            throw APIError.badRequest("text must not contain control characters")
+        }
+        return trimmed
+    }
+}

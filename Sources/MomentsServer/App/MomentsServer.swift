@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import MomentsCore
+import ServiceLifecycle
+import Synchronization
+
+/// One Moments node: the store, the push hub, the token authority and the HTTP server on top.
+public final class MomentsServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let store: any MomentsStore
+    public let hub: PushHub
+    public let tokens: TokenAuthority
+    private let logger: Logger
+    private let group = Mutex<ServiceGroup?>(nil)
+
+    /// Opens (creating and migrating if needed) the data dir, store and signing secret.
+    public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "moments")) async throws {
+        self.configuration = configuration
+        self.logger = logger
+        do {
+            try FileManager.default.createDirectory(at: configuration.dataDir, withIntermediateDirectories: true)
+        } catch {
+            throw ConfigurationError("cannot create data dir \(configuration.dataDir.path): \(error.localizedDescription)")
+        }
+        hub = PushHub(capacity: configuration.subscriptionCapacity)
+        store = try SQLiteStore(path: configuration.databasePath, sink: hub)
+        tokens = await TokenAuthority(secret: try SigningSecret.load(dataDir: configuration.dataDir))
+    }
+
+    /// Serves until `shutdown()` (or SIGINT/SIGTERM when configured); `onListening` gets the port.
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = Application(
+            router: makeRouter(),
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: makeWebSocketRouter(),
+                configuration: .init(ws: .init(autoPing: .enabled(timePeriod: configuration.pingInterval)))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "moments"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        // Listed after the app, so it is shut down first: sockets get 1001 before the server stops.
+        let serviceGroup = ServiceGroup(
+            configuration: .init(
+                services: [app, PushDrainService(hub: hub)],
+                gracefulShutdownSignals: configuration.handleSignals ? [.sigterm, .sigint] : [],
+                logger: logger))
+        group.withLock { $0 = serviceGroup }
+        try await serviceGroup.run()
+    }
+
+    /// Starts a graceful shutdown: push connections close with 1001, requests in flight finish.
+    public func shutdown() async {
+        await group.withLock { $0 }?.triggerGracefulShutdown()
+    }
+
+    private var auth: AuthMiddleware { AuthMiddleware(tokens: tokens, store: store) }
+
+    private func makeRouter() -> Router<MomentsRequestContext> {
+        let router = Router(context: MomentsRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.get("healthz") { _, _ in ["status": "ok"] }
+        let api = router.group("api").add(middleware: auth)
+        APIRoutes(store: store).register(on: api)
+        LongPollTransport(store: store, hub: hub).register(on: api)
+        let webSocketEnabled = configuration.webSocketEnabled
+        // Reached only when /api/ws was not upgraded (plain GET, or upgrades switched off).
+        api.get("ws") { _, _ -> Response in
+            if webSocketEnabled {
+                throw APIError(.upgradeRequired, "upgrade_required", "this endpoint speaks WebSocket only")
+            }
+            throw APIError(.serviceUnavailable, "websocket_unavailable", "WebSocket is switched off: use /api/poll")
+        }
+        return router
+    }
+
+    private func makeWebSocketRouter() -> Router<MomentsRequestContext> {
+        let router = Router(context: MomentsRequestContext.self)
+        if configuration.webSocketEnabled {
+            WebSocketTransport(store: store, hub: hub).register(on: router, auth: auth)
+        }
+        return router
+    }
+}

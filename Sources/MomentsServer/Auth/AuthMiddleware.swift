@@ -1,0 +1,40 @@
+import Hummingbird
+import MomentsCore
+
+/// Resolves `Authorization: Bearer TOKEN` (or `?token=`, for browsers' WebSocket and
+/// EventSource) to a user, or answers 401.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = MomentsRequestContext
+    let tokens: TokenAuthority
+    let store: any MomentsStore
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        var context = context
+        context.user = try await authenticate(request)
+        return try await next(request, context)
+    }
+
+    func authenticate(_ request: Request) async throws -> UserSummary {
+        guard let token = Self.token(in: request) else {
+            throw APIError.unauthorized("missing token: send Authorization: Bearer TOKEN or ?token=TOKEN")
+        }
+        guard let userId = await tokens.verify(token) else {
+            throw APIError.unauthorized("invalid or expired token")
+        }
+        guard let user = try await store.user(id: userId) else {
+            throw APIError.unauthorized("token for an unknown user")
+        }
+        return user
+    }
+
+    static func token(in request: Request) -> String? {
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]) }
+            return nil
+        }
+        return request.uri.queryParameters.get("token")
+    }
+}

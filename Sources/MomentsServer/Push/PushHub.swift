@@ -1,0 +1,66 @@
+import MomentsCore
+import Synchronization
+
+/// The seed article's session cache: user id → that user's live subscriptions (one per open
+/// WebSocket or waiting long-poll, on any device).
+///
+/// `publish` is called once per committed batch, in commit order, and hands the already-built
+/// events to every subscription of each recipient: no store access on the push path.
+public final class PushHub: EventSink {
+    private struct State {
+        var nextId = 0
+        var byUser: [String: [Int: Subscription]] = [:]
+        var shuttingDown = false
+    }
+
+    private let state = Mutex(State())
+    private let capacity: Int
+
+    /// - Parameter capacity: events one subscription may fall behind before it is closed.
+    public init(capacity: Int = 1024) {
+        self.capacity = capacity
+    }
+
+    /// Registers a live subscription. Register *before* reading the backlog from the store, so
+    /// nothing committed in between is missed; consumers drop ids they have already sent.
+    public func subscribe(user: String) -> Subscription {
+        let (subscription, shuttingDown) = state.withLock { state in
+            state.nextId += 1
+            let subscription = Subscription(id: state.nextId, user: user, capacity: capacity)
+            if !state.shuttingDown { state.byUser[user, default: [:]][subscription.id] = subscription }
+            return (subscription, state.shuttingDown)
+        }
+        if shuttingDown { subscription.end(.shutdown) }
+        return subscription
+    }
+
+    public func unsubscribe(_ subscription: Subscription) {
+        state.withLock { state in
+            state.byUser[subscription.user]?[subscription.id] = nil
+            if state.byUser[subscription.user]?.isEmpty == true { state.byUser[subscription.user] = nil }
+        }
+        subscription.end(.cancelled)
+    }
+
+    public func publish(_ deliveries: [Delivery]) {
+        for delivery in deliveries {
+            let subscriptions = state.withLock { $0.byUser[delivery.recipient].map { Array($0.values) } ?? [] }
+            for subscription in subscriptions { subscription.deliver(delivery.event) }
+        }
+    }
+
+    /// Ends every subscription with `.shutdown` and refuses new ones.
+    public func shutdown() {
+        let all = state.withLock { state in
+            state.shuttingDown = true
+            defer { state.byUser = [:] }
+            return state.byUser.values.flatMap(\.values)
+        }
+        for subscription in all { subscription.end(.shutdown) }
+    }
+
+    /// Number of live subscriptions, for tests, metrics and draining.
+    public var subscriptionCount: Int {
+        state.withLock { $0.byUser.values.reduce(0) { $0 + $1.count } }
+    }
+}

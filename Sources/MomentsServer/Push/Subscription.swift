@@ -1,0 +1,100 @@
+import DequeModule
+import MomentsCore
+import Synchronization
+
+/// One live connection's inbox in the `PushHub`: a bounded queue with a single consumer.
+///
+/// The producer never waits: when a reader falls `capacity` events behind, the subscription
+/// ends with `.overflow` and the transport closes that one connection; the client resumes from
+/// its cursor, so nothing is lost and nobody else is slowed down.
+public final class Subscription: Sendable, AsyncSequence {
+    public enum EndReason: Sendable, Equatable {
+        case overflow
+        case shutdown
+        case cancelled
+    }
+
+    public let id: Int
+    public let user: String
+    private let capacity: Int
+    private let state: Mutex<State>
+
+    private struct State {
+        var buffer = Deque<Event>()
+        var waiter: CheckedContinuation<Event?, Never>?
+        var ended: EndReason?
+    }
+
+    init(id: Int, user: String, capacity: Int) {
+        self.id = id
+        self.user = user
+        self.capacity = capacity
+        self.state = Mutex(State())
+    }
+
+    /// Why the stream ended, once it has.
+    public var endReason: EndReason? { state.withLock { $0.ended } }
+
+    func deliver(_ event: Event) {
+        let waiter: CheckedContinuation<Event?, Never>? = state.withLock { state in
+            guard state.ended == nil else { return nil }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return waiter
+            }
+            if state.buffer.count >= capacity {
+                state.ended = .overflow
+                state.buffer.removeAll()
+            } else {
+                state.buffer.append(event)
+            }
+            return nil
+        }
+        waiter?.resume(returning: event)
+    }
+
+    func end(_ reason: EndReason) {
+        let waiter = state.withLock { state -> CheckedContinuation<Event?, Never>? in
+            if state.ended == nil { state.ended = reason }
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: nil)
+    }
+
+    /// The next event, or nil once the subscription has ended or the task is cancelled.
+    public func next() async -> Event? {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready: Event?? = state.withLock { state in
+                    if let event = state.buffer.popFirst() { return .some(event) }
+                    if state.ended != nil || Task.isCancelled { return .some(nil) }
+                    state.waiter = continuation
+                    return .none
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Event?, Never>? in
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume(returning: nil)
+        }
+    }
+
+    /// Everything already queued, without waiting.
+    public func drain() -> [Event] {
+        state.withLock { state in
+            defer { state.buffer.removeAll() }
+            return Array(state.buffer)
+        }
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let subscription: Subscription
+        public mutating func next() async -> Event? { await subscription.next() }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(subscription: self) }
+}

@@ -1,0 +1,33 @@
+import MomentsCore
+
+/// The demo world of `serve --demo`: four friends and a few posts, some already liked.
+public enum DemoSeed {
+    public static let users: [UserSummary] = [
+        UserSummary(id: "alice", name: "Alice"),
+        UserSummary(id: "bob", name: "Bob"),
+        UserSummary(id: "carol", name: "Carol"),
+        UserSummary(id: "dave", name: "Dave"),
+    ]
+
+    /// Seeds only an empty store; answers whether it did.
+    @discardableResult
+    public static func seedIfEmpty(_ store: any MomentsStore) async throws -> Bool {
+        guard try await store.isEmpty() else { return false }
+        for user in users { try await store.saveUser(id: user.id, name: user.name) }
+        for (index, a) in users.enumerated() {
+            for b in users[(index + 1)...] { try await store.befriend(a.id, b.id) }
+        }
+        let harbour = try await store.createPost(author: "bob", text: "周末去爬山，山顶的日出太美了 🌄")
+        _ = try await store.createPost(author: "carol", text: "Finished the first draft of my talk on push protocols. Long-polling still surprises people.")
+        let dumplings = try await store.createPost(author: "alice", text: "今天包了饺子，猪肉白菜馅的，欢迎来吃！🥟")
+        _ = try await store.createPost(author: "dave", text: "Coffee first, then WebSockets.")
+        let release = try await store.createPost(author: "alice", text: "Moments is live: likes and comments now reach you in milliseconds.")
+        _ = try await store.like(viewer: "carol", postId: harbour.id)
+        _ = try await store.like(viewer: "alice", postId: harbour.id)
+        _ = try await store.comment(viewer: "alice", postId: harbour.id, text: "好美！下次带上我")
+        _ = try await store.like(viewer: "dave", postId: dumplings.id)
+        _ = try await store.comment(viewer: "carol", postId: dumplings.id, text: "我要来！🙋")
+        _ = try await store.like(viewer: "bob", postId: release.id)
+        return true
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import MomentsCore
+
+/// What the server needs from durable storage. Write methods publish the events they create
+/// to the store's `EventSink` in commit order, so live pushes never overtake one another.
+public protocol MomentsStore: Sendable {
+    func isEmpty() async throws -> Bool
+    /// Creates the user, or renames them when `name` is given and they exist.
+    @discardableResult func saveUser(id: String, name: String?) async throws -> UserSummary
+    func user(id: String) async throws -> UserSummary?
+    func befriend(_ a: String, _ b: String) async throws
+    func me(_ user: String) async throws -> Me
+
+    func feed(viewer: String, before: Int64?, limit: Int) async throws -> FeedPage
+    func createPost(author: String, text: String) async throws -> Post
+    /// Idempotent; throws `StoreError.notFound` when the viewer cannot see the post.
+    func like(viewer: String, postId: Int64) async throws -> Post
+    func unlike(viewer: String, postId: Int64) async throws -> Post
+    func comment(viewer: String, postId: Int64, text: String) async throws -> Comment
+
+    func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationPage
+    /// Marks the user's events with `id <= upTo` read; answers the remaining unread count.
+    func markRead(user: String, upTo: Int64) async throws -> Int
+    /// The user's events after `cursor`, oldest first, with `unread` as it is now.
+    func events(user: String, after cursor: Int64, limit: Int) async throws -> [Event]
+    /// The id of the user's newest event (0 if none) and their unread count.
+    func streamPosition(user: String) async throws -> StreamPosition
+}
+
+public struct StreamPosition: Sendable, Equatable {
+    public var cursor: Int64
+    public var unread: Int
+}
+
+public enum StoreError: Error, Equatable {
+    case notFound(String)
+}
+
+/// A committed event and the user whose stream it belongs to.
+public struct Delivery: Sendable {
+    public var recipient: String
+    public var event: Event
+
+    public init(recipient: String, event: Event) {
+        self.recipient = recipient
+        self.event = event
+    }
+}
+
+/// Where committed events go: the push hub in one process, a cross-node bus later.
+public protocol EventSink: Sendable {
+    func publish(_ deliveries: [Delivery])
+}

@@ -1,0 +1,59 @@
+import GRDB
+
+/// Schema history of the embedded store; append migrations, never edit a shipped one.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE users (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE friendships (
+                        user_id TEXT NOT NULL REFERENCES users(id),
+                        friend_id TEXT NOT NULL REFERENCES users(id),
+                        PRIMARY KEY (user_id, friend_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE posts (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        author_id TEXT NOT NULL REFERENCES users(id),
+                        text TEXT NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX posts_author ON posts(author_id, id);
+                    CREATE TABLE likes (
+                        post_id INTEGER NOT NULL REFERENCES posts(id),
+                        user_id TEXT NOT NULL REFERENCES users(id),
+                        created_at INTEGER NOT NULL,
+                        PRIMARY KEY (post_id, user_id)
+                    );
+                    CREATE TABLE comments (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        post_id INTEGER NOT NULL REFERENCES posts(id),
+                        author_id TEXT NOT NULL REFERENCES users(id),
+                        text TEXT NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX comments_post ON comments(post_id, id);
+                    -- AUTOINCREMENT: ids are never reused, so a cursor always means the same place.
+                    CREATE TABLE events (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        recipient_id TEXT NOT NULL REFERENCES users(id),
+                        type TEXT NOT NULL,
+                        actor_id TEXT NOT NULL REFERENCES users(id),
+                        post_id INTEGER NOT NULL REFERENCES posts(id),
+                        comment_id INTEGER REFERENCES comments(id),
+                        text TEXT,
+                        created_at INTEGER NOT NULL,
+                        read INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX events_recipient ON events(recipient_id, id);
+                    CREATE INDEX events_unread ON events(recipient_id) WHERE read = 0;
+                    """)
+        }
+        return migrator
+    }
+}

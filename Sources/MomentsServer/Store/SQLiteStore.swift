@@ -1,0 +1,319 @@
+import Foundation
+import GRDB
+import MomentsCore
+
+/// The embedded store: one SQLite file in WAL mode.
+///
+/// `synchronous = NORMAL` in WAL mode: a commit reaches the OS before the call returns, so an
+/// acknowledged write survives `kill -9` of the server (not a power cut; see docs/operations.md).
+public final class SQLiteStore: MomentsStore {
+    private let pool: DatabasePool
+    private let sink: any EventSink
+
+    public init(path: String, sink: any EventSink) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        configuration.busyMode = .timeout(5)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        self.sink = sink
+        try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    // MARK: users
+
+    public func isEmpty() async throws -> Bool {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") == 0 }
+    }
+
+    public func saveUser(id: String, name: String?) async throws -> UserSummary {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET name = coalesce(?, name)
+                    """, arguments: [id, name ?? id, Self.now(), name])
+            return try Self.fetchUser(db, id)!
+        }
+    }
+
+    public func user(id: String) async throws -> UserSummary? {
+        try await pool.read { db in try Self.fetchUser(db, id) }
+    }
+
+    public func befriend(_ a: String, _ b: String) async throws {
+        try await pool.write { db in
+            for id in [a, b] where try Self.fetchUser(db, id) == nil {
+                throw StoreError.notFound("no user \(id)")
+            }
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO friendships (user_id, friend_id) VALUES (?, ?), (?, ?)",
+                arguments: [a, b, b, a])
+        }
+    }
+
+    public func me(_ user: String) async throws -> Me {
+        try await pool.read { db in
+            guard let me = try Self.fetchUser(db, user) else { throw StoreError.notFound("no user \(user)") }
+            let friends = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT u.id, u.name FROM friendships f JOIN users u ON u.id = f.friend_id
+                    WHERE f.user_id = ? ORDER BY u.id
+                    """, arguments: [user]
+            ).map(Self.userSummary)
+            let position = try Self.position(db, user)
+            return Me(user: me, friends: friends, unread: position.unread, cursor: position.cursor)
+        }
+    }
+
+    // MARK: posts
+
+    public func feed(viewer: String, before: Int64?, limit: Int) async throws -> FeedPage {
+        try await pool.read { db in
+            let ids = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM posts
+                    WHERE (author_id = ?1 OR author_id IN (SELECT friend_id FROM friendships WHERE user_id = ?1))
+                      AND id < ?2
+                    ORDER BY id DESC LIMIT ?3
+                    """, arguments: [viewer, before ?? Int64.max, limit + 1])
+            let page = Array(ids.prefix(limit))
+            let posts = try Self.fetchPosts(db, ids: page, viewer: viewer)
+            return FeedPage(posts: posts, nextBefore: ids.count > limit ? page.last : nil)
+        }
+    }
+
+    public func createPost(author: String, text: String) async throws -> Post {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO posts (author_id, text, created_at) VALUES (?, ?, ?)",
+                arguments: [author, text, Self.now()])
+            return try Self.fetchPosts(db, ids: [db.lastInsertedRowID], viewer: author)[0]
+        }
+    }
+
+    public func like(viewer: String, postId: Int64) async throws -> Post {
+        try await pool.write { db in
+            let author = try Self.visiblePostAuthor(db, postId: postId, viewer: viewer)
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO likes (post_id, user_id, created_at) VALUES (?, ?, ?)",
+                arguments: [postId, viewer, Self.now()])
+            if db.changesCount > 0, author != viewer {
+                let delivery = try Self.insertEvent(
+                    db, recipient: author, type: .like, actor: viewer, postId: postId)
+                self.publishAfterCommit(db, [delivery])
+            }
+            return try Self.fetchPosts(db, ids: [postId], viewer: viewer)[0]
+        }
+    }
+
+    public func unlike(viewer: String, postId: Int64) async throws -> Post {
+        try await pool.write { db in
+            let author = try Self.visiblePostAuthor(db, postId: postId, viewer: viewer)
+            try db.execute(
+                sql: "DELETE FROM likes WHERE post_id = ? AND user_id = ?", arguments: [postId, viewer])
+            if db.changesCount > 0, author != viewer {
+                // The retracted like stops counting as unread; the unlike itself is history, born read.
+                try db.execute(
+                    sql: """
+                        UPDATE events SET read = 1
+                        WHERE recipient_id = ? AND type = 'like' AND actor_id = ? AND post_id = ? AND read = 0
+                        """, arguments: [author, viewer, postId])
+                let delivery = try Self.insertEvent(
+                    db, recipient: author, type: .unlike, actor: viewer, postId: postId, read: true)
+                self.publishAfterCommit(db, [delivery])
+            }
+            return try Self.fetchPosts(db, ids: [postId], viewer: viewer)[0]
+        }
+    }
+
+    public func comment(viewer: String, postId: Int64, text: String) async throws -> Comment {
+        try await pool.write { db in
+            let author = try Self.visiblePostAuthor(db, postId: postId, viewer: viewer)
+            let earlierCommenters = try String.fetchAll(
+                db, sql: "SELECT DISTINCT author_id FROM comments WHERE post_id = ? ORDER BY author_id",
+                arguments: [postId])
+            try db.execute(
+                sql: "INSERT INTO comments (post_id, author_id, text, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [postId, viewer, text, Self.now()])
+            let commentId = db.lastInsertedRowID
+            var recipients = [author]
+            for id in earlierCommenters where !recipients.contains(id) { recipients.append(id) }
+            let deliveries = try recipients.filter { $0 != viewer }.map { recipient in
+                try Self.insertEvent(
+                    db, recipient: recipient, type: .comment, actor: viewer, postId: postId,
+                    commentId: commentId, text: text)
+            }
+            self.publishAfterCommit(db, deliveries)
+            return try Self.fetchComments(db, postIds: [postId]).last!
+        }
+    }
+
+    // MARK: events
+
+    public func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationPage {
+        try await pool.read { db in
+            let position = try Self.position(db, user)
+            let rows = try Row.fetchAll(
+                db, sql: Self.eventSelect + " WHERE e.recipient_id = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?",
+                arguments: [user, before ?? Int64.max, limit])
+            let notifications = rows.map { row in
+                Notification(event: Self.event(row, unread: position.unread), read: row["read"])
+            }
+            return NotificationPage(notifications: notifications, unread: position.unread, cursor: position.cursor)
+        }
+    }
+
+    public func markRead(user: String, upTo: Int64) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE events SET read = 1 WHERE recipient_id = ? AND id <= ? AND read = 0",
+                arguments: [user, upTo])
+            return try Self.unreadCount(db, user)
+        }
+    }
+
+    public func events(user: String, after cursor: Int64, limit: Int) async throws -> [Event] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: Self.eventSelect + " WHERE e.recipient_id = ? AND e.id > ? ORDER BY e.id LIMIT ?",
+                arguments: [user, cursor, limit])
+            guard !rows.isEmpty else { return [] }
+            let unread = try Self.unreadCount(db, user)
+            return rows.map { Self.event($0, unread: unread) }
+        }
+    }
+
+    public func streamPosition(user: String) async throws -> StreamPosition {
+        try await pool.read { db in try Self.position(db, user) }
+    }
+
+    // MARK: helpers
+
+    private func publishAfterCommit(_ db: Database, _ deliveries: [Delivery]) {
+        guard !deliveries.isEmpty else { return }
+        let sink = self.sink
+        // Runs on the serialized writer right after COMMIT: pushes leave in commit (= id) order.
+        db.afterNextTransaction { _ in sink.publish(deliveries) }
+    }
+
+    private static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+
+    private static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+
+    private static func userSummary(_ row: Row) -> UserSummary { UserSummary(id: row["id"], name: row["name"]) }
+
+    private static func fetchUser(_ db: Database, _ id: String) throws -> UserSummary? {
+        try Row.fetchOne(db, sql: "SELECT id, name FROM users WHERE id = ?", arguments: [id]).map(userSummary)
+    }
+
+    private static func unreadCount(_ db: Database, _ user: String) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM events WHERE recipient_id = ? AND read = 0", arguments: [user]) ?? 0
+    }
+
+    private static func position(_ db: Database, _ user: String) throws -> StreamPosition {
+        let cursor = try Int64.fetchOne(
+            db, sql: "SELECT coalesce(MAX(id), 0) FROM events WHERE recipient_id = ?", arguments: [user]) ?? 0
+        return StreamPosition(cursor: cursor, unread: try unreadCount(db, user))
+    }
+
+    /// The post's author, if `viewer` may see the post (theirs or a friend's); else not found.
+    private static func visiblePostAuthor(_ db: Database, postId: Int64, viewer: String) throws -> String {
+        let author = try String.fetchOne(
+            db,
+            sql: """
+                SELECT p.author_id FROM posts p WHERE p.id = ?1 AND (p.author_id = ?2 OR EXISTS (
+                    SELECT 1 FROM friendships f WHERE f.user_id = ?2 AND f.friend_id = p.author_id))
+                """, arguments: [postId, viewer])
+        guard let author else { throw StoreError.notFound("no post \(postId)") }
+        return author
+    }
+
+    private static let eventSelect = """
+        SELECT e.id, e.type, e.actor_id, a.name AS actor_name, e.post_id, p.text AS post_text,
+               e.comment_id, e.text, e.created_at, e.read
+        FROM events e JOIN users a ON a.id = e.actor_id JOIN posts p ON p.id = e.post_id
+        """
+
+    private static func event(_ row: Row, unread: Int) -> Event {
+        Event(
+            id: row["id"], type: EventType(rawValue: row["type"]) ?? .like,
+            actor: UserSummary(id: row["actor_id"], name: row["actor_name"]),
+            postId: row["post_id"], postExcerpt: excerpt(row["post_text"]), text: row["text"],
+            commentId: row["comment_id"], createdAt: date(row["created_at"]), unread: unread)
+    }
+
+    private static func insertEvent(
+        _ db: Database, recipient: String, type: EventType, actor: String, postId: Int64,
+        commentId: Int64? = nil, text: String? = nil, read: Bool = false
+    ) throws -> Delivery {
+        try db.execute(
+            sql: """
+                INSERT INTO events (recipient_id, type, actor_id, post_id, comment_id, text, created_at, read)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [recipient, type.rawValue, actor, postId, commentId, text, now(), read])
+        let row = try Row.fetchOne(db, sql: eventSelect + " WHERE e.id = ?", arguments: [db.lastInsertedRowID])!
+        return Delivery(recipient: recipient, event: event(row, unread: try unreadCount(db, recipient)))
+    }
+
+    static func excerpt(_ text: String) -> String {
+        text.count <= 40 ? text : String(text.prefix(39)) + "…"
+    }
+
+    private static func fetchComments(_ db: Database, postIds: [Int64]) throws -> [Comment] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
+                FROM comments c JOIN users u ON u.id = c.author_id
+                WHERE c.post_id IN (SELECT value FROM json_each(?)) ORDER BY c.id
+                """, arguments: [jsonArray(postIds)]
+        ).map { row in
+            Comment(
+                id: row["id"], postId: row["post_id"], author: UserSummary(id: row["author_id"], name: row["name"]),
+                text: row["text"], createdAt: date(row["created_at"]))
+        }
+    }
+
+    /// Posts in the order of `ids`, with likes and comments, as `viewer` sees them: three queries.
+    private static func fetchPosts(_ db: Database, ids: [Int64], viewer: String) throws -> [Post] {
+        guard !ids.isEmpty else { return [] }
+        let list = jsonArray(ids)
+        var likers: [Int64: [UserSummary]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT l.post_id, u.id, u.name FROM likes l JOIN users u ON u.id = l.user_id
+                WHERE l.post_id IN (SELECT value FROM json_each(?)) ORDER BY l.created_at, l.rowid
+                """, arguments: [list])
+        {
+            likers[row["post_id"], default: []].append(userSummary(row))
+        }
+        let comments = Dictionary(grouping: try fetchComments(db, postIds: ids), by: \.postId)
+        var posts: [Int64: Post] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.id, p.author_id, u.name, p.text, p.created_at FROM posts p JOIN users u ON u.id = p.author_id
+                WHERE p.id IN (SELECT value FROM json_each(?))
+                """, arguments: [list])
+        {
+            let id: Int64 = row["id"]
+            let postLikers = likers[id] ?? []
+            posts[id] = Post(
+                id: id, author: UserSummary(id: row["author_id"], name: row["name"]), text: row["text"],
+                createdAt: date(row["created_at"]), likeCount: postLikers.count, likers: postLikers,
+                likedByMe: postLikers.contains { $0.id == viewer }, comments: comments[id] ?? [])
+        }
+        return ids.compactMap { posts[$0] }
+    }
+
+    private static func jsonArray(_ ids: [Int64]) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
+    }
+}

@@ -1,0 +1,57 @@
+import Hummingbird
+import MomentsCore
+
+/// `GET /api/poll`: long-polling, and plain polling with `timeout=0`.
+///
+/// Answers at once when the user's stream has events after the cursor, else parks the request
+/// on a hub subscription until an event arrives or the timeout passes.
+struct LongPollTransport {
+    static let maxTimeoutSeconds: Int64 = 60
+    static let defaultTimeoutSeconds: Int64 = 25
+    static let batchLimit = 100
+
+    let store: any MomentsStore
+    let hub: PushHub
+
+    func register(on api: RouterGroup<MomentsRequestContext>) {
+        api.get("poll") { request, context in
+            let user = try context.requireUser().id
+            let cursor = try request.integer(query: "cursor", in: 0...Int64.max)
+            let timeout = try request.integer(query: "timeout", in: 0...Int64.max) ?? Self.defaultTimeoutSeconds
+            return try await poll(user: user, cursor: cursor, timeout: .seconds(min(timeout, Self.maxTimeoutSeconds)))
+        }
+    }
+
+    func poll(user: String, cursor: Int64?, timeout: Duration) async throws -> PollResult {
+        let waiting = timeout > .zero ? hub.subscribe(user: user) : nil
+        defer { if let waiting { hub.unsubscribe(waiting) } }
+
+        let start: Int64
+        if let cursor { start = cursor } else { start = try await store.streamPosition(user: user).cursor }
+        let backlog = try await store.events(user: user, after: start, limit: Self.batchLimit)
+        if let last = backlog.last {
+            return PollResult(events: backlog, cursor: last.id, unread: last.unread)
+        }
+        if let waiting, let first = await Self.next(of: waiting, within: timeout) {
+            let events = ([first] + waiting.drain()).filter { $0.id > start }
+            if let last = events.last {
+                return PollResult(events: events, cursor: last.id, unread: last.unread)
+            }
+        }
+        return PollResult(events: [], cursor: start, unread: try await store.streamPosition(user: user).unread)
+    }
+
+    /// The subscription's next event, or nil when `timeout` passes first (or it ends).
+    private static func next(of subscription: Subscription, within timeout: Duration) async -> Event? {
+        await withTaskGroup(of: Event?.self) { group in
+            group.addTask { await subscription.next() }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+}

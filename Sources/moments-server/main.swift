@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MomentsServer
+
+@main
+struct MomentsServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "moments-server",
+        abstract: "The Moments push server: REST API plus WebSocket, long-polling and polling push.",
+        subcommands: [Serve.self, Token.self, Friend.self, UserCommand.self],
+        defaultSubcommand: Serve.self)
+}
+
+struct DataOptions: ParsableArguments {
+    @Option(help: "Folder holding the SQLite store and the token secret.")
+    var dataDir = "moments-data"
+
+    var url: URL { URL(fileURLWithPath: dataDir) }
+
+    func openServer(_ tweak: (inout ServerConfiguration) -> Void = { _ in }) async throws -> MomentsServer {
+        var configuration = ServerConfiguration()
+        configuration.dataDir = url
+        tweak(&configuration)
+        return try await MomentsServer(configuration: configuration)
+    }
+}
+
+/// Turns "30s", "15m", "12h", "7d" into a duration.
+struct TTL: ExpressibleByArgument {
+    let duration: Duration
+
+    init?(argument: String) {
+        guard let unit = argument.last, let value = Int64(argument.dropLast()), value > 0 else { return nil }
+        switch unit {
+        case "s": duration = .seconds(value)
+        case "m": duration = .seconds(value * 60)
+        case "h": duration = .seconds(value * 3600)
+        case "d": duration = .seconds(value * 86400)
+        default: return nil
+        }
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server.")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
+    @OptionGroup var data: DataOptions
+    @Flag(help: "Seed alice, bob, carol and dave (friends) into an empty store and print their tokens.")
+    var demo = false
+    @Option(help: "Seconds between WebSocket pings; a peer silent past the next ping is dropped.")
+    var pingInterval = 20
+    @Flag(help: "Refuse WebSocket upgrades, so clients fall back to long-polling.")
+    var noWebsocket = false
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let server = try await data.openServer {
+            $0.host = host
+            $0.port = port
+            $0.pingInterval = .seconds(max(1, pingInterval))
+            $0.webSocketEnabled = !noWebsocket
+        }
+        if demo {
+            if try await DemoSeed.seedIfEmpty(server.store) {
+                print("Seeded demo users into \(data.dataDir).")
+            }
+            print("Demo tokens (valid 30 days):")
+            for user in DemoSeed.users {
+                print("  \(user.id.padding(toLength: 6, withPad: " ", startingAt: 0)) \(try await server.tokens.issue(user: user.id, ttl: .seconds(30 * 86400)))")
+            }
+        }
+        try await server.run { port in
+            print("moments-server listening on http://\(host):\(port)")
+            fflush(nil)  // nil: every stream; scripts wait for this line on a pipe
+        }
+    }
+}
+
+struct Token: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a login token for USER (creating the user if missing); only the token goes to stdout.")
+
+    @Argument(help: "User id.") var user: String
+    @Option(help: "Lifetime, like 30m, 12h or 7d.") var ttl = TTL(argument: "7d")!
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+        try UserId.validate(user)
+        let server = try await data.openServer()
+        if try await server.store.user(id: user) == nil { try await server.store.saveUser(id: user, name: nil) }
+        print(try await server.tokens.issue(user: user, ttl: ttl.duration))
+    }
+}
+
+struct Friend: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Make two existing users friends (both ways).")
+
+    @Argument(help: "A user id.") var a: String
+    @Argument(help: "Another user id.") var b: String
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+        guard a != b else { throw ValidationError("a user cannot befriend themselves") }
+        try await data.openServer().store.befriend(a, b)
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage users.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a user, or rename an existing one.")
+
+        @Argument(help: "User id: 1-32 of a-z, 0-9, _ and -.") var id: String
+        @Option(help: "Display name.") var name: String?
+        @OptionGroup var data: DataOptions
+
+        func run() async throws {
+            try UserId.validate(id)
+            try await data.openServer().store.saveUser(id: id, name: name)
+        }
+    }
+}
+
+enum UserId {
+    static func validate(_ id: String) throws {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789_-")
+        guard (1...32).contains(id.count), id.allSatisfy(allowed.contains) else {
+            throw ValidationError("user id must be 1-32 characters of a-z, 0-9, _ and -")
+        }
+    }
+}
