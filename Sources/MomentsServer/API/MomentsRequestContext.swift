@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import MomentsCore
+import NIOCore
 
 /// Per-request state: who is asking (set by `AuthMiddleware`) and the wire JSON settings.
 public struct MomentsRequestContext: RequestContext, WebSocketRequestContext {
@@ -9,10 +10,13 @@ public struct MomentsRequestContext: RequestContext, WebSocketRequestContext {
     public let webSocket: WebSocketHandlerReference<Self>
     /// The authenticated user; routes behind `AuthMiddleware` may rely on it.
     public var user: UserSummary?
+    /// The connection, so a refused WebSocket upgrade can still be answered properly.
+    let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         webSocket = .init()
+        channel = source.channel
     }
 
     /// JSON bodies here are a post or a comment: 64 KiB is generous.

@@ -49,11 +49,11 @@ public final class PushHub: EventSink {
         }
     }
 
-    /// Ends every subscription with `.shutdown` and refuses new ones.
+    /// Ends every subscription with `.shutdown` and refuses new ones; each stays counted until
+    /// its transport unsubscribes, so a drain can wait for them.
     public func shutdown() {
         let all = state.withLock { state in
             state.shuttingDown = true
-            defer { state.byUser = [:] }
             return state.byUser.values.flatMap(\.values)
         }
         for subscription in all { subscription.end(.shutdown) }

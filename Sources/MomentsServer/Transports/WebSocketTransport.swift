@@ -5,6 +5,11 @@ import MomentsCore
 
 /// `GET /api/ws`: hello, then the backlog after the cursor, then live events, as JSON text frames.
 struct WebSocketTransport {
+    enum CloseCode {
+        /// The connection fell more than the queue capacity behind (private-use range).
+        static let lagging: UInt16 = 4013
+    }
+
     static let replayPage = 500
     /// Clients only ever send small control messages; anything bigger is a protocol abuse.
     static let maxInboundMessage = 4096
@@ -13,7 +18,7 @@ struct WebSocketTransport {
     let hub: PushHub
 
     func register(on router: Router<MomentsRequestContext>, auth: AuthMiddleware) {
-        router.group("api").add(middleware: auth).ws("ws") { request, _ in
+        router.group("api").add(middleware: UpgradeRefusal()).add(middleware: auth).ws("ws") { request, _ in
             _ = try request.integer(query: "cursor", in: 0...Int64.max)
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
@@ -54,17 +59,18 @@ struct WebSocketTransport {
                     try await outbound.writeTextMessage(String(decoding: try encoder.encode(event), as: UTF8.self))
                     last = event.id
                 }
+                // Close from here, so the peer's answering close frame is what ends the reader.
+                switch subscription.endReason {
+                case .overflow:
+                    try await outbound.close(.unknown(CloseCode.lagging), reason: "too far behind: reconnect with your cursor")
+                case .shutdown:
+                    try await outbound.close(.goingAway, reason: "server shutting down")
+                case .cancelled, nil:
+                    break
+                }
             }
             try await group.next()
             group.cancelAll()
-        }
-        switch subscription.endReason {
-        case .overflow:
-            try await outbound.close(.unknown(1013), reason: "too far behind: reconnect with your cursor")
-        case .shutdown:
-            try await outbound.close(.goingAway, reason: "server shutting down")
-        case .cancelled, nil:
-            break
         }
     }
 }

@@ -1,0 +1,189 @@
+import Foundation
+import Logging
+import MomentsCore
+import Synchronization
+import WSClient
+
+/// Keeps one user's event stream flowing: WebSocket first, long-polling when the upgrade is
+/// refused (retrying the WebSocket now and then), reconnecting with backoff, resuming from the
+/// last applied id so nothing is lost or repeated.
+public final class PushConnection: Sendable {
+    public struct Options: Sendable {
+        public var mode: TransportMode = .auto
+        public var reconnect = ReconnectPolicy()
+        /// How long long-polling lasts before the WebSocket is tried again (`auto` only).
+        public var webSocketRetry: Duration = .seconds(60)
+        /// Upgrade plus hello must arrive within this, or the WebSocket counts as refused.
+        public var handshakeTimeout: Duration = .seconds(10)
+        /// Client pings; a server silent past the next ping is treated as gone.
+        public var pingInterval: Duration = .seconds(15)
+        public var longPollTimeout = 25
+
+        public init() {}
+    }
+
+    private let api: MomentsAPI
+    private let options: Options
+    private let cursor: Mutex<EventCursor>
+    private let logger: Logger
+
+    public init(api: MomentsAPI, after cursor: Int64, options: Options = Options(), logger: Logger? = nil) {
+        self.api = api
+        self.options = options
+        self.cursor = Mutex(EventCursor(cursor))
+        self.logger = logger ?? Logger(label: "moments.push", factory: { _ in SwiftLogNoOpLogHandler() })
+    }
+
+    /// The id of the last event delivered.
+    public var lastEventId: Int64 { cursor.withLock { $0.lastId } }
+
+    /// Runs the connection for as long as the stream is consumed.
+    public func updates() -> AsyncStream<PushUpdate> {
+        AsyncStream { continuation in
+            let task = Task { await self.supervise(continuation) }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private enum Outcome {
+        /// The server answered the upgrade with something other than 101 (or never answered).
+        case upgradeRefused
+        /// A session that had worked ended (drop, server restart, close frame).
+        case ended
+        /// Could not connect at all.
+        case failed(String)
+        case unauthorized
+    }
+
+    private func supervise(_ output: AsyncStream<PushUpdate>.Continuation) async {
+        defer { output.finish() }
+        var attempt = 0
+        var longPollingSince: ContinuousClock.Instant? = options.mode == .longpoll ? .now : nil
+        while !Task.isCancelled {
+            let outcome: Outcome
+            if let since = longPollingSince, options.mode == .longpoll || ContinuousClock.now - since < options.webSocketRetry {
+                output.yield(.state(.longPolling))
+                outcome = await longPoll(output, until: options.mode == .longpoll ? nil : since + options.webSocketRetry)
+                if case .ended = outcome {
+                    longPollingSince = nil  // time to try the WebSocket again
+                    attempt = 0
+                    continue
+                }
+            } else {
+                output.yield(.state(.connecting))
+                outcome = await webSocket(output)
+            }
+            switch outcome {
+            case .unauthorized:
+                output.yield(.state(.tokenRejected))
+                return
+            case .upgradeRefused where options.mode == .auto:
+                // A proxy or server that will not upgrade; a 401 here means the token, not the wire.
+                do {
+                    _ = try await api.me()
+                    longPollingSince = .now
+                    attempt = 0
+                    continue
+                } catch let error as ClientError where error.isUnauthorized {
+                    output.yield(.state(.tokenRejected))
+                    return
+                } catch {
+                    attempt += 1
+                }
+            case .ended:
+                attempt = 0
+            case .upgradeRefused, .failed:
+                attempt += 1
+            }
+            let delay = options.reconnect.delay(forAttempt: attempt)
+            output.yield(.state(.reconnecting(at: Date().addingTimeInterval(delay.seconds))))
+            try? await Task.sleep(for: delay)
+        }
+    }
+
+    private func deliver(_ events: [Event], _ output: AsyncStream<PushUpdate>.Continuation) {
+        for event in events where cursor.withLock({ $0.accept(event) }) {
+            output.yield(.event(event))
+        }
+    }
+
+    /// Long-polls until an error, or until `deadline` (then `.ended`, to retry the WebSocket).
+    private func longPoll(_ output: AsyncStream<PushUpdate>.Continuation, until deadline: ContinuousClock.Instant?)
+        async -> Outcome
+    {
+        while !Task.isCancelled {
+            if let deadline, ContinuousClock.now >= deadline { return .ended }
+            do {
+                let result = try await api.poll(cursor: lastEventId, timeout: options.longPollTimeout)
+                deliver(result.events, output)
+                output.yield(.unread(result.unread))
+            } catch let error as ClientError where error.isUnauthorized {
+                return .unauthorized
+            } catch {
+                return .failed(String(describing: error))
+            }
+        }
+        return .ended
+    }
+
+    private func webSocket(_ output: AsyncStream<PushUpdate>.Continuation) async -> Outcome {
+        let greeted = Flag()
+        var configuration = WebSocketClientConfiguration(
+            maxFrameSize: 1 << 20, additionalHeaders: [.authorization: "Bearer \(api.token)"],
+            autoPing: .enabled(timePeriod: options.pingInterval))
+        configuration.closeTimeout = .seconds(5)
+        let url = api.webSocketURL(cursor: lastEventId)
+        let logger = self.logger
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { [configuration] in
+                    try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) {
+                        inbound, _, _ in
+                        let decoder = WireCoding.makeDecoder()
+                        for try await message in inbound.messages(maxSize: 1 << 20) {
+                            guard case .text(let text) = message else { continue }
+                            let data = Data(text.utf8)
+                            if let event = try? decoder.decode(Event.self, from: data) {
+                                self.deliver([event], output)
+                                output.yield(.unread(event.unread))
+                            } else if let hello = try? decoder.decode(Hello.self, from: data), hello.type == "hello" {
+                                greeted.set()
+                                output.yield(.state(.webSocket))
+                                output.yield(.unread(hello.unread))
+                            }
+                        }
+                    }
+                }
+                group.addTask { [handshakeTimeout = options.handshakeTimeout] in
+                    try await Task.sleep(for: handshakeTimeout)
+                    if !greeted.isSet { throw HandshakeTimeout() }
+                    try await Task.sleep(for: .seconds(Int64.max / 4))
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+            return greeted.isSet ? .ended : .upgradeRefused
+        } catch is HandshakeTimeout {
+            return .upgradeRefused
+        } catch let error as WebSocketClientError where error == .webSocketUpgradeFailed {
+            return .upgradeRefused
+        } catch {
+            return greeted.isSet ? .ended : .failed(String(describing: error))
+        }
+    }
+
+    private struct HandshakeTimeout: Error {}
+
+    /// Set once by the frame reader, read by the handshake timer.
+    private final class Flag: Sendable {
+        private let value = Mutex(false)
+        var isSet: Bool { value.withLock { $0 } }
+        func set() { value.withLock { $0 = true } }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import MomentsCore
+
+public enum TransportMode: String, Sendable, CaseIterable {
+    /// WebSocket, falling back to long-polling when the upgrade is refused.
+    case auto
+    case websocket
+    case longpoll
+}
+
+/// What the push connection is doing, for the header of a UI.
+public enum ConnectionState: Sendable, Equatable {
+    case connecting
+    case webSocket
+    case longPolling
+    case reconnecting(at: Date)
+    /// The server refused the token: retrying cannot help.
+    case tokenRejected
+}
+
+/// What a `PushConnection` reports, in order.
+public enum PushUpdate: Sendable, Equatable {
+    case state(ConnectionState)
+    /// The server's view of the unread count, on (re)connect and with each long-poll answer.
+    case unread(Int)
+    /// A new event: each id at most once, in increasing id order.
+    case event(Event)
+}

@@ -1,0 +1,26 @@
+/// Exponential backoff with jitter: attempt n waits between half and all of
+/// `min(cap, base * 2^n)`, so a crowd of clients does not reconnect in lockstep.
+public struct ReconnectPolicy: Sendable {
+    public var base: Duration
+    public var cap: Duration
+
+    public init(base: Duration = .milliseconds(500), cap: Duration = .seconds(30)) {
+        self.base = base
+        self.cap = cap
+    }
+
+    public func ceiling(forAttempt attempt: Int) -> Duration {
+        let factor = 1 << min(max(attempt, 0), 20)
+        return min(cap, base * factor)
+    }
+
+    public func delay(forAttempt attempt: Int, using generator: inout some RandomNumberGenerator) -> Duration {
+        let ceiling = ceiling(forAttempt: attempt)
+        return ceiling / 2 + ceiling / 2 * Double.random(in: 0...1, using: &generator)
+    }
+
+    public func delay(forAttempt attempt: Int) -> Duration {
+        var generator = SystemRandomNumberGenerator()
+        return delay(forAttempt: attempt, using: &generator)
+    }
+}

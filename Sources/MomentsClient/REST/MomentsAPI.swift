@@ -1,0 +1,100 @@
+import AsyncHTTPClient
+import Foundation
+import MomentsCore
+import NIOCore
+import NIOHTTP1
+
+/// The REST half of docs/protocol.md, over AsyncHTTPClient.
+public struct MomentsAPI: Sendable {
+    public let server: URL
+    public let token: String
+    private let http: HTTPClient
+
+    /// - Parameter server: base URL, e.g. `http://127.0.0.1:8080`.
+    public init(server: URL, token: String, http: HTTPClient = .shared) {
+        self.server = server
+        self.token = token
+        self.http = http
+    }
+
+    public func me() async throws -> Me { try await send(.GET, "/api/me") }
+
+    public func feed(before: Int64? = nil, limit: Int = 20) async throws -> FeedPage {
+        try await send(.GET, "/api/feed", query: ["limit": "\(limit)", "before": before.map(String.init)])
+    }
+
+    public func createPost(text: String) async throws -> Post {
+        try await send(.POST, "/api/posts", body: TextBody(text: text))
+    }
+
+    public func like(postId: Int64) async throws -> Post { try await send(.POST, "/api/posts/\(postId)/likes") }
+
+    public func unlike(postId: Int64) async throws -> Post { try await send(.DELETE, "/api/posts/\(postId)/likes") }
+
+    public func comment(postId: Int64, text: String) async throws -> Comment {
+        try await send(.POST, "/api/posts/\(postId)/comments", body: TextBody(text: text))
+    }
+
+    public func notifications(before: Int64? = nil, limit: Int = 50) async throws -> NotificationPage {
+        try await send(.GET, "/api/notifications", query: ["limit": "\(limit)", "before": before.map(String.init)])
+    }
+
+    public func markRead(upTo: Int64) async throws -> UnreadCount {
+        try await send(.POST, "/api/notifications/read", body: MarkReadBody(upTo: upTo))
+    }
+
+    /// One long-poll (or, with `timeout` 0, one poll) of the event stream.
+    public func poll(cursor: Int64?, timeout: Int = 25) async throws -> PollResult {
+        try await send(
+            .GET, "/api/poll", query: ["cursor": cursor.map(String.init), "timeout": "\(timeout)"],
+            deadline: .seconds(Int64(timeout) + 15))
+    }
+
+    /// URL of the WebSocket endpoint (`ws`/`wss` matching `http`/`https`).
+    public func webSocketURL(cursor: Int64?) -> String {
+        var components = URLComponents(url: server, resolvingAgainstBaseURL: false)!
+        components.scheme = components.scheme == "https" ? "wss" : "ws"
+        components.path = "/api/ws"
+        components.queryItems = cursor.map { [URLQueryItem(name: "cursor", value: String($0))] }
+        return components.string!
+    }
+
+    private struct NoBody: Encodable {}
+
+    private func send<Answer: Decodable>(
+        _ method: HTTPMethod, _ path: String, query: [String: String?] = [:], body: (some Encodable)? = NoBody?.none,
+        deadline: TimeAmount = .seconds(15)
+    ) async throws -> Answer {
+        var components = URLComponents(url: server, resolvingAgainstBaseURL: false)!
+        components.path = path
+        let items = query.compactMap { key, value in value.map { URLQueryItem(name: key, value: $0) } }
+        components.queryItems = items.isEmpty ? nil : items.sorted { $0.name < $1.name }
+        var request = HTTPClientRequest(url: components.string!)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try WireCoding.makeEncoder().encode(body)))
+        }
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await http.execute(request, timeout: deadline)
+            bytes = try await response.body.collect(upTo: 16 << 20)
+        } catch {
+            throw ClientError.transport(String(describing: error))
+        }
+        let decoder = WireCoding.makeDecoder()
+        guard (200..<300).contains(response.status.code) else {
+            let detail = try? decoder.decode(APIErrorBody.self, from: Data(bytes.readableBytesView)).error
+            throw ClientError.api(
+                status: Int(response.status.code), code: detail?.code ?? "http_\(response.status.code)",
+                message: detail?.message ?? response.status.reasonPhrase)
+        }
+        do {
+            return try decoder.decode(Answer.self, from: Data(bytes.readableBytesView))
+        } catch {
+            throw ClientError.malformedResponse("\(path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+import MomentsClient
+import MomentsCore
+import MomentsServer
+import Synchronization
+
+/// A real Moments server on 127.0.0.1 with an OS-chosen port and a throwaway data dir.
+final class TestServer: Sendable {
+    let server: MomentsServer
+    let port: Int
+    let dataDir: URL
+    private let task: Task<Void, any Error>
+
+    /// Starts a server; `dataDir` reuses a previous server's store (restart tests).
+    static func start(
+        dataDir: URL? = nil, demo: Bool = true, _ tweak: @Sendable (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws -> TestServer {
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.handleSignals = false
+        configuration.dataDir = dataDir ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("moments-test-\(UUID().uuidString)")
+        tweak(&configuration)
+        let server = try await MomentsServer(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        if demo { try await DemoSeed.seedIfEmpty(server.store) }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let task = Task {
+            defer { continuation.finish() }
+            try await server.run { port in continuation.yield(port) }
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            try await task.value
+            throw TestFailure("server stopped before listening")
+        }
+        return TestServer(server: server, port: port, dataDir: configuration.dataDir, task: task)
+    }
+
+    private init(server: MomentsServer, port: Int, dataDir: URL, task: Task<Void, any Error>) {
+        self.server = server
+        self.port = port
+        self.dataDir = dataDir
+        self.task = task
+    }
+
+    var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+    func token(_ user: String) async throws -> String {
+        try await server.tokens.issue(user: user, ttl: .seconds(3600))
+    }
+
+    func api(_ user: String) async throws -> MomentsAPI {
+        MomentsAPI(server: url, token: try await token(user))
+    }
+
+    /// Graceful shutdown, waiting until the server has stopped.
+    func stop() async throws {
+        await server.shutdown()
+        try await task.value
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Fails (rather than hangs) when `operation` takes longer than a generous bound.
+func within<T: Sendable>(
+    _ limit: Duration = .seconds(20), _ operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            throw TestFailure("timed out after \(limit)")
+        }
+        let result = try await group.next()!
+        group.cancelAll()
+        return result
+    }
+}
