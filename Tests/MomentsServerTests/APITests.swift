@@ -53,6 +53,9 @@ struct APITests {
         }
         let viaQuery = try await Self.raw(server, .GET, "/api/me?token=\(try await server.token("alice"))")
         #expect(viaQuery.status == 200)
+        let wrongMethod = try await Self.raw(server, .PUT, "/api/me", token: try await server.token("alice"))
+        #expect(wrongMethod.status == 404)
+        #expect(wrongMethod.error?.error.code == "not_found")
         try await server.stop()
     }
 
@@ -71,7 +74,15 @@ struct APITests {
         await #expect(throws: WebSocketClientError.webSocketUpgradeFailed) { try await socket.closed() }
         let plain = try await Self.raw(server, .GET, "/api/ws", token: try await server.token("alice"))
         #expect(plain.status == 426)
+        #expect(plain.error?.error.code == "upgrade_required")
         try await server.stop()
+
+        let noWebSocket = try await TestServer.start { $0.webSocketEnabled = false }
+        let refused = try await Self.raw(
+            noWebSocket, .GET, "/api/ws", token: try await noWebSocket.token("alice"), headers: upgrade)
+        #expect(refused.status == 503)
+        #expect(refused.error?.error.code == "websocket_unavailable")
+        try await noWebSocket.stop()
     }
 
     @Test("liking or commenting a post you cannot see is 404, and nothing is stored")

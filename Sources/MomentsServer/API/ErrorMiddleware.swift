@@ -24,7 +24,6 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     static func translate(_ status: HTTPResponse.Status) -> APIError {
         switch status {
         case .notFound: .notFound("no such route")
-        case .methodNotAllowed: APIError(status, "method_not_allowed", "method not allowed on this route")
         case .contentTooLarge: APIError(status, "payload_too_large", "request body too large")
         case .badRequest: .badRequest("malformed request")
         case .unauthorized: .unauthorized("missing or invalid token")

@@ -64,12 +64,9 @@ public final class MomentsServer: Sendable {
         APIRoutes(store: store).register(on: api)
         LongPollTransport(store: store, hub: hub).register(on: api)
         let webSocketEnabled = configuration.webSocketEnabled
-        // Reached only when /api/ws was not upgraded (plain GET, or upgrades switched off).
+        // Reached only by a plain GET: upgrade requests go to the WebSocket router.
         api.get("ws") { _, _ -> Response in
-            if webSocketEnabled {
-                throw APIError(.upgradeRequired, "upgrade_required", "this endpoint speaks WebSocket only")
-            }
-            throw APIError(.serviceUnavailable, "websocket_unavailable", "WebSocket is switched off: use /api/poll")
+            throw webSocketEnabled ? Self.upgradeRequired : Self.webSocketOff
         }
         return router
     }
@@ -78,7 +75,14 @@ public final class MomentsServer: Sendable {
         let router = Router(context: MomentsRequestContext.self)
         if configuration.webSocketEnabled {
             WebSocketTransport(store: store, hub: hub).register(on: router, auth: auth)
+        } else {
+            router.group("api").add(middleware: UpgradeRefusal()).get("ws") { _, _ -> Response in throw Self.webSocketOff }
         }
         return router
     }
+
+    private static let upgradeRequired = APIError(
+        .upgradeRequired, "upgrade_required", "this endpoint speaks WebSocket only")
+    private static let webSocketOff = APIError(
+        .serviceUnavailable, "websocket_unavailable", "WebSocket is switched off here: use /api/poll")
 }
