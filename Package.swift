@@ -55,7 +55,13 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CNCurses"),
-        .target(name: "MomentsTUI", dependencies: ["MomentsCore", "MomentsClient", "CNCurses"]),
+        .target(
+            name: "MomentsTUI",
+            dependencies: [
+                "MomentsCore", "MomentsClient", "CNCurses",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "moments-tui",
             dependencies: [
@@ -71,6 +77,6 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "MomentsTUITests", dependencies: ["MomentsTUI"]),
+        .testTarget(name: "MomentsTUITests", dependencies: ["MomentsTUI", "MomentsClient", "MomentsCore"]),
     ]
 )

@@ -43,7 +43,7 @@ public struct Event: Codable, Sendable, Equatable, Identifiable {
 }
 
 /// An event as the notifications list shows it: the event's fields plus `read`, flat.
-public struct Notification: Codable, Sendable, Equatable, Identifiable {
+public struct NotificationEntry: Codable, Sendable, Equatable, Identifiable {
     public var event: Event
     public var read: Bool
     public var id: Int64 { event.id }
@@ -69,12 +69,12 @@ public struct Notification: Codable, Sendable, Equatable, Identifiable {
 
 /// `GET /api/notifications`.
 public struct NotificationPage: Codable, Sendable, Equatable {
-    public var notifications: [Notification]
+    public var notifications: [NotificationEntry]
     public var unread: Int
     /// The id of the user's newest event (0 if none): open a push connection with it.
     public var cursor: Int64
 
-    public init(notifications: [Notification], unread: Int, cursor: Int64) {
+    public init(notifications: [NotificationEntry], unread: Int, cursor: Int64) {
         self.notifications = notifications
         self.unread = unread
         self.cursor = cursor

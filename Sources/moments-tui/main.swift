@@ -1,1 +1,86 @@
-print("x")
+import ArgumentParser
+import Foundation
+import Logging
+import MomentsClient
+import MomentsCore
+import MomentsTUI
+
+@main
+struct MomentsTUICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "moments-tui",
+        abstract: "The Moments timeline in your terminal, with live likes and comments.",
+        discussion: """
+            Keys:
+            \(View.helpLines.map { "  " + $0.0.padding(toLength: 20, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n"))
+
+            The header shows the connection (● websocket, ◐ long-polling, ○ reconnecting, ✕ token rejected)
+            and a red ● N badge while N notifications are unread.
+            """)
+
+    @Option(help: "Login token (or MOMENTS_TOKEN). Get one with: moments-server token USER")
+    var token: String?
+
+    @Option(help: "Server URL (or MOMENTS_SERVER).")
+    var server: String?
+
+    @Option(help: "Push transport: auto (WebSocket, falling back to long-polling), websocket or longpoll.")
+    var transport: TransportMode = .auto
+
+    @Option(help: "Write diagnostics to this file (the screen belongs to the UI).")
+    var log: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let token = token ?? environment["MOMENTS_TOKEN"], !token.isEmpty else {
+            fail("no token: pass --token TOKEN or set MOMENTS_TOKEN (moments-server token USER prints one)")
+        }
+        let address = server ?? environment["MOMENTS_SERVER"] ?? "http://127.0.0.1:8080"
+        guard let url = URL(string: address), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            fail("--server must be an http:// or https:// URL, got \(address)")
+        }
+        let api = MomentsAPI(server: url, token: token)
+        let state: AppState
+        do {
+            state = try await Self.load(api)
+        } catch let error as ClientError {
+            if error.isUnauthorized { fail("token rejected by \(address)") }
+            fail("\(address): \(error)")
+        }
+        var options = PushConnection.Options()
+        options.mode = transport
+        let logger = makeLogger()
+        await Runtime(api: api, state: state, pushOptions: options, logger: logger).run()
+    }
+
+    /// Everything the first frame needs, so a bad token or a dead server fails before the UI.
+    static func load(_ api: MomentsAPI) async throws -> AppState {
+        let me = try await api.me()
+        async let feed = api.feed()
+        async let notifications = api.notifications()
+        var state = AppState(me: me.user, server: api.server.absoluteString)
+        _ = state.update(.feedLoaded(.success(try await feed), appending: false))
+        _ = state.update(.notificationsLoaded(.success(try await notifications)))
+        return state
+    }
+
+    func makeLogger() -> Logger {
+        guard let log, let handle = FileHandle(forWritingAtPath: log) ?? Self.create(log) else {
+            return Logger(label: "moments-tui", factory: { _ in SwiftLogNoOpLogHandler() })
+        }
+        handle.seekToEndOfFile()
+        return Logger(label: "moments-tui") { label in FileLogHandler(label: label, handle: handle) }
+    }
+
+    static func create(_ path: String) -> FileHandle? {
+        FileManager.default.createFile(atPath: path, contents: nil)
+        return FileHandle(forWritingAtPath: path)
+    }
+
+    func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("moments-tui: \(message)\n".utf8))
+        Foundation.exit(1)
+    }
+}
+
+extension TransportMode: ExpressibleByArgument {}

@@ -116,7 +116,8 @@ public final class PushConnection: Sendable {
             do {
                 let result = try await api.poll(cursor: lastEventId, timeout: options.longPollTimeout)
                 deliver(result.events, output)
-                output.yield(.unread(result.unread))
+                // Events carry their own count; an empty answer still tells of reads elsewhere.
+                if result.events.isEmpty { output.yield(.unread(result.unread)) }
             } catch let error as ClientError where error.isUnauthorized {
                 return .unauthorized
             } catch {
@@ -145,7 +146,6 @@ public final class PushConnection: Sendable {
                             let data = Data(text.utf8)
                             if let event = try? decoder.decode(Event.self, from: data) {
                                 self.deliver([event], output)
-                                output.yield(.unread(event.unread))
                             } else if let hello = try? decoder.decode(Hello.self, from: data), hello.type == "hello" {
                                 greeted.set()
                                 output.yield(.state(.webSocket))

@@ -21,7 +21,7 @@ public enum ConnectionState: Sendable, Equatable {
 /// What a `PushConnection` reports, in order.
 public enum PushUpdate: Sendable, Equatable {
     case state(ConnectionState)
-    /// The server's view of the unread count, on (re)connect and with each long-poll answer.
+    /// The server's unread count, on (re)connect and with empty long-poll answers (events carry their own).
     case unread(Int)
     /// A new event: each id at most once, in increasing id order.
     case event(Event)

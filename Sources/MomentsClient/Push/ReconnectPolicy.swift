@@ -16,7 +16,8 @@ public struct ReconnectPolicy: Sendable {
 
     public func delay(forAttempt attempt: Int, using generator: inout some RandomNumberGenerator) -> Duration {
         let ceiling = ceiling(forAttempt: attempt)
-        return ceiling / 2 + ceiling / 2 * Double.random(in: 0...1, using: &generator)
+        let fraction = Double(generator.next() >> 11) / Double(1 << 53)  // uniform in [0, 1)
+        return ceiling / 2 + ceiling / 2 * fraction
     }
 
     public func delay(forAttempt attempt: Int) -> Duration {

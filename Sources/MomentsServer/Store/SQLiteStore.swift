@@ -161,7 +161,7 @@ public final class SQLiteStore: MomentsStore {
                 db, sql: Self.eventSelect + " WHERE e.recipient_id = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?",
                 arguments: [user, before ?? Int64.max, limit])
             let notifications = rows.map { row in
-                Notification(event: Self.event(row, unread: position.unread), read: row["read"])
+                NotificationEntry(event: Self.event(row, unread: position.unread), read: row["read"])
             }
             return NotificationPage(notifications: notifications, unread: position.unread, cursor: position.cursor)
         }

@@ -1,0 +1,66 @@
+import Foundation
+import MomentsClient
+import MomentsCore
+
+/// The whole client as a value: what `View` draws and what `update` changes.
+public struct AppState: Equatable, Sendable {
+    public enum Panel: Equatable, Sendable {
+        case feed
+        case notifications
+        case help
+    }
+
+    /// The line editor at the bottom, for a comment or a new post.
+    public struct Input: Equatable, Sendable {
+        public enum Purpose: Equatable, Sendable {
+            case comment(postId: Int64, author: String)
+            case post
+        }
+
+        public var purpose: Purpose
+        public var text: [Character] = []
+        /// Insertion point, 0...text.count.
+        public var cursor = 0
+    }
+
+    public struct Message: Equatable, Sendable {
+        public var text: String
+        public var isError: Bool
+        public var until: Date
+    }
+
+    public var me: UserSummary
+    public var server: String
+    public var posts: [Post] = []
+    public var nextBefore: Int64?
+    public var selected = 0
+    /// First feed line shown: kept so the selected post stays on screen.
+    public var scrollTop = 0
+    public var notifications: [NotificationEntry] = []
+    public var notificationSelected = 0
+    public var unread = 0
+    /// Newest event id seen: what "mark read" marks up to.
+    public var newestEventId: Int64 = 0
+    public var connection: ConnectionState = .connecting
+    public var panel: Panel = .feed
+    public var input: Input?
+    public var message: Message?
+    public var rows = 24
+    public var columns = 80
+    public var now: Date
+    /// Posts as they were before an optimistic like/unlike, to roll back on failure.
+    public var likeSnapshots: [Int64: Post] = [:]
+    public var nextPlaceholderId: Int64 = -1
+    public var loadingMore = false
+
+    public init(me: UserSummary, server: String, now: Date = Date()) {
+        self.me = me
+        self.server = server
+        self.now = now
+    }
+
+    public var selectedPost: Post? { posts.indices.contains(selected) ? posts[selected] : nil }
+
+    /// Rows between the header (title and rule) and the footer (keys or input, and messages).
+    public var bodyRows: Int { max(1, rows - 4) }
+}

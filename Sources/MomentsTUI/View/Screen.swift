@@ -1,0 +1,83 @@
+/// How a run of cells looks. `Terminal` maps it to ncurses attributes and colour pairs.
+public struct Style: Equatable, Sendable, Hashable {
+    public enum Color: Int, Sendable, CaseIterable {
+        case normal, red, green, yellow, cyan, magenta, blue
+    }
+
+    public var color: Color = .normal
+    public var bold = false
+    public var dim = false
+    public var reverse = false
+
+    public init(color: Color = .normal, bold: Bool = false, dim: Bool = false, reverse: Bool = false) {
+        self.color = color
+        self.bold = bold
+        self.dim = dim
+        self.reverse = reverse
+    }
+
+    public static let plain = Style()
+    public static let bold = Style(bold: true)
+    public static let dim = Style(dim: true)
+}
+
+/// Text in one style.
+public struct Span: Equatable, Sendable {
+    public var text: String
+    public var style: Style
+
+    public init(_ text: String, _ style: Style = .plain) {
+        self.text = text
+        self.style = style
+    }
+}
+
+/// A full frame: exactly `rows` lines, each exactly `columns` cells wide.
+public struct Screen: Equatable, Sendable {
+    public let rows: Int
+    public let columns: Int
+    public private(set) var lines: [[Span]]
+    /// Where the terminal cursor shows (while editing), as (row, column).
+    public var cursor: Cursor?
+
+    public struct Cursor: Equatable, Sendable {
+        public var row: Int
+        public var column: Int
+    }
+
+    public init(rows: Int, columns: Int) {
+        self.rows = rows
+        self.columns = columns
+        lines = Array(repeating: [], count: rows)
+    }
+
+    /// Sets a row, cut or padded to the screen width; `fill` styles the padding.
+    public mutating func set(_ row: Int, _ spans: [Span], fill: Style = .plain) {
+        guard lines.indices.contains(row) else { return }
+        var fitted: [Span] = []
+        var used = 0
+        for span in spans where used < columns {
+            let room = columns - used
+            let text = CellWidth.of(span.text) <= room ? span.text : TextLayout.truncate(span.text, to: room)
+            fitted.append(Span(text, span.style))
+            used += CellWidth.of(text)
+        }
+        if used < columns { fitted.append(Span(String(repeating: " ", count: columns - used), fill)) }
+        lines[row] = fitted
+    }
+
+    /// One row as plain text, for tests and text captures.
+    public func text(_ row: Int) -> String { lines[row].map(\.text).joined() }
+
+    public var plainText: String {
+        (0..<rows).map { text($0).replacingTrailingSpaces() }.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func replacingTrailingSpaces() -> String {
+        var copy = self
+        while copy.last == " " { copy.removeLast() }
+        return copy
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import MomentsClient
+import MomentsCore
+
+/// Draws the state as a frame of text: header, body (feed, notifications or help), footer.
+/// Pure, so tests read the screen as lines without a terminal.
+public enum View {
+    public static let keyHints = "j/k move  l like  c comment  p post  n notifications  r refresh  ? help  q quit"
+
+    public static let helpLines: [(String, String)] = [
+        ("j / ↓, k / ↑", "select the next / previous post"),
+        ("PgDn / PgUp", "move a screenful"),
+        ("g / Home, G / End", "first / last post"),
+        ("l", "like or unlike the selected post"),
+        ("c", "comment on the selected post"),
+        ("p", "write a new post"),
+        ("n", "notifications (opening marks them read); Enter jumps to the post"),
+        ("r", "reload the feed and notifications"),
+        ("?", "this help"),
+        ("Esc", "back to the feed; cancels editing"),
+        ("q / Ctrl-C", "quit"),
+        ("editing", "←/→, Home/End, Backspace, Delete; Enter sends, Esc cancels"),
+    ]
+
+    public static func render(_ state: AppState) -> Screen {
+        var screen = Screen(rows: max(state.rows, 4), columns: max(state.columns, 20))
+        header(state, into: &screen)
+        screen.set(1, [Span(String(repeating: "─", count: screen.columns), .dim)])
+        switch state.panel {
+        case .feed: feed(state, into: &screen)
+        case .notifications: notifications(state, into: &screen)
+        case .help: help(into: &screen)
+        }
+        footer(state, into: &screen)
+        return screen
+    }
+
+    // MARK: header
+
+    static func header(_ state: AppState, into screen: inout Screen) {
+        let left = [Span(" Moments ", Style(color: .cyan, bold: true)), Span("· \(state.me.name) @\(state.me.id)")]
+        var right = [connection(state)]
+        if state.unread > 0 {
+            right += [Span("  "), Span("● \(state.unread)", Style(color: .red, bold: true))]
+        }
+        right.append(Span(" "))
+        let used = (left + right).reduce(0) { $0 + CellWidth.of($1.text) }
+        screen.set(0, left + [Span(String(repeating: " ", count: max(1, screen.columns - used)))] + right)
+    }
+
+    static func connection(_ state: AppState) -> Span {
+        switch state.connection {
+        case .connecting: Span("… connecting", .dim)
+        case .webSocket: Span("● websocket", Style(color: .green))
+        case .longPolling: Span("◐ long-polling", Style(color: .yellow))
+        case .reconnecting(let at):
+            Span("○ reconnecting in \(max(1, Int(at.timeIntervalSince(state.now).rounded(.up))))s", Style(color: .yellow))
+        case .tokenRejected: Span("✕ token rejected", Style(color: .red, bold: true))
+        }
+    }
+
+    // MARK: body
+
+    static func feed(_ state: AppState, into screen: inout Screen) {
+        guard !state.posts.isEmpty else {
+            screen.set(3, [Span("  No posts yet. Press p to write the first one.", .dim)])
+            return
+        }
+        var lines: [[Span]] = []
+        for (index, post) in state.posts.enumerated() {
+            lines += FeedLayout.lines(for: post, width: screen.columns, selected: index == state.selected, now: state.now)
+            if lines.count >= state.scrollTop + state.bodyRows { break }
+        }
+        if state.nextBefore != nil, lines.count < state.scrollTop + state.bodyRows {
+            lines.append([Span("  loading older posts…", .dim)])
+        }
+        for row in 0..<state.bodyRows {
+            let index = state.scrollTop + row
+            screen.set(2 + row, lines.indices.contains(index) ? lines[index] : [])
+        }
+    }
+
+    static func notifications(_ state: AppState, into screen: inout Screen) {
+        screen.set(2, [Span(" Notifications", .bold), Span("  (Enter: go to post · n/Esc: back)", .dim)])
+        guard !state.notifications.isEmpty else {
+            screen.set(4, [Span("  Nothing yet.", .dim)])
+            return
+        }
+        let rows = state.bodyRows - 1
+        let first = max(0, state.notificationSelected - rows + 1)
+        for row in 0..<rows {
+            let index = first + row
+            guard state.notifications.indices.contains(index) else {
+                screen.set(3 + row, [])
+                continue
+            }
+            let notification = state.notifications[index]
+            let age = RelativeTime.describe(notification.event.createdAt, now: state.now)
+            let marker = notification.read ? Span("  ") : Span("● ", Style(color: .red, bold: true))
+            let isSelected = index == state.notificationSelected
+            let textStyle = Style(dim: notification.event.type == .unlike, reverse: isSelected)
+            let room = screen.columns - 3 - CellWidth.of(age) - 2
+            let text = TextLayout.pad(AppState.sentence(for: notification.event), to: room)
+            screen.set(3 + row, [Span(" "), marker, Span(text, textStyle), Span("  " + age, .dim)])
+        }
+    }
+
+    static func help(into screen: inout Screen) {
+        screen.set(2, [Span(" Keys", .bold)])
+        for (offset, entry) in helpLines.enumerated() {
+            screen.set(3 + offset, [Span("  " + TextLayout.pad(entry.0, to: 20), Style(color: .cyan)), Span(entry.1)])
+        }
+    }
+
+    // MARK: footer
+
+    static func footer(_ state: AppState, into screen: inout Screen) {
+        let inputRow = screen.rows - 2
+        if let input = state.input {
+            let label: String =
+                switch input.purpose {
+                case .comment(_, let author): "Comment on \(author)'s post › "
+                case .post: "New post › "
+                }
+            let room = max(1, screen.columns - CellWidth.of(label) - 1)
+            // Scroll the text sideways so the insertion point stays in view.
+            var start = 0
+            while CellWidth.of(String(input.text[start..<input.cursor])) >= room { start += 1 }
+            var visible = ""
+            var used = 0
+            for character in input.text[start...] {
+                let cells = CellWidth.of(character)
+                if used + cells > room { break }
+                visible.append(character)
+                used += cells
+            }
+            screen.set(inputRow, [Span(label, Style(color: .cyan, bold: true)), Span(visible)])
+            screen.cursor = Screen.Cursor(
+                row: inputRow, column: CellWidth.of(label) + CellWidth.of(String(input.text[start..<input.cursor])))
+        } else {
+            screen.set(inputRow, [Span(" " + keyHints, .dim)])
+        }
+        if let message = state.message {
+            screen.set(screen.rows - 1, [Span(" " + message.text, message.isError ? Style(color: .red) : Style(color: .green))])
+        } else {
+            screen.set(screen.rows - 1, [])
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import MomentsCore
+import Testing
+
+@Suite("Wire coding")
+struct WireCodingTests {
+    @Test("events encode snake_case with millisecond UTC dates and decode back equal")
+    func eventRoundTrip() throws {
+        let event = Event(
+            id: 17, type: .comment, actor: UserSummary(id: "bob", name: "Bob"), postId: 5, postExcerpt: "今天",
+            text: "好", commentId: 3, createdAt: Date(timeIntervalSince1970: 1_795_724_732.437), unread: 2)
+        let json = String(decoding: try WireCoding.makeEncoder().encode(event), as: UTF8.self)
+        #expect(json.contains(#""created_at":"2026-11-26T20:25:32.437Z""#))
+        #expect(json.contains(#""post_id":5"#))
+        #expect(json.contains(#""comment_id":3"#))
+        let back = try WireCoding.makeDecoder().decode(Event.self, from: Data(json.utf8))
+        #expect(back == event)
+    }
+
+    @Test("a notification is the event's fields plus read, flat")
+    func notificationFlat() throws {
+        let event = Event(
+            id: 1, type: .like, actor: UserSummary(id: "a", name: "A"), postId: 2, postExcerpt: "x",
+            createdAt: Date(timeIntervalSince1970: 0), unread: 0)
+        let data = try WireCoding.makeEncoder().encode(NotificationEntry(event: event, read: true))
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        #expect(object?["read"] as? Bool == true)
+        #expect(object?["type"] as? String == "like")
+        #expect(try WireCoding.makeDecoder().decode(NotificationEntry.self, from: data).event == event)
+    }
+}

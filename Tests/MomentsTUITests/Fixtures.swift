@@ -1,0 +1,32 @@
+import Foundation
+import MomentsCore
+
+@testable import MomentsTUI
+
+let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+let alice = UserSummary(id: "alice", name: "Alice")
+let bob = UserSummary(id: "bob", name: "Bob")
+let carol = UserSummary(id: "carol", name: "Carol")
+
+func post(_ id: Int64, by author: UserSummary = alice, _ text: String = "post", likers: [UserSummary] = []) -> Post {
+    Post(
+        id: id, author: author, text: text, createdAt: t0.addingTimeInterval(-300), likeCount: likers.count,
+        likers: likers, likedByMe: likers.contains(alice))
+}
+
+func event(_ id: Int64, _ type: EventType, by actor: UserSummary = bob, post: Int64, text: String? = nil, unread: Int)
+    -> Event
+{
+    Event(
+        id: id, type: type, actor: actor, postId: post, postExcerpt: "post", text: text,
+        commentId: type == .comment ? id * 100 : nil, createdAt: t0, unread: unread)
+}
+
+/// Alice, signed in, with a feed of `posts` on a 80x24 screen.
+func state(posts: [Post] = [post(3), post(2, by: bob, "bob's"), post(1)], unread: Int = 0) -> AppState {
+    var state = AppState(me: alice, server: "http://test", now: t0)
+    _ = state.update(.resize(rows: 24, columns: 80))
+    _ = state.update(.feedLoaded(.success(FeedPage(posts: posts, nextBefore: nil)), appending: false))
+    state.unread = unread
+    return state
+}

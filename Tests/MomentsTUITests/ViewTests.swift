@@ -1,0 +1,81 @@
+import Foundation
+import MomentsClient
+import MomentsCore
+import Testing
+
+@testable import MomentsTUI
+
+@Suite("View: the frame as text")
+struct ViewTests {
+    @Test("the header shows the user, the connection and a red badge only while unread > 0")
+    func header() {
+        var s = state(unread: 3)
+        _ = s.update(.push(.state(.webSocket)))
+        var screen = View.render(s)
+        #expect(screen.text(0).contains("Alice @alice"))
+        #expect(screen.text(0).contains("● websocket"))
+        #expect(screen.text(0).hasSuffix("● 3 "))
+        let badge = screen.lines[0].first { $0.text == "● 3" }
+        #expect(badge?.style.color == .red)
+
+        s.unread = 0
+        s.connection = .longPolling
+        screen = View.render(s)
+        #expect(!screen.text(0).contains("● 0"))
+        #expect(screen.text(0).contains("◐ long-polling"))
+        s.connection = .reconnecting(at: t0.addingTimeInterval(3.2))
+        #expect(View.render(s).text(0).contains("○ reconnecting in 4s"))
+        s.connection = .tokenRejected
+        #expect(View.render(s).text(0).contains("✕ token rejected"))
+    }
+
+    @Test("every row is exactly the screen width, CJK and emoji included")
+    func rowsFitWidth() {
+        let cjk = post(5, by: bob, "周末去爬山，山顶的日出太美了 🌄 周末去爬山，山顶的日出太美了 🌄 周末去爬山", likers: [alice, carol])
+        for columns in [20, 41, 80] {
+            var s = state(posts: [cjk, post(4)])
+            _ = s.update(.resize(rows: 20, columns: columns))
+            let screen = View.render(s)
+            for row in 0..<screen.rows {
+                #expect(CellWidth.of(screen.text(row)) == columns, "row \(row) at \(columns) columns")
+            }
+        }
+    }
+
+    @Test("the feed shows author, age, text, likes and comments; the selection is marked")
+    func feed() {
+        var first = post(3, "hello world", likers: [bob, carol])
+        first.comments = [Comment(id: 1, postId: 3, author: bob, text: "nice 👍", createdAt: t0)]
+        let text = View.render(state(posts: [first, post(2, by: bob, "第二条")])).plainText
+        #expect(text.contains("┃ Alice · 5m"))
+        #expect(text.contains("┃ hello world"))
+        #expect(text.contains("┃ ♥ 2 Bob, Carol"))
+        #expect(text.contains("┃   Bob: nice 👍"))
+        #expect(text.contains("  Bob · 5m"))
+        #expect(text.contains("  第二条"))
+        #expect(text.contains("q quit"))
+    }
+
+    @Test("the editor shows its label, the text and the cursor after it")
+    func editor() {
+        var s = state()
+        _ = s.update(.key(.character("c")))
+        for character in "中文" { _ = s.update(.key(.character(character))) }
+        let screen = View.render(s)
+        #expect(screen.text(22).hasPrefix("Comment on Alice's post › 中文"))
+        #expect(screen.cursor == Screen.Cursor(row: 22, column: CellWidth.of("Comment on Alice's post › ") + 4))
+    }
+
+    @Test("the notifications panel lists sentences, new ones marked")
+    func notificationsPanel() {
+        var s = state()
+        _ = s.update(.key(.character("n")))
+        s.notifications = [
+            NotificationEntry(event: event(2, .comment, by: carol, post: 3, text: "我要来", unread: 1), read: false),
+            NotificationEntry(event: event(1, .like, post: 3, unread: 0), read: true),
+        ]
+        let text = View.render(s).plainText
+        #expect(text.contains(" ● Carol commented: 我要来"))
+        #expect(text.contains("   Bob liked your post “post”"))
+    }
+}
