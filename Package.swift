@@ -77,6 +77,11 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        // Drives the built executables (in tmux); declares them so `swift build --build-tests` builds them.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["MomentsClient", "MomentsCore", "moments-server", "moments-tui"]
+        ),
         .testTarget(name: "MomentsTUITests", dependencies: ["MomentsTUI", "MomentsClient", "MomentsCore"]),
     ]
 )

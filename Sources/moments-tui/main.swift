@@ -55,7 +55,7 @@ struct MomentsTUICommand: AsyncParsableCommand {
 
     /// Everything the first frame needs, so a bad token or a dead server fails before the UI.
     static func load(_ api: MomentsAPI) async throws -> AppState {
-        let me = try await api.me()
+        let me = try await api.me(deadline: .seconds(4))
         async let feed = api.feed()
         async let notifications = api.notifications()
         var state = AppState(me: me.user, server: api.server.absoluteString)

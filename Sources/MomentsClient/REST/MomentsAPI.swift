@@ -17,7 +17,11 @@ public struct MomentsAPI: Sendable {
         self.http = http
     }
 
-    public func me() async throws -> Me { try await send(.GET, "/api/me") }
+    /// - Parameter deadline: a short one suits start-up checks: an unreachable server is
+    ///   retried until the deadline passes.
+    public func me(deadline: Duration = .seconds(15)) async throws -> Me {
+        try await send(.GET, "/api/me", deadline: .nanoseconds(Int64(deadline.components.seconds) * 1_000_000_000))
+    }
 
     public func feed(before: Int64? = nil, limit: Int = 20) async throws -> FeedPage {
         try await send(.GET, "/api/feed", query: ["limit": "\(limit)", "before": before.map(String.init)])

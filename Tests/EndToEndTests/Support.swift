@@ -1,0 +1,198 @@
+import Foundation
+import Glibc
+import Testing
+
+struct E2EFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The package's built executables (scripts/test builds them before running the tests).
+enum Binaries {
+    static let directory: URL = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug")
+    }()
+
+    static func path(_ name: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw E2EFailure("\(url.path) is missing: run `swift build` first (scripts/test does)")
+        }
+        return url.path
+    }
+}
+
+/// A child process started with posix_spawn. (Foundation's Process can wait forever on a child
+/// that leaves a daemon behind, as `tmux new-session -d` does.)
+struct Child {
+    let pid: pid_t
+
+    /// Starts `executable`; stdout and stderr go to the given files (or /dev/null).
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdout: String? = nil,
+         stderr: String? = nil) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0)=\($1)" }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = variables.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard result == 0 else { throw E2EFailure("cannot start \(executable): error \(result)") }
+        self.pid = pid
+    }
+
+    /// Waits for the exit; answers the exit status (128 + n when killed by signal n).
+    func wait() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    }
+
+    func terminate() {
+        kill(pid, SIGTERM)
+        _ = wait()
+    }
+}
+
+/// Runs a command to completion; answers its exit status, stdout and stderr.
+@discardableResult
+func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws
+    -> (status: Int32, out: String, err: String)
+{
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("moments-run-\(UUID().uuidString)")
+    let out = base.path + ".out"
+    let err = base.path + ".err"
+    defer {
+        try? FileManager.default.removeItem(atPath: out)
+        try? FileManager.default.removeItem(atPath: err)
+    }
+    let status = try Child(executable, arguments, environment: environment, stdout: out, stderr: err).wait()
+    return (status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+}
+
+/// Polls `probe` until it answers non-nil: generous bound, only to turn a hang into a failure.
+func eventually<T>(_ what: String, within limit: Duration = .seconds(30), _ probe: () throws -> T?) async throws -> T {
+    let deadline = ContinuousClock.now + limit
+    while true {
+        if let value = try probe() { return value }
+        guard ContinuousClock.now < deadline else { throw E2EFailure("timed out waiting for \(what)") }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+/// The real `moments-server` binary on a free loopback port with a fresh demo data dir.
+final class ServerProcess {
+    private let child: Child
+    let dataDir: URL
+    let url: URL
+    let tokens: [String: String]
+
+    init() async throws {
+        dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("moments-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
+        let output = dataDir.appendingPathComponent("server.out")
+        child = try Child(
+            try Binaries.path("moments-server"), ["serve", "--demo", "--port", "0", "--data-dir", dataDir.path],
+            stdout: output.path, stderr: dataDir.appendingPathComponent("server.err").path)
+        let text = try await eventually("the server to listen") { () -> String? in
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            return text.contains("listening on") ? text : nil
+        }
+        var tokens: [String: String] = [:]
+        var url: URL?
+        for line in text.split(separator: "\n") {
+            let words = line.split(separator: " ")
+            if words.count == 2, ["alice", "bob", "carol", "dave"].contains(String(words[0])) {
+                tokens[String(words[0])] = String(words[1])
+            }
+            if let range = line.range(of: "http://") { url = URL(string: String(line[range.lowerBound...])) }
+        }
+        guard let url else { throw E2EFailure("no address in: \(text)") }
+        self.url = url
+        self.tokens = tokens
+    }
+
+    func stop() {
+        child.terminate()
+        try? FileManager.default.removeItem(at: dataDir)
+    }
+}
+
+/// A private tmux server (its own socket) with one 100x30 window: the terminal a person would use.
+final class TmuxSession {
+    let socket = "moments-e2e-\(UUID().uuidString.prefix(8))"
+    let tmux: String
+    /// The wrapping shell writes the program's exit status here.
+    let statusFile = FileManager.default.temporaryDirectory.appendingPathComponent("moments-e2e-\(UUID().uuidString).status")
+
+    init(command: String, columns: Int = 100, rows: Int = 30) throws {
+        guard let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first(where: FileManager.default.isExecutableFile)
+        else { throw E2EFailure("tmux is not installed (scripts/ensure-deps installs it)") }
+        self.tmux = tmux
+        try call(["new-session", "-d", "-s", "e2e", "-x", "\(columns)", "-y", "\(rows)"])
+        // Keep the pane after the program exits, to read what it left on screen.
+        try call(["set-option", "-t", "e2e", "remain-on-exit", "on"])
+        try call([
+            "respawn-pane", "-k", "-t", "e2e",
+            "LANG=C.UTF-8 LC_ALL=C.UTF-8 \(command); echo $? > \(statusFile.path)",
+        ])
+    }
+
+    @discardableResult
+    func call(_ arguments: [String]) throws -> String {
+        let result = try run(tmux, ["-L", socket, "-f", "/dev/null"] + arguments)
+        guard result.status == 0 else { throw E2EFailure("tmux \(arguments.joined(separator: " ")): \(result.err)") }
+        return result.out
+    }
+
+    /// The screen as text; with `escapes`, with colour codes too.
+    func screen(escapes: Bool = false) throws -> String {
+        try call(["capture-pane", "-p", "-t", "e2e"] + (escapes ? ["-e"] : []))
+    }
+
+    func keys(_ keys: String...) throws { try call(["send-keys", "-t", "e2e"] + keys) }
+
+    func type(_ text: String) throws { try call(["send-keys", "-t", "e2e", "-l", text]) }
+
+    func waitForScreen(_ what: String, _ condition: (String) -> Bool) async throws -> String {
+        var last = ""
+        do {
+            return try await eventually(what) { () -> String? in
+                last = try screen()
+                return condition(last) ? last : nil
+            }
+        } catch {
+            throw E2EFailure("\(error); the screen was:\n\(last)")
+        }
+    }
+
+    /// The exit status once the program in the pane has ended.
+    func exitStatus() async throws -> Int32 {
+        try await eventually("the program to exit") { () -> Int32? in
+            (try? String(contentsOf: statusFile, encoding: .utf8)).flatMap {
+                Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+        }
+    }
+
+    /// The program's pid (a child of the pane's shell).
+    func programPid() throws -> String {
+        let shell = try call(["list-panes", "-t", "e2e", "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let children = try run("/usr/bin/pgrep", ["-P", shell]).out.split(separator: "\n")
+        guard let pid = children.first else { throw E2EFailure("no program running in the pane") }
+        return String(pid)
+    }
+
+    func kill() {
+        _ = try? call(["kill-server"])
+        try? FileManager.default.removeItem(at: statusFile)
+    }
+}

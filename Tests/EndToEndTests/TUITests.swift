@@ -1,0 +1,122 @@
+import Foundation
+import MomentsClient
+import MomentsCore
+import Testing
+
+/// The real `moments-tui` binary in a real terminal (tmux) against the real server binary.
+@Suite("moments-tui end to end", .serialized)
+struct TUITests {
+    @Test("badge, like, CJK comment and quit, as a person would do them")
+    func demoFlow() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let aliceToken = try #require(server.tokens["alice"])
+        let tui = try Binaries.path("moments-tui")
+        let session = try TmuxSession(command: "\(tui) --token \(aliceToken) --server \(server.url.absoluteString)")
+        defer { session.kill() }
+        let alice = MomentsAPI(server: server.url, token: aliceToken)
+        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        let unread = try await alice.me().unread
+
+        _ = try await session.waitForScreen("the feed over a WebSocket") {
+            $0.contains("● websocket") && $0.contains("● \(unread)") && $0.contains("Moments is live")
+        }
+
+        // Another user's like lights the badge up by one, with a message line.
+        let aliceNewest = try #require(try await alice.feed().posts.first { $0.author.id == "alice" })
+        let dumplings = try #require(try await alice.feed().posts.first { $0.text.hasPrefix("今天包了饺子") })
+        _ = try await bob.like(postId: dumplings.id)
+        let afterLike = try await session.waitForScreen("the badge at \(unread + 1)") {
+            $0.split(separator: "\n").first?.contains("● \(unread + 1)") == true
+        }
+        #expect(afterLike.contains("Bob liked your post “今天包了饺子"))
+        let colours = try session.screen(escapes: true).split(separator: "\n").first.map(String.init) ?? ""
+        #expect(colours.contains("\u{1B}[31m● \(unread + 1)") || colours.contains("\u{1B}[1m\u{1B}[31m● \(unread + 1)"))
+
+        // `l` on the selected (newest) post likes it on the server.
+        #expect(aliceNewest.id == (try await alice.feed().posts.first?.id))
+        let likesBefore = aliceNewest.likeCount
+        try session.keys("l")
+        let serverPost = try await pollUntil("alice's like on the server") {
+            try await alice.feed().posts.first { $0.id == aliceNewest.id && $0.likedByMe }
+        }
+        #expect(serverPost.likeCount == likesBefore + 1)
+        _ = try await session.waitForScreen("the like count on screen") { $0.contains("♥ \(likesBefore + 1)") }
+
+        // `c`, CJK text, Enter: a comment stored on the server.
+        try session.keys("c")
+        _ = try await session.waitForScreen("the comment editor") { $0.contains("Comment on Alice's post ›") }
+        try session.type("好吃吗？我也想要 🥟")
+        try session.keys("Enter")
+        let comment = try await pollUntil("the comment on the server") {
+            try await alice.feed().posts.first { $0.id == aliceNewest.id }?.comments.first { $0.author.id == "alice" }
+        }
+        #expect(comment.text == "好吃吗？我也想要 🥟")
+        _ = try await session.waitForScreen("the comment on screen") { $0.contains("Alice: 好吃吗？我也想要 🥟") }
+
+        // `n` opens notifications and clears the badge on the server too.
+        try session.keys("n")
+        _ = try await session.waitForScreen("notifications") { $0.contains("Notifications") }
+        _ = try await pollUntil("unread 0 on the server") { try await alice.me().unread == 0 ? true : nil }
+        let cleared = try await session.waitForScreen("no badge") {
+            $0.split(separator: "\n").first?.contains("● \(unread + 1)") == false
+        }
+        #expect(cleared.contains("Bob liked your post"))
+
+        try session.keys("q")
+        let status = try await session.exitStatus()
+        let screen = try session.screen()
+        #expect(status == 0, "exit status \(status); screen:\n\(screen)")
+        // endwin() left the alternate screen: the UI is gone from the terminal.
+        #expect(!screen.contains("Moments ·"))
+    }
+
+    @Test("SIGTERM restores the terminal and exits 0")
+    func sigterm() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let tui = try Binaries.path("moments-tui")
+        let session = try TmuxSession(
+            command: "\(tui) --token \(try #require(server.tokens["carol"])) --server \(server.url.absoluteString)")
+        defer { session.kill() }
+        _ = try await session.waitForScreen("carol's feed") { $0.contains("Carol @carol") }
+        try run("/bin/kill", ["-TERM", try session.programPid()])
+        let status = try await session.exitStatus()
+        let screen = try session.screen()
+        #expect(status == 0, "exit status \(status); screen:\n\(screen)")
+        // endwin() left the alternate screen: the UI is gone from the terminal.
+        #expect(!screen.contains("Moments ·"))
+    }
+
+    @Test("a bad token or an unreachable server is one clear line on stderr and exit 1")
+    func startupErrors() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let tui = try Binaries.path("moments-tui")
+        let rejected = try run(tui, ["--token", "forged", "--server", server.url.absoluteString])
+        #expect(rejected.status == 1)
+        #expect(rejected.err == "moments-tui: token rejected by \(server.url.absoluteString)\n")
+
+        let unreachable = try run(tui, ["--token", "x", "--server", "http://127.0.0.1:1"])
+        #expect(unreachable.status == 1)
+        #expect(unreachable.err.hasPrefix("moments-tui: http://127.0.0.1:1: cannot reach the server"))
+        #expect(unreachable.err.split(separator: "\n").count == 1)
+
+        let missing = try run(tui, [], environment: ["MOMENTS_TOKEN": ""])
+        #expect(missing.status == 1)
+        #expect(missing.err.hasPrefix("moments-tui: no token"))
+
+        let help = try run(tui, ["--help"])
+        for key in ["l ", "c ", "p ", "n ", "r ", "q / Ctrl-C"] { #expect(help.out.contains(key)) }
+    }
+}
+
+/// Asks the server until `probe` answers non-nil.
+func pollUntil<T>(_ what: String, _ probe: () async throws -> T?) async throws -> T {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while true {
+        if let value = try await probe() { return value }
+        guard ContinuousClock.now < deadline else { throw E2EFailure("timed out waiting for \(what)") }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import MomentsClient
+import MomentsCore
+import Synchronization
+import Testing
+
+/// The real `PushConnection` against a real server: WebSocket, fallback, restart, bad token.
+@Suite("PushConnection against a real server")
+struct PushConnectionTests {
+    static func fastOptions(_ mode: TransportMode = .auto) -> PushConnection.Options {
+        var options = PushConnection.Options()
+        options.mode = mode
+        options.reconnect = ReconnectPolicy(base: .milliseconds(50), cap: .milliseconds(400))
+        options.longPollTimeout = 2
+        return options
+    }
+
+    /// Collects what a connection reports, for tests to wait on.
+    final class Recorder: Sendable {
+        private final class Log: Sendable {
+            let updates = Mutex<[PushUpdate]>([])
+        }
+
+        private let log = Log()
+        private let task: Task<Void, Never>
+
+        init(_ connection: PushConnection) {
+            let stream = connection.updates()
+            let log = self.log
+            task = Task { for await update in stream { log.updates.withLock { $0.append(update) } } }
+        }
+
+        var events: [Event] {
+            log.updates.withLock { $0.compactMap { if case .event(let e) = $0 { e } else { nil } } }
+        }
+        var states: [ConnectionState] {
+            log.updates.withLock { $0.compactMap { if case .state(let s) = $0 { s } else { nil } } }
+        }
+
+        /// Waits (bounded, to catch hangs) until `condition` holds.
+        func wait(for what: String, _ condition: @escaping @Sendable (Recorder) -> Bool) async throws {
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !condition(self) {
+                guard ContinuousClock.now < deadline else { throw TestFailure("gave up waiting for \(what)") }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+
+        func stop() { task.cancel() }
+    }
+
+    @Test("events arrive over the WebSocket, once each, in order")
+    func webSocket() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.api("alice")
+        let recorder = Recorder(PushConnection(api: alice, after: try await alice.me().cursor, options: Self.fastOptions()))
+        try await recorder.wait(for: "websocket") { $0.states.last == .webSocket }
+        let post = try await alice.createPost(text: "push me")
+        _ = try await server.api("bob").like(postId: post.id)
+        _ = try await server.api("carol").comment(postId: post.id, text: "评论")
+        try await recorder.wait(for: "two events") { $0.events.count == 2 }
+        #expect(recorder.events.map(\.type) == [.like, .comment])
+        recorder.stop()
+        try await server.stop()
+    }
+
+    @Test("when the upgrade is refused the client long-polls and still gets every event")
+    func fallbackToLongPolling() async throws {
+        let server = try await TestServer.start { $0.webSocketEnabled = false }
+        let alice = try await server.api("alice")
+        let recorder = Recorder(PushConnection(api: alice, after: try await alice.me().cursor, options: Self.fastOptions()))
+        try await recorder.wait(for: "long-polling") { $0.states.last == .longPolling }
+        #expect(!recorder.states.contains(.webSocket))
+        let post = try await alice.createPost(text: "poll me")
+        for user in ["bob", "carol", "dave"] { _ = try await server.api(user).like(postId: post.id) }
+        try await recorder.wait(for: "three likes") { $0.events.count == 3 }
+        #expect(recorder.events.map(\.actor.id) == ["bob", "carol", "dave"])
+        recorder.stop()
+        try await server.stop()
+    }
+
+    @Test("across a server restart the client resumes: nothing lost, nothing twice")
+    func resumeAcrossRestart() async throws {
+        let first = try await TestServer.start()
+        let token = try await first.token("alice")
+        let alice = MomentsAPI(server: first.url, token: token)
+        let post = try await alice.createPost(text: "survive a restart")
+        let recorder = Recorder(PushConnection(api: alice, after: try await alice.me().cursor, options: Self.fastOptions()))
+        try await recorder.wait(for: "websocket") { $0.states.last == .webSocket }
+        _ = try await first.api("bob").like(postId: post.id)
+        try await recorder.wait(for: "first like") { $0.events.count == 1 }
+
+        try await first.stop()
+        try await recorder.wait(for: "reconnecting") {
+            if case .reconnecting = $0.states.last { true } else { false }
+        }
+        // Same port and data dir: to the client it is the same server, back again.
+        let second = try await TestServer.start(dataDir: first.dataDir) { $0.port = first.port }
+        // Committed while the client may still be away: must come as replay, exactly once.
+        _ = try await second.api("carol").like(postId: post.id)
+        _ = try await second.api("dave").comment(postId: post.id, text: "back")
+        try await recorder.wait(for: "three events") { $0.events.count >= 3 }
+        try await Task.sleep(for: .milliseconds(300))
+        let ids = recorder.events.map(\.id)
+        #expect(recorder.events.map(\.actor.id) == ["bob", "carol", "dave"])
+        #expect(Set(ids).count == ids.count)
+        #expect(ids == ids.sorted())
+        recorder.stop()
+        try await second.stop()
+    }
+
+    @Test("a rejected token stops the connection with tokenRejected, on either transport")
+    func tokenRejected() async throws {
+        let server = try await TestServer.start()
+        let forged = MomentsAPI(server: server.url, token: "not-a-token")
+        for mode in [TransportMode.auto, .longpoll] {
+            let recorder = Recorder(PushConnection(api: forged, after: 0, options: Self.fastOptions(mode)))
+            try await recorder.wait(for: "token rejected (\(mode))") { $0.states.last == .tokenRejected }
+            recorder.stop()
+        }
+        try await server.stop()
+    }
+}
