@@ -80,7 +80,7 @@ let package = Package(
         // Drives the built executables (in tmux); declares them so `swift build --build-tests` builds them.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MomentsClient", "MomentsCore", "moments-server", "moments-tui"]
+            dependencies: ["MomentsClient", "MomentsCore", "MomentsTUI", "moments-server", "moments-tui"]
         ),
         .testTarget(name: "MomentsTUITests", dependencies: ["MomentsTUI", "MomentsClient", "MomentsCore"]),
     ]

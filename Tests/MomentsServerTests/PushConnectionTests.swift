@@ -109,6 +109,24 @@ struct PushConnectionTests {
         try await second.stop()
     }
 
+    @Test("after falling back to long-polling, the client returns to the WebSocket when it works again")
+    func backToWebSocket() async throws {
+        let first = try await TestServer.start { $0.webSocketEnabled = false }
+        let alice = MomentsAPI(server: first.url, token: try await first.token("alice"))
+        var options = Self.fastOptions()
+        options.webSocketRetry = .milliseconds(500)
+        let recorder = Recorder(PushConnection(api: alice, after: try await alice.me().cursor, options: options))
+        try await recorder.wait(for: "long-polling") { $0.states.last == .longPolling }
+        try await first.stop()
+        let second = try await TestServer.start(dataDir: first.dataDir) { $0.port = first.port }
+        try await recorder.wait(for: "websocket") { $0.states.last == .webSocket }
+        let post = try await alice.createPost(text: "back on the socket")
+        _ = try await second.api("bob").like(postId: post.id)
+        try await recorder.wait(for: "the like") { $0.events.count == 1 }
+        recorder.stop()
+        try await second.stop()
+    }
+
     @Test("a rejected token stops the connection with tokenRejected, on either transport")
     func tokenRejected() async throws {
         let server = try await TestServer.start()
