@@ -79,10 +79,12 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
 }
 
 /// Polls `probe` until it answers non-nil: generous bound, only to turn a hang into a failure.
-func eventually<T>(_ what: String, within limit: Duration = .seconds(30), _ probe: () throws -> T?) async throws -> T {
+func eventually<T>(_ what: String, within limit: Duration = .seconds(30), _ probe: () async throws -> T?)
+    async throws -> T
+{
     let deadline = ContinuousClock.now + limit
     while true {
-        if let value = try probe() { return value }
+        if let value = try await probe() { return value }
         guard ContinuousClock.now < deadline else { throw E2EFailure("timed out waiting for \(what)") }
         try await Task.sleep(for: .milliseconds(50))
     }
@@ -189,6 +191,15 @@ final class TmuxSession {
         let children = try run("/usr/bin/pgrep", ["-P", shell]).out.split(separator: "\n")
         guard let pid = children.first else { throw E2EFailure("no program running in the pane") }
         return String(pid)
+    }
+
+    /// Expects the program to have exited 0 with the terminal restored (endwin() left the
+    /// alternate screen, so the UI is gone).
+    func expectCleanExit(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let status = try await exitStatus()
+        let screen = try screen()
+        #expect(status == 0, "exit status \(status); screen:\n\(screen)", sourceLocation: sourceLocation)
+        #expect(!screen.contains("Moments ·"), sourceLocation: sourceLocation)
     }
 
     func kill() {

@@ -37,7 +37,7 @@ struct TUITests {
         #expect(aliceNewest.id == (try await alice.feed().posts.first?.id))
         let likesBefore = aliceNewest.likeCount
         try session.keys("l")
-        let serverPost = try await pollUntil("alice's like on the server") {
+        let serverPost = try await eventually("alice's like on the server") {
             try await alice.feed().posts.first { $0.id == aliceNewest.id && $0.likedByMe }
         }
         #expect(serverPost.likeCount == likesBefore + 1)
@@ -48,7 +48,7 @@ struct TUITests {
         _ = try await session.waitForScreen("the comment editor") { $0.contains("Comment on Alice's post ›") }
         try session.type("好吃吗？我也想要 🥟")
         try session.keys("Enter")
-        let comment = try await pollUntil("the comment on the server") {
+        let comment = try await eventually("the comment on the server") {
             try await alice.feed().posts.first { $0.id == aliceNewest.id }?.comments.first { $0.author.id == "alice" }
         }
         #expect(comment.text == "好吃吗？我也想要 🥟")
@@ -57,18 +57,14 @@ struct TUITests {
         // `n` opens notifications and clears the badge on the server too.
         try session.keys("n")
         _ = try await session.waitForScreen("notifications") { $0.contains("Notifications") }
-        _ = try await pollUntil("unread 0 on the server") { try await alice.me().unread == 0 ? true : nil }
+        _ = try await eventually("unread 0 on the server") { try await alice.me().unread == 0 ? true : nil }
         let cleared = try await session.waitForScreen("no badge") {
             $0.split(separator: "\n").first?.contains("● \(unread + 1)") == false
         }
         #expect(cleared.contains("Bob liked your post"))
 
         try session.keys("q")
-        let status = try await session.exitStatus()
-        let screen = try session.screen()
-        #expect(status == 0, "exit status \(status); screen:\n\(screen)")
-        // endwin() left the alternate screen: the UI is gone from the terminal.
-        #expect(!screen.contains("Moments ·"))
+        try await session.expectCleanExit()
     }
 
     @Test("SIGTERM restores the terminal and exits 0")
@@ -81,11 +77,7 @@ struct TUITests {
         defer { session.kill() }
         _ = try await session.waitForScreen("carol's feed") { $0.contains("Carol @carol") }
         try run("/bin/kill", ["-TERM", try session.programPid()])
-        let status = try await session.exitStatus()
-        let screen = try session.screen()
-        #expect(status == 0, "exit status \(status); screen:\n\(screen)")
-        // endwin() left the alternate screen: the UI is gone from the terminal.
-        #expect(!screen.contains("Moments ·"))
+        try await session.expectCleanExit()
     }
 
     @Test("a bad token or an unreachable server is one clear line on stderr and exit 1")
@@ -108,15 +100,5 @@ struct TUITests {
 
         let help = try run(tui, ["--help"])
         for key in ["l ", "c ", "p ", "n ", "r ", "q / Ctrl-C"] { #expect(help.out.contains(key)) }
-    }
-}
-
-/// Asks the server until `probe` answers non-nil.
-func pollUntil<T>(_ what: String, _ probe: () async throws -> T?) async throws -> T {
-    let deadline = ContinuousClock.now + .seconds(30)
-    while true {
-        if let value = try await probe() { return value }
-        guard ContinuousClock.now < deadline else { throw E2EFailure("timed out waiting for \(what)") }
-        try await Task.sleep(for: .milliseconds(50))
     }
 }
