@@ -142,6 +142,8 @@ final class TmuxSession {
         try call(["new-session", "-d", "-s", "e2e", "-x", "\(columns)", "-y", "\(rows)"])
         // Keep the pane after the program exits, to read what it left on screen.
         try call(["set-option", "-t", "e2e", "remain-on-exit", "on"])
+        // With no client attached tmux would size the window itself; `manual` lets `resize` decide.
+        try call(["set-option", "-t", "e2e", "window-size", "manual"])
         try call([
             "respawn-pane", "-k", "-t", "e2e",
             "LANG=C.UTF-8 LC_ALL=C.UTF-8 \(command); echo $? > \(statusFile.path)",
@@ -158,6 +160,11 @@ final class TmuxSession {
     /// The screen as text; with `escapes`, with colour codes too.
     func screen(escapes: Bool = false) throws -> String {
         try call(["capture-pane", "-p", "-t", "e2e"] + (escapes ? ["-e"] : []))
+    }
+
+    /// Resizes the terminal, as dragging a window's corner would (the program gets SIGWINCH).
+    func resize(columns: Int, rows: Int) throws {
+        try call(["resize-window", "-t", "e2e", "-x", "\(columns)", "-y", "\(rows)"])
     }
 
     func keys(_ keys: String...) throws { try call(["send-keys", "-t", "e2e"] + keys) }

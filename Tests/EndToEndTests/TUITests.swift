@@ -1,6 +1,7 @@
 import Foundation
 import MomentsClient
 import MomentsCore
+import MomentsTUI
 import Testing
 
 /// The real `moments-tui` binary in a real terminal (tmux) against the real server binary.
@@ -62,6 +63,31 @@ struct TUITests {
             $0.split(separator: "\n").first?.contains("● \(unread + 1)") == false
         }
         #expect(cleared.contains("Bob liked your post"))
+
+        try session.keys("q")
+        try await session.expectCleanExit()
+    }
+
+    @Test("a resized terminal is redrawn to its new size, wide characters intact")
+    func resize() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let tui = try Binaries.path("moments-tui")
+        let session = try TmuxSession(
+            command: "\(tui) --token \(try #require(server.tokens["alice"])) --server \(server.url.absoluteString)")
+        defer { session.kill() }
+        _ = try await session.waitForScreen("the feed at 100 columns") { $0.contains("● websocket") }
+
+        try session.resize(columns: 50, rows: 16)
+        let narrow = try await session.waitForScreen("the feed redrawn at 50 columns") { screen in
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            return lines.count >= 2 && lines[0].contains("● websocket") && lines[1] == String(repeating: "─", count: 50)
+        }
+        let lines = narrow.split(separator: "\n", omittingEmptySubsequences: false).prefix(16)
+        // Every line fits in 50 cells: nothing wraps or spills, CJK counted as two cells.
+        #expect(lines.allSatisfy { CellWidth.of($0) <= 50 }, "\(narrow)")
+        #expect(narrow.contains("今天包了饺子"))
+        #expect(narrow.contains("j/k move"))
 
         try session.keys("q")
         try await session.expectCleanExit()
