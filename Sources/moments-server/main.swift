@@ -54,6 +54,12 @@ struct Serve: AsyncParsableCommand {
     var pingInterval = 20
     @Flag(help: "Refuse WebSocket upgrades, so clients fall back to long-polling.")
     var noWebsocket = false
+    @Option(help: "Seconds of silence after which SSE and iframe streams get a heartbeat.")
+    var heartbeat = 15
+    @Option(help: ArgumentHelp("An origin besides this server's own and loopback pages that may open WebSockets, like https://moments.example.com (repeatable).", valueName: "origin"))
+    var allowedOrigin: [String] = []
+    @Option(help: "Folder with the web page's files (default: assets/web of the source checkout, if present).")
+    var webRoot: String?
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
@@ -62,6 +68,10 @@ struct Serve: AsyncParsableCommand {
             $0.port = port
             $0.pingInterval = .seconds(max(1, pingInterval))
             $0.webSocketEnabled = !noWebsocket
+            $0.streamHeartbeat = .seconds(max(1, heartbeat))
+            $0.allowedOrigins = allowedOrigin
+            $0.demoLogins = demo
+            if let webRoot { $0.webRoot = URL(fileURLWithPath: webRoot) }
         }
         if demo {
             if try await DemoSeed.seedIfEmpty(server.store) {

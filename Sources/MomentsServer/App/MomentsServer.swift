@@ -13,6 +13,7 @@ public final class MomentsServer: Sendable {
     public let hub: PushHub
     public let tokens: TokenAuthority
     private let logger: Logger
+    private let webAssets: WebAssets?
     private let group = Mutex<ServiceGroup?>(nil)
 
     /// Opens (creating and migrating if needed) the data dir, store and signing secret.
@@ -27,6 +28,11 @@ public final class MomentsServer: Sendable {
         hub = PushHub(capacity: configuration.subscriptionCapacity)
         store = try SQLiteStore(path: configuration.databasePath, sink: hub)
         tokens = await TokenAuthority(secret: try SigningSecret.load(dataDir: configuration.dataDir))
+        do {
+            webAssets = try configuration.webRoot.map(WebAssets.init(folder:))
+        } catch {
+            throw ConfigurationError("cannot read the web page's files: \(error.localizedDescription)")
+        }
     }
 
     /// Serves until `shutdown()` (or SIGINT/SIGTERM when configured); `onListening` gets the port.
@@ -54,6 +60,8 @@ public final class MomentsServer: Sendable {
         await group.withLock { $0 }?.triggerGracefulShutdown()
     }
 
+    private var eventStream: EventStream { EventStream(store: store, hub: hub) }
+
     private var auth: AuthMiddleware { AuthMiddleware(tokens: tokens, store: store) }
 
     private func makeRouter() -> Router<MomentsRequestContext> {
@@ -63,6 +71,11 @@ public final class MomentsServer: Sendable {
         let api = router.group("api").add(middleware: auth)
         APIRoutes(store: store).register(on: api)
         LongPollTransport(store: store, hub: hub).register(on: api)
+        SSETransport(stream: eventStream, heartbeat: configuration.streamHeartbeat).register(on: api)
+        IframeTransport(stream: eventStream, heartbeat: configuration.streamHeartbeat).register(on: api)
+        if let webAssets {
+            WebRoutes(assets: webAssets, tokens: tokens, demo: configuration.demoLogins).register(on: router)
+        }
         let webSocketEnabled = configuration.webSocketEnabled
         // Reached only by a plain GET: upgrade requests go to the WebSocket router.
         api.get("ws") { _, _ -> Response in
@@ -74,7 +87,8 @@ public final class MomentsServer: Sendable {
     private func makeWebSocketRouter() -> Router<MomentsRequestContext> {
         let router = Router(context: MomentsRequestContext.self)
         if configuration.webSocketEnabled {
-            WebSocketTransport(store: store, hub: hub).register(on: router, auth: auth)
+            WebSocketTransport(stream: eventStream)
+                .register(on: router, origins: OriginPolicy(allowed: configuration.allowedOrigins), auth: auth)
         } else {
             router.group("api").add(middleware: UpgradeRefusal()).get("ws") { _, _ -> Response in throw Self.webSocketOff }
         }

@@ -14,8 +14,24 @@ public struct ServerConfiguration: Sendable {
     public var subscriptionCapacity = 1024
     /// Install SIGINT/SIGTERM handlers (off for servers embedded in tests).
     public var handleSignals = true
+    /// A streaming response (SSE, iframe) quiet this long gets a heartbeat, so proxies and
+    /// browsers keep it open and a dead peer is noticed by the failed write.
+    public var streamHeartbeat: Duration = .seconds(15)
+    /// Origins besides this server's own and loopback pages that may open WebSockets.
+    public var allowedOrigins: [String] = []
+    /// The web page's files; nil serves no page.
+    public var webRoot: URL? = ServerConfiguration.sourceWebRoot
+    /// `serve --demo`: the page may list demo users with fresh tokens (a local demo only).
+    public var demoLogins = false
 
     public init() {}
+
+    /// assets/web of the checkout this server was built from, when it is still there.
+    public static var sourceWebRoot: URL? {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("assets/web")
+        return FileManager.default.fileExists(atPath: folder.appendingPathComponent("index.html").path) ? folder : nil
+    }
 
     public var databasePath: String { dataDir.appendingPathComponent("moments.sqlite").path }
 }

@@ -83,6 +83,26 @@ public final class Subscription: Sendable, AsyncSequence {
         }
     }
 
+    /// The next event, or nil when `timeout` passes first or the subscription ends.
+    ///
+    /// Both racers are awaited to the end, so an event that arrives just as the timer fires is
+    /// returned, not dropped with the losing task.
+    public func next(within timeout: Duration) async -> Event? {
+        await withTaskGroup(of: Event?.self) { group in
+            group.addTask { await self.next() }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            var event: Event?
+            for await outcome in group {
+                group.cancelAll()
+                if let outcome { event = outcome }
+            }
+            return event
+        }
+    }
+
     /// Everything already queued, without waiting.
     public func drain() -> [Event] {
         state.withLock { state in

@@ -32,26 +32,12 @@ struct LongPollTransport {
         if let last = backlog.last {
             return PollResult(events: backlog, cursor: last.id, unread: last.unread)
         }
-        if let waiting, let first = await Self.next(of: waiting, within: timeout) {
+        if let waiting, let first = await waiting.next(within: timeout) {
             let events = ([first] + waiting.drain()).filter { $0.id > start }
             if let last = events.last {
                 return PollResult(events: events, cursor: last.id, unread: last.unread)
             }
         }
         return PollResult(events: [], cursor: start, unread: try await store.streamPosition(user: user).unread)
-    }
-
-    /// The subscription's next event, or nil when `timeout` passes first (or it ends).
-    private static func next(of subscription: Subscription, within timeout: Duration) async -> Event? {
-        await withTaskGroup(of: Event?.self) { group in
-            group.addTask { await subscription.next() }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
     }
 }

@@ -10,15 +10,14 @@ struct WebSocketTransport {
         static let lagging: UInt16 = 4013
     }
 
-    static let replayPage = 500
     /// Clients only ever send small control messages; anything bigger is a protocol abuse.
     static let maxInboundMessage = 4096
 
-    let store: any MomentsStore
-    let hub: PushHub
+    let stream: EventStream
 
-    func register(on router: Router<MomentsRequestContext>, auth: AuthMiddleware) {
-        router.group("api").add(middleware: UpgradeRefusal()).add(middleware: auth).ws("ws") { request, _ in
+    func register(on router: Router<MomentsRequestContext>, origins: OriginPolicy, auth: AuthMiddleware) {
+        let api = router.group("api").add(middleware: UpgradeRefusal()).add(middleware: origins).add(middleware: auth)
+        api.ws("ws") { request, _ in
             _ = try request.integer(query: "cursor", in: 0...Int64.max)
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
@@ -31,41 +30,30 @@ struct WebSocketTransport {
     func stream(
         user: UserSummary, cursor: Int64?, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter
     ) async throws {
-        // Subscribe before reading the backlog: whatever commits in between is queued, not lost.
-        let subscription = hub.subscribe(user: user.id)
-        defer { hub.unsubscribe(subscription) }
-        let position = try await store.streamPosition(user: user.id)
-        let start = cursor ?? position.cursor
         let encoder = WireCoding.makeEncoder()
-        try await outbound.writeTextMessage(
-            String(decoding: try encoder.encode(Hello(user: user, unread: position.unread, cursor: start)), as: UTF8.self))
-
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Reading is how a peer's close frame is seen; what peers send is otherwise ignored.
                 for try await _ in inbound.messages(maxSize: Self.maxInboundMessage) {}
             }
             group.addTask {
-                var last = start
-                while true {
-                    let page = try await store.events(user: user.id, after: last, limit: Self.replayPage)
-                    for event in page {
+                let end = try await stream.run(user: user, cursor: cursor) { item in
+                    switch item {
+                    case .hello(let hello):
+                        try await outbound.writeTextMessage(String(decoding: try encoder.encode(hello), as: UTF8.self))
+                    case .event(let event):
                         try await outbound.writeTextMessage(String(decoding: try encoder.encode(event), as: UTF8.self))
-                        last = event.id
+                    case .heartbeat:
+                        break  // WebSocket pings keep this line alive
                     }
-                    if page.count < Self.replayPage { break }
-                }
-                for await event in subscription where event.id > last {
-                    try await outbound.writeTextMessage(String(decoding: try encoder.encode(event), as: UTF8.self))
-                    last = event.id
                 }
                 // Close from here, so the peer's answering close frame is what ends the reader.
-                switch subscription.endReason {
+                switch end {
                 case .overflow:
                     try await outbound.close(.unknown(CloseCode.lagging), reason: "too far behind: reconnect with your cursor")
                 case .shutdown:
                     try await outbound.close(.goingAway, reason: "server shutting down")
-                case .cancelled, nil:
+                case .cancelled:
                     break
                 }
             }

@@ -1,0 +1,54 @@
+import MomentsCore
+
+/// One user's stream as every streaming transport (WebSocket, SSE, iframe) sends it: a hello,
+/// the backlog after the cursor, then live events — each event once, in id order — with an
+/// optional heartbeat whenever the line has been quiet for a while.
+struct EventStream {
+    enum Item {
+        case hello(Hello)
+        case event(Event)
+        case heartbeat
+    }
+
+    static let replayPage = 500
+
+    let store: any MomentsStore
+    let hub: PushHub
+
+    /// Sends the stream until the subscription ends (answering why) or `send` throws.
+    func run(
+        user: UserSummary, cursor: Int64?, heartbeat: Duration? = nil, send: (Item) async throws -> Void
+    ) async throws -> Subscription.EndReason {
+        // Subscribe before reading the backlog: whatever commits in between is queued, not lost.
+        let subscription = hub.subscribe(user: user.id)
+        defer { hub.unsubscribe(subscription) }
+        let position = try await store.streamPosition(user: user.id)
+        var last = cursor ?? position.cursor
+        try await send(.hello(Hello(user: user, unread: position.unread, cursor: last)))
+
+        while true {
+            let page = try await store.events(user: user.id, after: last, limit: Self.replayPage)
+            for event in page {
+                try await send(.event(event))
+                last = event.id
+            }
+            if page.count < Self.replayPage { break }
+        }
+        while true {
+            let next: Event?
+            if let heartbeat { next = await subscription.next(within: heartbeat) } else { next = await subscription.next() }
+            if let event = next {
+                // The backlog may already have covered what the subscription queued meanwhile.
+                guard event.id > last else { continue }
+                try await send(.event(event))
+                last = event.id
+            } else if let reason = subscription.endReason {
+                return reason
+            } else if Task.isCancelled {
+                return .cancelled
+            } else {
+                try await send(.heartbeat)
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+import MomentsCore
+
+/// `GET /api/sse`: Server-Sent Events, the standard form of HTTP streaming.
+///
+/// Frames: `event: hello` first, then per event `id:` + `event: <type>` + `data: <json>`, a
+/// comment line as heartbeat, and `event: end` before the server closes the stream (shutdown,
+/// or the reader fell too far behind); EventSource then reconnects with `Last-Event-ID`.
+struct SSETransport {
+    let stream: EventStream
+    let heartbeat: Duration
+
+    func register(on api: RouterGroup<MomentsRequestContext>) {
+        api.get("sse") { request, context in
+            let user = try context.requireUser()
+            let cursor = try request.integer(query: "cursor", in: 0...Int64.max) ?? request.lastEventId()
+            return response(user: user, cursor: cursor)
+        }
+    }
+
+    func response(user: UserSummary, cursor: Int64?) -> Response {
+        let stream = self.stream
+        let heartbeat = self.heartbeat
+        let headers: HTTPFields = [
+            .contentType: "text/event-stream; charset=utf-8",
+            .cacheControl: "no-cache",
+            .xAccelBuffering: "no",  // proxies must not hold frames back
+        ]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let encoder = WireCoding.makeEncoder()
+            // Browsers retry after 3 s by default; a push client should be back sooner.
+            try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+            let end = try await stream.run(user: user, cursor: cursor, heartbeat: heartbeat) { item in
+                let frame: String
+                switch item {
+                case .hello(let hello):
+                    frame = "event: hello\ndata: \(String(decoding: try encoder.encode(hello), as: UTF8.self))\n\n"
+                case .event(let event):
+                    frame = "id: \(event.id)\nevent: \(event.type.rawValue)\ndata: \(String(decoding: try encoder.encode(event), as: UTF8.self))\n\n"
+                case .heartbeat:
+                    frame = ": heartbeat\n\n"
+                }
+                try await writer.write(ByteBuffer(string: frame))
+            }
+            if let reason = end.wireName {
+                try await writer.write(ByteBuffer(string: "event: end\ndata: {\"reason\":\"\(reason)\"}\n\n"))
+            }
+            try await writer.finish(nil)
+        })
+    }
+}
+
+extension Subscription.EndReason {
+    /// How streaming transports name a server-side end to the client; nil when the client left.
+    var wireName: String? {
+        switch self {
+        case .overflow: "lagging"
+        case .shutdown: "shutdown"
+        case .cancelled: nil
+        }
+    }
+}
+
+extension Request {
+    /// The id EventSource sends when it reconnects: resume after it.
+    func lastEventId() throws -> Int64? {
+        guard let raw = headers[.lastEventID] else { return nil }
+        guard let value = Int64(raw.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+            throw APIError.badRequest("Last-Event-ID must be a non-negative integer event id")
+        }
+        return value
+    }
+}
