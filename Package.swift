@@ -80,7 +80,11 @@ let package = Package(
         // Drives the built executables (in tmux); declares them so `swift build --build-tests` builds them.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MomentsClient", "MomentsCore", "MomentsTUI", "moments-server", "moments-tui"]
+            dependencies: [
+                "MomentsClient", "MomentsCore", "MomentsTUI", "moments-server", "moments-tui",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "WSClient", package: "swift-websocket"),
+            ]
         ),
         .testTarget(name: "MomentsTUITests", dependencies: ["MomentsTUI", "MomentsClient", "MomentsCore"]),
     ]

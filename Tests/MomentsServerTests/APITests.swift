@@ -23,22 +23,6 @@ func expectAPIError(
 
 @Suite("REST API")
 struct APITests {
-    /// Sends a raw request, for what the typed client cannot express (bad bodies, odd headers).
-    static func raw(
-        _ server: TestServer, _ method: HTTPMethod, _ path: String, token: String? = nil, body: [UInt8]? = nil,
-        headers: [(String, String)] = []
-    ) async throws -> (status: Int, error: APIErrorBody?) {
-        var request = HTTPClientRequest(url: server.url.absoluteString + path)
-        request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        let bytes = try await response.body.collect(upTo: 1 << 20)
-        let error = try? WireCoding.makeDecoder().decode(APIErrorBody.self, from: Data(bytes.readableBytesView))
-        return (Int(response.status.code), error)
-    }
-
     @Test("missing, malformed, forged and expired tokens get 401 with the error shape")
     func unauthorized() async throws {
         let server = try await TestServer.start()
@@ -47,13 +31,13 @@ struct APITests {
         let expired = try await server.server.tokens.issue(
             user: "alice", ttl: .seconds(60), now: Date().addingTimeInterval(-3600))
         for token in [nil, "garbage", otherSecretToken, expired] {
-            let answer = try await Self.raw(server, .GET, "/api/me", token: token)
+            let answer = try await rawRequest(server, .GET, "/api/me", token: token)
             #expect(answer.status == 401)
             #expect(answer.error?.error.code == "unauthorized")
         }
-        let viaQuery = try await Self.raw(server, .GET, "/api/me?token=\(try await server.token("alice"))")
+        let viaQuery = try await rawRequest(server, .GET, "/api/me?token=\(try await server.token("alice"))")
         #expect(viaQuery.status == 200)
-        let wrongMethod = try await Self.raw(server, .PUT, "/api/me", token: try await server.token("alice"))
+        let wrongMethod = try await rawRequest(server, .PUT, "/api/me", token: try await server.token("alice"))
         #expect(wrongMethod.status == 404)
         #expect(wrongMethod.error?.error.code == "not_found")
         try await server.stop()
@@ -66,19 +50,19 @@ struct APITests {
             ("Connection", "Upgrade"), ("Upgrade", "websocket"), ("Sec-WebSocket-Version", "13"),
             ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
         ]
-        let answer = try await Self.raw(server, .GET, "/api/ws", token: "forged", headers: upgrade)
+        let answer = try await rawRequest(server, .GET, "/api/ws", token: "forged", headers: upgrade)
         #expect(answer.status == 401)
         #expect(answer.error?.error.code == "unauthorized")
 
         let socket = TestSocket(port: server.port, token: "forged")
         await #expect(throws: WebSocketClientError.webSocketUpgradeFailed) { try await socket.closed() }
-        let plain = try await Self.raw(server, .GET, "/api/ws", token: try await server.token("alice"))
+        let plain = try await rawRequest(server, .GET, "/api/ws", token: try await server.token("alice"))
         #expect(plain.status == 426)
         #expect(plain.error?.error.code == "upgrade_required")
         try await server.stop()
 
         let noWebSocket = try await TestServer.start { $0.webSocketEnabled = false }
-        let refused = try await Self.raw(
+        let refused = try await rawRequest(
             noWebSocket, .GET, "/api/ws", token: try await noWebSocket.token("alice"), headers: upgrade)
         #expect(refused.status == 503)
         #expect(refused.error?.error.code == "websocket_unavailable")
@@ -113,20 +97,20 @@ struct APITests {
             Array(#"{"text": "\#(long)"}"#.utf8), [0x7B, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D],
         ]
         for body in bodies {
-            let answer = try await Self.raw(server, .POST, "/api/posts", token: token, body: body)
+            let answer = try await rawRequest(server, .POST, "/api/posts", token: token, body: body)
             #expect(answer.status == 400, "body \(String(decoding: body.prefix(40), as: UTF8.self))")
             #expect(answer.error?.error.code == "bad_request")
         }
-        let huge = try await Self.raw(
+        let huge = try await rawRequest(
             server, .POST, "/api/posts", token: token, body: Array(#"{"text": "\#(String(repeating: "x", count: 100_000))"}"#.utf8))
         #expect(huge.status == 413)
         #expect(huge.error?.error.code == "payload_too_large")
         for path in ["/api/posts/abc/likes", "/api/posts/-3/likes", "/api/posts/99999999999999999999999/likes"] {
-            let answer = try await Self.raw(server, .POST, path, token: token)
+            let answer = try await rawRequest(server, .POST, path, token: token)
             #expect(answer.status == 400, "\(path)")
         }
         for path in ["/api/feed?limit=0", "/api/feed?limit=x", "/api/poll?cursor=-1", "/api/notifications?before=abc"] {
-            let answer = try await Self.raw(server, .GET, path, token: token)
+            let answer = try await rawRequest(server, .GET, path, token: token)
             #expect(answer.status == 400, "\(path)")
             #expect(answer.error?.error.code == "bad_request")
         }

@@ -4,8 +4,9 @@ import Hummingbird
 /// Refuses WebSocket upgrades from pages of other sites (cross-site WebSocket hijacking): a
 /// browser always sends `Origin`, and a page elsewhere must not ride a user's credentials.
 ///
-/// Allowed: no `Origin` at all (not a browser: moments-tui, the bench, curl), the server's own
-/// origin, loopback pages, and the origins configured with `--allowed-origin`.
+/// Allowed: no `Origin` at all (curl and other non-browser clients), the server's own origin
+/// (what moments-tui's WebSocket client sends), loopback pages, and the origins configured with
+/// `--allowed-origin`.
 struct OriginPolicy: RouterMiddleware {
     typealias Context = MomentsRequestContext
     let allowed: Set<String>

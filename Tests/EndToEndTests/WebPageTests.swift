@@ -1,0 +1,89 @@
+import Foundation
+import MomentsClient
+import MomentsCore
+import Testing
+
+/// The web page in real headless Chromium against the real server binary.
+@Suite("web page in Chromium", .serialized)
+struct WebPageTests {
+    struct Column: Decodable {
+        let method: String
+        let state: String
+        let ids: [Int64]
+    }
+
+    static let columnsScript = """
+        JSON.stringify([...document.querySelectorAll('.method')].map(m => ({
+          method: m.dataset.method, state: m.dataset.state,
+          ids: (m.dataset.eventIds || '').split(' ').filter(Boolean).map(Number)})))
+        """
+
+    static func columns(_ page: DevToolsPage) async throws -> [Column] {
+        guard let json = try await page.evaluate(columnsScript) as? String else { return [] }
+        return try JSONDecoder().decode([Column].self, from: Data(json.utf8))
+    }
+
+    @Test("signed in as alice, every push method's column receives bob's like; the page is saved as a PNG")
+    func everyMethodReceivesTheLike() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let browser = try await Browser()
+        defer { browser.close() }
+        let alice = MomentsAPI(server: server.url, token: try #require(server.tokens["alice"]))
+        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        let serverURL = server.url.absoluteString
+        let screenshot = Binaries.directory.deletingLastPathComponent().appendingPathComponent("screenshots/web-page.png")
+
+        try await browser.withPage { page in
+            try await page.navigate(serverURL + "/")
+            // The demo server offers its users; sign in as alice like a person would.
+            _ = try await eventually("the demo sign-in buttons") {
+                try await page.evaluate("!!document.querySelector('[data-user=alice]')") as? Bool == true ? true : nil
+            }
+            _ = try await page.evaluate("document.querySelector('[data-user=alice]').click()")
+            _ = try await eventually("all five methods connected") { () -> Bool? in
+                let columns = try await Self.columns(page)
+                return columns.count == 5 && columns.allSatisfy { $0.state == "open" } ? true : nil
+            }
+            #expect(try await Self.columns(page).map(\.method) == ["polling", "longpoll", "iframe", "websocket", "sse"])
+            #expect(try await page.evaluate("document.getElementById('who').textContent") as? String == "Alice @alice")
+
+            let post = try #require(
+                try await alice.feed().posts.first { post in
+                    post.author.id == "alice" && !post.likers.contains { $0.id == "bob" }
+                })
+            _ = try await bob.like(postId: post.id)
+            let event = try await alice.me().cursor
+            let columns = try await eventually("every column to receive event \(event)") { () -> [Column]? in
+                let columns = try await Self.columns(page)
+                return columns.allSatisfy { $0.ids.contains(event) } ? columns : nil
+            }
+            #expect(columns.allSatisfy { $0.ids == [event] }, "each method got the like once: \(columns.map(\.ids))")
+            let unread = try await alice.me().unread
+            _ = try await eventually("the red badge at \(unread)") {
+                try await page.evaluate(
+                    "!document.getElementById('badge').hidden && document.getElementById('badge').textContent")
+                    as? String == "\(unread)" ? true : nil
+            }
+            _ = try await eventually("the like on the post") {
+                try await page.evaluate("document.querySelector('[data-post-id=\"\(post.id)\"] .likes').textContent")
+                    as? String == " " + ([post.likers.map(\.name), ["Bob"]].flatMap { $0 }).joined(separator: ", ")
+                    ? true : nil
+            }
+
+            // A comment written as markup shows as text and runs nothing.
+            _ = try await bob.comment(postId: post.id, text: "<img src=x onerror=\"document.title='owned'\">好吃")
+            _ = try await eventually("the comment on the page") {
+                try await page.evaluate("document.querySelector('[data-post-id=\"\(post.id)\"] .comments li:last-child').textContent")
+                    as? String == "Bob: <img src=x onerror=\"document.title='owned'\">好吃" ? true : nil
+            }
+            #expect(try await page.evaluate("document.querySelectorAll('.comments img').length") as? Int == 0)
+            #expect(try await page.evaluate("document.title") as? String != "owned")
+
+            try await page.screenshot(to: screenshot)
+        }
+        let png = try Data(contentsOf: screenshot)
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        print("web page screenshot: \(screenshot.path)")
+    }
+}

@@ -1,0 +1,43 @@
+// The REST half of docs/protocol.md, for the page.
+
+export class APIError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export class API {
+  constructor(token) {
+    this.token = token;
+  }
+
+  async request(method, path, body) {
+    const headers = { Authorization: `Bearer ${this.token}` };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const error = data.error || {};
+      throw new APIError(response.status, error.code || `http_${response.status}`, error.message || response.statusText);
+    }
+    return data;
+  }
+
+  me() { return this.request("GET", "/api/me"); }
+  feed() { return this.request("GET", "/api/feed?limit=30"); }
+  createPost(text) { return this.request("POST", "/api/posts", { text }); }
+  like(postId) { return this.request("POST", `/api/posts/${postId}/likes`); }
+  unlike(postId) { return this.request("DELETE", `/api/posts/${postId}/likes`); }
+  comment(postId, text) { return this.request("POST", `/api/posts/${postId}/comments`, { text }); }
+  notifications() { return this.request("GET", "/api/notifications?limit=30"); }
+  markRead(upTo) { return this.request("POST", "/api/notifications/read", { up_to: upTo }); }
+}
+
+/// Demo users with fresh tokens, when the server runs with --demo (else an empty list).
+export async function demoLogins() {
+  const response = await fetch("/api/demo/logins");
+  if (!response.ok) return [];
+  return (await response.json()).logins;
+}

@@ -1,0 +1,186 @@
+// The Moments page: sign in, the feed with likes and comments, the red unread dot, and the
+// push comparison panel. User text only ever goes into textContent, never into markup.
+import { API, demoLogins } from "./api.js";
+import { PushLab } from "./push-methods.js";
+
+const $ = (id) => document.getElementById(id);
+const element = (tag, className, text) => {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+};
+
+let api = null;
+let me = null;
+let unread = 0;
+let newestEvent = 0;
+const seenEvents = new Set();
+const lab = new PushLab($("methods"), $("poll-interval"), onPushedEvent);
+
+async function signIn(token) {
+  $("sign-in-error").textContent = "";
+  const candidate = new API(token);
+  try {
+    me = await candidate.me();
+  } catch (error) {
+    $("sign-in-error").textContent = error.status === 401 ? "That token was rejected." : `Cannot sign in: ${error.message}`;
+    return;
+  }
+  api = candidate;
+  sessionStorage.setItem("moments-token", token);
+  $("who").textContent = `${me.user.name} @${me.user.id}`;
+  $("sign-in").hidden = true;
+  $("app").hidden = false;
+  $("bell").hidden = false;
+  $("sign-out").hidden = false;
+  newestEvent = me.cursor;
+  setUnread(me.unread);
+  await loadFeed();
+  lab.start(token, me.cursor);
+}
+
+function signOut() {
+  lab.stop();
+  sessionStorage.removeItem("moments-token");
+  location.reload();
+}
+
+function setUnread(count) {
+  unread = count;
+  $("badge").hidden = count === 0;
+  $("badge").textContent = count > 99 ? "99+" : String(count);
+  document.title = count ? `(${count}) Moments` : "Moments";
+}
+
+// Called by every push method for every event it receives; the first arrival of an id counts.
+function onPushedEvent(event) {
+  if (seenEvents.has(event.id)) return;
+  seenEvents.add(event.id);
+  newestEvent = Math.max(newestEvent, event.id);
+  setUnread(event.unread);
+  const verb = { like: "liked", unlike: "took back a like on", comment: "commented on" }[event.type];
+  if (verb) toast(`${event.actor.name} ${verb} “${event.post_excerpt}”${event.text ? `: ${event.text}` : ""}`);
+  scheduleFeedReload(event.post_id);
+  if (!$("notifications").hidden) loadNotifications();
+}
+
+let reloadTimer = null;
+function scheduleFeedReload(postId) {
+  clearTimeout(reloadTimer);
+  reloadTimer = setTimeout(async () => {
+    await loadFeed();
+    document.querySelector(`[data-post-id="${postId}"]`)?.classList.add("flash");
+  }, 100);
+}
+
+async function loadFeed() {
+  const page = await api.feed();
+  $("feed").replaceChildren(...page.posts.map(renderPost));
+}
+
+function renderPost(post) {
+  const item = element("li", "post");
+  item.dataset.postId = post.id;
+  const header = element("header");
+  header.append(element("span", "author", post.author.name), element("time", "time", relativeTime(post.created_at)));
+  const likeButton = element("button", post.liked_by_me ? "like liked" : "like", `♥ ${post.like_count}`);
+  likeButton.type = "button";
+  likeButton.addEventListener("click", async () => {
+    try {
+      const updated = post.liked_by_me ? await api.unlike(post.id) : await api.like(post.id);
+      item.replaceWith(renderPost(updated));
+    } catch (error) {
+      toast(`Could not like: ${error.message}`);
+    }
+  });
+  const likers = element("span", "likes", post.likers.length ? ` ${post.likers.map((u) => u.name).join(", ")}` : "");
+  const comments = element("ul", "comments");
+  for (const comment of post.comments) {
+    const line = element("li");
+    line.append(element("span", "author", comment.author.name), document.createTextNode(`: ${comment.text}`));
+    comments.append(line);
+  }
+  const form = element("form", "comment-form");
+  const input = element("input");
+  input.placeholder = "Comment…";
+  input.maxLength = 2000;
+  input.required = true;
+  form.append(input, element("button", null, "Send"));
+  form.addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    try {
+      await api.comment(post.id, input.value);
+      await loadFeed();
+    } catch (error) {
+      toast(`Could not comment: ${error.message}`);
+    }
+  });
+  item.append(header, element("p", "text", post.text), likeButton, likers, comments, form);
+  return item;
+}
+
+async function toggleNotifications() {
+  const panel = $("notifications");
+  panel.hidden = !panel.hidden;
+  if (panel.hidden) return;
+  await loadNotifications();
+  if (unread > 0) setUnread((await api.markRead(newestEvent)).unread);
+}
+
+async function loadNotifications() {
+  const page = await api.notifications();
+  $("notification-list").replaceChildren(...page.notifications.map((entry) => {
+    const verb = { like: "liked your post", unlike: "took back a like on", comment: "commented" }[entry.type] || entry.type;
+    const text = entry.type === "comment" ? `${entry.actor.name} ${verb}: ${entry.text}`
+      : `${entry.actor.name} ${verb} “${entry.post_excerpt}”`;
+    return element("li", entry.read ? "read" : "unread", `${text} · ${relativeTime(entry.created_at)}`);
+  }));
+}
+
+function relativeTime(iso) {
+  const seconds = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+  if (seconds < 60) return "now";
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86400)}d`;
+}
+
+let toastTimer = null;
+function toast(text) {
+  $("toast").textContent = text;
+  $("toast").hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { $("toast").hidden = true; }, 4000);
+}
+
+$("token-form").addEventListener("submit", (submit) => {
+  submit.preventDefault();
+  signIn($("token").value.trim());
+});
+$("sign-out").addEventListener("click", signOut);
+$("bell").addEventListener("click", toggleNotifications);
+$("new-post").addEventListener("submit", async (submit) => {
+  submit.preventDefault();
+  try {
+    await api.createPost($("new-post-text").value);
+    $("new-post-text").value = "";
+    await loadFeed();
+  } catch (error) {
+    toast(`Could not post: ${error.message}`);
+  }
+});
+
+const logins = await demoLogins();
+if (logins.length) {
+  $("demo-logins").hidden = false;
+  $("demo-buttons").replaceChildren(...logins.map((login) => {
+    const button = element("button", null, login.user.name);
+    button.type = "button";
+    button.dataset.user = login.user.id;
+    button.addEventListener("click", () => signIn(login.token));
+    return button;
+  }));
+}
+const saved = sessionStorage.getItem("moments-token");
+if (saved) signIn(saved);
