@@ -4,9 +4,9 @@ import Hummingbird
 /// Refuses WebSocket upgrades from pages of other sites (cross-site WebSocket hijacking): a
 /// browser always sends `Origin`, and a page elsewhere must not ride a user's credentials.
 ///
-/// Allowed: no `Origin` at all (curl and other non-browser clients), the server's own origin
-/// (what moments-tui's WebSocket client sends), loopback pages, and the origins configured with
-/// `--allowed-origin`.
+/// Allowed: no `Origin` or a `ws:`/`wss:` one (non-browser clients: curl, and WSClient — so
+/// moments-tui — which sends `ws://HOST`; pages cannot forge either), the server's own origin,
+/// loopback pages, and the origins configured with `--allowed-origin`.
 struct OriginPolicy: RouterMiddleware {
     typealias Context = MomentsRequestContext
     let allowed: Set<String>
@@ -27,11 +27,20 @@ struct OriginPolicy: RouterMiddleware {
     func permits(origin: String, host: String?) -> Bool {
         let origin = origin.lowercased()
         if allowed.contains(origin) { return true }
-        guard let url = URLComponents(string: origin), let scheme = url.scheme, ["http", "https"].contains(scheme),
-            let originHost = url.host
-        else { return false }  // includes "null", sent by sandboxed frames and file:// pages
-        if ["localhost", "127.0.0.1", "::1", "[::1]"].contains(originHost) || originHost.hasPrefix("127.") { return true }
+        guard let url = URLComponents(string: origin), let scheme = url.scheme, let originHost = url.host else {
+            return false  // includes "null", sent by sandboxed frames and file:// pages
+        }
+        if ["ws", "wss"].contains(scheme) { return true }
+        guard ["http", "https"].contains(scheme) else { return false }
+        if Self.isLoopback(originHost) { return true }
         let authority = url.port.map { "\(originHost):\($0)" } ?? originHost
         return authority == host?.lowercased()
+    }
+
+    /// localhost, ::1 and 127.0.0.0/8 written as an address (not a name that starts with "127.").
+    static func isLoopback(_ host: String) -> Bool {
+        if ["localhost", "::1", "[::1]"].contains(host) { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 }
