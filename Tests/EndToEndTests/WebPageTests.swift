@@ -80,7 +80,21 @@ struct WebPageTests {
             #expect(try await page.evaluate("document.querySelectorAll('.comments img').length") as? Int == 0)
             #expect(try await page.evaluate("document.title") as? String != "owned")
 
+            // Twenty more events, then what each column measured, for the README (reported, not asserted).
+            for round in 0..<10 {
+                _ = try await (round % 2 == 0 ? bob.unlike(postId: post.id) : bob.like(postId: post.id))
+                _ = try await bob.comment(postId: post.id, text: "第\(round)条")
+            }
+            let last = try await alice.me().cursor
+            _ = try await eventually("every column to catch up to event \(last)") { () -> Bool? in
+                try await Self.columns(page).allSatisfy { $0.ids.last == last } ? true : nil
+            }
             try await page.screenshot(to: screenshot)
+            let table = try await page.evaluate("""
+                [...document.querySelectorAll('.method')].map(m => [m.dataset.method,
+                  ...[...m.querySelectorAll('dd')].map(d => d.textContent)].join(' | ')).join('\\n')
+                """)
+            print("method | events | requests | bytes | delay last | delay p95\n\(table ?? "")")
         }
         let png = try Data(contentsOf: screenshot)
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
