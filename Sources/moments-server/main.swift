@@ -58,11 +58,30 @@ struct Serve: AsyncParsableCommand {
     var heartbeat = 15
     @Option(help: ArgumentHelp("An origin besides this server's own and loopback pages that may open WebSockets, like https://moments.example.com (repeatable).", valueName: "origin"))
     var allowedOrigin: [String] = []
+    @Option(help: ArgumentHelp("PEM certificate chain: serve HTTPS and WSS (or MOMENTS_TLS_CERT).", valueName: "file"))
+    var tlsCert: String?
+    @Option(help: ArgumentHelp("PEM private key of --tls-cert (or MOMENTS_TLS_KEY).", valueName: "file"))
+    var tlsKey: String?
     @Option(help: "Folder with the web page's files (default: assets/web of the source checkout, if present).")
     var webRoot: String?
 
+    /// Both or neither of the certificate and key, from flags or the environment.
+    var tls: TLSFiles? {
+        get throws {
+            let environment = ProcessInfo.processInfo.environment
+            let certificate = tlsCert ?? environment["MOMENTS_TLS_CERT"]
+            let key = tlsKey ?? environment["MOMENTS_TLS_KEY"]
+            switch (certificate, key) {
+            case (nil, nil): return nil
+            case (let certificate?, let key?): return TLSFiles(certificate: certificate, privateKey: key)
+            default: throw ValidationError("--tls-cert and --tls-key go together")
+            }
+        }
+    }
+
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let tls = try self.tls
         let server = try await data.openServer {
             $0.host = host
             $0.port = port
@@ -72,6 +91,7 @@ struct Serve: AsyncParsableCommand {
             $0.allowedOrigins = allowedOrigin
             $0.demoLogins = demo
             if let webRoot { $0.webRoot = URL(fileURLWithPath: webRoot) }
+            $0.tls = tls
         }
         if demo {
             if try await DemoSeed.seedIfEmpty(server.store) {
@@ -83,7 +103,7 @@ struct Serve: AsyncParsableCommand {
             }
         }
         try await server.run { port in
-            print("moments-server listening on http://\(host):\(port)")
+            print("moments-server listening on \(tls == nil ? "http" : "https")://\(host):\(port)")
             fflush(nil)  // nil: every stream; scripts wait for this line on a pipe
         }
     }

@@ -1,8 +1,11 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import MomentsCore
+import NIOSSL
 import ServiceLifecycle
 import Synchronization
 
@@ -14,6 +17,7 @@ public final class MomentsServer: Sendable {
     public let tokens: TokenAuthority
     private let logger: Logger
     private let webAssets: WebAssets?
+    private let tlsConfiguration: TLSConfiguration?
     private let group = Mutex<ServiceGroup?>(nil)
 
     /// Opens (creating and migrating if needed) the data dir, store and signing secret.
@@ -25,6 +29,7 @@ public final class MomentsServer: Sendable {
         } catch {
             throw ConfigurationError("cannot create data dir \(configuration.dataDir.path): \(error.localizedDescription)")
         }
+        tlsConfiguration = try configuration.tls?.serverConfiguration()
         hub = PushHub(capacity: configuration.subscriptionCapacity)
         store = try SQLiteStore(path: configuration.databasePath, sink: hub)
         tokens = await TokenAuthority(secret: try SigningSecret.load(dataDir: configuration.dataDir))
@@ -37,11 +42,13 @@ public final class MomentsServer: Sendable {
 
     /// Serves until `shutdown()` (or SIGINT/SIGTERM when configured); `onListening` gets the port.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        var server = HTTPServerBuilder.http1WebSocketUpgrade(
+            webSocketRouter: makeWebSocketRouter(),
+            configuration: .init(ws: .init(autoPing: .enabled(timePeriod: configuration.pingInterval))))
+        if let tlsConfiguration { server = try .tls(server, tlsConfiguration: tlsConfiguration) }
         let app = Application(
             router: makeRouter(),
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: makeWebSocketRouter(),
-                configuration: .init(ws: .init(autoPing: .enabled(timePeriod: configuration.pingInterval)))),
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "moments"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

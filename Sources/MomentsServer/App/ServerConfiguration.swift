@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     public var allowedOrigins: [String] = []
     /// The web page's files; nil serves no page.
     public var webRoot: URL? = ServerConfiguration.sourceWebRoot
+    /// Serve HTTPS and WSS on the port instead of plain HTTP.
+    public var tls: TLSFiles?
     /// `serve --demo`: the page may list demo users with fresh tokens (a local demo only).
     public var demoLogins = false
 
