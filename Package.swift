@@ -56,6 +56,7 @@ let package = Package(
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -74,11 +75,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers shared by the test targets (test certificates).
+        .target(name: "MomentsTestSupport", path: "Tests/MomentsTestSupport"),
         .testTarget(name: "MomentsCoreTests", dependencies: ["MomentsCore"]),
         .testTarget(
             name: "MomentsServerTests",
             dependencies: [
-                "MomentsServer", "MomentsClient",
+                "MomentsServer", "MomentsClient", "MomentsTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
@@ -86,7 +89,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "MomentsClient", "MomentsCore", "MomentsTUI", "moments-server", "moments-tui",
+                "MomentsClient", "MomentsCore", "MomentsTUI", "MomentsTestSupport", "moments-server", "moments-tui",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "WSClient", package: "swift-websocket"),
             ]

@@ -14,8 +14,8 @@ struct MomentsTUICommand: AsyncParsableCommand {
             Keys:
             \(View.helpLines.map { "  " + $0.0.padding(toLength: 20, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n"))
 
-            The header shows the connection (● websocket, ◐ long-polling, ○ reconnecting, ✕ token rejected)
-            and a red ● N badge while N notifications are unread.
+            The header shows the connection (● websocket, ◐ long-polling, ○ reconnecting, ✕ token rejected,
+            ✕ TLS: certificate not trusted) and a red ● N badge while N notifications are unread.
             """)
 
     @Option(help: "Login token (or MOMENTS_TOKEN). Get one with: moments-server token USER")
@@ -30,6 +30,12 @@ struct MomentsTUICommand: AsyncParsableCommand {
     @Option(help: "Write diagnostics to this file (the screen belongs to the UI).")
     var log: String?
 
+    @Option(help: ArgumentHelp("Trust the CA certificate(s) in this PEM file for an https:// server, instead of the system's.", valueName: "file"))
+    var caFile: String?
+
+    @Flag(help: "Do not verify the server's certificate (local experiments only; the header warns).")
+    var insecure = false
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         guard let token = token ?? environment["MOMENTS_TOKEN"], !token.isEmpty else {
@@ -39,10 +45,23 @@ struct MomentsTUICommand: AsyncParsableCommand {
         guard let url = URL(string: address), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             fail("--server must be an http:// or https:// URL, got \(address)")
         }
-        let api = MomentsAPI(server: url, token: token)
-        let state: AppState
+        let trust = ServerTrust(caFile: caFile, insecure: insecure)
+        let api: MomentsAPI
+        if url.scheme == "https" {
+            do {
+                api = MomentsAPI(
+                    server: url, token: token, http: try trust.makeHTTPClient() ?? .shared, tls: try trust.tlsConfiguration())
+            } catch {
+                fail("\(error)")
+            }
+        } else {
+            guard trust == ServerTrust() else { fail("--ca-file and --insecure apply to https:// servers only") }
+            api = MomentsAPI(server: url, token: token)
+        }
+        var state: AppState
         do {
             state = try await Self.load(api)
+            state.insecureTLS = insecure
         } catch let error as ClientError {
             if error.isUnauthorized { fail("token rejected by \(address)") }
             fail("\(address): \(error)")

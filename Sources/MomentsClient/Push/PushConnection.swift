@@ -53,6 +53,8 @@ public final class PushConnection: Sendable {
         /// Could not connect at all.
         case failed(String)
         case unauthorized
+        /// The certificate failed verification: final, and no fallback over the same server.
+        case untrusted(ClientError)
     }
 
     private func supervise(_ output: AsyncStream<PushUpdate>.Continuation) async {
@@ -77,6 +79,9 @@ public final class PushConnection: Sendable {
             case .unauthorized:
                 output.yield(.state(.tokenRejected))
                 return
+            case .untrusted(let error):
+                output.yield(.state(.untrusted(error.description)))
+                return
             case .upgradeRefused where options.mode == .auto:
                 // A proxy or server that will not upgrade; a 401 here means the token, not the wire.
                 do {
@@ -87,12 +92,18 @@ public final class PushConnection: Sendable {
                 } catch let error as ClientError where error.isUnauthorized {
                     output.yield(.state(.tokenRejected))
                     return
+                } catch let error as ClientError where error.isUntrusted {
+                    output.yield(.state(.untrusted(error.description)))
+                    return
                 } catch {
                     attempt += 1
                 }
             case .ended:
                 attempt = 0
-            case .upgradeRefused, .failed:
+            case .failed(let reason):
+                logger.warning("push connection failed", metadata: ["reason": "\(reason)"])
+                attempt += 1
+            case .upgradeRefused:
                 attempt += 1
             }
             let delay = options.reconnect.delay(forAttempt: attempt)
@@ -120,6 +131,8 @@ public final class PushConnection: Sendable {
                 if result.events.isEmpty { output.yield(.unread(result.unread)) }
             } catch let error as ClientError where error.isUnauthorized {
                 return .unauthorized
+            } catch let error as ClientError where error.isUntrusted {
+                return .untrusted(error)
             } catch {
                 return .failed(String(describing: error))
             }
@@ -135,10 +148,13 @@ public final class PushConnection: Sendable {
         configuration.closeTimeout = .seconds(5)
         let url = api.webSocketURL(cursor: lastEventId)
         let logger = self.logger
+        let tls = api.tls
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { [configuration] in
-                    try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) {
+                    try await WebSocketClient.connect(
+                        url: url, configuration: configuration, tlsConfiguration: tls, logger: logger
+                    ) {
                         inbound, _, _ in
                         let decoder = WireCoding.makeDecoder()
                         for try await message in inbound.messages(maxSize: 1 << 20) {
@@ -167,7 +183,12 @@ public final class PushConnection: Sendable {
             return .upgradeRefused
         } catch let error as WebSocketClientError where error == .webSocketUpgradeFailed {
             return .upgradeRefused
+        } catch where TLSFailure.isIPAddressSNI(error) {
+            return .upgradeRefused
         } catch {
+            if let reason = TLSFailure.reason(error) {
+                return .untrusted(.untrustedCertificate(host: api.server.host ?? "?", reason: reason))
+            }
             return greeted.isSet ? .ended : .failed(String(describing: error))
         }
     }

@@ -16,6 +16,9 @@ public enum ConnectionState: Sendable, Equatable {
     case reconnecting(at: Date)
     /// The server refused the token: retrying cannot help.
     case tokenRejected
+    /// The server's certificate failed verification: nothing is sent to it any more, over any
+    /// transport (`ClientError.untrustedCertificate`'s text, for the UI).
+    case untrusted(String)
 }
 
 /// What a `PushConnection` reports, in order.

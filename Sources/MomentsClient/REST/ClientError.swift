@@ -6,9 +6,18 @@ public enum ClientError: Error, Equatable, CustomStringConvertible {
     case transport(String)
     /// The server answered something this client cannot read.
     case malformedResponse(String)
+    /// The server's certificate failed verification: nothing more is sent to it.
+    case untrustedCertificate(host: String, reason: String)
+    /// The client's own settings are unusable (an unreadable CA file, …).
+    case configuration(String)
 
     public var isUnauthorized: Bool {
         if case .api(401, _, _) = self { return true }
+        return false
+    }
+
+    public var isUntrusted: Bool {
+        if case .untrustedCertificate = self { return true }
         return false
     }
 
@@ -17,6 +26,8 @@ public enum ClientError: Error, Equatable, CustomStringConvertible {
         case .api(let status, let code, let message): "\(message) (\(status) \(code))"
         case .transport(let detail): "cannot reach the server: \(detail)"
         case .malformedResponse(let detail): "unexpected answer from the server: \(detail)"
+        case .untrustedCertificate(let host, let reason): "TLS: certificate not trusted for \(host) (\(reason))"
+        case .configuration(let detail): detail
         }
     }
 }

@@ -3,18 +3,24 @@ import Foundation
 import MomentsCore
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// The REST half of docs/protocol.md, over AsyncHTTPClient.
 public struct MomentsAPI: Sendable {
     public let server: URL
     public let token: String
+    /// For `wss://`: the same trust as the HTTP client's; nil means the system's.
+    public let tls: TLSConfiguration?
     private let http: HTTPClient
 
-    /// - Parameter server: base URL, e.g. `http://127.0.0.1:8080`.
-    public init(server: URL, token: String, http: HTTPClient = .shared) {
+    /// - Parameters:
+    ///   - server: base URL, e.g. `http://127.0.0.1:8080` or `https://moments.example.com`.
+    ///   - http: the HTTP client, configured with the same trust as `tls`.
+    public init(server: URL, token: String, http: HTTPClient = .shared, tls: TLSConfiguration? = nil) {
         self.server = server
         self.token = token
         self.http = http
+        self.tls = tls
     }
 
     /// - Parameter deadline: a short one suits start-up checks: an unreachable server is
@@ -86,6 +92,9 @@ public struct MomentsAPI: Sendable {
             response = try await http.execute(request, timeout: deadline)
             bytes = try await response.body.collect(upTo: 16 << 20)
         } catch {
+            if let reason = TLSFailure.reason(error) {
+                throw ClientError.untrustedCertificate(host: server.host ?? "?", reason: reason)
+            }
             throw ClientError.transport(String(describing: error))
         }
         let decoder = WireCoding.makeDecoder()

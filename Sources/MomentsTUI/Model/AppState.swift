@@ -31,6 +31,8 @@ public struct AppState: Equatable, Sendable {
 
     public var me: UserSummary
     public var server: String
+    /// `--insecure`: certificates are not checked, which the header must keep saying.
+    public var insecureTLS = false
     public var posts: [Post] = []
     public var nextBefore: Int64?
     public var selected = 0

@@ -295,6 +295,7 @@ extension AppState {
         case .state(let state):
             connection = state
             if state == .tokenRejected { say("The server rejected the token: get a new one.", error: true) }
+            if case .untrusted(let reason) = state { say(reason, error: true) }
             return []
         case .unread(let count):
             unread = count

@@ -38,7 +38,8 @@ public enum View {
     // MARK: header
 
     static func header(_ state: AppState, into screen: inout Screen) {
-        let left = [Span(" Moments ", Style(color: .cyan, bold: true)), Span("· \(state.me.name) @\(state.me.id)")]
+        var left = [Span(" Moments ", Style(color: .cyan, bold: true)), Span("· \(state.me.name) @\(state.me.id)")]
+        if state.insecureTLS { left.append(Span("  ⚠ insecure TLS", Style(color: .yellow, bold: true))) }
         var right = [connection(state)]
         if state.unread > 0 {
             right += [Span("  "), Span("● \(state.unread)", Style(color: .red, bold: true))]
@@ -56,6 +57,7 @@ public enum View {
         case .reconnecting(let at):
             Span("○ reconnecting in \(max(1, Int(at.timeIntervalSince(state.now).rounded(.up))))s", Style(color: .yellow))
         case .tokenRejected: Span("✕ token rejected", Style(color: .red, bold: true))
+        case .untrusted: Span("✕ TLS: certificate not trusted", Style(color: .red, bold: true))
         }
     }
 

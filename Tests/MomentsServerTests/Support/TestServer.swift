@@ -34,17 +34,20 @@ final class TestServer: Sendable {
             try await task.value
             throw TestFailure("server stopped before listening")
         }
-        return TestServer(server: server, port: port, dataDir: configuration.dataDir, task: task)
+        // A TLS server's test certificate names localhost; plain servers are reached by address.
+        let url = URL(string: configuration.tls == nil ? "http://127.0.0.1:\(port)" : "https://localhost:\(port)")!
+        return TestServer(server: server, port: port, url: url, dataDir: configuration.dataDir, task: task)
     }
 
-    private init(server: MomentsServer, port: Int, dataDir: URL, task: Task<Void, any Error>) {
+    private init(server: MomentsServer, port: Int, url: URL, dataDir: URL, task: Task<Void, any Error>) {
         self.server = server
         self.port = port
+        self.url = url
         self.dataDir = dataDir
         self.task = task
     }
 
-    var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    let url: URL
 
     func token(_ user: String) async throws -> String {
         try await server.tokens.issue(user: user, ttl: .seconds(3600))
