@@ -97,12 +97,13 @@ final class ServerProcess {
     let url: URL
     let tokens: [String: String]
 
-    init() async throws {
+    /// - Parameter arguments: more `serve` flags (TLS files, …).
+    init(_ arguments: [String] = []) async throws {
         dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("moments-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
         let output = dataDir.appendingPathComponent("server.out")
         child = try Child(
-            try Binaries.path("moments-server"), ["serve", "--demo", "--port", "0", "--data-dir", dataDir.path],
+            try Binaries.path("moments-server"), ["serve", "--demo", "--port", "0", "--data-dir", dataDir.path] + arguments,
             stdout: output.path, stderr: dataDir.appendingPathComponent("server.err").path)
         let text = try await eventually("the server to listen") { () -> String? in
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
@@ -115,7 +116,7 @@ final class ServerProcess {
             if words.count == 2, ["alice", "bob", "carol", "dave"].contains(String(words[0])) {
                 tokens[String(words[0])] = String(words[1])
             }
-            if let range = line.range(of: "http://") { url = URL(string: String(line[range.lowerBound...])) }
+            if let match = line.firstMatch(of: /https?:\/\/\S+/) { url = URL(string: String(match.output)) }
         }
         guard let url else { throw E2EFailure("no address in: \(text)") }
         self.url = url

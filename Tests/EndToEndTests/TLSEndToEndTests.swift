@@ -1,0 +1,94 @@
+import AsyncHTTPClient
+import Foundation
+import MomentsClient
+import MomentsCore
+import MomentsTestSupport
+import Testing
+
+/// The real binaries over HTTPS/WSS with certificates from a private CA made at test time.
+@Suite("TLS end to end", .serialized)
+struct TLSEndToEndTests {
+    @Test("moments-tui over wss:// with --ca-file: the badge reacts to a like")
+    func tuiOverTLS() async throws {
+        let certificates = try TestCertificates.make()
+        defer { certificates.remove() }
+        let server = try await ServerProcess([
+            "--tls-cert", certificates.serverCertificate, "--tls-key", certificates.serverKey,
+        ])
+        defer { server.stop() }
+        #expect(server.url.scheme == "https")
+        // The certificate names localhost (and 127.0.0.1); WSClient needs a name to send as SNI.
+        let url = "https://localhost:\(try #require(server.url.port))"
+        let trust = ServerTrust(caFile: certificates.caCertificate)
+        let http = try #require(try trust.makeHTTPClient())
+        let alice = MomentsAPI(
+            server: URL(string: url)!, token: try #require(server.tokens["alice"]), http: http, tls: try trust.tlsConfiguration())
+        let bob = MomentsAPI(
+            server: URL(string: url)!, token: try #require(server.tokens["bob"]), http: http, tls: try trust.tlsConfiguration())
+        let unread = try await alice.me().unread
+
+        let tui = try Binaries.path("moments-tui")
+        let session = try TmuxSession(
+            command: "\(tui) --token \(try #require(server.tokens["alice"])) --server \(url) --ca-file \(certificates.caCertificate)")
+        defer { session.kill() }
+        _ = try await session.waitForScreen("the feed over wss") { $0.contains("● websocket") && $0.contains("● \(unread)") }
+        #expect(!(try session.screen()).contains("insecure"))
+
+        let post = try #require(
+            try await alice.feed().posts.first { post in post.author.id == "alice" && !post.likers.contains { $0.id == "bob" } })
+        _ = try await bob.like(postId: post.id)
+        _ = try await session.waitForScreen("the badge at \(unread + 1)") {
+            $0.split(separator: "\n").first?.contains("● \(unread + 1)") == true
+        }
+        try session.keys("q")
+        try await session.expectCleanExit()
+        try await http.shutdown()
+    }
+
+    @Test("moments-tui refuses an untrusted server with one line; --insecure connects and says so")
+    func tuiUntrusted() async throws {
+        let certificates = try TestCertificates.make()
+        defer { certificates.remove() }
+        let server = try await ServerProcess([
+            "--tls-cert", certificates.serverCertificate, "--tls-key", certificates.serverKey,
+        ])
+        defer { server.stop() }
+        let url = "https://localhost:\(try #require(server.url.port))"
+        let token = try #require(server.tokens["carol"])
+        let tui = try Binaries.path("moments-tui")
+
+        let refused = try run(tui, ["--token", token, "--server", url])
+        #expect(refused.status == 1)
+        #expect(refused.err.hasPrefix("moments-tui: \(url): TLS: certificate not trusted for localhost ("), "\(refused.err)")
+        #expect(refused.err.split(separator: "\n").count == 1)
+
+        let session = try TmuxSession(command: "\(tui) --token \(token) --server \(url) --insecure")
+        defer { session.kill() }
+        _ = try await session.waitForScreen("carol's feed with the warning") {
+            $0.contains("Carol @carol") && $0.contains("⚠ insecure TLS") && $0.contains("● websocket")
+        }
+        try session.keys("q")
+        try await session.expectCleanExit()
+    }
+
+    @Test("moments-server with a bad TLS setup: one line on stderr, exit 1")
+    func serverTLSErrors() async throws {
+        let certificates = try TestCertificates.make()
+        defer { certificates.remove() }
+        let server = try Binaries.path("moments-server")
+        let dataDir = certificates.folder.appendingPathComponent("data").path
+        let cases: [([String], String)] = [
+            (["--tls-cert", certificates.serverCertificate, "--tls-key", certificates.otherHostKey],
+             "Error: TLS: the key in \(certificates.otherHostKey) does not match the certificate in \(certificates.serverCertificate)"),
+            (["--tls-cert", certificates.folder.appendingPathComponent("missing.pem").path, "--tls-key", certificates.serverKey],
+             "Error: TLS: cannot read \(certificates.folder.appendingPathComponent("missing.pem").path)"),
+            (["--tls-cert", certificates.serverKey, "--tls-key", certificates.serverKey],
+             "Error: TLS: \(certificates.serverKey) holds no PEM certificate"),
+        ]
+        for (flags, message) in cases {
+            let result = try run(server, ["serve", "--port", "0", "--data-dir", dataDir] + flags)
+            #expect(result.status == 1)
+            #expect(result.err == message + "\n")
+        }
+    }
+}
