@@ -133,6 +133,9 @@ struct UpdateTests {
         _ = s.update(.push(.state(.tokenRejected)))
         #expect(s.connection == .tokenRejected)
         #expect(s.message?.isError == true)
+        _ = s.update(.push(.state(.untrusted("TLS: certificate not trusted for example.com (expired)"))))
+        #expect(s.message?.text == "TLS: certificate not trusted for example.com (expired)")
+        #expect(s.message?.isError == true)
     }
 
     @Test("reaching the last post asks for older ones once")

@@ -27,6 +27,10 @@ struct ViewTests {
         #expect(View.render(s).text(0).contains("○ reconnecting in 4s"))
         s.connection = .tokenRejected
         #expect(View.render(s).text(0).contains("✕ token rejected"))
+        s.connection = .untrusted("TLS: certificate not trusted for moments.example.com (expired)")
+        #expect(View.render(s).text(0).contains("✕ TLS: certificate not trusted"))
+        s.insecureTLS = true
+        #expect(View.render(s).text(0).contains("⚠ insecure TLS"))
     }
 
     @Test("every row is exactly the screen width, CJK and emoji included")
