@@ -16,13 +16,47 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Folder holding the SQLite store and the token secret.")
     var dataDir = "moments-data"
 
+    @Option(
+        help: ArgumentHelp(
+            "Use this PostgreSQL database (shared by several nodes) instead of the SQLite store (or MOMENTS_POSTGRES).",
+            valueName: "postgres://user@host:port/db"))
+    var postgres: String?
+
     var url: URL { URL(fileURLWithPath: dataDir) }
+
+    /// Where the store is, for messages.
+    var storeDescription: String {
+        get throws { try postgresAddress.map(\.description) ?? dataDir }
+    }
+
+    var postgresAddress: PostgresAddress? {
+        get throws {
+            guard let url = postgres ?? ProcessInfo.processInfo.environment["MOMENTS_POSTGRES"], !url.isEmpty else {
+                return nil
+            }
+            return try PostgresAddress(url)
+        }
+    }
 
     func openServer(_ tweak: (inout ServerConfiguration) -> Void = { _ in }) async throws -> MomentsServer {
         var configuration = ServerConfiguration()
         configuration.dataDir = url
+        configuration.postgres = try postgresAddress
         tweak(&configuration)
         return try await MomentsServer(configuration: configuration)
+    }
+
+    /// Opens the store for a one-off command and closes it afterwards.
+    func withServer<T>(_ body: (MomentsServer) async throws -> T) async throws -> T {
+        let server = try await openServer()
+        do {
+            let result = try await body(server)
+            await server.store.close()
+            return result
+        } catch {
+            await server.store.close()
+            throw error
+        }
     }
 }
 
@@ -95,7 +129,7 @@ struct Serve: AsyncParsableCommand {
         }
         if demo {
             if try await DemoSeed.seedIfEmpty(server.store) {
-                print("Seeded demo users into \(data.dataDir).")
+                print("Seeded demo users into \(try data.storeDescription).")
             }
             print("Demo tokens (valid 30 days):")
             for user in DemoSeed.users {
@@ -119,9 +153,11 @@ struct Token: AsyncParsableCommand {
 
     func run() async throws {
         try UserId.validate(user)
-        let server = try await data.openServer()
-        if try await server.store.user(id: user) == nil { try await server.store.saveUser(id: user, name: nil) }
-        print(try await server.tokens.issue(user: user, ttl: ttl.duration))
+        let token = try await data.withServer { server in
+            if try await server.store.user(id: user) == nil { try await server.store.saveUser(id: user, name: nil) }
+            return try await server.tokens.issue(user: user, ttl: ttl.duration)
+        }
+        print(token)
     }
 }
 
@@ -134,7 +170,7 @@ struct Friend: AsyncParsableCommand {
 
     func run() async throws {
         guard a != b else { throw ValidationError("a user cannot befriend themselves") }
-        try await data.openServer().store.befriend(a, b)
+        try await data.withServer { try await $0.store.befriend(a, b) }
     }
 }
 
@@ -151,7 +187,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             try UserId.validate(id)
-            try await data.openServer().store.saveUser(id: id, name: name)
+            try await data.withServer { try await $0.store.saveUser(id: id, name: name) }
         }
     }
 }

@@ -25,14 +25,29 @@ public final class MomentsServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         do {
-            try FileManager.default.createDirectory(at: configuration.dataDir, withIntermediateDirectories: true)
+            if configuration.postgres == nil {
+                try FileManager.default.createDirectory(at: configuration.dataDir, withIntermediateDirectories: true)
+            }
         } catch {
             throw ConfigurationError("cannot create data dir \(configuration.dataDir.path): \(error.localizedDescription)")
         }
         tlsConfiguration = try configuration.tls?.serverConfiguration()
         hub = PushHub(capacity: configuration.subscriptionCapacity)
-        store = try SQLiteStore(path: configuration.databasePath, sink: hub)
-        tokens = await TokenAuthority(secret: try SigningSecret.load(dataDir: configuration.dataDir))
+        if let address = configuration.postgres {
+            let shared = try await PostgresStore.open(address, logger: logger)
+            store = shared
+            // Every node must accept every node's tokens: one secret, from the environment or the database.
+            let secret: [UInt8]
+            if let fromEnvironment = try SigningSecret.fromEnvironment() {
+                secret = fromEnvironment
+            } else {
+                secret = Array(try await shared.sharedSecret(proposal: SigningSecret.generate()).utf8)
+            }
+            tokens = await TokenAuthority(secret: secret)
+        } else {
+            store = try SQLiteStore(path: configuration.databasePath, sink: hub)
+            tokens = await TokenAuthority(secret: try SigningSecret.load(dataDir: configuration.dataDir))
+        }
         do {
             webAssets = try configuration.webRoot.map(WebAssets.init(folder:))
         } catch {
@@ -52,14 +67,24 @@ public final class MomentsServer: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "moments"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        // Listed after the app, so it is shut down first: sockets get 1001 before the server stops.
+        // Shut down in reverse order: sockets get 1001 before the server stops.
+        var services: [any Service] = [app, PushDrainService(hub: hub)]
+        if let shared = store as? PostgresStore {
+            services.append(PostgresFanout(store: shared, hub: hub, logger: logger))
+        }
         let serviceGroup = ServiceGroup(
             configuration: .init(
-                services: [app, PushDrainService(hub: hub)],
+                services: services,
                 gracefulShutdownSignals: configuration.handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
         group.withLock { $0 = serviceGroup }
-        try await serviceGroup.run()
+        do {
+            try await serviceGroup.run()
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
     }
 
     /// Starts a graceful shutdown: push connections close with 1001, requests in flight finish.

@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     public var allowedOrigins: [String] = []
     /// The web page's files; nil serves no page.
     public var webRoot: URL? = ServerConfiguration.sourceWebRoot
+    /// The shared PostgreSQL store (and cross-node push) instead of the embedded SQLite one.
+    public var postgres: PostgresAddress?
     /// Serve HTTPS and WSS on the port instead of plain HTTP.
     public var tls: TLSFiles?
     /// `serve --demo`: the page may list demo users with fresh tokens (a local demo only).

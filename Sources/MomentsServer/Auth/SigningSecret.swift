@@ -9,25 +9,35 @@ public enum SigningSecret {
     public static func load(dataDir: URL, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> [UInt8]
     {
-        if let value = environment[environmentKey], !value.isEmpty {
-            guard value.utf8.count >= 32 else {
-                throw ConfigurationError("\(environmentKey) must be at least 32 bytes long")
-            }
-            return Array(value.utf8)
-        }
+        if let secret = try fromEnvironment(environment) { return secret }
         let file = dataDir.appendingPathComponent(fileName)
         if let existing = try? String(contentsOf: file, encoding: .utf8) {
             let trimmed = existing.trimmingCharacters(in: .whitespacesAndNewlines)
             guard trimmed.utf8.count >= 32 else { throw ConfigurationError("\(file.path) holds a secret under 32 bytes") }
             return Array(trimmed.utf8)
         }
-        var generator = SystemRandomNumberGenerator()
-        let secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }
-            .joined()
+        let secret = generate()
         guard FileManager.default.createFile(
             atPath: file.path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
         else { throw ConfigurationError("cannot write \(file.path)") }
         return Array(secret.utf8)
+    }
+}
+
+extension SigningSecret {
+    /// `MOMENTS_SECRET`, when set.
+    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> [UInt8]?
+    {
+        guard let value = environment[environmentKey], !value.isEmpty else { return nil }
+        guard value.utf8.count >= 32 else { throw ConfigurationError("\(environmentKey) must be at least 32 bytes long") }
+        return Array(value.utf8)
+    }
+
+    /// 32 random bytes, hex.
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 }
 

@@ -59,6 +59,21 @@ public final class PushHub: EventSink {
         for subscription in all { subscription.end(.shutdown) }
     }
 
+    /// Ends every subscription with `.resync`: transports catch up from the store and subscribe
+    /// again. Called when this node's cross-node feed was interrupted and is listening again.
+    public func resync() {
+        let all = state.withLock { state in
+            defer { state.byUser.removeAll() }
+            return state.byUser.values.flatMap(\.values)
+        }
+        for subscription in all { subscription.end(.resync) }
+    }
+
+    /// Whether anyone on this node listens to `user`: the cross-node feed skips the others.
+    public func hasSubscriptions(user: String) -> Bool {
+        state.withLock { $0.byUser[user] != nil }
+    }
+
     /// Number of live subscriptions, for tests, metrics and draining.
     public var subscriptionCount: Int {
         state.withLock { $0.byUser.values.reduce(0) { $0 + $1.count } }

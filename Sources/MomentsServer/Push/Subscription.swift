@@ -12,6 +12,9 @@ public final class Subscription: Sendable, AsyncSequence {
         case overflow
         case shutdown
         case cancelled
+        /// The node may have missed events (its cross-node feed was down): read the store again
+        /// from your cursor and subscribe anew.
+        case resync
     }
 
     public let id: Int

@@ -25,6 +25,19 @@ public protocol MomentsStore: Sendable {
     func events(user: String, after cursor: Int64, limit: Int) async throws -> [Event]
     /// The id of the user's newest event (0 if none) and their unread count.
     func streamPosition(user: String) async throws -> StreamPosition
+    /// Releases connections; the store is not used afterwards.
+    func close() async
+}
+
+extension MomentsStore {
+    public func close() async {}
+}
+
+/// What an event shows of its post: the first 40 characters (39 and "…" when longer).
+enum PostExcerpt {
+    static func of(_ text: String) -> String {
+        text.count <= 40 ? text : String(text.prefix(39)) + "…"
+    }
 }
 
 public struct StreamPosition: Sendable, Equatable {
@@ -32,8 +45,14 @@ public struct StreamPosition: Sendable, Equatable {
     public var unread: Int
 }
 
-public enum StoreError: Error, Equatable {
+public enum StoreError: Error, Equatable, CustomStringConvertible {
     case notFound(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let what): what
+        }
+    }
 }
 
 /// A committed event and the user whose stream it belongs to.

@@ -243,7 +243,7 @@ public final class SQLiteStore: MomentsStore {
         Event(
             id: row["id"], type: EventType(rawValue: row["type"]) ?? .like,
             actor: UserSummary(id: row["actor_id"], name: row["actor_name"]),
-            postId: row["post_id"], postExcerpt: excerpt(row["post_text"]), text: row["text"],
+            postId: row["post_id"], postExcerpt: PostExcerpt.of(row["post_text"]), text: row["text"],
             commentId: row["comment_id"], createdAt: date(row["created_at"]), unread: unread)
     }
 
@@ -259,10 +259,6 @@ public final class SQLiteStore: MomentsStore {
             arguments: [recipient, type.rawValue, actor, postId, commentId, text, now(), read])
         let row = try Row.fetchOne(db, sql: eventSelect + " WHERE e.id = ?", arguments: [db.lastInsertedRowID])!
         return Delivery(recipient: recipient, event: event(row, unread: try unreadCount(db, recipient)))
-    }
-
-    static func excerpt(_ text: String) -> String {
-        text.count <= 40 ? text : String(text.prefix(39)) + "…"
     }
 
     private static func fetchComments(_ db: Database, postIds: [Int64]) throws -> [Comment] {

@@ -19,15 +19,25 @@ struct EventStream {
     func run(
         user: UserSummary, cursor: Int64?, heartbeat: Duration? = nil, send: (Item) async throws -> Void
     ) async throws -> Subscription.EndReason {
-        // Subscribe before reading the backlog: whatever commits in between is queued, not lost.
-        let subscription = hub.subscribe(user: user.id)
-        defer { hub.unsubscribe(subscription) }
         let position = try await store.streamPosition(user: user.id)
         var last = cursor ?? position.cursor
         try await send(.hello(Hello(user: user, unread: position.unread, cursor: last)))
-
         while true {
-            let page = try await store.events(user: user.id, after: last, limit: Self.replayPage)
+            let end = try await follow(user: user.id, after: &last, heartbeat: heartbeat, send: send)
+            // A resync means events may have passed this node by: read the store again.
+            if end != .resync { return end }
+        }
+    }
+
+    /// The backlog after `last`, then live events, until the subscription ends.
+    private func follow(
+        user: String, after last: inout Int64, heartbeat: Duration?, send: (Item) async throws -> Void
+    ) async throws -> Subscription.EndReason {
+        // Subscribe before reading the backlog: whatever commits in between is queued, not lost.
+        let subscription = hub.subscribe(user: user)
+        defer { hub.unsubscribe(subscription) }
+        while true {
+            let page = try await store.events(user: user, after: last, limit: Self.replayPage)
             for event in page {
                 try await send(.event(event))
                 last = event.id

@@ -57,7 +57,7 @@ extension Subscription.EndReason {
         switch self {
         case .overflow: "lagging"
         case .shutdown: "shutdown"
-        case .cancelled: nil
+        case .cancelled, .resync: nil
         }
     }
 }

@@ -53,7 +53,7 @@ struct WebSocketTransport {
                     try await outbound.close(.unknown(CloseCode.lagging), reason: "too far behind: reconnect with your cursor")
                 case .shutdown:
                     try await outbound.close(.goingAway, reason: "server shutting down")
-                case .cancelled:
+                case .cancelled, .resync:
                     break
                 }
             }

@@ -1,0 +1,69 @@
+import Logging
+import MomentsCore
+import PostgresNIO
+import ServiceLifecycle
+
+/// Cross-node push over PostgreSQL: LISTEN on the store's channel and hand each committed
+/// event to this node's sessions of its recipient.
+///
+/// NOTIFY payloads are `EVENT_ID:USER_ID`, far under NOTIFY's 8000-byte limit. The event is
+/// read from the store once per node, only when this node has a session of that user. If the
+/// LISTEN connection drops, the node reconnects and then resyncs every local session from its
+/// cursor, so nothing committed while it was deaf is lost.
+struct PostgresFanout: Service {
+    let store: PostgresStore
+    let hub: PushHub
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            var listenedBefore = false
+            var failures = 0
+            while !Task.isCancelled {
+                do {
+                    let connection = try await PostgresConnection.connect(
+                        configuration: try store.address.connectionConfiguration, id: 1, logger: logger)
+                    do {
+                        try await connection.listen(on: PostgresStore.channel) { notifications in
+                            if listenedBefore {
+                                logger.info("listening again; resyncing local sessions from their cursors")
+                                hub.resync()
+                            }
+                            listenedBefore = true
+                            failures = 0
+                            for try await notification in notifications {
+                                try await deliver(notification.payload)
+                            }
+                        }
+                    } catch {
+                        try? await connection.close()
+                        throw error
+                    }
+                    try? await connection.close()
+                } catch where !Task.isCancelled {
+                    failures += 1
+                    logger.warning("cross-node feed interrupted", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: ReconnectDelay.after(failures: failures))
+                }
+            }
+        }
+    }
+
+    private func deliver(_ payload: String) async throws {
+        guard let colon = payload.firstIndex(of: ":"), let id = Int64(payload[..<colon]) else {
+            logger.warning("ignoring a malformed notification", metadata: ["payload": "\(payload)"])
+            return
+        }
+        let user = String(payload[payload.index(after: colon)...])
+        guard hub.hasSubscriptions(user: user) else { return }
+        let events = try await store.events(ids: [id], recipient: user)
+        hub.publish(events.map { Delivery(recipient: user, event: $0) })
+    }
+}
+
+/// 0.1 s doubling to 5 s: a database restart is usually over in seconds.
+enum ReconnectDelay {
+    static func after(failures: Int) -> Duration {
+        .milliseconds(min(5000, 100 << min(failures - 1, 6)))
+    }
+}

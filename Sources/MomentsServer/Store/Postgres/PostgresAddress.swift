@@ -1,0 +1,46 @@
+import Foundation
+import NIOSSL
+import PostgresNIO
+
+/// `postgres://user[:password]@host[:port]/database[?sslmode=require]`, as `--postgres` takes it.
+public struct PostgresAddress: Sendable, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+    public let username: String
+    let password: String?
+    public let database: String
+    let requireTLS: Bool
+
+    public init(_ url: String) throws {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme),
+            let host = components.host, !host.isEmpty, let username = components.user
+        else {
+            throw ConfigurationError("--postgres must look like postgres://user[:password]@host[:port]/database, got \(url)")
+        }
+        self.host = host
+        port = components.port ?? 5432
+        self.username = username
+        password = components.password
+        let path = components.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        database = path.isEmpty ? username : path
+        let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+        requireTLS = ["require", "verify-ca", "verify-full"].contains(mode)
+    }
+
+    /// Without the password, for logs and messages.
+    public var description: String { "postgres://\(username)@\(host):\(port)/\(database)" }
+
+    var clientConfiguration: PostgresClient.Configuration {
+        PostgresClient.Configuration(
+            host: host, port: port, username: username, password: password, database: database,
+            tls: requireTLS ? .require(.makeClientConfiguration()) : .disable)
+    }
+
+    var connectionConfiguration: PostgresConnection.Configuration {
+        get throws {
+            PostgresConnection.Configuration(
+                host: host, port: port, username: username, password: password, database: database,
+                tls: requireTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable)
+        }
+    }
+}

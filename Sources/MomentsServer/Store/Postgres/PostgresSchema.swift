@@ -1,0 +1,93 @@
+import Logging
+import PostgresNIO
+
+/// Schema history of the shared store; append migrations, never edit a shipped one.
+enum PostgresSchema {
+    static let migrations: [(version: String, sql: [PostgresQuery])] = [
+        (
+            "v1",
+            [
+                """
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE friendships (
+                    user_id TEXT NOT NULL REFERENCES users(id),
+                    friend_id TEXT NOT NULL REFERENCES users(id),
+                    PRIMARY KEY (user_id, friend_id)
+                )
+                """,
+                """
+                CREATE TABLE posts (
+                    id BIGSERIAL PRIMARY KEY,
+                    author_id TEXT NOT NULL REFERENCES users(id),
+                    text TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX posts_author ON posts(author_id, id)",
+                """
+                CREATE TABLE likes (
+                    post_id BIGINT NOT NULL REFERENCES posts(id),
+                    user_id TEXT NOT NULL REFERENCES users(id),
+                    created_at BIGINT NOT NULL,
+                    seq BIGSERIAL,
+                    PRIMARY KEY (post_id, user_id)
+                )
+                """,
+                """
+                CREATE TABLE comments (
+                    id BIGSERIAL PRIMARY KEY,
+                    post_id BIGINT NOT NULL REFERENCES posts(id),
+                    author_id TEXT NOT NULL REFERENCES users(id),
+                    text TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX comments_post ON comments(post_id, id)",
+                // One sequence for every node: ids never repeat, and (with the per-recipient lock
+                // writers take) each user's events commit in id order, so cursors work anywhere.
+                """
+                CREATE TABLE events (
+                    id BIGSERIAL PRIMARY KEY,
+                    recipient_id TEXT NOT NULL REFERENCES users(id),
+                    type TEXT NOT NULL,
+                    actor_id TEXT NOT NULL REFERENCES users(id),
+                    post_id BIGINT NOT NULL REFERENCES posts(id),
+                    comment_id BIGINT REFERENCES comments(id),
+                    text TEXT,
+                    created_at BIGINT NOT NULL,
+                    read BOOLEAN NOT NULL DEFAULT false
+                )
+                """,
+                "CREATE INDEX events_recipient ON events(recipient_id, id)",
+                "CREATE INDEX events_unread ON events(recipient_id) WHERE NOT read",
+                "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            ]
+        )
+    ]
+
+    /// Applies what is missing, under an advisory lock so nodes starting together take turns.
+    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(7242001)", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY)", logger: logger)
+            var applied = Set<String>()
+            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger)
+                .decode(String.self)
+            {
+                applied.insert(version)
+            }
+            for migration in migrations where !applied.contains(migration.version) {
+                for statement in migration.sql { try await connection.query(statement, logger: logger) }
+                try await connection.query(
+                    "INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: logger)
+            }
+        }
+    }
+}

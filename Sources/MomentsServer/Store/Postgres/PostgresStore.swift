@@ -1,0 +1,458 @@
+import Foundation
+import Logging
+import MomentsCore
+import PostgresNIO
+
+/// The shared store for several nodes: PostgreSQL through postgres-nio's connection pool.
+///
+/// Writes that create events NOTIFY `moments_events` in the same transaction (delivered on
+/// commit, in commit order); every node's `PostgresFanout` turns that into pushes. Queries are
+/// parameterised through `PostgresQuery` interpolation only.
+public final class PostgresStore: MomentsStore {
+    static let channel = "moments_events"
+
+    let client: PostgresClient
+    let address: PostgresAddress
+    private let logger: Logger
+    private let runner: Task<Void, Never>
+
+    /// Connects, starts the pool and brings the schema up to date.
+    public static func open(_ address: PostgresAddress, logger: Logger) async throws -> PostgresStore {
+        // One plain connection first: the pool would keep retrying an unreachable server for a
+        // minute; a person starting a node wants to hear at once.
+        do {
+            let probe = try await PostgresConnection.connect(
+                configuration: try address.connectionConfiguration, id: 0, logger: logger)
+            try await probe.close()
+        } catch {
+            throw ConfigurationError("cannot connect to \(address): \(Self.reason(error))")
+        }
+        let store = PostgresStore(address: address, logger: logger)
+        do {
+            try await PostgresSchema.migrate(store.client, logger: logger)
+        } catch {
+            await store.close()
+            throw ConfigurationError("cannot use \(address): \(Self.reason(error))")
+        }
+        return store
+    }
+
+    private init(address: PostgresAddress, logger: Logger) {
+        self.address = address
+        self.logger = logger
+        // The pool logs every failed attempt; failures that matter reach callers as errors.
+        var quiet = logger
+        quiet.logLevel = .error
+        let client = PostgresClient(configuration: address.clientConfiguration, backgroundLogger: quiet)
+        self.client = client
+        runner = Task { await client.run() }
+    }
+
+    public func close() async {
+        runner.cancel()
+        await runner.value
+    }
+
+    /// The token secret every node shares: kept in the database, created by whoever comes first.
+    public func sharedSecret(proposal: String) async throws -> String {
+        try await client.query(
+            "INSERT INTO settings (key, value) VALUES ('signing_secret', \(proposal)) ON CONFLICT (key) DO NOTHING",
+            logger: logger)
+        for try await value in try await client.query(
+            "SELECT value FROM settings WHERE key = 'signing_secret'", logger: logger
+        ).decode(String.self) {
+            return value
+        }
+        throw ConfigurationError("the signing secret vanished from \(address)")
+    }
+
+    // MARK: users
+
+    public func isEmpty() async throws -> Bool {
+        try await count(client.query("SELECT COUNT(*) FROM users", logger: logger)) == 0
+    }
+
+    public func saveUser(id: String, name: String?) async throws -> UserSummary {
+        let rows = try await client.query(
+            """
+            INSERT INTO users (id, name, created_at) VALUES (\(id), \(name ?? id), \(Self.now()))
+            ON CONFLICT (id) DO UPDATE SET name = coalesce(\(name), users.name)
+            RETURNING id, name
+            """, logger: logger)
+        for try await (id, name) in rows.decode((String, String).self) { return UserSummary(id: id, name: name) }
+        throw StoreError.notFound("no user \(id)")
+    }
+
+    public func user(id: String) async throws -> UserSummary? {
+        try await client.withConnection { try await Self.fetchUser($0, id, logger: self.logger) }
+    }
+
+    public func befriend(_ a: String, _ b: String) async throws {
+        try await transaction { connection in
+            for id in [a, b] where try await Self.fetchUser(connection, id, logger: self.logger) == nil {
+                throw StoreError.notFound("no user \(id)")
+            }
+            try await connection.query(
+                """
+                INSERT INTO friendships (user_id, friend_id) VALUES (\(a), \(b)), (\(b), \(a))
+                ON CONFLICT DO NOTHING
+                """, logger: self.logger)
+        }
+    }
+
+    public func me(_ user: String) async throws -> Me {
+        try await client.withConnection { connection in
+            guard let me = try await Self.fetchUser(connection, user, logger: self.logger) else {
+                throw StoreError.notFound("no user \(user)")
+            }
+            var friends: [UserSummary] = []
+            for try await (id, name) in try await connection.query(
+                """
+                SELECT u.id, u.name FROM friendships f JOIN users u ON u.id = f.friend_id
+                WHERE f.user_id = \(user) ORDER BY u.id
+                """, logger: self.logger
+            ).decode((String, String).self) {
+                friends.append(UserSummary(id: id, name: name))
+            }
+            let position = try await Self.position(connection, user, logger: self.logger)
+            return Me(user: me, friends: friends, unread: position.unread, cursor: position.cursor)
+        }
+    }
+
+    // MARK: posts
+
+    public func feed(viewer: String, before: Int64?, limit: Int) async throws -> FeedPage {
+        try await client.withConnection { connection in
+            var ids: [Int64] = []
+            for try await id in try await connection.query(
+                """
+                SELECT id FROM posts
+                WHERE (author_id = \(viewer) OR author_id IN (SELECT friend_id FROM friendships WHERE user_id = \(viewer)))
+                  AND id < \(before ?? Int64.max)
+                ORDER BY id DESC LIMIT \(limit + 1)
+                """, logger: self.logger
+            ).decode(Int64.self) {
+                ids.append(id)
+            }
+            let page = Array(ids.prefix(limit))
+            let posts = try await Self.fetchPosts(connection, ids: page, viewer: viewer, logger: self.logger)
+            return FeedPage(posts: posts, nextBefore: ids.count > limit ? page.last : nil)
+        }
+    }
+
+    public func createPost(author: String, text: String) async throws -> Post {
+        try await client.withConnection { connection in
+            var created: Int64?
+            for try await id in try await connection.query(
+                "INSERT INTO posts (author_id, text, created_at) VALUES (\(author), \(text), \(Self.now())) RETURNING id",
+                logger: self.logger
+            ).decode(Int64.self) {
+                created = id
+            }
+            guard let created else { throw StoreError.notFound("post not created") }
+            return try await Self.fetchPosts(connection, ids: [created], viewer: author, logger: self.logger)[0]
+        }
+    }
+
+    public func like(viewer: String, postId: Int64) async throws -> Post {
+        try await transaction { connection in
+            let author = try await Self.visiblePostAuthor(connection, postId: postId, viewer: viewer, logger: self.logger)
+            let inserted = try await Self.count(
+                connection.query(
+                    """
+                    WITH inserted AS (
+                        INSERT INTO likes (post_id, user_id, created_at) VALUES (\(postId), \(viewer), \(Self.now()))
+                        ON CONFLICT DO NOTHING RETURNING 1)
+                    SELECT COUNT(*) FROM inserted
+                    """, logger: self.logger))
+            if inserted > 0, author != viewer {
+                try await Self.lockStreams(connection, [author], logger: self.logger)
+                try await Self.insertEvent(
+                    connection, recipient: author, type: .like, actor: viewer, postId: postId, logger: self.logger)
+            }
+            return try await Self.fetchPosts(connection, ids: [postId], viewer: viewer, logger: self.logger)[0]
+        }
+    }
+
+    public func unlike(viewer: String, postId: Int64) async throws -> Post {
+        try await transaction { connection in
+            let author = try await Self.visiblePostAuthor(connection, postId: postId, viewer: viewer, logger: self.logger)
+            let deleted = try await Self.count(
+                connection.query(
+                    """
+                    WITH deleted AS (DELETE FROM likes WHERE post_id = \(postId) AND user_id = \(viewer) RETURNING 1)
+                    SELECT COUNT(*) FROM deleted
+                    """, logger: self.logger))
+            if deleted > 0, author != viewer {
+                try await Self.lockStreams(connection, [author], logger: self.logger)
+                // The retracted like stops counting as unread; the unlike itself is history, born read.
+                try await connection.query(
+                    """
+                    UPDATE events SET read = true
+                    WHERE recipient_id = \(author) AND type = 'like' AND actor_id = \(viewer)
+                      AND post_id = \(postId) AND NOT read
+                    """, logger: self.logger)
+                try await Self.insertEvent(
+                    connection, recipient: author, type: .unlike, actor: viewer, postId: postId, read: true,
+                    logger: self.logger)
+            }
+            return try await Self.fetchPosts(connection, ids: [postId], viewer: viewer, logger: self.logger)[0]
+        }
+    }
+
+    public func comment(viewer: String, postId: Int64, text: String) async throws -> Comment {
+        try await transaction { connection in
+            let author = try await Self.visiblePostAuthor(connection, postId: postId, viewer: viewer, logger: self.logger)
+            var recipients = [author]
+            for try await id in try await connection.query(
+                "SELECT DISTINCT author_id FROM comments WHERE post_id = \(postId) ORDER BY author_id",
+                logger: self.logger
+            ).decode(String.self) where !recipients.contains(id) {
+                recipients.append(id)
+            }
+            recipients.removeAll { $0 == viewer }
+            var commentId: Int64 = 0
+            for try await id in try await connection.query(
+                """
+                INSERT INTO comments (post_id, author_id, text, created_at)
+                VALUES (\(postId), \(viewer), \(text), \(Self.now())) RETURNING id
+                """, logger: self.logger
+            ).decode(Int64.self) {
+                commentId = id
+            }
+            try await Self.lockStreams(connection, recipients, logger: self.logger)
+            for recipient in recipients {
+                try await Self.insertEvent(
+                    connection, recipient: recipient, type: .comment, actor: viewer, postId: postId,
+                    commentId: commentId, text: text, logger: self.logger)
+            }
+            guard let comment = try await Self.fetchComments(connection, postIds: [postId], logger: self.logger).last
+            else { throw StoreError.notFound("comment not created") }
+            return comment
+        }
+    }
+
+    // MARK: events
+
+    public func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationPage {
+        try await client.withConnection { connection in
+            let position = try await Self.position(connection, user, logger: self.logger)
+            let rows = try await connection.query(
+                """
+                \(unescaped: Self.eventSelect) WHERE e.recipient_id = \(user) AND e.id < \(before ?? Int64.max)
+                ORDER BY e.id DESC LIMIT \(limit)
+                """, logger: self.logger)
+            let entries = try await Self.entries(rows, unread: position.unread)
+            return NotificationPage(notifications: entries, unread: position.unread, cursor: position.cursor)
+        }
+    }
+
+    public func markRead(user: String, upTo: Int64) async throws -> Int {
+        try await client.withConnection { connection in
+            try await connection.query(
+                "UPDATE events SET read = true WHERE recipient_id = \(user) AND id <= \(upTo) AND NOT read",
+                logger: self.logger)
+            return try await Self.unreadCount(connection, user, logger: self.logger)
+        }
+    }
+
+    public func events(user: String, after cursor: Int64, limit: Int) async throws -> [Event] {
+        try await client.withConnection { connection in
+            try await Self.events(
+                connection,
+                "\(unescaped: Self.eventSelect) WHERE e.recipient_id = \(user) AND e.id > \(cursor) ORDER BY e.id LIMIT \(limit)",
+                recipient: user, logger: self.logger)
+        }
+    }
+
+    /// The events with these ids (from NOTIFY), as pushes for `recipient`.
+    func events(ids: [Int64], recipient: String) async throws -> [Event] {
+        try await client.withConnection { connection in
+            try await Self.events(
+                connection,
+                "\(unescaped: Self.eventSelect) WHERE e.id = ANY(\(ids)) AND e.recipient_id = \(recipient) ORDER BY e.id",
+                recipient: recipient, logger: self.logger)
+        }
+    }
+
+    public func streamPosition(user: String) async throws -> StreamPosition {
+        try await client.withConnection { try await Self.position($0, user, logger: self.logger) }
+    }
+
+    // MARK: helpers
+
+    /// A transaction whose failure is the closure's own error (a `StoreError` stays one).
+    private func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> sending T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { try await body($0) }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error
+        }
+    }
+
+    private static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+
+    private static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+
+    private func count(_ rows: PostgresRowSequence) async throws -> Int64 { try await Self.count(rows) }
+
+    private static func count(_ rows: PostgresRowSequence) async throws -> Int64 {
+        for try await value in rows.decode(Int64.self) { return value }
+        return 0
+    }
+
+    private static func fetchUser(_ connection: PostgresConnection, _ id: String, logger: Logger) async throws
+        -> UserSummary?
+    {
+        for try await (id, name) in try await connection.query(
+            "SELECT id, name FROM users WHERE id = \(id)", logger: logger
+        ).decode((String, String).self) {
+            return UserSummary(id: id, name: name)
+        }
+        return nil
+    }
+
+    private static func unreadCount(_ connection: PostgresConnection, _ user: String, logger: Logger) async throws -> Int {
+        Int(try await count(connection.query(
+            "SELECT COUNT(*) FROM events WHERE recipient_id = \(user) AND NOT read", logger: logger)))
+    }
+
+    private static func position(_ connection: PostgresConnection, _ user: String, logger: Logger) async throws
+        -> StreamPosition
+    {
+        let cursor = try await count(connection.query(
+            "SELECT coalesce(MAX(id), 0)::BIGINT FROM events WHERE recipient_id = \(user)", logger: logger))
+        return StreamPosition(cursor: cursor, unread: try await unreadCount(connection, user, logger: logger))
+    }
+
+    /// The post's author, if `viewer` may see the post (theirs or a friend's); else not found.
+    private static func visiblePostAuthor(
+        _ connection: PostgresConnection, postId: Int64, viewer: String, logger: Logger
+    ) async throws -> String {
+        for try await author in try await connection.query(
+            """
+            SELECT p.author_id FROM posts p WHERE p.id = \(postId) AND (p.author_id = \(viewer) OR EXISTS (
+                SELECT 1 FROM friendships f WHERE f.user_id = \(viewer) AND f.friend_id = p.author_id))
+            """, logger: logger
+        ).decode(String.self) {
+            return author
+        }
+        throw StoreError.notFound("no post \(postId)")
+    }
+
+    /// Serialises event writers per recipient until commit, in a fixed order (no deadlocks).
+    /// Ids come from one sequence, so without this a later id could commit first and a client
+    /// that already moved its cursor past it would never see the earlier one.
+    private static func lockStreams(_ connection: PostgresConnection, _ recipients: [String], logger: Logger)
+        async throws
+    {
+        for recipient in Set(recipients).sorted() {
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(recipient)))", logger: logger)
+        }
+    }
+
+    /// Inserts an event and announces it: NOTIFY is delivered to every node at commit.
+    private static func insertEvent(
+        _ connection: PostgresConnection, recipient: String, type: EventType, actor: String, postId: Int64,
+        commentId: Int64? = nil, text: String? = nil, read: Bool = false, logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
+            WITH event AS (
+                INSERT INTO events (recipient_id, type, actor_id, post_id, comment_id, text, created_at, read)
+                VALUES (\(recipient), \(type.rawValue), \(actor), \(postId), \(commentId), \(text), \(now()), \(read))
+                RETURNING id)
+            SELECT pg_notify(\(channel), id || ':' || \(recipient)) FROM event
+            """, logger: logger)
+    }
+
+    private static let eventSelect = """
+        SELECT e.id, e.type, e.actor_id, a.name, e.post_id, p.text, e.comment_id, e.text, e.created_at, e.read
+        FROM events e JOIN users a ON a.id = e.actor_id JOIN posts p ON p.id = e.post_id
+        """
+
+    private static func entries(_ rows: PostgresRowSequence, unread: Int) async throws -> [NotificationEntry] {
+        var entries: [NotificationEntry] = []
+        for try await (id, type, actorId, actorName, postId, postText, commentId, text, createdAt, read) in rows.decode(
+            (Int64, String, String, String, Int64, String, Int64?, String?, Int64, Bool).self)
+        {
+            let event = Event(
+                id: id, type: EventType(rawValue: type) ?? .like, actor: UserSummary(id: actorId, name: actorName),
+                postId: postId, postExcerpt: PostExcerpt.of(postText), text: text, commentId: commentId,
+                createdAt: date(createdAt), unread: unread)
+            entries.append(NotificationEntry(event: event, read: read))
+        }
+        return entries
+    }
+
+    /// Events selected by `query` (built on `eventSelect`), with the recipient's unread count now.
+    private static func events(
+        _ connection: PostgresConnection, _ query: PostgresQuery, recipient: String, logger: Logger
+    ) async throws -> [Event] {
+        let rows = try await entries(connection.query(query, logger: logger), unread: 0)
+        guard !rows.isEmpty else { return [] }
+        let unread = try await unreadCount(connection, recipient, logger: logger)
+        return rows.map { entry in
+            var event = entry.event
+            event.unread = unread
+            return event
+        }
+    }
+
+    private static func fetchComments(_ connection: PostgresConnection, postIds: [Int64], logger: Logger)
+        async throws -> [Comment]
+    {
+        var comments: [Comment] = []
+        for try await (id, postId, authorId, name, text, createdAt) in try await connection.query(
+            """
+            SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
+            FROM comments c JOIN users u ON u.id = c.author_id
+            WHERE c.post_id = ANY(\(postIds)) ORDER BY c.id
+            """, logger: logger
+        ).decode((Int64, Int64, String, String, String, Int64).self) {
+            comments.append(
+                Comment(
+                    id: id, postId: postId, author: UserSummary(id: authorId, name: name), text: text,
+                    createdAt: date(createdAt)))
+        }
+        return comments
+    }
+
+    /// Posts in the order of `ids`, with likes and comments, as `viewer` sees them: three queries.
+    private static func fetchPosts(_ connection: PostgresConnection, ids: [Int64], viewer: String, logger: Logger)
+        async throws -> [Post]
+    {
+        guard !ids.isEmpty else { return [] }
+        var likers: [Int64: [UserSummary]] = [:]
+        for try await (postId, id, name) in try await connection.query(
+            """
+            SELECT l.post_id, u.id, u.name FROM likes l JOIN users u ON u.id = l.user_id
+            WHERE l.post_id = ANY(\(ids)) ORDER BY l.created_at, l.seq
+            """, logger: logger
+        ).decode((Int64, String, String).self) {
+            likers[postId, default: []].append(UserSummary(id: id, name: name))
+        }
+        let comments = Dictionary(grouping: try await fetchComments(connection, postIds: ids, logger: logger), by: \.postId)
+        var posts: [Int64: Post] = [:]
+        for try await (id, authorId, name, text, createdAt) in try await connection.query(
+            """
+            SELECT p.id, p.author_id, u.name, p.text, p.created_at FROM posts p JOIN users u ON u.id = p.author_id
+            WHERE p.id = ANY(\(ids))
+            """, logger: logger
+        ).decode((Int64, String, String, String, Int64).self) {
+            let postLikers = likers[id] ?? []
+            posts[id] = Post(
+                id: id, author: UserSummary(id: authorId, name: name), text: text, createdAt: date(createdAt),
+                likeCount: postLikers.count, likers: postLikers, likedByMe: postLikers.contains { $0.id == viewer },
+                comments: comments[id] ?? [])
+        }
+        return ids.compactMap { posts[$0] }
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let message = error.serverInfo?[.message] { return message }
+        if let underlying = error.underlying { return "\(underlying)" }
+        return "\(error.code)"
+    }
+}
