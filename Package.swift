@@ -78,7 +78,13 @@ let package = Package(
             ]
         ),
         // Helpers shared by the test targets (test certificates).
-        .target(name: "MomentsTestSupport", path: "Tests/MomentsTestSupport"),
+        .target(
+            name: "MomentsTestSupport",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/MomentsTestSupport"),
         .testTarget(name: "MomentsCoreTests", dependencies: ["MomentsCore"]),
         .testTarget(
             name: "MomentsServerTests",

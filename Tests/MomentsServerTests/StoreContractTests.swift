@@ -1,0 +1,198 @@
+import Foundation
+import Logging
+import MomentsCore
+import MomentsTestSupport
+import Synchronization
+import Testing
+
+@testable import MomentsServer
+
+/// One behaviour contract, run against both stores so they cannot drift apart.
+@Suite("Store contract: SQLite and PostgreSQL")
+struct StoreContractTests {
+    enum Backend: String, CaseIterable, CustomTestStringConvertible {
+        case sqlite
+        case postgres
+
+        var testDescription: String { rawValue }
+
+        /// SQLite always; PostgreSQL when the test instance is there (else the reason is printed).
+        static var available: [Backend] {
+            guard TestPostgres.isConfigured else {
+                print("◇ PostgreSQL store contract skipped: \(TestPostgres.skipReason)")
+                return [.sqlite]
+            }
+            return allCases
+        }
+
+        /// A fresh, empty store with alice, bob and carol (friends of alice) and dave (nobody's friend).
+        func makeStore() async throws -> any MomentsStore {
+            let store: any MomentsStore
+            switch self {
+            case .sqlite:
+                let path = FileManager.default.temporaryDirectory.appendingPathComponent("contract-\(UUID().uuidString).sqlite")
+                store = try SQLiteStore(path: path.path, sink: NoSink())
+            case .postgres:
+                store = try await PostgresStore.open(
+                    PostgresAddress(try await TestPostgres.createDatabase()),
+                    logger: Logger(label: "contract", factory: { _ in SwiftLogNoOpLogHandler() }))
+            }
+            #expect(try await store.isEmpty())
+            for (id, name) in [("alice", "Alice"), ("bob", "Bob"), ("carol", "Carol"), ("dave", "Dave")] {
+                try await store.saveUser(id: id, name: name)
+            }
+            try await store.befriend("alice", "bob")
+            try await store.befriend("alice", "carol")
+            return store
+        }
+    }
+
+    struct NoSink: EventSink {
+        func publish(_ deliveries: [Delivery]) {}
+    }
+
+    @Test("users and friends", arguments: Backend.available)
+    func usersAndFriends(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        #expect(!(try await store.isEmpty()))
+        #expect(try await store.saveUser(id: "bob", name: "Robert") == UserSummary(id: "bob", name: "Robert"))
+        #expect(try await store.saveUser(id: "bob", name: nil) == UserSummary(id: "bob", name: "Robert"))
+        #expect(try await store.saveUser(id: "erin", name: nil) == UserSummary(id: "erin", name: "erin"))
+        #expect(try await store.user(id: "nobody") == nil)
+        await #expect(throws: StoreError.notFound("no user nobody")) { try await store.befriend("alice", "nobody") }
+        let me = try await store.me("alice")
+        #expect(me.friends.map(\.id) == ["bob", "carol"])
+        #expect(me.unread == 0 && me.cursor == 0)
+        #expect(try await store.me("dave").friends.isEmpty)
+        await store.close()
+    }
+
+    @Test("feed: own and friends' posts, newest first, paged; others' posts invisible", arguments: Backend.available)
+    func feed(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        var ids: [Int64] = []
+        for (author, text) in [("alice", "一"), ("bob", "二"), ("dave", "secret"), ("carol", "三"), ("alice", "四")] {
+            ids.append(try await store.createPost(author: author, text: text).id)
+        }
+        #expect(ids == ids.sorted())
+        let first = try await store.feed(viewer: "alice", before: nil, limit: 2)
+        #expect(first.posts.map(\.text) == ["四", "三"])
+        let second = try await store.feed(viewer: "alice", before: first.nextBefore, limit: 10)
+        #expect(second.posts.map(\.text) == ["二", "一"])
+        #expect(second.nextBefore == nil)
+        #expect(try await store.feed(viewer: "bob", before: nil, limit: 10).posts.map(\.text) == ["四", "二", "一"])
+        await #expect(throws: StoreError.notFound("no post \(ids[2])")) { try await store.like(viewer: "alice", postId: ids[2]) }
+        await #expect(throws: StoreError.notFound("no post \(ids[2])")) {
+            try await store.comment(viewer: "alice", postId: ids[2], text: "hi")
+        }
+        await #expect(throws: StoreError.notFound("no post 999999")) { try await store.unlike(viewer: "alice", postId: 999_999) }
+        await store.close()
+    }
+
+    @Test("likes: idempotent, likers in order, one event; unlike retracts it and is born read", arguments: Backend.available)
+    func likes(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        let post = try await store.createPost(author: "alice", text: String(repeating: "长", count: 50))
+        _ = try await store.like(viewer: "bob", postId: post.id)
+        let twice = try await store.like(viewer: "bob", postId: post.id)
+        let byCarol = try await store.like(viewer: "carol", postId: post.id)
+        _ = try await store.like(viewer: "alice", postId: post.id)  // one's own like notifies nobody
+        #expect(twice.likeCount == 1 && twice.likedByMe)
+        #expect(byCarol.likers.map(\.id) == ["bob", "carol"])
+
+        var events = try await store.events(user: "alice", after: 0, limit: 10)
+        #expect(events.map(\.type) == [.like, .like])
+        #expect(events.map(\.actor.id) == ["bob", "carol"])
+        #expect(events.allSatisfy { $0.unread == 2 && $0.postExcerpt == String(repeating: "长", count: 39) + "…" })
+
+        let after = try await store.unlike(viewer: "bob", postId: post.id)
+        #expect(after.likers.map(\.id) == ["carol", "alice"] && !after.likedByMe)
+        _ = try await store.unlike(viewer: "bob", postId: post.id)
+        events = try await store.events(user: "alice", after: 0, limit: 10)
+        #expect(events.map(\.type) == [.like, .like, .unlike])
+        let page = try await store.notifications(user: "alice", before: nil, limit: 10)
+        #expect(page.unread == 1)
+        #expect(page.notifications.map(\.read) == [true, false, true])  // unlike, carol's like, bob's retracted like
+        await store.close()
+    }
+
+    @Test("comments reach the author and earlier commenters, never the commenter", arguments: Backend.available)
+    func comments(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        let post = try await store.createPost(author: "alice", text: "饺子")
+        let first = try await store.comment(viewer: "bob", postId: post.id, text: "我要来！")
+        _ = try await store.comment(viewer: "carol", postId: post.id, text: "me too\nline two")
+        _ = try await store.comment(viewer: "alice", postId: post.id, text: "come!")
+        #expect(first.author.id == "bob" && first.postId == post.id)
+        #expect(try await store.events(user: "alice", after: 0, limit: 10).map(\.actor.id) == ["bob", "carol"])
+        #expect(try await store.events(user: "bob", after: 0, limit: 10).map(\.actor.id) == ["carol", "alice"])
+        #expect(try await store.events(user: "carol", after: 0, limit: 10).map(\.text) == ["come!"])
+        let feed = try await store.feed(viewer: "bob", before: nil, limit: 1).posts[0]
+        #expect(feed.comments.map(\.text) == ["我要来！", "me too\nline two", "come!"])
+        await store.close()
+    }
+
+    @Test("notifications page newest first; mark read; stream position and cursor replay", arguments: Backend.available)
+    func notificationsAndCursor(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        let post = try await store.createPost(author: "alice", text: "p")
+        for user in ["bob", "carol"] { _ = try await store.like(viewer: user, postId: post.id) }
+        _ = try await store.comment(viewer: "bob", postId: post.id, text: "c")
+        let all = try await store.events(user: "alice", after: 0, limit: 10)
+        #expect(all.count == 3)
+        let position = try await store.streamPosition(user: "alice")
+        #expect(position == StreamPosition(cursor: all[2].id, unread: 3))
+        #expect(try await store.events(user: "alice", after: all[0].id, limit: 1).map(\.id) == [all[1].id])
+
+        let newest = try await store.notifications(user: "alice", before: nil, limit: 2)
+        #expect(newest.notifications.map(\.id) == [all[2].id, all[1].id])
+        #expect(newest.cursor == all[2].id)
+        #expect(try await store.notifications(user: "alice", before: all[1].id, limit: 2).notifications.map(\.id) == [all[0].id])
+
+        #expect(try await store.markRead(user: "alice", upTo: all[1].id) == 1)
+        #expect(try await store.markRead(user: "bob", upTo: Int64.max) == 0)
+        #expect(try await store.streamPosition(user: "alice").unread == 1)
+        #expect(try await store.events(user: "alice", after: all[1].id, limit: 10).first?.unread == 1)
+        #expect(try await store.streamPosition(user: "dave") == StreamPosition(cursor: 0, unread: 0))
+        await store.close()
+    }
+
+    @Test("a reader following one user's cursor during concurrent writes sees every event once, in order",
+          arguments: Backend.available)
+    func cursorUnderConcurrentWrites(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        let post = try await store.createPost(author: "alice", text: "busy")
+        let writers = ["bob", "carol", "dave"]
+        try await store.befriend("alice", "dave")
+        let rounds = 40
+        let writing = Mutex(true)
+        let reader = Task { () -> [Int64] in
+            var seen: [Int64] = []
+            var cursor: Int64 = 0
+            while true {
+                let stillWriting = writing.withLock { $0 }
+                let events = try await store.events(user: "alice", after: cursor, limit: 100)
+                seen += events.map(\.id)
+                cursor = events.last?.id ?? cursor
+                // After the last write, one empty read means the reader has caught up.
+                if events.isEmpty { if stillWriting { await Task.yield() } else { return seen } }
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in writers {
+                group.addTask {
+                    for round in 0..<rounds { _ = try await store.comment(viewer: writer, postId: post.id, text: "\(round)") }
+                }
+            }
+            try await group.waitForAll()
+        }
+        writing.withLock { $0 = false }
+        let seen = try await within(.seconds(30)) { try await reader.value }
+        let stored = try await store.events(user: "alice", after: 0, limit: 1000).map(\.id)
+        let missed = Set(stored).subtracting(seen).sorted()
+        #expect(missed.isEmpty, "the reader skipped events committed after later ids: \(missed)")
+        #expect(seen == stored, "the reader repeated or reordered events")
+        #expect(stored.count == writers.count * rounds)
+        await store.close()
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The private PostgreSQL instance scripts/with-postgres starts for the tests
+/// (`MOMENTS_TEST_POSTGRES`), and a fresh database in it per test.
+public enum TestPostgres {
+    public static let variable = "MOMENTS_TEST_POSTGRES"
+
+    public static var url: String? {
+        ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    public static var isConfigured: Bool { url != nil }
+
+    public static let skipReason =
+        "no PostgreSQL: MOMENTS_TEST_POSTGRES is not set (scripts/test starts one; or scripts/with-postgres -- swift test)"
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Creates an empty database and answers its URL.
+    public static func createDatabase() async throws -> String {
+        guard let url, var components = URLComponents(string: url), let host = components.host,
+            let user = components.user
+        else { throw Failure(description: "\(variable) is not set or not a postgres:// URL") }
+        let name = "moments_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let configuration = PostgresConnection.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: components.path.trimmingCharacters(in: CharacterSet(charactersIn: "/")), tls: .disable)
+        let logger = Logger(label: "test-postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        // A generated name of [a-z0-9_]: safe to splice into DDL, which takes no bind parameters.
+        try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        try await connection.close()
+        components.path = "/" + name
+        return components.string!
+    }
+}
