@@ -22,19 +22,32 @@ public enum TestPostgres {
 
     /// Creates an empty database and answers its URL.
     public static func createDatabase() async throws -> String {
-        guard let url, var components = URLComponents(string: url), let host = components.host,
-            let user = components.user
-        else { throw Failure(description: "\(variable) is not set or not a postgres:// URL") }
+        guard let url, var components = URLComponents(string: url) else {
+            throw Failure(description: "\(variable) is not set or not a postgres:// URL")
+        }
         let name = "moments_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        // A generated name of [a-z0-9_]: safe to splice into DDL, which takes no bind parameters.
+        try await execute("CREATE DATABASE \(name)", on: url)
+        components.path = "/" + name
+        return components.string!
+    }
+
+    /// Runs one statement (test set-up and sabotage only: the SQL is taken as is).
+    public static func execute(_ sql: String, on url: String) async throws {
+        guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
+            throw Failure(description: "not a postgres:// URL: \(url)")
+        }
         let configuration = PostgresConnection.Configuration(
             host: host, port: components.port ?? 5432, username: user, password: components.password,
             database: components.path.trimmingCharacters(in: CharacterSet(charactersIn: "/")), tls: .disable)
         let logger = Logger(label: "test-postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
-        // A generated name of [a-z0-9_]: safe to splice into DDL, which takes no bind parameters.
-        try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
         try await connection.close()
-        components.path = "/" + name
-        return components.string!
     }
 }

@@ -1,0 +1,59 @@
+import Foundation
+import MomentsClient
+import MomentsCore
+import MomentsServer
+import MomentsTestSupport
+import Testing
+
+/// Push through PostgreSQL LISTEN/NOTIFY on one in-process node (two nodes: EndToEndTests).
+@Suite("Push over PostgreSQL", .enabled(if: TestPostgres.isConfigured, Comment(rawValue: TestPostgres.skipReason)))
+struct PostgresPushTests {
+    static func start() async throws -> (TestServer, String) {
+        let url = try await TestPostgres.createDatabase()
+        let server = try await TestServer.start { $0.postgres = try? PostgresAddress(url) }
+        return (server, url)
+    }
+
+    @Test("a like reaches the author's WebSocket through NOTIFY")
+    func likeThroughNotify() async throws {
+        let (server, _) = try await Self.start()
+        let alice = try await server.api("alice")
+        let socket = TestSocket(port: server.port, token: try await server.token("alice"))
+        let hello = try await socket.hello()
+        let post = try await alice.createPost(text: "经由 PostgreSQL")
+        _ = try await server.api("bob").like(postId: post.id)
+        let event = try await socket.event()
+        #expect(event.actor.id == "bob" && event.postId == post.id && event.id > hello.cursor)
+        #expect(event.unread == hello.unread + 1)
+        socket.cancel()
+        try await server.stop()
+    }
+
+    @Test("when the node's LISTEN connection dies, it listens again and its sessions miss nothing")
+    func listenConnectionLost() async throws {
+        let (server, url) = try await Self.start()
+        let alice = try await server.api("alice")
+        let post = try await alice.createPost(text: "deaf for a moment")
+        let socket = TestSocket(port: server.port, token: try await server.token("alice"))
+        _ = try await socket.hello()
+        _ = try await server.api("bob").like(postId: post.id)
+        #expect(try await socket.event().actor.id == "bob")
+
+        // Cut the node's LISTEN session, then commit while it is (probably) still reconnecting.
+        try await TestPostgres.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+            on: url)
+        _ = try await server.api("carol").like(postId: post.id)
+        _ = try await server.api("dave").comment(postId: post.id, text: "听得见吗？")
+        let missed = [try await socket.event(), try await socket.event()]
+        #expect(missed.map(\.actor.id) == ["carol", "dave"])
+
+        // And live pushes flow again afterwards, on the same socket, once each.
+        _ = try await server.api("bob").comment(postId: post.id, text: "back")
+        let live = try await socket.event()
+        #expect(live.actor.id == "bob" && live.text == "back")
+        #expect(live.id > missed[1].id)
+        socket.cancel()
+        try await server.stop()
+    }
+}
