@@ -81,6 +81,7 @@ let package = Package(
         .target(
             name: "MomentsTestSupport",
             dependencies: [
+                "MomentsClient",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

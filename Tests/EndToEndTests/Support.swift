@@ -127,6 +127,12 @@ final class ServerProcess {
         child.terminate()
         try? FileManager.default.removeItem(at: dataDir)
     }
+
+    /// `kill -9`: no shutdown, no close frames — a crashed node.
+    func crash() {
+        kill(child.pid, SIGKILL)
+        _ = child.wait()
+    }
 }
 
 /// A private tmux server (its own socket) with one 100x30 window: the terminal a person would use.

@@ -2,51 +2,16 @@ import Foundation
 import MomentsClient
 import MomentsCore
 import Synchronization
+import MomentsTestSupport
 import Testing
 
 /// The real `PushConnection` against a real server: WebSocket, fallback, restart, bad token.
 @Suite("PushConnection against a real server")
 struct PushConnectionTests {
+    typealias Recorder = PushRecorder
+
     static func fastOptions(_ mode: TransportMode = .auto) -> PushConnection.Options {
-        var options = PushConnection.Options()
-        options.mode = mode
-        options.reconnect = ReconnectPolicy(base: .milliseconds(50), cap: .milliseconds(400))
-        options.longPollTimeout = 2
-        return options
-    }
-
-    /// Collects what a connection reports, for tests to wait on.
-    final class Recorder: Sendable {
-        private final class Log: Sendable {
-            let updates = Mutex<[PushUpdate]>([])
-        }
-
-        private let log = Log()
-        private let task: Task<Void, Never>
-
-        init(_ connection: PushConnection) {
-            let stream = connection.updates()
-            let log = self.log
-            task = Task { for await update in stream { log.updates.withLock { $0.append(update) } } }
-        }
-
-        var events: [Event] {
-            log.updates.withLock { $0.compactMap { if case .event(let e) = $0 { e } else { nil } } }
-        }
-        var states: [ConnectionState] {
-            log.updates.withLock { $0.compactMap { if case .state(let s) = $0 { s } else { nil } } }
-        }
-
-        /// Waits (bounded, to catch hangs) until `condition` holds.
-        func wait(for what: String, _ condition: @escaping @Sendable (Recorder) -> Bool) async throws {
-            let deadline = ContinuousClock.now + .seconds(30)
-            while !condition(self) {
-                guard ContinuousClock.now < deadline else { throw TestFailure("gave up waiting for \(what)") }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-        }
-
-        func stop() { task.cancel() }
+        PushRecorder.fastOptions(mode)
     }
 
     @Test("events arrive over the WebSocket, once each, in order")

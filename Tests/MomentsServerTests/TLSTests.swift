@@ -9,7 +9,7 @@ import Testing
 /// HTTPS and WSS end to end with certificates from a private CA made at test time.
 @Suite("TLS with real certificates")
 struct TLSTests {
-    typealias Recorder = PushConnectionTests.Recorder
+    typealias Recorder = PushRecorder
 
     /// A client that trusts `caFile` (or the system), with its own HTTP client to shut down.
     struct TrustingClient {

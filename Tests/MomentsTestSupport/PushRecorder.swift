@@ -1,0 +1,51 @@
+import MomentsClient
+import MomentsCore
+import Synchronization
+
+/// Collects what a `PushConnection` reports, for tests to wait on.
+public final class PushRecorder: Sendable {
+    private final class Log: Sendable {
+        let updates = Mutex<[PushUpdate]>([])
+    }
+
+    public struct GaveUp: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    private let log = Log()
+    private let task: Task<Void, Never>
+
+    public init(_ connection: PushConnection) {
+        let stream = connection.updates()
+        let log = self.log
+        task = Task { for await update in stream { log.updates.withLock { $0.append(update) } } }
+    }
+
+    /// Reconnecting fast, long-polls short: what tests want.
+    public static func fastOptions(_ mode: TransportMode = .auto) -> PushConnection.Options {
+        var options = PushConnection.Options()
+        options.mode = mode
+        options.reconnect = ReconnectPolicy(base: .milliseconds(50), cap: .milliseconds(400))
+        options.longPollTimeout = 2
+        return options
+    }
+
+    public var events: [Event] {
+        log.updates.withLock { $0.compactMap { if case .event(let e) = $0 { e } else { nil } } }
+    }
+
+    public var states: [ConnectionState] {
+        log.updates.withLock { $0.compactMap { if case .state(let s) = $0 { s } else { nil } } }
+    }
+
+    /// Waits (bounded, to catch hangs) until `condition` holds.
+    public func wait(for what: String, _ condition: @escaping @Sendable (PushRecorder) -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !condition(self) {
+            guard ContinuousClock.now < deadline else { throw GaveUp(description: "gave up waiting for \(what)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    public func stop() { task.cancel() }
+}
