@@ -4,20 +4,31 @@ import MomentsCore
 
 /// Gives every failure the one error shape of docs/protocol.md, whoever threw it.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServerMetrics
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            throw error
-        } catch StoreError.notFound(let what) {
-            throw APIError.notFound(what)
-        } catch let error as HTTPResponseError {
-            throw Self.translate(error.status)
         } catch {
+            let answer = Self.answer(for: error, context: context)
+            metrics.rejected(answer.code)
+            throw answer
+        }
+    }
+
+    static func answer(for error: any Error, context: Context) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case StoreError.notFound(let what):
+            return APIError.notFound(what)
+        case let error as HTTPResponseError:
+            return translate(error.status)
+        default:
             context.logger.error("request failed", metadata: ["error": "\(error)"])
-            throw APIError(.internalServerError, "internal", "internal server error")
+            return APIError(.internalServerError, "internal", "internal server error")
         }
     }
 

@@ -19,8 +19,8 @@ public struct MomentsRequestContext: RequestContext, WebSocketRequestContext {
         channel = source.channel
     }
 
-    /// JSON bodies here are a post or a comment: 64 KiB is generous.
-    public var maxUploadSize: Int { 64 * 1024 }
+    /// The peer's IP address: the key of per-address limits.
+    var clientAddress: String { channel.remoteAddress?.ipAddress ?? "unknown" }
     public var requestDecoder: JSONDecoder { WireCoding.makeDecoder() }
     public var responseEncoder: JSONEncoder { WireCoding.makeEncoder() }
 

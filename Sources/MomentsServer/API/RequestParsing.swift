@@ -12,12 +12,17 @@ extension Request {
         return value
     }
 
-    func decodeBody<T: Decodable>(_ type: T.Type, context: MomentsRequestContext) async throws -> T {
+    /// The body as JSON of `type`, read up to the size limit (413 past it, never buffered
+    /// further) and checked for nesting before any decoder sees it.
+    func decodeBody<T: Decodable>(_ type: T.Type, context: MomentsRequestContext, limits: Limits) async throws -> T {
         let buffer: ByteBuffer
         do {
-            buffer = try await body.collect(upTo: context.maxUploadSize)
+            buffer = try await body.collect(upTo: limits.maxBodyBytes)
         } catch {
-            throw APIError(.contentTooLarge, "payload_too_large", "request body over \(context.maxUploadSize) bytes")
+            throw APIError(.contentTooLarge, "payload_too_large", "request body over \(limits.maxBodyBytes) bytes")
+        }
+        if JSONDepth.exceeds(limits.maxJSONDepth, in: buffer.readableBytesView) {
+            throw APIError(.contentTooLarge, "payload_too_large", "JSON nested deeper than \(limits.maxJSONDepth) levels")
         }
         do {
             return try context.requestDecoder.decode(T.self, from: Data(buffer: buffer))

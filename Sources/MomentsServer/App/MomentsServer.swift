@@ -17,6 +17,7 @@ public final class MomentsServer: Sendable {
     public let tokens: TokenAuthority
     private let logger: Logger
     private let webAssets: WebAssets?
+    private let metrics = ServerMetrics()
     private let tlsConfiguration: TLSConfiguration?
     private let group = Mutex<ServiceGroup?>(nil)
 
@@ -57,9 +58,19 @@ public final class MomentsServer: Sendable {
 
     /// Serves until `shutdown()` (or SIGINT/SIGTERM when configured); `onListening` gets the port.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        var server = HTTPServerBuilder.http1WebSocketUpgrade(
-            webSocketRouter: makeWebSocketRouter(),
-            configuration: .init(ws: .init(autoPing: .enabled(timePeriod: configuration.pingInterval))))
+        let headerTimeout = configuration.limits.headerTimeout
+        let webSocketResponder = makeWebSocketRouter().buildResponder()
+        let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(additionalChannelHandlers: [NextRequestDeadline(timeout: headerTimeout)]),
+            ws: .init(
+                maxFrameSize: configuration.limits.maxWebSocketMessage,
+                autoPing: .enabled(timePeriod: configuration.pingInterval)))
+        var server = HTTPServerBuilder { responder in
+            FirstRequestDeadlineChannel(
+                base: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: webSocketResponder, configuration: channelConfiguration),
+                timeout: headerTimeout)
+        }
         if let tlsConfiguration { server = try .tls(server, tlsConfiguration: tlsConfiguration) }
         let app = Application(
             router: makeRouter(),
@@ -92,19 +103,36 @@ public final class MomentsServer: Sendable {
         await group.withLock { $0 }?.triggerGracefulShutdown()
     }
 
-    private var eventStream: EventStream { EventStream(store: store, hub: hub) }
+    private func eventStream(_ transport: ServerMetrics.Transport) -> EventStream {
+        EventStream(store: store, hub: hub, transport: transport, metrics: metrics)
+    }
 
     private var auth: AuthMiddleware { AuthMiddleware(tokens: tokens, store: store) }
 
+    private var admission: Admission { Admission(limits: configuration.limits, hub: hub) }
+
     private func makeRouter() -> Router<MomentsRequestContext> {
         let router = Router(context: MomentsRequestContext.self)
-        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: ErrorMiddleware(metrics: metrics))
         router.get("healthz") { _, _ in ["status": "ok"] }
-        let api = router.group("api").add(middleware: auth)
-        APIRoutes(store: store).register(on: api)
-        LongPollTransport(store: store, hub: hub).register(on: api)
-        SSETransport(stream: eventStream, heartbeat: configuration.streamHeartbeat).register(on: api)
-        IframeTransport(stream: eventStream, heartbeat: configuration.streamHeartbeat).register(on: api)
+        let metrics = self.metrics
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
+        }
+        let limits = configuration.limits
+        let api = router.group("api").add(middleware: auth).add(
+            middleware: WriteLimits(
+                perUser: RateLimiter(perSecond: limits.writesPerSecondPerUser),
+                perAddress: RateLimiter(perSecond: limits.writesPerSecondPerAddress)))
+        let admission = self.admission
+        APIRoutes(store: store, limits: limits).register(on: api)
+        LongPollTransport(store: store, hub: hub, admission: admission, metrics: metrics).register(on: api)
+        SSETransport(stream: eventStream(.sse), heartbeat: configuration.streamHeartbeat, admission: admission)
+            .register(on: api)
+        IframeTransport(stream: eventStream(.iframe), heartbeat: configuration.streamHeartbeat, admission: admission)
+            .register(on: api)
         if let webAssets {
             WebRoutes(assets: webAssets, tokens: tokens, demo: configuration.demoLogins).register(on: router)
         }
@@ -119,10 +147,13 @@ public final class MomentsServer: Sendable {
     private func makeWebSocketRouter() -> Router<MomentsRequestContext> {
         let router = Router(context: MomentsRequestContext.self)
         if configuration.webSocketEnabled {
-            WebSocketTransport(stream: eventStream)
-                .register(on: router, origins: OriginPolicy(allowed: configuration.allowedOrigins), auth: auth)
+            WebSocketTransport(
+                stream: eventStream(.websocket), admission: admission, limits: configuration.limits, metrics: metrics
+            ).register(on: router, origins: OriginPolicy(allowed: configuration.allowedOrigins), auth: auth)
         } else {
-            router.group("api").add(middleware: UpgradeRefusal()).get("ws") { _, _ -> Response in throw Self.webSocketOff }
+            router.group("api").add(middleware: UpgradeRefusal(metrics: metrics)).get("ws") { _, _ -> Response in
+                throw Self.webSocketOff
+            }
         }
         return router
     }

@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var webRoot: URL? = ServerConfiguration.sourceWebRoot
     /// The shared PostgreSQL store (and cross-node push) instead of the embedded SQLite one.
     public var postgres: PostgresAddress?
+    /// Bounds against bad and hostile clients.
+    public var limits = Limits()
     /// Serve HTTPS and WSS on the port instead of plain HTTP.
     public var tls: TLSFiles?
     /// `serve --demo`: the page may list demo users with fresh tokens (a local demo only).

@@ -74,6 +74,11 @@ public final class PushHub: EventSink {
         state.withLock { $0.byUser[user] != nil }
     }
 
+    /// Live subscriptions of one user: the per-user connection limit.
+    public func subscriptionCount(user: String) -> Int {
+        state.withLock { $0.byUser[user]?.count ?? 0 }
+    }
+
     /// Number of live subscriptions, for tests, metrics and draining.
     public var subscriptionCount: Int {
         state.withLock { $0.byUser.values.reduce(0) { $0 + $1.count } }

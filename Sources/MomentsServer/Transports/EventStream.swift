@@ -14,11 +14,15 @@ struct EventStream {
 
     let store: any MomentsStore
     let hub: PushHub
+    let transport: ServerMetrics.Transport
+    let metrics: ServerMetrics
 
     /// Sends the stream until the subscription ends (answering why) or `send` throws.
     func run(
         user: UserSummary, cursor: Int64?, heartbeat: Duration? = nil, send: (Item) async throws -> Void
     ) async throws -> Subscription.EndReason {
+        metrics.opened(transport)
+        defer { metrics.closed(transport) }
         let position = try await store.streamPosition(user: user.id)
         var last = cursor ?? position.cursor
         try await send(.hello(Hello(user: user, unread: position.unread, cursor: last)))
@@ -40,6 +44,7 @@ struct EventStream {
             let page = try await store.events(user: user, after: last, limit: Self.replayPage)
             for event in page {
                 try await send(.event(event))
+                metrics.pushed(event, on: transport, live: false)
                 last = event.id
             }
             if page.count < Self.replayPage { break }
@@ -51,6 +56,7 @@ struct EventStream {
                 // The backlog may already have covered what the subscription queued meanwhile.
                 guard event.id > last else { continue }
                 try await send(.event(event))
+                metrics.pushed(event, on: transport, live: true)
                 last = event.id
             } else if let reason = subscription.endReason {
                 return reason

@@ -11,6 +11,7 @@ import MomentsCore
 struct IframeTransport {
     let stream: EventStream
     let heartbeat: Duration
+    let admission: Admission
 
     /// Some browsers render a document progressively only after its first kilobyte or so.
     static let padding = "<!--" + String(repeating: " ", count: 2048) + "-->\n"
@@ -18,6 +19,7 @@ struct IframeTransport {
     func register(on api: RouterGroup<MomentsRequestContext>) {
         api.get("iframe") { request, context in
             let user = try context.requireUser()
+            try admission.admit(user: user.id, address: context.clientAddress)
             return response(user: user, cursor: try request.integer(query: "cursor", in: 0...Int64.max))
         }
     }

@@ -12,29 +12,42 @@ struct LongPollTransport {
 
     let store: any MomentsStore
     let hub: PushHub
+    let admission: Admission
+    let metrics: ServerMetrics
 
     func register(on api: RouterGroup<MomentsRequestContext>) {
         api.get("poll") { request, context in
             let user = try context.requireUser().id
             let cursor = try request.integer(query: "cursor", in: 0...Int64.max)
             let timeout = try request.integer(query: "timeout", in: 0...Int64.max) ?? Self.defaultTimeoutSeconds
+            // A parked poll holds a connection like a socket does (not rate-limited: a busy
+            // long-poller asks again after every answer).
+            if timeout > 0 { try admission.admit(user: user, address: context.clientAddress, counted: false) }
             return try await poll(user: user, cursor: cursor, timeout: .seconds(min(timeout, Self.maxTimeoutSeconds)))
         }
     }
 
     func poll(user: String, cursor: Int64?, timeout: Duration) async throws -> PollResult {
         let waiting = timeout > .zero ? hub.subscribe(user: user) : nil
-        defer { if let waiting { hub.unsubscribe(waiting) } }
+        if waiting != nil { metrics.opened(.longpoll) }
+        defer {
+            if let waiting {
+                hub.unsubscribe(waiting)
+                metrics.closed(.longpoll)
+            }
+        }
 
         let start: Int64
         if let cursor { start = cursor } else { start = try await store.streamPosition(user: user).cursor }
         let backlog = try await store.events(user: user, after: start, limit: Self.batchLimit)
         if let last = backlog.last {
+            for event in backlog { metrics.pushed(event, on: .longpoll, live: false) }
             return PollResult(events: backlog, cursor: last.id, unread: last.unread)
         }
         if let waiting, let first = await waiting.next(within: timeout) {
             let events = ([first] + waiting.drain()).filter { $0.id > start }
             if let last = events.last {
+                for event in events { metrics.pushed(event, on: .longpoll, live: true) }
                 return PollResult(events: events, cursor: last.id, unread: last.unread)
             }
         }

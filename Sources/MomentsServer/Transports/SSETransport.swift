@@ -10,10 +10,12 @@ import MomentsCore
 struct SSETransport {
     let stream: EventStream
     let heartbeat: Duration
+    let admission: Admission
 
     func register(on api: RouterGroup<MomentsRequestContext>) {
         api.get("sse") { request, context in
             let user = try context.requireUser()
+            try admission.admit(user: user.id, address: context.clientAddress)
             let cursor = try request.integer(query: "cursor", in: 0...Int64.max) ?? request.lastEventId()
             return response(user: user, cursor: cursor)
         }

@@ -11,6 +11,7 @@ import NIOHTTP1
 /// the channel, which is then closed.
 struct UpgradeRefusal: RouterMiddleware {
     typealias Context = MomentsRequestContext
+    let metrics: ServerMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -18,6 +19,7 @@ struct UpgradeRefusal: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as APIError {
+            metrics.rejected(error.code)
             await Self.answer(error, on: context.channel)
             return Response(status: error.status)
         }

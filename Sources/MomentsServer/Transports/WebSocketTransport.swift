@@ -10,15 +10,16 @@ struct WebSocketTransport {
         static let lagging: UInt16 = 4013
     }
 
-    /// Clients only ever send small control messages; anything bigger is a protocol abuse.
-    static let maxInboundMessage = 4096
-
     let stream: EventStream
+    let admission: Admission
+    let limits: Limits
+    let metrics: ServerMetrics
 
     func register(on router: Router<MomentsRequestContext>, origins: OriginPolicy, auth: AuthMiddleware) {
-        let api = router.group("api").add(middleware: UpgradeRefusal()).add(middleware: origins).add(middleware: auth)
-        api.ws("ws") { request, _ in
+        let api = router.group("api").add(middleware: UpgradeRefusal(metrics: metrics)).add(middleware: origins).add(middleware: auth)
+        api.ws("ws") { request, context in
             _ = try request.integer(query: "cursor", in: 0...Int64.max)
+            try admission.admit(user: try context.requireUser().id, address: context.clientAddress)
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             guard let user = context.requestContext.user else { return }
@@ -33,8 +34,14 @@ struct WebSocketTransport {
         let encoder = WireCoding.makeEncoder()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                // Reading is how a peer's close frame is seen; what peers send is otherwise ignored.
-                for try await _ in inbound.messages(maxSize: Self.maxInboundMessage) {}
+                // Reading is how a peer's close frame is seen; what peers send is otherwise ignored,
+                // but a peer that floods is cut off (a message over the size limit closes with 1009).
+                let flood = RateLimiter(perSecond: limits.webSocketMessagesPerSecond)
+                for try await _ in inbound.messages(maxSize: limits.maxWebSocketMessage) where flood.take("") != nil {
+                    metrics.rejected("websocket_flood")
+                    try await outbound.close(.policyViolation, reason: "too many messages")
+                    return
+                }
             }
             group.addTask {
                 let end = try await stream.run(user: user, cursor: cursor) { item in
@@ -50,6 +57,7 @@ struct WebSocketTransport {
                 // Close from here, so the peer's answering close frame is what ends the reader.
                 switch end {
                 case .overflow:
+                    metrics.rejected("lagging")
                     try await outbound.close(.unknown(CloseCode.lagging), reason: "too far behind: reconnect with your cursor")
                 case .shutdown:
                     try await outbound.close(.goingAway, reason: "server shutting down")

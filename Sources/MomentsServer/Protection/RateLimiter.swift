@@ -1,0 +1,49 @@
+import Synchronization
+
+/// Token buckets by key: `rate` tokens a second, up to `burst` saved up.
+final class RateLimiter: Sendable {
+    private struct Bucket {
+        var tokens: Double
+        var updated: ContinuousClock.Instant
+    }
+
+    let rate: Double
+    let burst: Double
+    private let buckets = Mutex<[String: Bucket]>([:])
+
+    init(perSecond rate: Double, burst: Double? = nil) {
+        self.rate = rate
+        self.burst = burst ?? max(1, rate * 3)
+    }
+
+    /// Takes a token for `key`; nil when allowed, else how long until one is available.
+    func take(_ key: String, now: ContinuousClock.Instant = .now) -> Duration? {
+        buckets.withLock { buckets in
+            if buckets.count > 50_000 { Self.forgetFull(&buckets, now: now, rate: rate, burst: burst) }
+            var bucket = buckets[key] ?? Bucket(tokens: burst, updated: now)
+            bucket.tokens = min(burst, bucket.tokens + (now - bucket.updated).seconds * rate)
+            bucket.updated = now
+            defer { buckets[key] = bucket }
+            guard bucket.tokens >= 1 else { return .seconds((1 - bucket.tokens) / rate) }
+            bucket.tokens -= 1
+            return nil
+        }
+    }
+
+    /// Keys whose bucket has refilled are the same as absent: drop them, so memory stays bounded.
+    private static func forgetFull(_ buckets: inout [String: Bucket], now: ContinuousClock.Instant, rate: Double, burst: Double) {
+        buckets = buckets.filter { _, bucket in bucket.tokens + (now - bucket.updated).seconds * rate < burst }
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+extension APIError {
+    static func rateLimited(_ wait: Duration, _ what: String) -> APIError {
+        var error = APIError(.tooManyRequests, "rate_limited", "too many \(what): retry later")
+        error.headers[.retryAfter] = String(max(1, Int(wait.seconds.rounded(.up))))
+        return error
+    }
+}
