@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // Tests forge tokens with it (jwt-kit uses the same package).
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Wire types shared by the server and every client.
@@ -79,6 +81,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // posix_spawn's close-from action for the end-to-end tests' child processes.
+        .target(name: "CTestSpawn", path: "Tests/CTestSpawn"),
         // Helpers shared by the test targets (test certificates).
         .target(
             name: "MomentsTestSupport",
@@ -94,13 +98,15 @@ let package = Package(
             dependencies: [
                 "MomentsServer", "MomentsClient", "MomentsTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Drives the built executables (in tmux); declares them so `swift build --build-tests` builds them.
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "MomentsClient", "MomentsCore", "MomentsTUI", "MomentsTestSupport", "moments-server", "moments-tui",
+                "MomentsClient", "MomentsCore", "MomentsTUI", "MomentsTestSupport", "CTestSpawn", "moments-server",
+                "moments-tui",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "WSClient", package: "swift-websocket"),
             ]

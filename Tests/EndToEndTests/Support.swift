@@ -1,3 +1,4 @@
+import CTestSpawn
 import Foundation
 import Glibc
 import Testing
@@ -38,6 +39,9 @@ struct Child {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Nothing else: a child holding copies of this process's sockets (servers of other tests
+        // run in it) would keep those connections open after their owners close them.
+        moments_spawn_close_from(&actions, 3)
         let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0)=\($1)" }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = variables.map { strdup($0) } + [nil]
@@ -48,10 +52,23 @@ struct Child {
         self.pid = pid
     }
 
-    /// Waits for the exit; answers the exit status (128 + n when killed by signal n).
+    /// Waits for the exit; answers the exit status (128 + n when killed by signal n). Blocks:
+    /// only for children about to exit.
     func wait() -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return Self.exitStatus(status)
+    }
+
+    /// Waits without holding a thread of the shared pool, which in-process servers of other
+    /// tests need meanwhile.
+    func exit() async throws -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        return Self.exitStatus(status)
+    }
+
+    private static func exitStatus(_ status: Int32) -> Int32 {
         let signal = status & 0x7F
         return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
     }
@@ -64,18 +81,43 @@ struct Child {
 
 /// Runs a command to completion; answers its exit status, stdout and stderr.
 @discardableResult
-func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws
+func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws
     -> (status: Int32, out: String, err: String)
 {
-    let base = FileManager.default.temporaryDirectory.appendingPathComponent("moments-run-\(UUID().uuidString)")
-    let out = base.path + ".out"
-    let err = base.path + ".err"
-    defer {
-        try? FileManager.default.removeItem(atPath: out)
-        try? FileManager.default.removeItem(atPath: err)
+    let files = OutputFiles()
+    let child = try Child(executable, arguments, environment: environment, stdout: files.out, stderr: files.err)
+    return files.collect(status: try await child.exit())
+}
+
+/// `run` for commands that end at once (tmux, pgrep), from synchronous code.
+@discardableResult
+func runQuick(_ executable: String, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    let files = OutputFiles()
+    let child = try Child(executable, arguments, stdout: files.out, stderr: files.err)
+    return files.collect(status: child.wait())
+}
+
+/// Where a child's output goes, read back (and removed) once it has exited.
+private struct OutputFiles {
+    let out: String
+    let err: String
+
+    init() {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("moments-run-\(UUID().uuidString)").path
+        out = base + ".out"
+        err = base + ".err"
     }
-    let status = try Child(executable, arguments, environment: environment, stdout: out, stderr: err).wait()
-    return (status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+
+    func collect(status: Int32) -> (status: Int32, out: String, err: String) {
+        defer {
+            try? FileManager.default.removeItem(atPath: out)
+            try? FileManager.default.removeItem(atPath: err)
+        }
+        return (
+            status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+            (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        )
+    }
 }
 
 /// Polls `probe` until it answers non-nil: generous bound, only to turn a hang into a failure.
@@ -159,7 +201,7 @@ final class TmuxSession {
 
     @discardableResult
     func call(_ arguments: [String]) throws -> String {
-        let result = try run(tmux, ["-L", socket, "-f", "/dev/null"] + arguments)
+        let result = try runQuick(tmux, ["-L", socket, "-f", "/dev/null"] + arguments)
         guard result.status == 0 else { throw E2EFailure("tmux \(arguments.joined(separator: " ")): \(result.err)") }
         return result.out
     }
@@ -202,7 +244,7 @@ final class TmuxSession {
     /// The program's pid (a child of the pane's shell).
     func programPid() throws -> String {
         let shell = try call(["list-panes", "-t", "e2e", "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let children = try run("/usr/bin/pgrep", ["-P", shell]).out.split(separator: "\n")
+        let children = try runQuick("/usr/bin/pgrep", ["-P", shell]).out.split(separator: "\n")
         guard let pid = children.first else { throw E2EFailure("no program running in the pane") }
         return String(pid)
     }

@@ -57,7 +57,7 @@ struct TLSEndToEndTests {
         let token = try #require(server.tokens["carol"])
         let tui = try Binaries.path("moments-tui")
 
-        let refused = try run(tui, ["--token", token, "--server", url])
+        let refused = try await run(tui, ["--token", token, "--server", url])
         #expect(refused.status == 1)
         #expect(refused.err.hasPrefix("moments-tui: \(url): TLS: certificate not trusted for localhost ("), "\(refused.err)")
         #expect(refused.err.split(separator: "\n").count == 1)
@@ -86,7 +86,7 @@ struct TLSEndToEndTests {
              "Error: TLS: \(certificates.serverKey) holds no PEM certificate"),
         ]
         for (flags, message) in cases {
-            let result = try run(server, ["serve", "--port", "0", "--data-dir", dataDir] + flags)
+            let result = try await run(server, ["serve", "--port", "0", "--data-dir", dataDir] + flags)
             #expect(result.status == 1)
             #expect(result.err == message + "\n")
         }

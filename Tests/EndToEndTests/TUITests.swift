@@ -102,7 +102,7 @@ struct TUITests {
             command: "\(tui) --token \(try #require(server.tokens["carol"])) --server \(server.url.absoluteString)")
         defer { session.kill() }
         _ = try await session.waitForScreen("carol's feed") { $0.contains("Carol @carol") }
-        try run("/bin/kill", ["-TERM", try session.programPid()])
+        try await run("/bin/kill", ["-TERM", try session.programPid()])
         try await session.expectCleanExit()
     }
 
@@ -111,20 +111,20 @@ struct TUITests {
         let server = try await ServerProcess()
         defer { server.stop() }
         let tui = try Binaries.path("moments-tui")
-        let rejected = try run(tui, ["--token", "forged", "--server", server.url.absoluteString])
+        let rejected = try await run(tui, ["--token", "forged", "--server", server.url.absoluteString])
         #expect(rejected.status == 1)
         #expect(rejected.err == "moments-tui: token rejected by \(server.url.absoluteString)\n")
 
-        let unreachable = try run(tui, ["--token", "x", "--server", "http://127.0.0.1:1"])
+        let unreachable = try await run(tui, ["--token", "x", "--server", "http://127.0.0.1:1"])
         #expect(unreachable.status == 1)
         #expect(unreachable.err.hasPrefix("moments-tui: http://127.0.0.1:1: cannot reach the server"))
         #expect(unreachable.err.split(separator: "\n").count == 1)
 
-        let missing = try run(tui, [], environment: ["MOMENTS_TOKEN": ""])
+        let missing = try await run(tui, [], environment: ["MOMENTS_TOKEN": ""])
         #expect(missing.status == 1)
         #expect(missing.err.hasPrefix("moments-tui: no token"))
 
-        let help = try run(tui, ["--help"])
+        let help = try await run(tui, ["--help"])
         for key in ["l ", "c ", "p ", "n ", "r ", "q / Ctrl-C"] { #expect(help.out.contains(key)) }
     }
 }

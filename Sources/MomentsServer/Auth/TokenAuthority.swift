@@ -10,8 +10,12 @@ public struct TokenAuthority: Sendable {
 
         func verify(using algorithm: some JWTAlgorithm) async throws {
             try exp.verifyNotExpired()
+            // A token "issued" in the future was not issued by us (a minute of clock skew allowed).
+            guard iat.value <= Date().addingTimeInterval(60) else { throw IssuedInTheFuture() }
         }
     }
+
+    struct IssuedInTheFuture: Error {}
 
     private let keys: JWTKeyCollection
 
@@ -32,7 +36,24 @@ public struct TokenAuthority: Sendable {
 
     /// The user id the token was issued for, or nil for a malformed, forged or expired token.
     public func verify(_ token: String) async -> String? {
+        // jwt-kit checks the signature with the key it has, whatever the header claims; a token
+        // must also say what it is (no `none`, no RS256 "signed" with the HMAC secret, …).
+        guard Self.algorithm(of: token) == "HS256" else { return nil }
         guard let claims = try? await keys.verify(token, as: Claims.self) else { return nil }
         return claims.sub.value
+    }
+
+    private struct Header: Decodable {
+        let alg: String
+    }
+
+    static func algorithm(of token: String) -> String? {
+        guard var header = token.split(separator: ".", omittingEmptySubsequences: false).first.map(String.init) else {
+            return nil
+        }
+        header = header.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        header += String(repeating: "=", count: (4 - header.count % 4) % 4)
+        guard let data = Data(base64Encoded: header) else { return nil }
+        return (try? JSONDecoder().decode(Header.self, from: data))?.alg
     }
 }

@@ -84,3 +84,17 @@ func within<T: Sendable>(
         return result
     }
 }
+
+/// Polls `condition` until it holds; generous bound, to turn a hang into a failure. Checks once
+/// more after the deadline, so a process-wide stall cannot fail a condition that did come true.
+func waitUntil(_ what: String, within limit: Duration = .seconds(20), _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + limit
+    while !condition() {
+        guard ContinuousClock.now < deadline else {
+            if condition() { return }
+            throw TestFailure("timed out waiting for \(what)")
+        }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
+

@@ -10,7 +10,8 @@ final class TestSocket: Sendable {
     let frames: AsyncStream<String>
     private let task: Task<WebSocketCloseFrame?, any Error>
 
-    init(port: Int, token: String?, cursor: Int64? = nil, query: String = "") {
+    /// - Parameter messages: text messages sent right after the upgrade (abuse tests).
+    init(port: Int, token: String?, cursor: Int64? = nil, query: String = "", messages: [String] = []) {
         let (frames, continuation) = AsyncStream.makeStream(of: String.self)
         self.frames = frames
         var url = "ws://127.0.0.1:\(port)/api/ws?" + query
@@ -22,7 +23,8 @@ final class TestSocket: Sendable {
             defer { continuation.finish() }
             return try await WebSocketClient.connect(
                 url: url, configuration: configuration, logger: Logger(label: "test-socket")
-            ) { inbound, _, _ in
+            ) { inbound, outbound, _ in
+                for message in messages { try await outbound.writeTextMessage(message) }
                 for try await message in inbound.messages(maxSize: 1 << 20) {
                     if case .text(let text) = message { continuation.yield(text) }
                 }
