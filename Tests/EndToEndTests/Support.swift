@@ -139,14 +139,16 @@ final class ServerProcess {
     let url: URL
     let tokens: [String: String]
 
-    /// - Parameter arguments: more `serve` flags (TLS files, …).
-    init(_ arguments: [String] = []) async throws {
-        dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("moments-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
-        let output = dataDir.appendingPathComponent("server.out")
+    /// - Parameters:
+    ///   - arguments: more `serve` flags (TLS files, …).
+    ///   - dataDir: a previous server's data dir, to restart on it.
+    init(_ arguments: [String] = [], dataDir: URL? = nil) async throws {
+        self.dataDir = dataDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("moments-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: self.dataDir, withIntermediateDirectories: true)
+        let output = self.dataDir.appendingPathComponent("server-\(UUID().uuidString).out")
         child = try Child(
-            try Binaries.path("moments-server"), ["serve", "--demo", "--port", "0", "--data-dir", dataDir.path] + arguments,
-            stdout: output.path, stderr: dataDir.appendingPathComponent("server.err").path)
+            try Binaries.path("moments-server"), ["serve", "--demo", "--port", "0", "--data-dir", self.dataDir.path] + arguments,
+            stdout: output.path, stderr: self.dataDir.appendingPathComponent("server.err").path)
         let text = try await eventually("the server to listen") { () -> String? in
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
             return text.contains("listening on") ? text : nil
@@ -168,6 +170,12 @@ final class ServerProcess {
     func stop() {
         child.terminate()
         try? FileManager.default.removeItem(at: dataDir)
+    }
+
+    /// SIGTERM, then the exit status, without blocking other tests' threads.
+    func terminate() async throws -> Int32 {
+        kill(child.pid, SIGTERM)
+        return try await child.exit()
     }
 
     /// `kill -9`: no shutdown, no close frames — a crashed node.
