@@ -196,6 +196,37 @@ struct HardeningTests {
         try await strict.stop()
     }
 
+    @Test("a reader that never reads is cut off alone; queued memory stays bounded; others keep receiving")
+    func stuckReader() async throws {
+        let capacity = 16
+        let server = try await TestServer.start {
+            $0.subscriptionCapacity = capacity
+            $0.limits.writesPerSecondPerUser = 10_000
+            $0.limits.writesPerSecondPerAddress = 10_000
+        }
+        let bystander = try await Bystander(server)
+        // A real socket that upgrades and then never reads a byte.
+        let stuck = try RawConnection(port: server.port, receiveBuffer: 4096)
+        stuck.send(
+            "GET /api/ws?token=\(try await server.token("alice")) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n"
+                + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+        let hub = server.server.hub
+        try await waitUntil("both of alice's sockets") { hub.subscriptionCount(user: "alice") == 2 }
+        // Big comments fill the stuck socket's kernel buffers, then its queue.
+        let text = String(repeating: "长", count: 2000)
+        var highest = 0
+        for round in 0..<1200 {
+            _ = try await server.api(["bob", "carol", "dave"][round % 3]).comment(postId: bystander.post.id, text: text)
+            highest = max(highest, hub.queuedEvents)
+            _ = try await bystander.socket.event()  // the healthy reader keeps up, event by event
+        }
+        #expect(highest <= capacity * 2, "queued events grew to \(highest)")
+        // The stuck one has been dropped from the hub; alice's healthy socket is still there.
+        try await waitUntil("the stuck socket to be dropped") { hub.subscriptionCount(user: "alice") == 1 }
+        try await bystander.stillReceives(from: "bob")
+        try await server.stop()
+    }
+
     /// A WebSocket upgrade request on its own connection, answered as raw text.
     static func rawUpgrade(_ server: TestServer, token: String) async throws -> String {
         let connection = try RawConnection(port: server.port)

@@ -23,10 +23,12 @@ public final class PushHub: EventSink {
 
     /// Registers a live subscription. Register *before* reading the backlog from the store, so
     /// nothing committed in between is missed; consumers drop ids they have already sent.
-    public func subscribe(user: String) -> Subscription {
+    /// - Parameter onOverflow: how to cut the connection off when its reader falls too far
+    ///   behind (its writer may be stuck on a peer that does not read).
+    public func subscribe(user: String, onOverflow: (@Sendable () -> Void)? = nil) -> Subscription {
         let (subscription, shuttingDown) = state.withLock { state in
             state.nextId += 1
-            let subscription = Subscription(id: state.nextId, user: user, capacity: capacity)
+            let subscription = Subscription(id: state.nextId, user: user, capacity: capacity, onOverflow: onOverflow)
             if !state.shuttingDown { state.byUser[user, default: [:]][subscription.id] = subscription }
             return (subscription, state.shuttingDown)
         }
@@ -72,6 +74,13 @@ public final class PushHub: EventSink {
     /// Whether anyone on this node listens to `user`: the cross-node feed skips the others.
     public func hasSubscriptions(user: String) -> Bool {
         state.withLock { $0.byUser[user] != nil }
+    }
+
+    /// Events queued in all subscriptions: bounded by capacity × subscriptions, however slow
+    /// the readers are.
+    public var queuedEvents: Int {
+        let all = state.withLock { $0.byUser.values.flatMap(\.values) }
+        return all.reduce(0) { $0 + $1.queued }
     }
 
     /// Live subscriptions of one user: the per-user connection limit.

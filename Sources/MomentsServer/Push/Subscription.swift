@@ -28,10 +28,14 @@ public final class Subscription: Sendable, AsyncSequence {
         var ended: EndReason?
     }
 
-    init(id: Int, user: String, capacity: Int) {
+    /// Called once, from the producer, when the reader falls `capacity` behind.
+    private let onOverflow: (@Sendable () -> Void)?
+
+    init(id: Int, user: String, capacity: Int, onOverflow: (@Sendable () -> Void)? = nil) {
         self.id = id
         self.user = user
         self.capacity = capacity
+        self.onOverflow = onOverflow
         self.state = Mutex(State())
     }
 
@@ -39,6 +43,7 @@ public final class Subscription: Sendable, AsyncSequence {
     public var endReason: EndReason? { state.withLock { $0.ended } }
 
     func deliver(_ event: Event) {
+        var overflowed = false
         let waiter: CheckedContinuation<Event?, Never>? = state.withLock { state in
             guard state.ended == nil else { return nil }
             if let waiter = state.waiter {
@@ -48,12 +53,14 @@ public final class Subscription: Sendable, AsyncSequence {
             if state.buffer.count >= capacity {
                 state.ended = .overflow
                 state.buffer.removeAll()
+                overflowed = true
             } else {
                 state.buffer.append(event)
             }
             return nil
         }
         waiter?.resume(returning: event)
+        if overflowed { onOverflow?() }
     }
 
     func end(_ reason: EndReason) {
@@ -105,6 +112,9 @@ public final class Subscription: Sendable, AsyncSequence {
             return event
         }
     }
+
+    /// Events waiting to be written.
+    var queued: Int { state.withLock { $0.buffer.count } }
 
     /// Everything already queued, without waiting.
     public func drain() -> [Event] {

@@ -1,4 +1,5 @@
 import MomentsCore
+import NIOCore
 
 /// One user's stream as every streaming transport (WebSocket, SSE, iframe) sends it: a hello,
 /// the backlog after the cursor, then live events — each event once, in id order — with an
@@ -17,9 +18,14 @@ struct EventStream {
     let transport: ServerMetrics.Transport
     let metrics: ServerMetrics
 
+    /// A reader this far behind gets `overflowGrace` to take the closing words (4013, `event:
+    /// end`); a peer that reads nothing at all blocks those writes, so its connection is then cut.
+    static let overflowGrace: TimeAmount = .seconds(2)
+
     /// Sends the stream until the subscription ends (answering why) or `send` throws.
     func run(
-        user: UserSummary, cursor: Int64?, heartbeat: Duration? = nil, send: (Item) async throws -> Void
+        user: UserSummary, cursor: Int64?, heartbeat: Duration? = nil, channel: any Channel,
+        send: (Item) async throws -> Void
     ) async throws -> Subscription.EndReason {
         metrics.opened(transport)
         defer { metrics.closed(transport) }
@@ -27,7 +33,7 @@ struct EventStream {
         var last = cursor ?? position.cursor
         try await send(.hello(Hello(user: user, unread: position.unread, cursor: last)))
         while true {
-            let end = try await follow(user: user.id, after: &last, heartbeat: heartbeat, send: send)
+            let end = try await follow(user: user.id, after: &last, heartbeat: heartbeat, channel: channel, send: send)
             // A resync means events may have passed this node by: read the store again.
             if end != .resync { return end }
         }
@@ -35,10 +41,13 @@ struct EventStream {
 
     /// The backlog after `last`, then live events, until the subscription ends.
     private func follow(
-        user: String, after last: inout Int64, heartbeat: Duration?, send: (Item) async throws -> Void
+        user: String, after last: inout Int64, heartbeat: Duration?, channel: any Channel,
+        send: (Item) async throws -> Void
     ) async throws -> Subscription.EndReason {
         // Subscribe before reading the backlog: whatever commits in between is queued, not lost.
-        let subscription = hub.subscribe(user: user)
+        let subscription = hub.subscribe(user: user) {
+            channel.eventLoop.scheduleTask(in: Self.overflowGrace) { channel.close(promise: nil) }
+        }
         defer { hub.unsubscribe(subscription) }
         while true {
             let page = try await store.events(user: user, after: last, limit: Self.replayPage)

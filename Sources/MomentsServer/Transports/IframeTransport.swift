@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import MomentsCore
 
 /// `GET /api/iframe`: "forever iframe" streaming, the legacy method of the seed article, kept
@@ -20,11 +21,12 @@ struct IframeTransport {
         api.get("iframe") { request, context in
             let user = try context.requireUser()
             try admission.admit(user: user.id, address: context.clientAddress)
-            return response(user: user, cursor: try request.integer(query: "cursor", in: 0...Int64.max))
+            return response(
+                user: user, cursor: try request.integer(query: "cursor", in: 0...Int64.max), channel: context.channel)
         }
     }
 
-    func response(user: UserSummary, cursor: Int64?) -> Response {
+    func response(user: UserSummary, cursor: Int64?, channel: any Channel) -> Response {
         let stream = self.stream
         let heartbeat = self.heartbeat
         let nonce = (0..<2).map { _ in String(UInt64.random(in: .min ... .max), radix: 36) }.joined()
@@ -43,7 +45,7 @@ struct IframeTransport {
             try await writer.write(ByteBuffer(string:
                 "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>moments stream</title></head><body>\n"
                 + Self.padding))
-            let end = try await stream.run(user: user, cursor: cursor, heartbeat: heartbeat) { item in
+            let end = try await stream.run(user: user, cursor: cursor, heartbeat: heartbeat, channel: channel) { item in
                 switch item {
                 case .hello(let hello):
                     try await writer.write(script("hello(\(ScriptEmbedding.json(try encoder.encode(hello))))"))

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import MomentsCore
 
 /// `GET /api/sse`: Server-Sent Events, the standard form of HTTP streaming.
@@ -17,11 +18,11 @@ struct SSETransport {
             let user = try context.requireUser()
             try admission.admit(user: user.id, address: context.clientAddress)
             let cursor = try request.integer(query: "cursor", in: 0...Int64.max) ?? request.lastEventId()
-            return response(user: user, cursor: cursor)
+            return response(user: user, cursor: cursor, channel: context.channel)
         }
     }
 
-    func response(user: UserSummary, cursor: Int64?) -> Response {
+    func response(user: UserSummary, cursor: Int64?, channel: any Channel) -> Response {
         let stream = self.stream
         let heartbeat = self.heartbeat
         let headers: HTTPFields = [
@@ -33,7 +34,7 @@ struct SSETransport {
             let encoder = WireCoding.makeEncoder()
             // Browsers retry after 3 s by default; a push client should be back sooner.
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
-            let end = try await stream.run(user: user, cursor: cursor, heartbeat: heartbeat) { item in
+            let end = try await stream.run(user: user, cursor: cursor, heartbeat: heartbeat, channel: channel) { item in
                 let frame: String
                 switch item {
                 case .hello(let hello):

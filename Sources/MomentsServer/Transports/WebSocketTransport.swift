@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import MomentsCore
+import NIOCore
 
 /// `GET /api/ws`: hello, then the backlog after the cursor, then live events, as JSON text frames.
 struct WebSocketTransport {
@@ -24,12 +25,14 @@ struct WebSocketTransport {
         } onUpgrade: { inbound, outbound, context in
             guard let user = context.requestContext.user else { return }
             let cursor = try? context.request.integer(query: "cursor", in: 0...Int64.max)
-            try await stream(user: user, cursor: cursor, inbound: inbound, outbound: outbound)
+            try await stream(
+                user: user, cursor: cursor, inbound: inbound, outbound: outbound, channel: context.requestContext.channel)
         }
     }
 
     func stream(
-        user: UserSummary, cursor: Int64?, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter
+        user: UserSummary, cursor: Int64?, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
+        channel: any Channel
     ) async throws {
         let encoder = WireCoding.makeEncoder()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -44,7 +47,7 @@ struct WebSocketTransport {
                 }
             }
             group.addTask {
-                let end = try await stream.run(user: user, cursor: cursor) { item in
+                let end = try await stream.run(user: user, cursor: cursor, channel: channel) { item in
                     switch item {
                     case .hello(let hello):
                         try await outbound.writeTextMessage(String(decoding: try encoder.encode(hello), as: UTF8.self))
