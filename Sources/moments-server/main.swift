@@ -90,7 +90,10 @@ struct Serve: AsyncParsableCommand {
     var noWebsocket = false
     @Option(help: "Seconds of silence after which SSE and iframe streams get a heartbeat.")
     var heartbeat = 15
-    @Option(help: ArgumentHelp("An origin besides this server's own and loopback pages that may open WebSockets, like https://moments.example.com (repeatable).", valueName: "origin"))
+    @Option(
+        help: ArgumentHelp(
+            "An origin besides this server's own and loopback pages that may open WebSockets, like https://moments.example.com (repeatable).",
+            valueName: "origin"))
     var allowedOrigin: [String] = []
     @OptionGroup(title: "Limits (docs/operations.md)") var limits: LimitOptions
     @Option(help: ArgumentHelp("PEM certificate chain: serve HTTPS and WSS (or MOMENTS_TLS_CERT).", valueName: "file"))
@@ -135,7 +138,9 @@ struct Serve: AsyncParsableCommand {
             }
             print("Demo tokens (valid 30 days):")
             for user in DemoSeed.users {
-                print("  \(user.id.padding(toLength: 6, withPad: " ", startingAt: 0)) \(try await server.tokens.issue(user: user.id, ttl: .seconds(30 * 86400)))")
+                print(
+                    "  \(user.id.padding(toLength: 6, withPad: " ", startingAt: 0)) \(try await server.tokens.issue(user: user.id, ttl: .seconds(30 * 86400)))"
+                )
             }
         }
         try await server.run { port in
@@ -159,7 +164,8 @@ struct LimitOptions: ParsableArguments {
     var connectRate = defaults.connectsPerSecondPerAddress
     @Option(help: "Client WebSocket messages per second (close 1008 past it).")
     var wsMessageRate = defaults.webSocketMessagesPerSecond
-    @Option(help: "Open push connections per user (429 past it).") var maxConnectionsPerUser = defaults.connectionsPerUser
+    @Option(help: "Open push connections per user (429 past it).") var maxConnectionsPerUser = defaults
+        .connectionsPerUser
     @Option(help: "Open push connections in all (503 past it).") var maxConnections = defaults.connections
     @Option(help: "Seconds for a request's headers to arrive, and for an idle keep-alive connection.")
     var headerTimeout = 30.0

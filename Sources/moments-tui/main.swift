@@ -30,7 +30,10 @@ struct MomentsTUICommand: AsyncParsableCommand {
     @Option(help: "Write diagnostics to this file (the screen belongs to the UI).")
     var log: String?
 
-    @Option(help: ArgumentHelp("Trust the CA certificate(s) in this PEM file for an https:// server, instead of the system's.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Trust the CA certificate(s) in this PEM file for an https:// server, instead of the system's.",
+            valueName: "file"))
     var caFile: String?
 
     @Flag(help: "Do not verify the server's certificate (local experiments only; the header warns).")
@@ -50,7 +53,8 @@ struct MomentsTUICommand: AsyncParsableCommand {
         if url.scheme == "https" {
             do {
                 api = MomentsAPI(
-                    server: url, token: token, http: try trust.makeHTTPClient() ?? .shared, tls: try trust.tlsConfiguration())
+                    server: url, token: token, http: try trust.makeHTTPClient() ?? .shared,
+                    tls: try trust.tlsConfiguration())
             } catch {
                 fail("\(error)")
             }

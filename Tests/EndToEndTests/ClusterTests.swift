@@ -9,7 +9,9 @@ import Testing
     "two nodes on PostgreSQL", .serialized,
     .enabled(if: TestPostgres.isConfigured, Comment(rawValue: TestPostgres.skipReason)))
 struct ClusterTests {
-    @Test("a like through node 2 reaches alice's socket on node 1; a long-poll on node 2 wakes for node 1; after kill -9 of node 1, alice resumes on node 2 with nothing lost or twice")
+    @Test(
+        "a like through node 2 reaches alice's socket on node 1; a long-poll on node 2 wakes for node 1; after kill -9 of node 1, alice resumes on node 2 with nothing lost or twice"
+    )
     func twoNodes() async throws {
         let database = try await TestPostgres.createDatabase()
         let node1 = try await ServerProcess(["--postgres", database])
@@ -25,7 +27,8 @@ struct ClusterTests {
         let dave2 = MomentsAPI(server: node2.url, token: try #require(node2.tokens["dave"]))
 
         // alice on node 1 by WebSocket; bob likes through node 2.
-        let connection = PushConnection(api: alice1, after: try await alice1.me().cursor, options: PushRecorder.fastOptions())
+        let connection = PushConnection(
+            api: alice1, after: try await alice1.me().cursor, options: PushRecorder.fastOptions())
         let received = PushRecorder(connection)
         _ = try await eventually("alice's WebSocket on node 1") { received.states.last == .webSocket ? true : nil }
         let post = try await alice1.createPost(text: "两个节点")
@@ -51,7 +54,8 @@ struct ClusterTests {
         }
         received.stop()
         // The client moves to node 2 with the cursor it had applied.
-        let resumed = PushRecorder(PushConnection(api: alice2, after: connection.lastEventId, options: PushRecorder.fastOptions()))
+        let resumed = PushRecorder(
+            PushConnection(api: alice2, after: connection.lastEventId, options: PushRecorder.fastOptions()))
         _ = try await eventually("the two events committed meanwhile") { resumed.events.count >= 2 ? true : nil }
         try await Task.sleep(for: .milliseconds(300))
         let all = received.events + resumed.events

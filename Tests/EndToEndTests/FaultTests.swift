@@ -8,7 +8,9 @@ import Testing
 /// Faults of the real server binary: kill -9 under load, and SIGTERM with clients connected.
 @Suite("faults", .serialized)
 struct FaultTests {
-    @Test("kill -9 under a steady stream of comments: after a restart on the same data dir, alice has every acknowledged one exactly once")
+    @Test(
+        "kill -9 under a steady stream of comments: after a restart on the same data dir, alice has every acknowledged one exactly once"
+    )
     func killNineUnderLoad() async throws {
         // The producer writes faster than the default per-user limit allows.
         let fast = ["--write-rate", "10000", "--write-rate-address", "10000"]
@@ -17,7 +19,8 @@ struct FaultTests {
         let aliceToken = try #require(tokens["alice"])
         let alice = MomentsAPI(server: first.url, token: aliceToken)
         let post = try await alice.createPost(text: "kill -9 me")
-        let connection = PushConnection(api: alice, after: try await alice.me().cursor, options: PushRecorder.fastOptions())
+        let connection = PushConnection(
+            api: alice, after: try await alice.me().cursor, options: PushRecorder.fastOptions())
         let received = PushRecorder(connection)
         try await received.wait(for: "alice's WebSocket") { $0.states.last == .webSocket }
 
@@ -62,18 +65,22 @@ struct FaultTests {
         #expect(Set(all.map(\.id)).count == all.count, "an event arrived twice")
         #expect(all.map(\.id) == all.map(\.id).sorted())
         // A comment may have committed with its answer lost in the kill: delivered, never acknowledged.
-        let stored = Set(try await MomentsAPI(server: second.url, token: aliceToken).feed().posts
-            .first { $0.id == post.id }?.comments.map(\.id) ?? [])
+        let stored = Set(
+            try await MomentsAPI(server: second.url, token: aliceToken).feed().posts
+                .first { $0.id == post.id }?.comments.map(\.id) ?? [])
         #expect(Set(all.compactMap(\.commentId)).isSubset(of: stored))
         resumed.stop()
     }
 
-    @Test("SIGTERM drains: clients are let go, a parked long-poll is answered, the process exits 0 promptly (the 1001 itself: PushTests)")
+    @Test(
+        "SIGTERM drains: clients are let go, a parked long-poll is answered, the process exits 0 promptly (the 1001 itself: PushTests)"
+    )
     func gracefulShutdown() async throws {
         let server = try await ServerProcess()
         let alice = MomentsAPI(server: server.url, token: try #require(server.tokens["alice"]))
         let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
-        let received = PushRecorder(PushConnection(api: alice, after: try await alice.me().cursor, options: PushRecorder.fastOptions()))
+        let received = PushRecorder(
+            PushConnection(api: alice, after: try await alice.me().cursor, options: PushRecorder.fastOptions()))
         try await received.wait(for: "alice's WebSocket") { $0.states.last == .webSocket }
         let cursor = try await bob.me().cursor
         async let parked = bob.poll(cursor: cursor, timeout: 50)

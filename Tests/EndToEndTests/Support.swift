@@ -31,8 +31,10 @@ struct Child {
     let pid: pid_t
 
     /// Starts `executable`; stdout and stderr go to the given files (or /dev/null).
-    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdout: String? = nil,
-         stderr: String? = nil) throws {
+    init(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdout: String? = nil,
+        stderr: String? = nil
+    ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -103,7 +105,8 @@ private struct OutputFiles {
     let err: String
 
     init() {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("moments-run-\(UUID().uuidString)").path
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("moments-run-\(UUID().uuidString)")
+            .path
         out = base + ".out"
         err = base + ".err"
     }
@@ -143,11 +146,13 @@ final class ServerProcess {
     ///   - arguments: more `serve` flags (TLS files, …).
     ///   - dataDir: a previous server's data dir, to restart on it.
     init(_ arguments: [String] = [], dataDir: URL? = nil) async throws {
-        self.dataDir = dataDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("moments-e2e-\(UUID().uuidString)")
+        self.dataDir =
+            dataDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("moments-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.dataDir, withIntermediateDirectories: true)
         let output = self.dataDir.appendingPathComponent("server-\(UUID().uuidString).out")
         child = try Child(
-            try Binaries.path("moments-server"), ["serve", "--demo", "--port", "0", "--data-dir", self.dataDir.path] + arguments,
+            try Binaries.path("moments-server"),
+            ["serve", "--demo", "--port", "0", "--data-dir", self.dataDir.path] + arguments,
             stdout: output.path, stderr: self.dataDir.appendingPathComponent("server.err").path)
         let text = try await eventually("the server to listen") { () -> String? in
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
@@ -190,7 +195,8 @@ final class TmuxSession {
     let socket = "moments-e2e-\(UUID().uuidString.prefix(8))"
     let tmux: String
     /// The wrapping shell writes the program's exit status here.
-    let statusFile = FileManager.default.temporaryDirectory.appendingPathComponent("moments-e2e-\(UUID().uuidString).status")
+    let statusFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "moments-e2e-\(UUID().uuidString).status")
 
     init(command: String, columns: Int = 100, rows: Int = 30) throws {
         guard let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first(where: FileManager.default.isExecutableFile)
@@ -251,7 +257,8 @@ final class TmuxSession {
 
     /// The program's pid (a child of the pane's shell).
     func programPid() throws -> String {
-        let shell = try call(["list-panes", "-t", "e2e", "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let shell = try call(["list-panes", "-t", "e2e", "-F", "#{pane_pid}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let children = try runQuick("/usr/bin/pgrep", ["-P", shell]).out.split(separator: "\n")
         guard let pid = children.first else { throw E2EFailure("no program running in the pane") }
         return String(pid)

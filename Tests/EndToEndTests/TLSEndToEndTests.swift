@@ -22,20 +22,28 @@ struct TLSEndToEndTests {
         let trust = ServerTrust(caFile: certificates.caCertificate)
         let http = try #require(try trust.makeHTTPClient())
         let alice = MomentsAPI(
-            server: URL(string: url)!, token: try #require(server.tokens["alice"]), http: http, tls: try trust.tlsConfiguration())
+            server: URL(string: url)!, token: try #require(server.tokens["alice"]), http: http,
+            tls: try trust.tlsConfiguration())
         let bob = MomentsAPI(
-            server: URL(string: url)!, token: try #require(server.tokens["bob"]), http: http, tls: try trust.tlsConfiguration())
+            server: URL(string: url)!, token: try #require(server.tokens["bob"]), http: http,
+            tls: try trust.tlsConfiguration())
         let unread = try await alice.me().unread
 
         let tui = try Binaries.path("moments-tui")
         let session = try TmuxSession(
-            command: "\(tui) --token \(try #require(server.tokens["alice"])) --server \(url) --ca-file \(certificates.caCertificate)")
+            command:
+                "\(tui) --token \(try #require(server.tokens["alice"])) --server \(url) --ca-file \(certificates.caCertificate)"
+        )
         defer { session.kill() }
-        _ = try await session.waitForScreen("the feed over wss") { $0.contains("● websocket") && $0.contains("● \(unread)") }
+        _ = try await session.waitForScreen("the feed over wss") {
+            $0.contains("● websocket") && $0.contains("● \(unread)")
+        }
         #expect(!(try session.screen()).contains("insecure"))
 
         let post = try #require(
-            try await alice.feed().posts.first { post in post.author.id == "alice" && !post.likers.contains { $0.id == "bob" } })
+            try await alice.feed().posts.first { post in
+                post.author.id == "alice" && !post.likers.contains { $0.id == "bob" }
+            })
         _ = try await bob.like(postId: post.id)
         _ = try await session.waitForScreen("the badge at \(unread + 1)") {
             $0.split(separator: "\n").first?.contains("● \(unread + 1)") == true
@@ -59,7 +67,9 @@ struct TLSEndToEndTests {
 
         let refused = try await run(tui, ["--token", token, "--server", url])
         #expect(refused.status == 1)
-        #expect(refused.err.hasPrefix("moments-tui: \(url): TLS: certificate not trusted for localhost ("), "\(refused.err)")
+        #expect(
+            refused.err.hasPrefix("moments-tui: \(url): TLS: certificate not trusted for localhost ("), "\(refused.err)"
+        )
         #expect(refused.err.split(separator: "\n").count == 1)
 
         let session = try TmuxSession(command: "\(tui) --token \(token) --server \(url) --insecure")
@@ -78,12 +88,21 @@ struct TLSEndToEndTests {
         let server = try Binaries.path("moments-server")
         let dataDir = certificates.folder.appendingPathComponent("data").path
         let cases: [([String], String)] = [
-            (["--tls-cert", certificates.serverCertificate, "--tls-key", certificates.otherHostKey],
-             "Error: TLS: the key in \(certificates.otherHostKey) does not match the certificate in \(certificates.serverCertificate)"),
-            (["--tls-cert", certificates.folder.appendingPathComponent("missing.pem").path, "--tls-key", certificates.serverKey],
-             "Error: TLS: cannot read \(certificates.folder.appendingPathComponent("missing.pem").path)"),
-            (["--tls-cert", certificates.serverKey, "--tls-key", certificates.serverKey],
-             "Error: TLS: \(certificates.serverKey) holds no PEM certificate"),
+            (
+                ["--tls-cert", certificates.serverCertificate, "--tls-key", certificates.otherHostKey],
+                "Error: TLS: the key in \(certificates.otherHostKey) does not match the certificate in \(certificates.serverCertificate)"
+            ),
+            (
+                [
+                    "--tls-cert", certificates.folder.appendingPathComponent("missing.pem").path, "--tls-key",
+                    certificates.serverKey,
+                ],
+                "Error: TLS: cannot read \(certificates.folder.appendingPathComponent("missing.pem").path)"
+            ),
+            (
+                ["--tls-cert", certificates.serverKey, "--tls-key", certificates.serverKey],
+                "Error: TLS: \(certificates.serverKey) holds no PEM certificate"
+            ),
         ]
         for (flags, message) in cases {
             let result = try await run(server, ["serve", "--port", "0", "--data-dir", dataDir] + flags)

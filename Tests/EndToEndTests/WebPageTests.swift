@@ -32,7 +32,8 @@ struct WebPageTests {
         let alice = MomentsAPI(server: server.url, token: try #require(server.tokens["alice"]))
         let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
         let serverURL = server.url.absoluteString
-        let screenshot = Binaries.directory.deletingLastPathComponent().appendingPathComponent("screenshots/web-page.png")
+        let screenshot = Binaries.directory.deletingLastPathComponent().appendingPathComponent(
+            "screenshots/web-page.png")
 
         try await browser.withPage { page in
             try await page.navigate(serverURL + "/")
@@ -45,7 +46,8 @@ struct WebPageTests {
                 let columns = try await Self.columns(page)
                 return columns.count == 5 && columns.allSatisfy { $0.state == "open" } ? true : nil
             }
-            #expect(try await Self.columns(page).map(\.method) == ["polling", "longpoll", "iframe", "websocket", "sse"])
+            #expect(
+                try await Self.columns(page).map(\.method) == ["polling", "longpoll", "iframe", "websocket", "sse"])
             #expect(try await page.evaluate("document.getElementById('who').textContent") as? String == "Alice @alice")
 
             let post = try #require(
@@ -74,7 +76,8 @@ struct WebPageTests {
             // A comment written as markup shows as text and runs nothing.
             _ = try await bob.comment(postId: post.id, text: "<img src=x onerror=\"document.title='owned'\">好吃")
             _ = try await eventually("the comment on the page") {
-                try await page.evaluate("document.querySelector('[data-post-id=\"\(post.id)\"] .comments li:last-child').textContent")
+                try await page.evaluate(
+                    "document.querySelector('[data-post-id=\"\(post.id)\"] .comments li:last-child').textContent")
                     as? String == "Bob: <img src=x onerror=\"document.title='owned'\">好吃" ? true : nil
             }
             #expect(try await page.evaluate("document.querySelectorAll('.comments img').length") as? Int == 0)
@@ -90,7 +93,8 @@ struct WebPageTests {
                 try await Self.columns(page).allSatisfy { $0.ids.last == last } ? true : nil
             }
             try await page.screenshot(to: screenshot)
-            let table = try await page.evaluate("""
+            let table = try await page.evaluate(
+                """
                 [...document.querySelectorAll('.method')].map(m => [m.dataset.method,
                   ...[...m.querySelectorAll('dd')].map(d => d.textContent)].join(' | ')).join('\\n')
                 """)

@@ -94,7 +94,8 @@ struct APITests {
         let bodies: [[UInt8]] = [
             Array(#"{"text": ""}"#.utf8), Array(#"{"text": "   \n "}"#.utf8), Array(#"{"txt": "x"}"#.utf8),
             Array("not json".utf8), Array(#"{"text": "nul \u0000 inside"}"#.utf8),
-            Array(#"{"text": "\#(long)"}"#.utf8), [0x7B, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D],
+            Array(#"{"text": "\#(long)"}"#.utf8),
+            [0x7B, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D],
         ]
         for body in bodies {
             let answer = try await rawRequest(server, .POST, "/api/posts", token: token, body: body)
@@ -102,7 +103,8 @@ struct APITests {
             #expect(answer.error?.error.code == "bad_request")
         }
         let huge = try await rawRequest(
-            server, .POST, "/api/posts", token: token, body: Array(#"{"text": "\#(String(repeating: "x", count: 100_000))"}"#.utf8))
+            server, .POST, "/api/posts", token: token,
+            body: Array(#"{"text": "\#(String(repeating: "x", count: 100_000))"}"#.utf8))
         #expect(huge.status == 413)
         #expect(huge.error?.error.code == "payload_too_large")
         for path in ["/api/posts/abc/likes", "/api/posts/-3/likes", "/api/posts/99999999999999999999999/likes"] {

@@ -24,13 +24,18 @@ struct FuzzTests {
     }
 
     static let iterations = Int(ProcessInfo.processInfo.environment["MOMENTS_FUZZ_ITERATIONS"] ?? "") ?? 400
-    static let seed = UInt64(ProcessInfo.processInfo.environment["MOMENTS_FUZZ_SEED"] ?? "") ?? UInt64(Date().timeIntervalSince1970)
+    static let seed =
+        UInt64(ProcessInfo.processInfo.environment["MOMENTS_FUZZ_SEED"] ?? "") ?? UInt64(Date().timeIntervalSince1970)
 
     static let samples: [String] = [
         #"{"text":"今天包了饺子 🥟"}"#, #"{"up_to":17}"#, #"{"text":"a\nb","extra":[1,2,{"x":null}]}"#,
         #"{"id":5,"type":"like","actor":{"id":"bob","name":"Bob"},"post_id":1,"post_excerpt":"x","created_at":"2026-11-26T20:25:32.437Z","unread":1}"#,
     ]
-    static let splices: [[UInt8]] = ["[", "{", "\"", "\\", "\\u0000", "\\ud800", "\u{2028}", "</script>", "-1", "1e309", "99999999999999999999", "null", "\0", "\u{FEFF}"].map { Array($0.utf8) } + [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80]]
+    static let splices: [[UInt8]] =
+        [
+            "[", "{", "\"", "\\", "\\u0000", "\\ud800", "\u{2028}", "</script>", "-1", "1e309", "99999999999999999999",
+            "null", "\0", "\u{FEFF}",
+        ].map { Array($0.utf8) } + [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80]]
 
     /// A valid sample with a few random mutations, or plain random bytes.
     static func input(_ random: inout Random) -> [UInt8] {
@@ -86,7 +91,8 @@ struct FuzzTests {
         for _ in 0..<Self.iterations where ContinuousClock.now < deadline {
             let body = Self.input(&random)
             // Half the time a plausible number, so requests get past parameter checks too.
-            let noise = Bool.random(using: &random)
+            let noise =
+                Bool.random(using: &random)
                 ? String(Int64.random(in: -2...Int64(post.id + 2), using: &random))
                 : String(decoding: Self.input(&random).prefix(12), as: UTF8.self)
                     .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""

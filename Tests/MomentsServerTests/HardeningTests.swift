@@ -29,11 +29,15 @@ struct HardeningTests {
         func stillReceives(from user: String = "carol") async throws {
             _ = try await server.api(user).like(postId: post.id)
             var seen: [Event] = []
-            while !seen.contains(where: { $0.type == .like && $0.actor.id == user }) { seen.append(try await socket.event()) }
+            while !seen.contains(where: { $0.type == .like && $0.actor.id == user }) {
+                seen.append(try await socket.event())
+            }
         }
     }
 
-    static func post(_ server: TestServer, _ path: String, token: String, body: String) async throws -> (Int, String?, String?) {
+    static func post(_ server: TestServer, _ path: String, token: String, body: String) async throws -> (
+        Int, String?, String?
+    ) {
         var request = HTTPClientRequest(url: server.url.absoluteString + path)
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -51,20 +55,24 @@ struct HardeningTests {
         let bystander = try await Bystander(server)
         let token = try await server.token("bob")
         let before = try await server.api("bob").feed().posts.count
-        let big = try await Self.post(server, "/api/posts", token: token, body: #"{"text":""# + String(repeating: "x", count: 5000) + #""}"#)
+        let big = try await Self.post(
+            server, "/api/posts", token: token, body: #"{"text":""# + String(repeating: "x", count: 5000) + #""}"#)
         #expect(big.0 == 413 && big.1 == "payload_too_large")
         let deep = String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
         let nested = try await Self.post(server, "/api/posts", token: token, body: #"{"text":"hi","x":"# + deep + "}")
         #expect(nested.0 == 413 && nested.1 == "payload_too_large")
         // Brackets inside strings are text, not nesting.
-        let bracketsInText = try await Self.post(server, "/api/posts", token: token, body: #"{"text":"[[[[[[[[[[[[[[[[[[[[{{{{"}"#)
+        let bracketsInText = try await Self.post(
+            server, "/api/posts", token: token, body: #"{"text":"[[[[[[[[[[[[[[[[[[[[{{{{"}"#)
         #expect(bracketsInText.0 == 201)
         #expect(try await server.api("bob").feed().posts.count == before + 1)
         try await bystander.stillReceives()
         try await server.stop()
     }
 
-    @Test("bad input is a clear 400 and stores nothing: non-UTF-8, NUL, control characters, huge and negative numbers, non-integer ids")
+    @Test(
+        "bad input is a clear 400 and stores nothing: non-UTF-8, NUL, control characters, huge and negative numbers, non-integer ids"
+    )
     func inputValidation() async throws {
         let server = try await TestServer.start()
         let token = try await server.token("bob")
@@ -92,7 +100,8 @@ struct HardeningTests {
             let path = query.hasPrefix("limit") ? "/api/feed?\(query)" : "/api/poll?\(query)"
             #expect(try await rawRequest(server, .GET, path, token: token).status == 400, "\(path)")
         }
-        let upTo = try await rawRequest(server, .POST, "/api/notifications/read", token: token, body: Array(#"{"up_to":-3}"#.utf8))
+        let upTo = try await rawRequest(
+            server, .POST, "/api/notifications/read", token: token, body: Array(#"{"up_to":-3}"#.utf8))
         #expect(upTo.status == 400)
         #expect(try await server.api("alice").feed().posts.first { $0.id == post.id }?.comments.isEmpty == true)
         try await server.stop()
@@ -133,15 +142,18 @@ struct HardeningTests {
         #expect(second.0 == 429 && second.1 == "rate_limited")
         #expect((Int(second.2 ?? "") ?? 0) >= 1)
         // Other users write on; reads are never limited; alice still gets carol's like.
-        #expect(try await Self.post(perUser, "/api/posts", token: try await perUser.token("carol"), body: comment).0 == 201)
+        #expect(
+            try await Self.post(perUser, "/api/posts", token: try await perUser.token("carol"), body: comment).0 == 201)
         #expect(!(try await perUser.api("bob").feed().posts.isEmpty))
         try await bystander.stillReceives(from: "dave")
         try await perUser.stop()
 
         // Every test user shares 127.0.0.1: the address bucket runs out across users.
         let perAddress = try await TestServer.start { $0.limits.writesPerSecondPerAddress = 0.1 }
-        let byBob = try await Self.post(perAddress, "/api/posts", token: try await perAddress.token("bob"), body: comment)
-        let byCarol = try await Self.post(perAddress, "/api/posts", token: try await perAddress.token("carol"), body: comment)
+        let byBob = try await Self.post(
+            perAddress, "/api/posts", token: try await perAddress.token("bob"), body: comment)
+        let byCarol = try await Self.post(
+            perAddress, "/api/posts", token: try await perAddress.token("carol"), body: comment)
         #expect(byBob.0 == 201)
         #expect(byCarol.0 == 429 && byCarol.1 == "rate_limited")
         try await perAddress.stop()
@@ -209,7 +221,8 @@ struct HardeningTests {
         let stuck = try RawConnection(port: server.port, receiveBuffer: 4096)
         stuck.send(
             "GET /api/ws?token=\(try await server.token("alice")) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n"
-                + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+                + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        )
         let hub = server.server.hub
         try await waitUntil("both of alice's sockets") { hub.subscriptionCount(user: "alice") == 2 }
         // Big comments fill the stuck socket's kernel buffers, then its queue.
@@ -245,7 +258,9 @@ struct HardeningTests {
         let trickle = try RawConnection(port: server.port)
         trickle.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
         let trickling = Task {
-            for index in 0..<100 where trickle.send("X-Slow-\(index): y\r\n") { try await Task.sleep(for: .milliseconds(200)) }
+            for index in 0..<100 where trickle.send("X-Slow-\(index): y\r\n") {
+                try await Task.sleep(for: .milliseconds(200))
+            }
         }
         let cut = try await trickle.waitForClose(within: .seconds(10))
         trickling.cancel()
@@ -267,7 +282,9 @@ struct HardeningTests {
         try await server.stop()
     }
 
-    @Test("tokens: expired, future-dated, alg none, RS256 with the HMAC key, tampered and other-secret tokens are rejected")
+    @Test(
+        "tokens: expired, future-dated, alg none, RS256 with the HMAC key, tampered and other-secret tokens are rejected"
+    )
     func forgedTokens() async throws {
         let server = try await TestServer.start()
         let secret = try Data(contentsOf: server.dataDir.appendingPathComponent("secret"))
@@ -275,11 +292,18 @@ struct HardeningTests {
             data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
                 .replacingOccurrences(of: "=", with: "")
         }
-        func token(alg: String, sub: String = "alice", iat: Date = Date(), exp: Date = Date().addingTimeInterval(3600), key: Data? = nil) -> String {
+        func token(
+            alg: String, sub: String = "alice", iat: Date = Date(), exp: Date = Date().addingTimeInterval(3600),
+            key: Data? = nil
+        ) -> String {
             let header = b64(Data(#"{"alg":"\#(alg)","typ":"JWT"}"#.utf8))
-            let payload = b64(Data(#"{"sub":"\#(sub)","iat":\#(Int(iat.timeIntervalSince1970)),"exp":\#(Int(exp.timeIntervalSince1970))}"#.utf8))
+            let payload = b64(
+                Data(
+                    #"{"sub":"\#(sub)","iat":\#(Int(iat.timeIntervalSince1970)),"exp":\#(Int(exp.timeIntervalSince1970))}"#
+                        .utf8))
             let signingInput = header + "." + payload
-            let signature = HMAC<SHA256>.authenticationCode(for: Data(signingInput.utf8), using: SymmetricKey(data: key ?? secret))
+            let signature = HMAC<SHA256>.authenticationCode(
+                for: Data(signingInput.utf8), using: SymmetricKey(data: key ?? secret))
             return signingInput + "." + (alg == "none" ? "" : b64(Data(signature)))
         }
         // The forging works: a well-formed HS256 token with the real secret is accepted...
@@ -287,10 +311,14 @@ struct HardeningTests {
         // ...and every variant of it is not.
         let bobToken = try await server.token("bob")
         let parts = bobToken.split(separator: ".")
-        let tampered = [String(parts[0]), b64(Data(#"{"sub":"alice","iat":0,"exp":4100000000}"#.utf8)), String(parts[2])].joined(separator: ".")
+        let tampered = [
+            String(parts[0]), b64(Data(#"{"sub":"alice","iat":0,"exp":4100000000}"#.utf8)), String(parts[2]),
+        ].joined(separator: ".")
         let forged: [String: String] = [
-            "expired": token(alg: "HS256", iat: Date().addingTimeInterval(-7200), exp: Date().addingTimeInterval(-3600)),
-            "future-dated": token(alg: "HS256", iat: Date().addingTimeInterval(3600), exp: Date().addingTimeInterval(7200)),
+            "expired": token(
+                alg: "HS256", iat: Date().addingTimeInterval(-7200), exp: Date().addingTimeInterval(-3600)),
+            "future-dated": token(
+                alg: "HS256", iat: Date().addingTimeInterval(3600), exp: Date().addingTimeInterval(7200)),
             "alg none": token(alg: "none"),
             "RS256 signed with the HMAC key": token(alg: "RS256"),
             "HS512 label on HS256": token(alg: "HS512"),
@@ -300,7 +328,8 @@ struct HardeningTests {
         ]
         for (name, value) in forged {
             for path in ["/api/me", "/api/sse", "/api/poll?timeout=0", "/api/iframe"] {
-                let answer = try await rawRequest(server, .GET, path + (path.contains("?") ? "&" : "?") + "token=\(value)")
+                let answer = try await rawRequest(
+                    server, .GET, path + (path.contains("?") ? "&" : "?") + "token=\(value)")
                 #expect(answer.status == 401, "\(name) on \(path)")
             }
         }

@@ -1,8 +1,8 @@
 import Foundation
 import MomentsClient
 import MomentsCore
-import Synchronization
 import MomentsTestSupport
+import Synchronization
 import Testing
 
 /// The real `PushConnection` against a real server: WebSocket, fallback, restart, bad token.
@@ -18,7 +18,8 @@ struct PushConnectionTests {
     func webSocket() async throws {
         let server = try await TestServer.start()
         let alice = try await server.api("alice")
-        let recorder = Recorder(PushConnection(api: alice, after: try await alice.me().cursor, options: Self.fastOptions()))
+        let recorder = Recorder(
+            PushConnection(api: alice, after: try await alice.me().cursor, options: Self.fastOptions()))
         try await recorder.wait(for: "websocket") { $0.states.last == .webSocket }
         let post = try await alice.createPost(text: "push me")
         _ = try await server.api("bob").like(postId: post.id)
@@ -33,7 +34,8 @@ struct PushConnectionTests {
     func fallbackToLongPolling() async throws {
         let server = try await TestServer.start { $0.webSocketEnabled = false }
         let alice = try await server.api("alice")
-        let recorder = Recorder(PushConnection(api: alice, after: try await alice.me().cursor, options: Self.fastOptions()))
+        let recorder = Recorder(
+            PushConnection(api: alice, after: try await alice.me().cursor, options: Self.fastOptions()))
         try await recorder.wait(for: "long-polling") { $0.states.last == .longPolling }
         #expect(!recorder.states.contains(.webSocket))
         let post = try await alice.createPost(text: "poll me")

@@ -30,7 +30,8 @@ struct StoreContractTests {
             let store: any MomentsStore
             switch self {
             case .sqlite:
-                let path = FileManager.default.temporaryDirectory.appendingPathComponent("contract-\(UUID().uuidString).sqlite")
+                let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "contract-\(UUID().uuidString).sqlite")
                 store = try SQLiteStore(path: path.path, sink: NoSink())
             case .postgres:
                 store = try await PostgresStore.open(
@@ -81,15 +82,21 @@ struct StoreContractTests {
         #expect(second.posts.map(\.text) == ["二", "一"])
         #expect(second.nextBefore == nil)
         #expect(try await store.feed(viewer: "bob", before: nil, limit: 10).posts.map(\.text) == ["四", "二", "一"])
-        await #expect(throws: StoreError.notFound("no post \(ids[2])")) { try await store.like(viewer: "alice", postId: ids[2]) }
+        await #expect(throws: StoreError.notFound("no post \(ids[2])")) {
+            try await store.like(viewer: "alice", postId: ids[2])
+        }
         await #expect(throws: StoreError.notFound("no post \(ids[2])")) {
             try await store.comment(viewer: "alice", postId: ids[2], text: "hi")
         }
-        await #expect(throws: StoreError.notFound("no post 999999")) { try await store.unlike(viewer: "alice", postId: 999_999) }
+        await #expect(throws: StoreError.notFound("no post 999999")) {
+            try await store.unlike(viewer: "alice", postId: 999_999)
+        }
         await store.close()
     }
 
-    @Test("likes: idempotent, likers in order, one event; unlike retracts it and is born read", arguments: Backend.available)
+    @Test(
+        "likes: idempotent, likers in order, one event; unlike retracts it and is born read",
+        arguments: Backend.available)
     func likes(_ backend: Backend) async throws {
         let store = try await backend.makeStore()
         let post = try await store.createPost(author: "alice", text: String(repeating: "长", count: 50))
@@ -147,7 +154,10 @@ struct StoreContractTests {
         let newest = try await store.notifications(user: "alice", before: nil, limit: 2)
         #expect(newest.notifications.map(\.id) == [all[2].id, all[1].id])
         #expect(newest.cursor == all[2].id)
-        #expect(try await store.notifications(user: "alice", before: all[1].id, limit: 2).notifications.map(\.id) == [all[0].id])
+        #expect(
+            try await store.notifications(user: "alice", before: all[1].id, limit: 2).notifications.map(\.id) == [
+                all[0].id
+            ])
 
         #expect(try await store.markRead(user: "alice", upTo: all[1].id) == 1)
         #expect(try await store.markRead(user: "bob", upTo: Int64.max) == 0)
@@ -157,8 +167,9 @@ struct StoreContractTests {
         await store.close()
     }
 
-    @Test("a reader following one user's cursor during concurrent writes sees every event once, in order",
-          arguments: Backend.available)
+    @Test(
+        "a reader following one user's cursor during concurrent writes sees every event once, in order",
+        arguments: Backend.available)
     func cursorUnderConcurrentWrites(_ backend: Backend) async throws {
         let store = try await backend.makeStore()
         let post = try await store.createPost(author: "alice", text: "busy")
@@ -181,7 +192,9 @@ struct StoreContractTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in writers {
                 group.addTask {
-                    for round in 0..<rounds { _ = try await store.comment(viewer: writer, postId: post.id, text: "\(round)") }
+                    for round in 0..<rounds {
+                        _ = try await store.comment(viewer: writer, postId: post.id, text: "\(round)")
+                    }
                 }
             }
             try await group.waitForAll()

@@ -29,7 +29,8 @@ struct StreamingTests {
         let frames = SSEFrame.parse(replayed)
         #expect(frames.first?.retry == "1000")
         let hello = try #require(frames.first { $0.event == "hello" })
-        #expect(try WireCoding.makeDecoder().decode(Hello.self, from: Data(try #require(hello.data).utf8)).cursor == cursor)
+        #expect(
+            try WireCoding.makeDecoder().decode(Hello.self, from: Data(try #require(hello.data).utf8)).cursor == cursor)
         let replay = try Self.eventFrames(replayed).map(Self.decodeEvent)
         #expect(replay.map(\.id) == Array(backlog.dropFirst()))
 
@@ -64,9 +65,12 @@ struct StreamingTests {
         _ = try await server.api("dave").like(postId: post.id)
         _ = try await server.api("bob").comment(postId: post.id, text: "还在吗")
         let lastSeen = try #require(seen.last?.id)
-        let resumed = try await TestStream.open(server, "/api/sse?token=\(token)", headers: [("Last-Event-ID", "\(lastSeen)")])
-        let again = try Self.eventFrames(try await resumed.until("the two missed events") { Self.eventFrames($0).count >= 2 })
-            .map(Self.decodeEvent)
+        let resumed = try await TestStream.open(
+            server, "/api/sse?token=\(token)", headers: [("Last-Event-ID", "\(lastSeen)")])
+        let again = try Self.eventFrames(
+            try await resumed.until("the two missed events") { Self.eventFrames($0).count >= 2 }
+        )
+        .map(Self.decodeEvent)
         #expect(again.map(\.actor.id) == ["dave", "bob"])
         #expect(Set(again.map(\.id)).isDisjoint(with: seen.map(\.id)))
         #expect(again.allSatisfy { $0.id > lastSeen })
@@ -75,8 +79,10 @@ struct StreamingTests {
         let explicit = try await TestStream.open(
             server, "/api/sse?token=\(token)&cursor=\(try #require(seen.first?.id))",
             headers: [("Last-Event-ID", "\(lastSeen)")])
-        let fromCursor = try Self.eventFrames(try await explicit.until("events after the cursor") { Self.eventFrames($0).count >= 3 })
-            .map(Self.decodeEvent)
+        let fromCursor = try Self.eventFrames(
+            try await explicit.until("events after the cursor") { Self.eventFrames($0).count >= 3 }
+        )
+        .map(Self.decodeEvent)
         #expect(fromCursor.map(\.actor.id) == ["carol", "dave", "bob"])
         explicit.cancel()
 
@@ -99,7 +105,8 @@ struct StreamingTests {
         try await iframe.until("two iframe heartbeats") { $0.components(separatedBy: "<!-- heartbeat -->").count >= 3 }
 
         try await server.stop()
-        let sseEnd = try await sse.until("the end frame") { text in SSEFrame.parse(text).contains { $0.event == "end" } }
+        let sseEnd = try await sse.until("the end frame") { text in SSEFrame.parse(text).contains { $0.event == "end" }
+        }
         #expect(SSEFrame.parse(sseEnd).last == SSEFrame(event: "end", data: #"{"reason":"shutdown"}"#))
         let iframeEnd = try await iframe.until("the end script") { $0.contains("</html>") }
         #expect(iframeEnd.contains(#"parent.moments.end("shutdown")</script>"#))
@@ -152,7 +159,8 @@ struct StreamingTests {
                 #expect(answer.status == 401, "\(route) with \(token ?? "no token")")
                 #expect(answer.error?.error.code == "unauthorized")
             }
-            let badCursor = try await rawRequest(server, .GET, "\(route)?cursor=-5", token: try await server.token("bob"))
+            let badCursor = try await rawRequest(
+                server, .GET, "\(route)?cursor=-5", token: try await server.token("bob"))
             #expect(badCursor.status == 400)
         }
         try await server.stop()

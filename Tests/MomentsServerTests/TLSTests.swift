@@ -31,7 +31,8 @@ struct TLSTests {
         async throws -> TestServer
     {
         try await TestServer.start {
-            $0.tls = otherHost
+            $0.tls =
+                otherHost
                 ? TLSFiles(certificate: certificates.otherHostCertificate, privateKey: certificates.otherHostKey)
                 : TLSFiles(certificate: certificates.serverCertificate, privateKey: certificates.serverKey)
             $0.webSocketEnabled = webSocket
@@ -48,7 +49,8 @@ struct TLSTests {
         #expect(try await alice.api.me().user.id == "alice")
 
         let recorder = Recorder(
-            PushConnection(api: alice.api, after: try await alice.api.me().cursor, options: PushConnectionTests.fastOptions()))
+            PushConnection(
+                api: alice.api, after: try await alice.api.me().cursor, options: PushConnectionTests.fastOptions()))
         try await recorder.wait(for: "wss") { $0.states.last == .webSocket }
         let post = try await alice.api.createPost(text: "加密的朋友圈")
         let bob = try await TrustingClient(server, user: "bob", caFile: certificates.caCertificate)
@@ -127,7 +129,8 @@ struct TLSTests {
         let server = try await Self.start(certificates, webSocket: false)
         let alice = try await TrustingClient(server, user: "alice", caFile: certificates.caCertificate)
         let recorder = Recorder(
-            PushConnection(api: alice.api, after: try await alice.api.me().cursor, options: PushConnectionTests.fastOptions()))
+            PushConnection(
+                api: alice.api, after: try await alice.api.me().cursor, options: PushConnectionTests.fastOptions()))
         try await recorder.wait(for: "long-polling") { $0.states.last == .longPolling }
         let post = try await alice.api.createPost(text: "fallback over TLS")
         for user in ["bob", "carol"] {

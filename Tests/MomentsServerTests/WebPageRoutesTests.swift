@@ -13,7 +13,9 @@ struct WebPageRoutesTests {
         ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
     ]
 
-    static func get(_ server: TestServer, _ path: String) async throws -> (status: Int, headers: [String: String], body: String) {
+    static func get(_ server: TestServer, _ path: String) async throws -> (
+        status: Int, headers: [String: String], body: String
+    ) {
         let response = try await HTTPClient.shared.execute(
             HTTPClientRequest(url: server.url.absoluteString + path), timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 1 << 20)

@@ -26,7 +26,8 @@ struct TextLayoutTests {
 
     @Test("Latin text breaks at spaces; a word longer than the line is cut")
     func wrapLatin() {
-        #expect(TextLayout.wrap("Coffee first, then WebSockets.", width: 12) == ["Coffee", "first, then", "WebSockets."])
+        #expect(
+            TextLayout.wrap("Coffee first, then WebSockets.", width: 12) == ["Coffee", "first, then", "WebSockets."])
         #expect(TextLayout.wrap("abcdefghij", width: 4) == ["abcd", "efgh", "ij"])
         #expect(TextLayout.wrap("one\ntwo", width: 10) == ["one", "two"])
         #expect(TextLayout.wrap("mixed 中文 words 🌄 here", width: 8).allSatisfy { CellWidth.of($0) <= 8 })

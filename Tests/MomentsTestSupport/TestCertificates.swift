@@ -26,12 +26,13 @@ public struct TestCertificates: Sendable {
             ])
         for (name, names) in [("localhost", "DNS:localhost,IP:127.0.0.1"), ("other", "DNS:other.example")] {
             try """
-                subjectAltName=\(names)
-                basicConstraints=CA:FALSE
-                keyUsage=digitalSignature
-                extendedKeyUsage=serverAuth
-                """.write(to: folder.appendingPathComponent("\(name).ext"), atomically: true, encoding: .utf8)
-            try certificates.openssl(["req"] + ec + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(name)"])
+            subjectAltName=\(names)
+            basicConstraints=CA:FALSE
+            keyUsage=digitalSignature
+            extendedKeyUsage=serverAuth
+            """.write(to: folder.appendingPathComponent("\(name).ext"), atomically: true, encoding: .utf8)
+            try certificates.openssl(
+                ["req"] + ec + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(name)"])
             try certificates.openssl([
                 "x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
                 "-out", "\(name).pem", "-days", "2", "-extfile", "\(name).ext",
@@ -41,7 +42,9 @@ public struct TestCertificates: Sendable {
     }
 
     private func openssl(_ arguments: [String]) throws {
-        guard let openssl = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first(where: FileManager.default.isExecutableFile)
+        guard
+            let openssl = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first(
+                where: FileManager.default.isExecutableFile)
         else { throw Failure(description: "openssl is not installed (scripts/ensure-deps installs it)") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: openssl)
@@ -54,7 +57,8 @@ public struct TestCertificates: Sendable {
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Failure(description: "openssl \(arguments.joined(separator: " ")): \(String(decoding: message, as: UTF8.self))")
+            throw Failure(
+                description: "openssl \(arguments.joined(separator: " ")): \(String(decoding: message, as: UTF8.self))")
         }
     }
 

@@ -63,9 +63,12 @@ public final class PushConnection: Sendable {
         var longPollingSince: ContinuousClock.Instant? = options.mode == .longpoll ? .now : nil
         while !Task.isCancelled {
             let outcome: Outcome
-            if let since = longPollingSince, options.mode == .longpoll || ContinuousClock.now - since < options.webSocketRetry {
+            if let since = longPollingSince,
+                options.mode == .longpoll || ContinuousClock.now - since < options.webSocketRetry
+            {
                 output.yield(.state(.longPolling))
-                outcome = await longPoll(output, until: options.mode == .longpoll ? nil : since + options.webSocketRetry)
+                outcome = await longPoll(
+                    output, until: options.mode == .longpoll ? nil : since + options.webSocketRetry)
                 if case .ended = outcome {
                     longPollingSince = nil  // time to try the WebSocket again
                     attempt = 0
@@ -183,7 +186,7 @@ public final class PushConnection: Sendable {
             return .upgradeRefused
         } catch let error as WebSocketClientError where error == .webSocketUpgradeFailed {
             return .upgradeRefused
-        } catch where TLSFailure.isIPAddressSNI(error) {
+        } catch  where TLSFailure.isIPAddressSNI(error) {
             return .upgradeRefused
         } catch {
             if let reason = TLSFailure.reason(error) {

@@ -14,7 +14,9 @@ enum TLSFailure {
         switch error {
         case NIOSSLError.handshakeFailed(let inner):
             let detail = String(describing: inner)
-            if detail.contains("CERTIFICATE_VERIFY_FAILED") { return "certificate verify failed: unknown issuer or expired" }
+            if detail.contains("CERTIFICATE_VERIFY_FAILED") {
+                return "certificate verify failed: unknown issuer or expired"
+            }
             return "handshake failed: \(detail)"
         case let error as NIOSSLError:
             return String(describing: error)

@@ -17,7 +17,8 @@ struct APIRoutes {
         }
         api.post("posts") { request, context -> EditedResponse<Post> in
             let body = try await request.decodeBody(TextBody.self, context: context, limits: limits)
-            let post = try await store.createPost(author: try context.requireUser().id, text: try TextRules.validate(body.text))
+            let post = try await store.createPost(
+                author: try context.requireUser().id, text: try TextRules.validate(body.text))
             return EditedResponse(status: .created, response: post)
         }
         api.post("posts/:id/likes") { _, context in

@@ -22,7 +22,8 @@ extension Request {
             throw APIError(.contentTooLarge, "payload_too_large", "request body over \(limits.maxBodyBytes) bytes")
         }
         if JSONDepth.exceeds(limits.maxJSONDepth, in: buffer.readableBytesView) {
-            throw APIError(.contentTooLarge, "payload_too_large", "JSON nested deeper than \(limits.maxJSONDepth) levels")
+            throw APIError(
+                .contentTooLarge, "payload_too_large", "JSON nested deeper than \(limits.maxJSONDepth) levels")
         }
         do {
             return try context.requestDecoder.decode(T.self, from: Data(buffer: buffer))
@@ -52,7 +53,8 @@ enum TextRules {
             throw APIError.badRequest("text is longer than \(maxCharacters) characters")
         }
         let allowed: Set<Unicode.Scalar> = ["\n", "\t"]
-        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) {
+        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }
+        ) {
             throw APIError.badRequest("text must not contain control characters")
         }
         return trimmed

@@ -30,7 +30,8 @@ public final class MomentsServer: Sendable {
                 try FileManager.default.createDirectory(at: configuration.dataDir, withIntermediateDirectories: true)
             }
         } catch {
-            throw ConfigurationError("cannot create data dir \(configuration.dataDir.path): \(error.localizedDescription)")
+            throw ConfigurationError(
+                "cannot create data dir \(configuration.dataDir.path): \(error.localizedDescription)")
         }
         tlsConfiguration = try configuration.tls?.serverConfiguration()
         hub = PushHub(capacity: configuration.subscriptionCapacity)
@@ -75,7 +76,8 @@ public final class MomentsServer: Sendable {
         let app = Application(
             router: makeRouter(),
             server: server,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "moments"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "moments"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
         // Shut down in reverse order: sockets get 1001 before the server stops.

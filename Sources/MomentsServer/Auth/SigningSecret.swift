@@ -13,12 +13,15 @@ public enum SigningSecret {
         let file = dataDir.appendingPathComponent(fileName)
         if let existing = try? String(contentsOf: file, encoding: .utf8) {
             let trimmed = existing.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard trimmed.utf8.count >= 32 else { throw ConfigurationError("\(file.path) holds a secret under 32 bytes") }
+            guard trimmed.utf8.count >= 32 else {
+                throw ConfigurationError("\(file.path) holds a secret under 32 bytes")
+            }
             return Array(trimmed.utf8)
         }
         let secret = generate()
-        guard FileManager.default.createFile(
-            atPath: file.path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: file.path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
         else { throw ConfigurationError("cannot write \(file.path)") }
         return Array(secret.utf8)
     }
@@ -30,7 +33,9 @@ extension SigningSecret {
         -> [UInt8]?
     {
         guard let value = environment[environmentKey], !value.isEmpty else { return nil }
-        guard value.utf8.count >= 32 else { throw ConfigurationError("\(environmentKey) must be at least 32 bytes long") }
+        guard value.utf8.count >= 32 else {
+            throw ConfigurationError("\(environmentKey) must be at least 32 bytes long")
+        }
         return Array(value.utf8)
     }
 

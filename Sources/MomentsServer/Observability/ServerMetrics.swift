@@ -17,20 +17,30 @@ final class ServerMetrics: Sendable {
     init() {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
-        open = Dictionary(uniqueKeysWithValues: Transport.allCases.map { transport in
-            (transport, registry.makeGauge(
-                name: "moments_open_connections", labels: [("transport", transport.rawValue)],
-                help: "Push connections open now (parked long-polls included)"))
-        })
-        pushed = Dictionary(uniqueKeysWithValues: Transport.allCases.map { transport in
-            (transport, registry.makeCounter(
-                name: "moments_events_pushed_total", labels: [("transport", transport.rawValue)],
-                help: "Events written to push connections"))
-        })
+        open = Dictionary(
+            uniqueKeysWithValues: Transport.allCases.map { transport in
+                (
+                    transport,
+                    registry.makeGauge(
+                        name: "moments_open_connections", labels: [("transport", transport.rawValue)],
+                        help: "Push connections open now (parked long-polls included)")
+                )
+            })
+        pushed = Dictionary(
+            uniqueKeysWithValues: Transport.allCases.map { transport in
+                (
+                    transport,
+                    registry.makeCounter(
+                        name: "moments_events_pushed_total", labels: [("transport", transport.rawValue)],
+                        help: "Events written to push connections")
+                )
+            })
         latency = registry.makeDurationHistogram(
             name: "moments_push_latency_seconds",
-            buckets: [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
-                      .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)],
+            buckets: [
+                .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+                .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
+            ],
             help: "From an event's commit (created_at) to its write on a live push connection")
     }
 
@@ -49,7 +59,8 @@ final class ServerMetrics: Sendable {
     func rejected(_ reason: String) {
         registry.makeCounter(
             name: "moments_rejected_requests_total", labels: [("reason", reason)],
-            help: "Requests and connections refused, by reason").increment()
+            help: "Requests and connections refused, by reason"
+        ).increment()
     }
 
     func text() -> String { registry.emitToString() }

@@ -19,7 +19,8 @@ final class FirstRequestDeadline: ChannelInboundHandler, RemovableChannelHandler
     private var tail: [UInt8] = []
 
     init(timeout: Duration) {
-        self.timeout = .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        self.timeout = .nanoseconds(
+            Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -35,9 +36,11 @@ final class FirstRequestDeadline: ChannelInboundHandler, RemovableChannelHandler
         let buffer = unwrapInboundIn(data)
         // Look for the blank line across reads: keep the last three bytes of the previous one.
         let window = tail + buffer.readableBytesView
-        let complete = window.count >= 4 && (0...(window.count - 4)).contains { i in
-            window[i] == 13 && window[i + 1] == 10 && window[i + 2] == 13 && window[i + 3] == 10
-        }
+        let complete =
+            window.count >= 4
+            && (0...(window.count - 4)).contains { i in
+                window[i] == 13 && window[i + 1] == 10 && window[i + 2] == 13 && window[i + 3] == 10
+            }
         tail = Array(window.suffix(3))
         context.fireChannelRead(data)
         if complete { context.pipeline.syncOperations.removeHandler(context: context, promise: nil) }
@@ -57,7 +60,8 @@ final class NextRequestDeadline: ChannelDuplexHandler, RemovableChannelHandler {
     private var inFlight = 0
 
     init(timeout: Duration) {
-        self.timeout = .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        self.timeout = .nanoseconds(
+            Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {

@@ -31,7 +31,9 @@ final class RateLimiter: Sendable {
     }
 
     /// Keys whose bucket has refilled are the same as absent: drop them, so memory stays bounded.
-    private static func forgetFull(_ buckets: inout [String: Bucket], now: ContinuousClock.Instant, rate: Double, burst: Double) {
+    private static func forgetFull(
+        _ buckets: inout [String: Bucket], now: ContinuousClock.Instant, rate: Double, burst: Double
+    ) {
         buckets = buckets.filter { _, bucket in bucket.tokens + (now - bucket.updated).seconds * rate < burst }
     }
 }

@@ -11,7 +11,9 @@ struct WriteLimits: RouterMiddleware {
         async throws -> Response
     {
         if request.method != .get {
-            if let wait = perAddress.take(context.clientAddress) { throw APIError.rateLimited(wait, "writes from your address") }
+            if let wait = perAddress.take(context.clientAddress) {
+                throw APIError.rateLimited(wait, "writes from your address")
+            }
             if let user = context.user, let wait = perUser.take(user.id) { throw APIError.rateLimited(wait, "writes") }
         }
         return try await next(request, context)

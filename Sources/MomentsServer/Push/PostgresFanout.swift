@@ -40,7 +40,7 @@ struct PostgresFanout: Service {
                         throw error
                     }
                     try? await connection.close()
-                } catch where !Task.isCancelled {
+                } catch  where !Task.isCancelled {
                     failures += 1
                     logger.warning("cross-node feed interrupted", metadata: ["error": "\(error)"])
                     try? await Task.sleep(for: ReconnectDelay.after(failures: failures))

@@ -18,10 +18,13 @@ public enum DemoSeed {
             for b in users[(index + 1)...] { try await store.befriend(a.id, b.id) }
         }
         let harbour = try await store.createPost(author: "bob", text: "周末去爬山，山顶的日出太美了 🌄")
-        _ = try await store.createPost(author: "carol", text: "Finished the first draft of my talk on push protocols. Long-polling still surprises people.")
+        _ = try await store.createPost(
+            author: "carol",
+            text: "Finished the first draft of my talk on push protocols. Long-polling still surprises people.")
         let dumplings = try await store.createPost(author: "alice", text: "今天包了饺子，猪肉白菜馅的，欢迎来吃！🥟")
         _ = try await store.createPost(author: "dave", text: "Coffee first, then WebSockets.")
-        let release = try await store.createPost(author: "alice", text: "Moments is live: likes and comments now reach you in milliseconds.")
+        let release = try await store.createPost(
+            author: "alice", text: "Moments is live: likes and comments now reach you in milliseconds.")
         _ = try await store.like(viewer: "carol", postId: harbour.id)
         _ = try await store.like(viewer: "alice", postId: harbour.id)
         _ = try await store.comment(viewer: "alice", postId: harbour.id, text: "好美！下次带上我")

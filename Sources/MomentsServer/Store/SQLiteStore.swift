@@ -216,8 +216,9 @@ public final class SQLiteStore: MomentsStore {
     }
 
     private static func position(_ db: Database, _ user: String) throws -> StreamPosition {
-        let cursor = try Int64.fetchOne(
-            db, sql: "SELECT coalesce(MAX(id), 0) FROM events WHERE recipient_id = ?", arguments: [user]) ?? 0
+        let cursor =
+            try Int64.fetchOne(
+                db, sql: "SELECT coalesce(MAX(id), 0) FROM events WHERE recipient_id = ?", arguments: [user]) ?? 0
         return StreamPosition(cursor: cursor, unread: try unreadCount(db, user))
     }
 

@@ -60,7 +60,11 @@ struct EventStream {
         }
         while true {
             let next: Event?
-            if let heartbeat { next = await subscription.next(within: heartbeat) } else { next = await subscription.next() }
+            if let heartbeat {
+                next = await subscription.next(within: heartbeat)
+            } else {
+                next = await subscription.next()
+            }
             if let event = next {
                 // The backlog may already have covered what the subscription queued meanwhile.
                 guard event.id > last else { continue }

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import NIOCore
 import MomentsCore
+import NIOCore
 
 /// `GET /api/iframe`: "forever iframe" streaming, the legacy method of the seed article, kept
 /// because it is one of the four classic ways to push.
@@ -37,29 +37,34 @@ struct IframeTransport {
             .xContentTypeOptions: "nosniff",
             .xAccelBuffering: "no",
         ]
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let encoder = WireCoding.makeEncoder()
-            func script(_ call: String) -> ByteBuffer {
-                ByteBuffer(string: "<script nonce=\"\(nonce)\">parent.moments.\(call)</script>\n")
-            }
-            try await writer.write(ByteBuffer(string:
-                "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>moments stream</title></head><body>\n"
-                + Self.padding))
-            let end = try await stream.run(user: user, cursor: cursor, heartbeat: heartbeat, channel: channel) { item in
-                switch item {
-                case .hello(let hello):
-                    try await writer.write(script("hello(\(ScriptEmbedding.json(try encoder.encode(hello))))"))
-                case .event(let event):
-                    try await writer.write(script("push(\(ScriptEmbedding.json(try encoder.encode(event))))"))
-                case .heartbeat:
-                    try await writer.write(ByteBuffer(string: "<!-- heartbeat -->\n"))
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                let encoder = WireCoding.makeEncoder()
+                func script(_ call: String) -> ByteBuffer {
+                    ByteBuffer(string: "<script nonce=\"\(nonce)\">parent.moments.\(call)</script>\n")
                 }
-            }
-            if let reason = end.wireName {
-                try await writer.write(script("end(\"\(reason)\")"))
-            }
-            try await writer.write(ByteBuffer(string: "</body></html>\n"))
-            try await writer.finish(nil)
-        })
+                try await writer.write(
+                    ByteBuffer(
+                        string:
+                            "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>moments stream</title></head><body>\n"
+                            + Self.padding))
+                let end = try await stream.run(user: user, cursor: cursor, heartbeat: heartbeat, channel: channel) {
+                    item in
+                    switch item {
+                    case .hello(let hello):
+                        try await writer.write(script("hello(\(ScriptEmbedding.json(try encoder.encode(hello))))"))
+                    case .event(let event):
+                        try await writer.write(script("push(\(ScriptEmbedding.json(try encoder.encode(event))))"))
+                    case .heartbeat:
+                        try await writer.write(ByteBuffer(string: "<!-- heartbeat -->\n"))
+                    }
+                }
+                if let reason = end.wireName {
+                    try await writer.write(script("end(\"\(reason)\")"))
+                }
+                try await writer.write(ByteBuffer(string: "</body></html>\n"))
+                try await writer.finish(nil)
+            })
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import NIOCore
 import MomentsCore
+import NIOCore
 
 /// `GET /api/sse`: Server-Sent Events, the standard form of HTTP streaming.
 ///
@@ -30,27 +30,31 @@ struct SSETransport {
             .cacheControl: "no-cache",
             .xAccelBuffering: "no",  // proxies must not hold frames back
         ]
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let encoder = WireCoding.makeEncoder()
-            // Browsers retry after 3 s by default; a push client should be back sooner.
-            try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
-            let end = try await stream.run(user: user, cursor: cursor, heartbeat: heartbeat, channel: channel) { item in
-                let frame: String
-                switch item {
-                case .hello(let hello):
-                    frame = "event: hello\ndata: \(String(decoding: try encoder.encode(hello), as: UTF8.self))\n\n"
-                case .event(let event):
-                    frame = "id: \(event.id)\nevent: \(event.type.rawValue)\ndata: \(String(decoding: try encoder.encode(event), as: UTF8.self))\n\n"
-                case .heartbeat:
-                    frame = ": heartbeat\n\n"
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                let encoder = WireCoding.makeEncoder()
+                // Browsers retry after 3 s by default; a push client should be back sooner.
+                try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+                let end = try await stream.run(user: user, cursor: cursor, heartbeat: heartbeat, channel: channel) {
+                    item in
+                    let frame: String
+                    switch item {
+                    case .hello(let hello):
+                        frame = "event: hello\ndata: \(String(decoding: try encoder.encode(hello), as: UTF8.self))\n\n"
+                    case .event(let event):
+                        frame =
+                            "id: \(event.id)\nevent: \(event.type.rawValue)\ndata: \(String(decoding: try encoder.encode(event), as: UTF8.self))\n\n"
+                    case .heartbeat:
+                        frame = ": heartbeat\n\n"
+                    }
+                    try await writer.write(ByteBuffer(string: frame))
                 }
-                try await writer.write(ByteBuffer(string: frame))
-            }
-            if let reason = end.wireName {
-                try await writer.write(ByteBuffer(string: "event: end\ndata: {\"reason\":\"\(reason)\"}\n\n"))
-            }
-            try await writer.finish(nil)
-        })
+                if let reason = end.wireName {
+                    try await writer.write(ByteBuffer(string: "event: end\ndata: {\"reason\":\"\(reason)\"}\n\n"))
+                }
+                try await writer.finish(nil)
+            })
     }
 }
 

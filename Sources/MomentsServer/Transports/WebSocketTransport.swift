@@ -17,7 +17,8 @@ struct WebSocketTransport {
     let metrics: ServerMetrics
 
     func register(on router: Router<MomentsRequestContext>, origins: OriginPolicy, auth: AuthMiddleware) {
-        let api = router.group("api").add(middleware: UpgradeRefusal(metrics: metrics)).add(middleware: origins).add(middleware: auth)
+        let api = router.group("api").add(middleware: UpgradeRefusal(metrics: metrics)).add(middleware: origins).add(
+            middleware: auth)
         api.ws("ws") { request, context in
             _ = try request.integer(query: "cursor", in: 0...Int64.max)
             try admission.admit(user: try context.requireUser().id, address: context.clientAddress)
@@ -26,7 +27,8 @@ struct WebSocketTransport {
             guard let user = context.requestContext.user else { return }
             let cursor = try? context.request.integer(query: "cursor", in: 0...Int64.max)
             try await stream(
-                user: user, cursor: cursor, inbound: inbound, outbound: outbound, channel: context.requestContext.channel)
+                user: user, cursor: cursor, inbound: inbound, outbound: outbound,
+                channel: context.requestContext.channel)
         }
     }
 
@@ -61,7 +63,8 @@ struct WebSocketTransport {
                 switch end {
                 case .overflow:
                     metrics.rejected("lagging")
-                    try await outbound.close(.unknown(CloseCode.lagging), reason: "too far behind: reconnect with your cursor")
+                    try await outbound.close(
+                        .unknown(CloseCode.lagging), reason: "too far behind: reconnect with your cursor")
                 case .shutdown:
                     try await outbound.close(.goingAway, reason: "server shutting down")
                 case .cancelled, .resync:

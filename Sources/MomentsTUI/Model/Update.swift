@@ -241,7 +241,8 @@ extension AppState {
             if message?.text == "Refreshing…" { message = nil }
         }
         nextBefore = page.nextBefore
-        selected = selectedId.flatMap { id in posts.firstIndex { $0.id == id } } ?? min(selected, max(0, posts.count - 1))
+        selected =
+            selectedId.flatMap { id in posts.firstIndex { $0.id == id } } ?? min(selected, max(0, posts.count - 1))
         keepSelectionVisible()
     }
 
@@ -323,7 +324,9 @@ extension AppState {
         case .comment:
             if let id = event.commentId, !post.comments.contains(where: { $0.id == id }) {
                 post.comments.append(
-                    Comment(id: id, postId: post.id, author: event.actor, text: event.text ?? "", createdAt: event.createdAt))
+                    Comment(
+                        id: id, postId: post.id, author: event.actor, text: event.text ?? "", createdAt: event.createdAt
+                    ))
             }
         }
         post.likeCount = post.likers.count

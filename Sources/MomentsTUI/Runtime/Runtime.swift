@@ -89,7 +89,8 @@ public final class Runtime: @unchecked Sendable {
             case .like(let postId):
                 spawn { api in .likeSettled(postId: postId, await Self.outcome { try await api.like(postId: postId) }) }
             case .unlike(let postId):
-                spawn { api in .likeSettled(postId: postId, await Self.outcome { try await api.unlike(postId: postId) }) }
+                spawn { api in .likeSettled(postId: postId, await Self.outcome { try await api.unlike(postId: postId) })
+                }
             case .comment(let postId, let text, let placeholderId):
                 spawn { api in
                     .commentSettled(

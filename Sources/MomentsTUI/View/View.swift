@@ -55,7 +55,9 @@ public enum View {
         case .webSocket: Span("● websocket", Style(color: .green))
         case .longPolling: Span("◐ long-polling", Style(color: .yellow))
         case .reconnecting(let at):
-            Span("○ reconnecting in \(max(1, Int(at.timeIntervalSince(state.now).rounded(.up))))s", Style(color: .yellow))
+            Span(
+                "○ reconnecting in \(max(1, Int(at.timeIntervalSince(state.now).rounded(.up))))s", Style(color: .yellow)
+            )
         case .tokenRejected: Span("✕ token rejected", Style(color: .red, bold: true))
         case .untrusted: Span("✕ TLS: certificate not trusted", Style(color: .red, bold: true))
         }
@@ -70,7 +72,8 @@ public enum View {
         }
         var lines: [[Span]] = []
         for (index, post) in state.posts.enumerated() {
-            lines += FeedLayout.lines(for: post, width: screen.columns, selected: index == state.selected, now: state.now)
+            lines += FeedLayout.lines(
+                for: post, width: screen.columns, selected: index == state.selected, now: state.now)
             if lines.count >= state.scrollTop + state.bodyRows { break }
         }
         if state.nextBefore != nil, lines.count < state.scrollTop + state.bodyRows {
@@ -143,7 +146,9 @@ public enum View {
             screen.set(inputRow, [Span(" " + keyHints, .dim)])
         }
         if let message = state.message {
-            screen.set(screen.rows - 1, [Span(" " + message.text, message.isError ? Style(color: .red) : Style(color: .green))])
+            screen.set(
+                screen.rows - 1, [Span(" " + message.text, message.isError ? Style(color: .red) : Style(color: .green))]
+            )
         } else {
             screen.set(screen.rows - 1, [])
         }

@@ -19,10 +19,13 @@ final class TestServer: Sendable {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.handleSignals = false
-        configuration.dataDir = dataDir ?? FileManager.default.temporaryDirectory
+        configuration.dataDir =
+            dataDir
+            ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("moments-test-\(UUID().uuidString)")
         tweak(&configuration)
-        let server = try await MomentsServer(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let server = try await MomentsServer(
+            configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         if demo { try await DemoSeed.seedIfEmpty(server.store) }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
@@ -97,4 +100,3 @@ func waitUntil(_ what: String, within limit: Duration = .seconds(20), _ conditio
         try await Task.sleep(for: .milliseconds(10))
     }
 }
-

@@ -11,7 +11,8 @@ final class TestStream: Sendable {
     private let text: Mutex<(received: String, ended: Bool)>
     private let task: Mutex<Task<Void, Never>?>
 
-    static func open(_ server: TestServer, _ path: String, headers: [(String, String)] = []) async throws -> TestStream {
+    static func open(_ server: TestServer, _ path: String, headers: [(String, String)] = []) async throws -> TestStream
+    {
         var request = HTTPClientRequest(url: server.url.absoluteString + path)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))

@@ -15,7 +15,8 @@ public struct PostgresAddress: Sendable, CustomStringConvertible {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme),
             let host = components.host, !host.isEmpty, let username = components.user
         else {
-            throw ConfigurationError("--postgres must look like postgres://user[:password]@host[:port]/database, got \(url)")
+            throw ConfigurationError(
+                "--postgres must look like postgres://user[:password]@host[:port]/database, got \(url)")
         }
         self.host = host
         port = components.port ?? 5432

@@ -156,7 +156,8 @@ public final class PostgresStore: MomentsStore {
 
     public func like(viewer: String, postId: Int64) async throws -> Post {
         try await transaction { connection in
-            let author = try await Self.visiblePostAuthor(connection, postId: postId, viewer: viewer, logger: self.logger)
+            let author = try await Self.visiblePostAuthor(
+                connection, postId: postId, viewer: viewer, logger: self.logger)
             let inserted = try await Self.count(
                 connection.query(
                     """
@@ -176,7 +177,8 @@ public final class PostgresStore: MomentsStore {
 
     public func unlike(viewer: String, postId: Int64) async throws -> Post {
         try await transaction { connection in
-            let author = try await Self.visiblePostAuthor(connection, postId: postId, viewer: viewer, logger: self.logger)
+            let author = try await Self.visiblePostAuthor(
+                connection, postId: postId, viewer: viewer, logger: self.logger)
             let deleted = try await Self.count(
                 connection.query(
                     """
@@ -202,7 +204,8 @@ public final class PostgresStore: MomentsStore {
 
     public func comment(viewer: String, postId: Int64, text: String) async throws -> Comment {
         try await transaction { connection in
-            let author = try await Self.visiblePostAuthor(connection, postId: postId, viewer: viewer, logger: self.logger)
+            let author = try await Self.visiblePostAuthor(
+                connection, postId: postId, viewer: viewer, logger: self.logger)
             var recipients = [author]
             for try await id in try await connection.query(
                 "SELECT DISTINCT author_id FROM comments WHERE post_id = \(postId) ORDER BY author_id",
@@ -312,16 +315,21 @@ public final class PostgresStore: MomentsStore {
         return nil
     }
 
-    private static func unreadCount(_ connection: PostgresConnection, _ user: String, logger: Logger) async throws -> Int {
-        Int(try await count(connection.query(
-            "SELECT COUNT(*) FROM events WHERE recipient_id = \(user) AND NOT read", logger: logger)))
+    private static func unreadCount(_ connection: PostgresConnection, _ user: String, logger: Logger) async throws
+        -> Int
+    {
+        Int(
+            try await count(
+                connection.query(
+                    "SELECT COUNT(*) FROM events WHERE recipient_id = \(user) AND NOT read", logger: logger)))
     }
 
     private static func position(_ connection: PostgresConnection, _ user: String, logger: Logger) async throws
         -> StreamPosition
     {
-        let cursor = try await count(connection.query(
-            "SELECT coalesce(MAX(id), 0)::BIGINT FROM events WHERE recipient_id = \(user)", logger: logger))
+        let cursor = try await count(
+            connection.query(
+                "SELECT coalesce(MAX(id), 0)::BIGINT FROM events WHERE recipient_id = \(user)", logger: logger))
         return StreamPosition(cursor: cursor, unread: try await unreadCount(connection, user, logger: logger))
     }
 
@@ -432,7 +440,8 @@ public final class PostgresStore: MomentsStore {
         ).decode((Int64, String, String).self) {
             likers[postId, default: []].append(UserSummary(id: id, name: name))
         }
-        let comments = Dictionary(grouping: try await fetchComments(connection, postIds: ids, logger: logger), by: \.postId)
+        let comments = Dictionary(
+            grouping: try await fetchComments(connection, postIds: ids, logger: logger), by: \.postId)
         var posts: [Int64: Post] = [:]
         for try await (id, authorId, name, text, createdAt) in try await connection.query(
             """
