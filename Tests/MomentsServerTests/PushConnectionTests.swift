@@ -46,6 +46,33 @@ struct PushConnectionTests {
         try await server.stop()
     }
 
+    @Test("after falling back, the client goes back to the WebSocket once upgrades pass again; nothing lost or twice")
+    func backToWebSocket() async throws {
+        let server = try await TestServer.start()
+        let proxy = try await UpgradeBlockingProxy(target: server.port, refusing: true)
+        let token = try await server.token("alice")
+        let alice = MomentsAPI(server: URL(string: "http://127.0.0.1:\(proxy.port)")!, token: token)
+        var options = Self.fastOptions()
+        options.webSocketRetry = .milliseconds(500)
+        let recorder = Recorder(PushConnection(api: alice, after: try await alice.me().cursor, options: options))
+        try await recorder.wait(for: "long-polling through the proxy") { $0.states.last == .longPolling }
+        let post = try await alice.createPost(text: "proxy in the way")
+        _ = try await server.api("bob").like(postId: post.id)
+        try await recorder.wait(for: "the like over long-polling") { $0.events.count == 1 }
+
+        proxy.refuse(false)
+        try await recorder.wait(for: "the WebSocket again") { $0.states.last == .webSocket }
+        _ = try await server.api("carol").like(postId: post.id)
+        _ = try await server.api("dave").comment(postId: post.id, text: "over the socket")
+        try await recorder.wait(for: "three events") { $0.events.count >= 3 }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(recorder.events.map(\.actor.id) == ["bob", "carol", "dave"])
+        #expect(recorder.states.filter { $0 == .longPolling }.count >= 1)
+        recorder.stop()
+        try await proxy.close()
+        try await server.stop()
+    }
+
     @Test("across a server restart the client resumes: nothing lost, nothing twice")
     func resumeAcrossRestart() async throws {
         let first = try await TestServer.start()

@@ -1,0 +1,111 @@
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A loopback TCP proxy in front of a test server that, while `refusing`, answers WebSocket
+/// upgrades itself with 502 — what a proxy that cannot pass upgrades does — and passes
+/// everything else through.
+final class UpgradeBlockingProxy: Sendable {
+    private final class Switch: Sendable {
+        let on: Mutex<Bool>
+        init(_ on: Bool) { self.on = Mutex(on) }
+    }
+
+    let port: Int
+    private let refusingUpgrades: Switch
+    private let listener: any Channel
+
+    /// Whether upgrades are refused now; flip it to let them through again.
+    func refuse(_ refusing: Bool) { refusingUpgrades.on.withLock { $0 = refusing } }
+
+    init(target: Int, refusing: Bool) async throws {
+        let state = Switch(refusing)
+        refusingUpgrades = state
+        let refusal: @Sendable () -> Bool = { state.on.withLock { $0 } }
+        listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Front(target: target, refusing: refusal))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        port = listener.localAddress?.port ?? 0
+    }
+
+    func close() async throws { try await listener.close() }
+
+    /// The client side: decides on the first bytes, then relays both ways.
+    private final class Front: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+
+        let target: Int
+        let refusing: @Sendable () -> Bool
+        var backend: (any Channel)?
+        var pending: [ByteBuffer] = []
+        var decided = false
+
+        init(target: Int, refusing: @escaping @Sendable () -> Bool) {
+            self.target = target
+            self.refusing = refusing
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let buffer = unwrapInboundIn(data)
+            if let backend {
+                backend.writeAndFlush(buffer, promise: nil)
+                return
+            }
+            pending.append(buffer)
+            guard !decided else { return }
+            decided = true
+            let head = String(buffer: buffer).lowercased()
+            if refusing(), head.contains("upgrade: websocket") {
+                let answer = "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: answer)), promise: nil)
+                context.close(promise: nil)
+                return
+            }
+            let front = context.channel
+            let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+            ClientBootstrap(group: context.eventLoop)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(Back(front: front))
+                    }
+                }
+                .connect(host: "127.0.0.1", port: target)
+                .whenComplete { result in
+                    switch result {
+                    case .success(let channel):
+                        loop.value.backend = channel
+                        for buffer in loop.value.pending { channel.write(buffer, promise: nil) }
+                        channel.flush()
+                        loop.value.pending = []
+                    case .failure:
+                        front.close(promise: nil)
+                    }
+                }
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            backend?.close(promise: nil)
+        }
+    }
+
+    /// The server side: relays to the client, and ends it when the server does.
+    private final class Back: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let front: any Channel
+
+        init(front: any Channel) { self.front = front }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            front.writeAndFlush(unwrapInboundIn(data), promise: nil)
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            front.close(promise: nil)
+        }
+    }
+}
