@@ -1,5 +1,6 @@
 import MomentsCore
 import NIOCore
+import Synchronization
 
 /// One user's stream as every streaming transport (WebSocket, SSE, iframe) sends it: a hello,
 /// the backlog after the cursor, then live events — each event once, in id order — with an
@@ -45,10 +46,16 @@ struct EventStream {
         send: (Item) async throws -> Void
     ) async throws -> Subscription.EndReason {
         // Subscribe before reading the backlog: whatever commits in between is queued, not lost.
+        let cutoff = Mutex<Scheduled<Void>?>(nil)
         let subscription = hub.subscribe(user: user) {
-            channel.eventLoop.scheduleTask(in: Self.overflowGrace) { channel.close(promise: nil) }
+            let task = channel.eventLoop.scheduleTask(in: Self.overflowGrace) { channel.close(promise: nil) }
+            cutoff.withLock { $0 = task }
         }
-        defer { hub.unsubscribe(subscription) }
+        defer {
+            hub.unsubscribe(subscription)
+            // The stream ended in time (its closing words were written): no cut needed.
+            cutoff.withLock { $0?.cancel() }
+        }
         while true {
             let page = try await store.events(user: user, after: last, limit: Self.replayPage)
             for event in page {
