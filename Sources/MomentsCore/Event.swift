@@ -105,6 +105,27 @@ public struct PollResult: Codable, Sendable, Equatable {
         self.cursor = cursor
         self.unread = unread
     }
+
+    /// Events of types this client does not know are left out (the protocol says to ignore
+    /// them); `cursor` still moves past them, so a poll never asks for them again.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        events = try container.decode([Lenient].self, forKey: .events).compactMap(\.event)
+        cursor = try container.decode(Int64.self, forKey: .cursor)
+        unread = try container.decode(Int.self, forKey: .unread)
+    }
+
+    private struct Lenient: Decodable {
+        let event: Event?
+        init(from decoder: any Decoder) throws { event = try? Event(from: decoder) }
+    }
+}
+
+/// Just where a pushed frame sits in the stream: enough to step over an event of a type this
+/// client does not know without losing its place.
+public struct StreamMark: Decodable, Sendable, Equatable {
+    public var id: Int64
+    public var type: String
 }
 
 /// The first WebSocket frame after the upgrade.

@@ -17,6 +17,22 @@ struct WireCodingTests {
         #expect(back == event)
     }
 
+    @Test("a poll answer leaves out events of unknown types but keeps their cursor; a frame's mark still reads")
+    func unknownEventTypes() throws {
+        let json = """
+            {"cursor":19,"unread":1,"events":[
+              {"actor":{"id":"bob","name":"Bob"},"created_at":"2026-11-26T20:25:32.437Z","id":17,"post_excerpt":"x",
+               "post_id":5,"type":"like","unread":1},
+              {"id":19,"type":"custom","data":{"anything":[1,2]},"created_at":"2026-11-26T20:25:33.000Z"}]}
+            """
+        let result = try WireCoding.makeDecoder().decode(PollResult.self, from: Data(json.utf8))
+        #expect(result.events.map(\.id) == [17])
+        #expect(result.cursor == 19)
+        let mark = try WireCoding.makeDecoder().decode(
+            StreamMark.self, from: Data(#"{"id":19,"type":"custom","data":{}}"#.utf8))
+        #expect(mark.id == 19 && mark.type == "custom")
+    }
+
     @Test("a notification is the event's fields plus read, flat")
     func notificationFlat() throws {
         let event = Event(

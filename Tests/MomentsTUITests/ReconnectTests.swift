@@ -39,5 +39,11 @@ struct ReconnectTests {
         let accepted = [9, 10, 11, 11, 15, 12].map { cursor.accept(make($0)) }
         #expect(accepted == [false, false, true, false, true, false])
         #expect(cursor.lastId == 15)
+        // Stepping over an unknown event type moves forward only.
+        cursor.pass(20)
+        cursor.pass(18)
+        #expect(cursor.lastId == 20)
+        let afterPass = [19, 21].map { cursor.accept(make($0)) }
+        #expect(afterPass == [false, true])
     }
 }

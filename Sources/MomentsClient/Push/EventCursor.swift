@@ -13,4 +13,9 @@ public struct EventCursor: Sendable, Equatable {
         lastId = event.id
         return true
     }
+
+    /// Moves past events this client skipped (types it does not know); never moves back.
+    public mutating func pass(_ id: Int64) {
+        lastId = max(lastId, id)
+    }
 }

@@ -130,6 +130,8 @@ public final class PushConnection: Sendable {
             do {
                 let result = try await api.poll(cursor: lastEventId, timeout: options.longPollTimeout)
                 deliver(result.events, output)
+                // Past events of unknown types too, which the decoder left out of `events`.
+                cursor.withLock { $0.pass(result.cursor) }
                 // Events carry their own count; an empty answer still tells of reads elsewhere.
                 if result.events.isEmpty { output.yield(.unread(result.unread)) }
             } catch let error as ClientError where error.isUnauthorized {
@@ -169,6 +171,9 @@ public final class PushConnection: Sendable {
                                 greeted.set()
                                 output.yield(.state(.webSocket))
                                 output.yield(.unread(hello.unread))
+                            } else if let mark = try? decoder.decode(StreamMark.self, from: data) {
+                                // An event type from a newer server: not shown, but not asked for again.
+                                self.cursor.withLock { $0.pass(mark.id) }
                             }
                         }
                     }
