@@ -19,8 +19,7 @@ final class FirstRequestDeadline: ChannelInboundHandler, RemovableChannelHandler
     private var tail: [UInt8] = []
 
     init(timeout: Duration) {
-        self.timeout = .nanoseconds(
-            Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        self.timeout = TimeAmount(timeout)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -60,8 +59,7 @@ final class NextRequestDeadline: ChannelDuplexHandler, RemovableChannelHandler {
     private var inFlight = 0
 
     init(timeout: Duration) {
-        self.timeout = .nanoseconds(
-            Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        self.timeout = TimeAmount(timeout)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -110,4 +108,11 @@ struct FirstRequestDeadlineChannel<Base: ServerChildChannel>: ServerChildChannel
 
 extension FirstRequestDeadlineChannel: HTTPChannelHandler where Base: HTTPChannelHandler {
     var responder: HTTPChannelHandler.Responder { base.responder }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        self = .nanoseconds(
+            Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
 }
