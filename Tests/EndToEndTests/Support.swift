@@ -274,6 +274,9 @@ final class TmuxSession {
     }
 
     func kill() {
+        // kill-server alone answers 0 yet leaves this server running once the pane's program has
+        // exited (tmux 3.3a); ending the only session ends the server.
+        _ = try? call(["kill-session", "-t", "e2e"])
         _ = try? call(["kill-server"])
         try? FileManager.default.removeItem(at: statusFile)
     }
