@@ -7,6 +7,8 @@ public enum EventType: String, Codable, Sendable {
     case unlike
     /// Someone commented on a post of the recipient, or on a post the recipient commented on.
     case comment
+    /// A backend service published `data` to the recipient (`POST /api/publish`).
+    case custom
 }
 
 /// One entry of a user's durable, ordered event stream: what every push transport delivers.
@@ -15,20 +17,24 @@ public enum EventType: String, Codable, Sendable {
 public struct Event: Codable, Sendable, Equatable, Identifiable {
     public var id: Int64
     public var type: EventType
-    public var actor: UserSummary
-    public var postId: Int64
+    /// Who did it; absent on `custom` events.
+    public var actor: UserSummary?
+    /// The post it is about; absent on `custom` events.
+    public var postId: Int64?
     /// The start of the post's text, so a client can say which post without fetching it.
-    public var postExcerpt: String
+    public var postExcerpt: String?
     /// The comment's text, for `comment` events.
     public var text: String?
     public var commentId: Int64?
+    /// What a `custom` event carries: the publisher's JSON, as given.
+    public var data: JSONValue?
     public var createdAt: Date
     /// The recipient's unread count when this frame was produced.
     public var unread: Int
 
     public init(
-        id: Int64, type: EventType, actor: UserSummary, postId: Int64, postExcerpt: String,
-        text: String? = nil, commentId: Int64? = nil, createdAt: Date, unread: Int
+        id: Int64, type: EventType, actor: UserSummary?, postId: Int64?, postExcerpt: String?,
+        text: String? = nil, commentId: Int64? = nil, data: JSONValue? = nil, createdAt: Date, unread: Int
     ) {
         self.id = id
         self.type = type
@@ -37,6 +43,7 @@ public struct Event: Codable, Sendable, Equatable, Identifiable {
         self.postExcerpt = postExcerpt
         self.text = text
         self.commentId = commentId
+        self.data = data
         self.createdAt = createdAt
         self.unread = unread
     }

@@ -8,7 +8,7 @@ struct MomentsServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "moments-server",
         abstract: "The Moments push server: REST API plus WebSocket, long-polling and polling push.",
-        subcommands: [Serve.self, Token.self, Friend.self, UserCommand.self],
+        subcommands: [Serve.self, Token.self, Friend.self, UserCommand.self, APIKey.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -201,6 +201,17 @@ struct Token: AsyncParsableCommand {
             return try await server.tokens.issue(user: user, ttl: ttl.duration)
         }
         print(token)
+    }
+}
+
+struct APIKey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "api-key", abstract: "Print the X-API-Key backend services publish with (POST /api/publish).")
+
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+        print(try await data.withServer { $0.publisherKey })
     }
 }
 

@@ -56,7 +56,7 @@ struct TLSTests {
         let bob = try await TrustingClient(server, user: "bob", caFile: certificates.caCertificate)
         _ = try await bob.api.like(postId: post.id)
         try await recorder.wait(for: "the like over wss") { $0.events.count == 1 }
-        #expect(recorder.events.first?.actor.id == "bob")
+        #expect(recorder.events.first?.actor?.id == "bob")
         recorder.stop()
         try await alice.shutdown()
         try await bob.shutdown()
@@ -139,7 +139,7 @@ struct TLSTests {
             try await friend.shutdown()
         }
         try await recorder.wait(for: "two likes") { $0.events.count == 2 }
-        #expect(recorder.events.map(\.actor.id) == ["bob", "carol"])
+        #expect(recorder.events.map(\.actor?.id) == ["bob", "carol"])
         recorder.stop()
         try await alice.shutdown()
         try await server.stop()

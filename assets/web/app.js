@@ -59,9 +59,13 @@ function onPushedEvent(event) {
   seenEvents.add(event.id);
   newestEvent = Math.max(newestEvent, event.id);
   setUnread(event.unread);
-  const verb = { like: "liked", unlike: "took back a like on", comment: "commented on" }[event.type];
-  if (verb) toast(`${event.actor.name} ${verb} “${event.post_excerpt}”${event.text ? `: ${event.text}` : ""}`);
-  scheduleFeedReload(event.post_id);
+  if (event.type === "custom") {
+    toast(`From the service: ${JSON.stringify(event.data)}`);
+  } else {
+    const verb = { like: "liked", unlike: "took back a like on", comment: "commented on" }[event.type];
+    if (verb) toast(`${event.actor.name} ${verb} “${event.post_excerpt}”${event.text ? `: ${event.text}` : ""}`);
+    scheduleFeedReload(event.post_id);
+  }
   if (!$("notifications").hidden) loadNotifications();
 }
 
@@ -132,7 +136,8 @@ async function loadNotifications() {
   const page = await api.notifications();
   $("notification-list").replaceChildren(...page.notifications.map((entry) => {
     const verb = { like: "liked your post", unlike: "took back a like on", comment: "commented" }[entry.type] || entry.type;
-    const text = entry.type === "comment" ? `${entry.actor.name} ${verb}: ${entry.text}`
+    const text = entry.type === "custom" ? `From the service: ${JSON.stringify(entry.data)}`
+      : entry.type === "comment" ? `${entry.actor.name} ${verb}: ${entry.text}`
       : `${entry.actor.name} ${verb} “${entry.post_excerpt}”`;
     return element("li", entry.read ? "read" : "unread", `${text} · ${relativeTime(entry.created_at)}`);
   }));

@@ -15,6 +15,8 @@ public final class MomentsServer: Sendable {
     public let store: any MomentsStore
     public let hub: PushHub
     public let tokens: TokenAuthority
+    /// What backend services send as `X-API-Key` to `POST /api/publish`.
+    public let publisherKey: String
     private let logger: Logger
     private let webAssets: WebAssets?
     private let metrics = ServerMetrics()
@@ -43,12 +45,15 @@ public final class MomentsServer: Sendable {
             if let fromEnvironment = try SigningSecret.fromEnvironment() {
                 secret = fromEnvironment
             } else {
-                secret = Array(try await shared.sharedSecret(proposal: SigningSecret.generate()).utf8)
+                secret = Array(
+                    try await shared.sharedSetting("signing_secret", proposal: SigningSecret.generate()).utf8)
             }
             tokens = await TokenAuthority(secret: secret)
+            publisherKey = try await PublisherKey.shared(by: shared)
         } else {
             store = try SQLiteStore(path: configuration.databasePath, sink: hub)
             tokens = await TokenAuthority(secret: try SigningSecret.load(dataDir: configuration.dataDir))
+            publisherKey = try PublisherKey.load(dataDir: configuration.dataDir)
         }
         do {
             webAssets = try configuration.webRoot.map(WebAssets.init(folder:))
@@ -130,6 +135,7 @@ public final class MomentsServer: Sendable {
                 perAddress: RateLimiter(perSecond: limits.writesPerSecondPerAddress)))
         let admission = self.admission
         APIRoutes(store: store, limits: limits).register(on: api)
+        PublishRoute(store: store, key: publisherKey, limits: limits).register(on: router)
         LongPollTransport(store: store, hub: hub, admission: admission, metrics: metrics).register(on: api)
         SSETransport(stream: eventStream(.sse), heartbeat: configuration.streamHeartbeat, admission: admission)
             .register(on: api)

@@ -22,8 +22,9 @@ final class ServerMetrics: Sendable {
                 (
                     transport,
                     registry.makeGauge(
-                        name: "moments_open_connections", labels: [("transport", transport.rawValue)],
-                        help: "Push connections open now (parked long-polls included)")
+                        descriptor: Self.name(
+                            "open", "connections", "Push connections open now (parked long-polls included)"),
+                        labels: [("transport", transport.rawValue)])
                 )
             })
         pushed = Dictionary(
@@ -31,17 +32,22 @@ final class ServerMetrics: Sendable {
                 (
                     transport,
                     registry.makeCounter(
-                        name: "moments_events_pushed_total", labels: [("transport", transport.rawValue)],
-                        help: "Events written to push connections")
+                        descriptor: Self.name("events_pushed", "total", "Events written to push connections"),
+                        labels: [("transport", transport.rawValue)])
                 )
             })
         latency = registry.makeDurationHistogram(
-            name: "moments_push_latency_seconds",
+            descriptor: Self.name(
+                "push_latency", "seconds", "From an event's commit (created_at) to its write on a live push connection"),
             buckets: [
                 .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
                 .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
-            ],
-            help: "From an event's commit (created_at) to its write on a live push connection")
+            ])
+    }
+
+    /// `moments_NAME_UNIT`.
+    private static func name(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "moments", metricName: name, unitName: unit, helpText: help)
     }
 
     func opened(_ transport: Transport) { open[transport]?.increment() }
@@ -58,8 +64,8 @@ final class ServerMetrics: Sendable {
     /// A refused request or connection, by the error code clients see (or a close reason).
     func rejected(_ reason: String) {
         registry.makeCounter(
-            name: "moments_rejected_requests_total", labels: [("reason", reason)],
-            help: "Requests and connections refused, by reason"
+            descriptor: Self.name("rejected_requests", "total", "Requests and connections refused, by reason"),
+            labels: [("reason", reason)]
         ).increment()
     }
 

@@ -21,6 +21,9 @@ public protocol MomentsStore: Sendable {
     func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationPage
     /// Marks the user's events with `id <= upTo` read; answers the remaining unread count.
     func markRead(user: String, upTo: Int64) async throws -> Int
+    /// A `custom` event with `data` (JSON text) for each recipient, or every user when nil;
+    /// answers the event ids. Unknown recipients: `StoreError.notFound`, nothing stored.
+    func publish(to recipients: [String]?, data: String) async throws -> [Int64]
     /// The user's events after `cursor`, oldest first, with `unread` as it is now.
     func events(user: String, after cursor: Int64, limit: Int) async throws -> [Event]
     /// The id of the user's newest event (0 if none) and their unread count.
@@ -31,6 +34,13 @@ public protocol MomentsStore: Sendable {
 
 extension MomentsStore {
     public func close() async {}
+}
+
+/// A publisher's `data`, stored as the JSON text it came as.
+enum PublishedData {
+    static func decode(_ text: String) -> JSONValue? {
+        try? WireCoding.makeDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
 }
 
 /// What an event shows of its post: the first 40 characters (39 and "…" when longer).

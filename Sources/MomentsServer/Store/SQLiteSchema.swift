@@ -54,6 +54,30 @@ enum SQLiteSchema {
                     CREATE INDEX events_unread ON events(recipient_id) WHERE read = 0;
                     """)
         }
+        // Events from `POST /api/publish` have no actor and no post, and carry `data`.
+        migrator.registerMigration("v2 custom events") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE events_v2 (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        recipient_id TEXT NOT NULL REFERENCES users(id),
+                        type TEXT NOT NULL,
+                        actor_id TEXT REFERENCES users(id),
+                        post_id INTEGER REFERENCES posts(id),
+                        comment_id INTEGER REFERENCES comments(id),
+                        text TEXT,
+                        data TEXT,
+                        created_at INTEGER NOT NULL,
+                        read INTEGER NOT NULL DEFAULT 0
+                    );
+                    INSERT INTO events_v2 (id, recipient_id, type, actor_id, post_id, comment_id, text, created_at, read)
+                        SELECT id, recipient_id, type, actor_id, post_id, comment_id, text, created_at, read FROM events;
+                    DROP TABLE events;
+                    ALTER TABLE events_v2 RENAME TO events;
+                    CREATE INDEX events_recipient ON events(recipient_id, id);
+                    CREATE INDEX events_unread ON events(recipient_id) WHERE read = 0;
+                    """)
+        }
         return migrator
     }
 }

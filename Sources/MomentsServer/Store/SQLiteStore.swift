@@ -176,6 +176,18 @@ public final class SQLiteStore: MomentsStore {
         }
     }
 
+    public func publish(to recipients: [String]?, data: String) async throws -> [Int64] {
+        try await pool.write { db in
+            let users = try recipients ?? String.fetchAll(db, sql: "SELECT id FROM users ORDER BY id")
+            for user in users where try Self.fetchUser(db, user) == nil { throw StoreError.notFound("no user \(user)") }
+            let deliveries = try users.map {
+                try Self.insertEvent(db, recipient: $0, type: .custom, actor: nil, postId: nil, data: data)
+            }
+            self.publishAfterCommit(db, deliveries)
+            return deliveries.map(\.event.id)
+        }
+    }
+
     public func events(user: String, after cursor: Int64, limit: Int) async throws -> [Event] {
         try await pool.read { db in
             let rows = try Row.fetchAll(
@@ -236,28 +248,32 @@ public final class SQLiteStore: MomentsStore {
 
     private static let eventSelect = """
         SELECT e.id, e.type, e.actor_id, a.name AS actor_name, e.post_id, p.text AS post_text,
-               e.comment_id, e.text, e.created_at, e.read
-        FROM events e JOIN users a ON a.id = e.actor_id JOIN posts p ON p.id = e.post_id
+               e.comment_id, e.text, e.data, e.created_at, e.read
+        FROM events e LEFT JOIN users a ON a.id = e.actor_id LEFT JOIN posts p ON p.id = e.post_id
         """
 
     private static func event(_ row: Row, unread: Int) -> Event {
-        Event(
+        let actorId: String? = row["actor_id"]
+        let postText: String? = row["post_text"]
+        let data: String? = row["data"]
+        return Event(
             id: row["id"], type: EventType(rawValue: row["type"]) ?? .like,
-            actor: UserSummary(id: row["actor_id"], name: row["actor_name"]),
-            postId: row["post_id"], postExcerpt: PostExcerpt.of(row["post_text"]), text: row["text"],
-            commentId: row["comment_id"], createdAt: date(row["created_at"]), unread: unread)
+            actor: actorId.map { UserSummary(id: $0, name: row["actor_name"]) },
+            postId: row["post_id"], postExcerpt: postText.map(PostExcerpt.of), text: row["text"],
+            commentId: row["comment_id"], data: data.flatMap(PublishedData.decode),
+            createdAt: date(row["created_at"]), unread: unread)
     }
 
     private static func insertEvent(
-        _ db: Database, recipient: String, type: EventType, actor: String, postId: Int64,
-        commentId: Int64? = nil, text: String? = nil, read: Bool = false
+        _ db: Database, recipient: String, type: EventType, actor: String?, postId: Int64?,
+        commentId: Int64? = nil, text: String? = nil, data: String? = nil, read: Bool = false
     ) throws -> Delivery {
         try db.execute(
             sql: """
-                INSERT INTO events (recipient_id, type, actor_id, post_id, comment_id, text, created_at, read)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO events (recipient_id, type, actor_id, post_id, comment_id, text, data, created_at, read)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [recipient, type.rawValue, actor, postId, commentId, text, now(), read])
+            arguments: [recipient, type.rawValue, actor, postId, commentId, text, data, now(), read])
         let row = try Row.fetchOne(db, sql: eventSelect + " WHERE e.id = ?", arguments: [db.lastInsertedRowID])!
         return Delivery(recipient: recipient, event: event(row, unread: try unreadCount(db, recipient)))
     }

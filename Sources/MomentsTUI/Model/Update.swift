@@ -314,20 +314,20 @@ extension AppState {
     }
 
     private mutating func applyToFeed(_ event: Event) {
-        guard let index = posts.firstIndex(where: { $0.id == event.postId }) else { return }
+        guard let actor = event.actor, let index = posts.firstIndex(where: { $0.id == event.postId }) else { return }
         var post = posts[index]
         switch event.type {
         case .like:
-            if !post.likers.contains(where: { $0.id == event.actor.id }) { post.likers.append(event.actor) }
+            if !post.likers.contains(where: { $0.id == actor.id }) { post.likers.append(actor) }
         case .unlike:
-            post.likers.removeAll { $0.id == event.actor.id }
+            post.likers.removeAll { $0.id == actor.id }
         case .comment:
             if let id = event.commentId, !post.comments.contains(where: { $0.id == id }) {
                 post.comments.append(
-                    Comment(
-                        id: id, postId: post.id, author: event.actor, text: event.text ?? "", createdAt: event.createdAt
-                    ))
+                    Comment(id: id, postId: post.id, author: actor, text: event.text ?? "", createdAt: event.createdAt))
             }
+        case .custom:
+            return
         }
         post.likeCount = post.likers.count
         posts[index] = post
@@ -351,10 +351,13 @@ extension AppState {
 
     /// How a notification reads in the message line and the notifications panel.
     public static func sentence(for event: Event) -> String {
-        switch event.type {
-        case .like: "\(event.actor.name) liked your post “\(event.postExcerpt)”"
-        case .unlike: "\(event.actor.name) took back a like on “\(event.postExcerpt)”"
-        case .comment: "\(event.actor.name) commented: \(event.text ?? "")"
+        let actor = event.actor?.name ?? "Someone"
+        let excerpt = event.postExcerpt ?? ""
+        return switch event.type {
+        case .like: "\(actor) liked your post “\(excerpt)”"
+        case .unlike: "\(actor) took back a like on “\(excerpt)”"
+        case .comment: "\(actor) commented: \(event.text ?? "")"
+        case .custom: "A message for you from the service"
         }
     }
 

@@ -68,7 +68,16 @@ enum PostgresSchema {
                 "CREATE INDEX events_unread ON events(recipient_id) WHERE NOT read",
                 "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ]
-        )
+        ),
+        (
+            // Events from `POST /api/publish` have no actor and no post, and carry `data`.
+            "v2 custom events",
+            [
+                "ALTER TABLE events ALTER COLUMN actor_id DROP NOT NULL",
+                "ALTER TABLE events ALTER COLUMN post_id DROP NOT NULL",
+                "ALTER TABLE events ADD COLUMN data TEXT",
+            ]
+        ),
     ]
 
     /// Applies what is missing, under an advisory lock so nodes starting together take turns.

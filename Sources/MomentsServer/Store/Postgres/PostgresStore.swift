@@ -53,17 +53,18 @@ public final class PostgresStore: MomentsStore {
         await runner.value
     }
 
-    /// The token secret every node shares: kept in the database, created by whoever comes first.
-    public func sharedSecret(proposal: String) async throws -> String {
+    /// A setting every node shares (the token secret, the publish key): kept in the database,
+    /// `proposal` from whichever node asks first.
+    public func sharedSetting(_ key: String, proposal: String) async throws -> String {
         try await client.query(
-            "INSERT INTO settings (key, value) VALUES ('signing_secret', \(proposal)) ON CONFLICT (key) DO NOTHING",
+            "INSERT INTO settings (key, value) VALUES (\(key), \(proposal)) ON CONFLICT (key) DO NOTHING",
             logger: logger)
-        for try await value in try await client.query(
-            "SELECT value FROM settings WHERE key = 'signing_secret'", logger: logger
-        ).decode(String.self) {
+        for try await value in try await client.query("SELECT value FROM settings WHERE key = \(key)", logger: logger)
+            .decode(String.self)
+        {
             return value
         }
-        throw ConfigurationError("the signing secret vanished from \(address)")
+        throw ConfigurationError("the setting \(key) vanished from \(address)")
     }
 
     // MARK: users
@@ -259,6 +260,31 @@ public final class PostgresStore: MomentsStore {
         }
     }
 
+    public func publish(to recipients: [String]?, data: String) async throws -> [Int64] {
+        try await transaction { connection in
+            var users = recipients ?? []
+            if recipients == nil {
+                for try await id in try await connection.query("SELECT id FROM users ORDER BY id", logger: self.logger)
+                    .decode(String.self)
+                {
+                    users.append(id)
+                }
+            }
+            for user in users where try await Self.fetchUser(connection, user, logger: self.logger) == nil {
+                throw StoreError.notFound("no user \(user)")
+            }
+            try await Self.lockStreams(connection, users, logger: self.logger)
+            var ids: [Int64] = []
+            for user in users {
+                ids.append(
+                    try await Self.insertEvent(
+                        connection, recipient: user, type: .custom, actor: nil, postId: nil, data: data,
+                        logger: self.logger))
+            }
+            return ids
+        }
+    }
+
     public func events(user: String, after cursor: Int64, limit: Int) async throws -> [Event] {
         try await client.withConnection { connection in
             try await Self.events(
@@ -359,35 +385,40 @@ public final class PostgresStore: MomentsStore {
         }
     }
 
-    /// Inserts an event and announces it: NOTIFY is delivered to every node at commit.
+    /// Inserts an event and announces it (NOTIFY is delivered to every node at commit); answers its id.
+    @discardableResult
     private static func insertEvent(
-        _ connection: PostgresConnection, recipient: String, type: EventType, actor: String, postId: Int64,
-        commentId: Int64? = nil, text: String? = nil, read: Bool = false, logger: Logger
-    ) async throws {
-        try await connection.query(
+        _ connection: PostgresConnection, recipient: String, type: EventType, actor: String?, postId: Int64?,
+        commentId: Int64? = nil, text: String? = nil, data: String? = nil, read: Bool = false, logger: Logger
+    ) async throws -> Int64 {
+        let rows = try await connection.query(
             """
             WITH event AS (
-                INSERT INTO events (recipient_id, type, actor_id, post_id, comment_id, text, created_at, read)
-                VALUES (\(recipient), \(type.rawValue), \(actor), \(postId), \(commentId), \(text), \(now()), \(read))
+                INSERT INTO events (recipient_id, type, actor_id, post_id, comment_id, text, data, created_at, read)
+                VALUES (\(recipient), \(type.rawValue), \(actor), \(postId), \(commentId), \(text), \(data), \(now()), \(read))
                 RETURNING id)
-            SELECT pg_notify(\(channel), id || ':' || \(recipient)) FROM event
+            SELECT id FROM (SELECT id, pg_notify(\(channel), id || ':' || \(recipient)) FROM event) AS announced
             """, logger: logger)
+        for try await id in rows.decode(Int64.self) { return id }
+        throw StoreError.notFound("event not created")
     }
 
     private static let eventSelect = """
-        SELECT e.id, e.type, e.actor_id, a.name, e.post_id, p.text, e.comment_id, e.text, e.created_at, e.read
-        FROM events e JOIN users a ON a.id = e.actor_id JOIN posts p ON p.id = e.post_id
+        SELECT e.id, e.type, e.actor_id, a.name, e.post_id, p.text, e.comment_id, e.text, e.data, e.created_at, e.read
+        FROM events e LEFT JOIN users a ON a.id = e.actor_id LEFT JOIN posts p ON p.id = e.post_id
         """
 
     private static func entries(_ rows: PostgresRowSequence, unread: Int) async throws -> [NotificationEntry] {
         var entries: [NotificationEntry] = []
-        for try await (id, type, actorId, actorName, postId, postText, commentId, text, createdAt, read) in rows.decode(
-            (Int64, String, String, String, Int64, String, Int64?, String?, Int64, Bool).self)
+        for try await (id, type, actorId, actorName, postId, postText, commentId, text, data, createdAt, read)
+            in rows.decode(
+                (Int64, String, String?, String?, Int64?, String?, Int64?, String?, String?, Int64, Bool).self)
         {
+            let actor = actorId.map { UserSummary(id: $0, name: actorName ?? $0) }
             let event = Event(
-                id: id, type: EventType(rawValue: type) ?? .like, actor: UserSummary(id: actorId, name: actorName),
-                postId: postId, postExcerpt: PostExcerpt.of(postText), text: text, commentId: commentId,
-                createdAt: date(createdAt), unread: unread)
+                id: id, type: EventType(rawValue: type) ?? .like, actor: actor, postId: postId,
+                postExcerpt: postText.map(PostExcerpt.of), text: text, commentId: commentId,
+                data: data.flatMap(PublishedData.decode), createdAt: date(createdAt), unread: unread)
             entries.append(NotificationEntry(event: event, read: read))
         }
         return entries

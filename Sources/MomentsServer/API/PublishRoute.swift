@@ -1,0 +1,37 @@
+import Foundation
+import Hummingbird
+import MomentsCore
+
+/// `POST /api/publish`, for backend services (as Centrifugo's and Nchan's publish APIs): a
+/// `custom` event through the same durable stream and push path as a like.
+struct PublishRoute {
+    static let maxRecipients = 1000
+
+    let store: any MomentsStore
+    let key: String
+    let limits: Limits
+
+    func register(on router: Router<MomentsRequestContext>) {
+        router.post("api/publish") { request, context -> PublishResult in
+            guard let given = request.headers[.apiKey], PublisherKey.matches(given, key) else {
+                throw APIError.unauthorized("missing or wrong X-API-Key")
+            }
+            let body = try await request.decodeBody(PublishRequest.self, context: context, limits: limits)
+            guard let data = body.data else { throw APIError.badRequest("data is required") }
+            let recipients: [String]?
+            switch (body.users, body.broadcast ?? false) {
+            case (nil, true):
+                recipients = nil
+            case (let users?, false) where !users.isEmpty && users.count <= Self.maxRecipients:
+                recipients = Array(Set(users)).sorted()
+            default:
+                throw APIError.badRequest(
+                    "give either users (1 to \(Self.maxRecipients) user ids) or broadcast: true, not both")
+            }
+            let text = String(decoding: try WireCoding.makeEncoder().encode(data), as: UTF8.self)
+            return PublishResult(ids: try await store.publish(to: recipients, data: text))
+        }
+    }
+}
+
+extension PublishResult: ResponseEncodable {}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// The key backend services publish with: `MOMENTS_API_KEY` if set, else generated once into
+/// the data dir (`api-key`, mode 0600), or into the shared database with `--postgres`.
+public enum PublisherKey {
+    public static let environmentKey = "MOMENTS_API_KEY"
+    static let fileName = "api-key"
+
+    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> String?
+    {
+        guard let value = environment[environmentKey], !value.isEmpty else { return nil }
+        guard value.utf8.count >= 16 else {
+            throw ConfigurationError("\(environmentKey) must be at least 16 bytes long")
+        }
+        return value
+    }
+
+    static func load(dataDir: URL) throws -> String {
+        if let key = try fromEnvironment() { return key }
+        let file = dataDir.appendingPathComponent(fileName)
+        if let existing = try? String(contentsOf: file, encoding: .utf8) {
+            return existing.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let key = SigningSecret.generate()
+        guard
+            FileManager.default.createFile(
+                atPath: file.path, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600])
+        else { throw ConfigurationError("cannot write \(file.path)") }
+        return key
+    }
+
+    static func shared(by store: PostgresStore) async throws -> String {
+        if let key = try fromEnvironment() { return key }
+        return try await store.sharedSetting("api_key", proposal: SigningSecret.generate())
+    }
+
+    /// Compares in time that does not depend on where the first difference is.
+    static func matches(_ given: String, _ expected: String) -> Bool {
+        let a = Array(given.utf8)
+        let b = Array(expected.utf8)
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for index in 0..<max(a.count, b.count) {
+            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+        }
+        return difference == 0
+    }
+}
