@@ -106,6 +106,24 @@ struct TUITests {
         try await session.expectCleanExit()
     }
 
+    @Test("when its terminal goes away (the tmux session is killed), moments-tui exits instead of spinning")
+    func terminalGone() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let tui = try Binaries.path("moments-tui")
+        let session = try TmuxSession(
+            command: "\(tui) --token \(try #require(server.tokens["dave"])) --server \(server.url.absoluteString)")
+        defer { session.kill() }
+        _ = try await session.waitForScreen("dave's feed") { $0.contains("Dave @dave") }
+        let pid = try session.programPid()
+        session.kill()
+        // Gone, or a zombie waiting for a parent that is gone too.
+        _ = try await eventually("moments-tui to exit") { () -> Bool? in
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            return stat.isEmpty || stat.split(separator: ")").last?.split(separator: " ").first == "Z" ? true : nil
+        }
+    }
+
     @Test("a bad token or an unreachable server is one clear line on stderr and exit 1")
     func startupErrors() async throws {
         let server = try await ServerProcess()

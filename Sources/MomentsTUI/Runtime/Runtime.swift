@@ -74,6 +74,8 @@ public final class Runtime: @unchecked Sendable {
                 size = terminal.size
                 _ = state.update(.resize(rows: size.rows, columns: size.columns))
                 lastFrame = nil
+            case .hangup:
+                return
             case nil:
                 break
             }

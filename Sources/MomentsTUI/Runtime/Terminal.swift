@@ -56,10 +56,16 @@ final class Terminal {
     enum Input: Equatable {
         case key(Key)
         case resize
+        /// The terminal is gone (window closed, ssh dropped): nobody can see or type any more.
+        case hangup
     }
 
     /// The next key, waiting at most `milliseconds`.
     func read(waiting milliseconds: Int) -> Input? {
+        // A hung-up terminal makes getch fail at once, forever: without this check the loop would
+        // spin at full speed in the background (SIGHUP does not always reach us, e.g. under tmux).
+        var input = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        if poll(&input, 1, 0) > 0, input.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return .hangup }
         moments_timeout(Int32(milliseconds))
         var code: wint_t = 0
         let result = moments_get_key(&code)
