@@ -20,6 +20,8 @@ public final class MomentsServer: Sendable {
     private let logger: Logger
     private let webAssets: WebAssets?
     private let metrics = ServerMetrics()
+    /// One per server: the connect-rate buckets must be shared by every push transport.
+    private let admission: Admission
     private let tlsConfiguration: TLSConfiguration?
     private let group = Mutex<ServiceGroup?>(nil)
 
@@ -37,6 +39,7 @@ public final class MomentsServer: Sendable {
         }
         tlsConfiguration = try configuration.tls?.serverConfiguration()
         hub = PushHub(capacity: configuration.subscriptionCapacity)
+        admission = Admission(limits: configuration.limits, hub: hub)
         if let address = configuration.postgres {
             let shared = try await PostgresStore.open(address, logger: logger)
             store = shared
@@ -116,8 +119,6 @@ public final class MomentsServer: Sendable {
 
     private var auth: AuthMiddleware { AuthMiddleware(tokens: tokens, store: store) }
 
-    private var admission: Admission { Admission(limits: configuration.limits, hub: hub) }
-
     private func makeRouter() -> Router<MomentsRequestContext> {
         let router = Router(context: MomentsRequestContext.self)
         router.add(middleware: ErrorMiddleware(metrics: metrics))
@@ -133,7 +134,6 @@ public final class MomentsServer: Sendable {
             middleware: WriteLimits(
                 perUser: RateLimiter(perSecond: limits.writesPerSecondPerUser),
                 perAddress: RateLimiter(perSecond: limits.writesPerSecondPerAddress)))
-        let admission = self.admission
         APIRoutes(store: store, limits: limits).register(on: api)
         PublishRoute(store: store, key: publisherKey, limits: limits).register(on: router)
         LongPollTransport(store: store, hub: hub, admission: admission, metrics: metrics).register(on: api)

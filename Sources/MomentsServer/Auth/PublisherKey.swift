@@ -18,16 +18,7 @@ public enum PublisherKey {
 
     static func load(dataDir: URL) throws -> String {
         if let key = try fromEnvironment() { return key }
-        let file = dataDir.appendingPathComponent(fileName)
-        if let existing = try? String(contentsOf: file, encoding: .utf8) {
-            return existing.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        let key = SigningSecret.generate()
-        guard
-            FileManager.default.createFile(
-                atPath: file.path, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600])
-        else { throw ConfigurationError("cannot write \(file.path)") }
-        return key
+        return try SigningSecret.kept(in: dataDir.appendingPathComponent(fileName), minimumBytes: 16)
     }
 
     static func shared(by store: PostgresStore) async throws -> String {

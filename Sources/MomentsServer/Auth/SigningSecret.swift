@@ -10,20 +10,24 @@ public enum SigningSecret {
         throws -> [UInt8]
     {
         if let secret = try fromEnvironment(environment) { return secret }
-        let file = dataDir.appendingPathComponent(fileName)
+        return Array(try kept(in: dataDir.appendingPathComponent(fileName), minimumBytes: 32).utf8)
+    }
+
+    /// The random value kept in `file` (mode 0600), generated into it on first use.
+    static func kept(in file: URL, minimumBytes: Int) throws -> String {
         if let existing = try? String(contentsOf: file, encoding: .utf8) {
             let trimmed = existing.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard trimmed.utf8.count >= 32 else {
-                throw ConfigurationError("\(file.path) holds a secret under 32 bytes")
+            guard trimmed.utf8.count >= minimumBytes else {
+                throw ConfigurationError("\(file.path) holds a value under \(minimumBytes) bytes")
             }
-            return Array(trimmed.utf8)
+            return trimmed
         }
-        let secret = generate()
+        let value = generate()
         guard
             FileManager.default.createFile(
-                atPath: file.path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+                atPath: file.path, contents: Data(value.utf8), attributes: [.posixPermissions: 0o600])
         else { throw ConfigurationError("cannot write \(file.path)") }
-        return Array(secret.utf8)
+        return value
     }
 }
 

@@ -109,10 +109,3 @@ struct FirstRequestDeadlineChannel<Base: ServerChildChannel>: ServerChildChannel
 extension FirstRequestDeadlineChannel: HTTPChannelHandler where Base: HTTPChannelHandler {
     var responder: HTTPChannelHandler.Responder { base.responder }
 }
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        self = .nanoseconds(
-            Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
-    }
-}
