@@ -8,7 +8,7 @@ struct MomentsServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "moments-server",
         abstract: "The Moments push server: REST API plus WebSocket, long-polling and polling push.",
-        subcommands: [Serve.self, Token.self, Friend.self, UserCommand.self, APIKey.self],
+        subcommands: [Serve.self, Token.self, Friend.self, UserCommand.self, APIKey.self, Populate.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -241,7 +241,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             try UserId.validate(id)
-            try await data.withServer { try await $0.store.saveUser(id: id, name: name) }
+            _ = try await data.withServer { try await $0.store.saveUser(id: id, name: name) }
         }
     }
 }

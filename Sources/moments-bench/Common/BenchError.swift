@@ -1,0 +1,8 @@
+/// A failure worth one line on stderr.
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

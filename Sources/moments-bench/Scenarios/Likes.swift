@@ -1,0 +1,55 @@
+import ArgumentParser
+import Histogram
+
+/// `likes`: the product path — a like over HTTP becomes a notification on its author's socket.
+struct Likes: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Moments only: likes over HTTP at --rate; latency like → author's socket.")
+
+    @OptionGroup var options: CommonOptions
+    @Option(help: "Likes per second.") var rate = 1000.0
+    @Option(help: "Seconds to like for.") var seconds = 10.0
+    @Option(
+        help:
+            "Each user likes the post of the user this many places on (a friend; 1…4 with populate's defaults). A post liked twice sends nothing, so use another distance for each run on the same store."
+    )
+    var distance = 1
+
+    func validate() throws {
+        guard options.target == .moments else { throw ValidationError("likes is Moments' own product path") }
+        guard Int(rate * seconds) <= options.connections else {
+            throw ValidationError("rate × seconds likes need as many users (--connections)")
+        }
+    }
+
+    func run() async throws {
+        try await Session.with(options) { session in
+            var report = Report(scenario: "likes", options: options)
+            try await session.connect(into: &report)
+            try await session.reset()
+            let users = session.users
+            let likers = users.indices.shuffled()
+            let publisher = session.publisher
+            let distance = distance
+            let due = DueTimes()
+            let start = Monotonic.now()
+            let sent = await OpenLoop.run(count: Int(rate * seconds), rate: rate) { index, stamp in
+                let liker = users[likers[index]]
+                let author = users[(likers[index] + distance) % users.count]
+                due.set("\(liker.id) \(author.post)", stamp)
+                await publisher.like(author.post, as: liker)
+            }
+            report.add("achieved_rate", Double(sent) / Monotonic.seconds(since: start))
+            let received = try await session.collect(expected: publisher.succeeded)
+            var histogram = Tally.emptyHistogram()
+            for like in received.likes {
+                if let stamp = due.get("\(like.actor) \(like.post)") {
+                    _ = histogram.record(min(like.at > stamp ? (like.at - stamp) / 1000 : 0, 60_000_000))
+                }
+            }
+            session.account(expected: publisher.succeeded, received: received, into: &report)
+            report.latency = Report.Latency(histogram)
+            return report
+        }
+    }
+}

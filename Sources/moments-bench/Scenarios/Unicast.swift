@@ -1,0 +1,30 @@
+import ArgumentParser
+
+/// `unicast`: one message at a time to a random connected user, at a fixed rate.
+struct Unicast: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Publish to random users at --rate for --seconds; latency publish → socket.")
+
+    @OptionGroup var options: CommonOptions
+    @Option(help: "Messages per second.") var rate = 2000.0
+    @Option(help: "Seconds to publish for.") var seconds = 10.0
+
+    func run() async throws {
+        try await Session.with(options) { session in
+            var report = Report(scenario: "unicast", options: options)
+            try await session.connect(into: &report)
+            try await session.reset()
+            let users = session.users
+            let publisher = session.publisher
+            let start = Monotonic.now()
+            let sent = await OpenLoop.run(count: Int(rate * seconds), rate: rate) { _, due in
+                await publisher.unicast(to: users.randomElement()!.id, stamp: due)
+            }
+            report.add("achieved_rate", Double(sent) / Monotonic.seconds(since: start))
+            let received = try await session.collect(expected: publisher.succeeded)
+            session.account(expected: publisher.succeeded, received: received, into: &report)
+            report.latency = Report.Latency(received.histogram)
+            return report
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Histogram
+import Synchronization
+
+/// A like as its author's socket saw it; the coordinator knows when it was sent.
+struct LikeArrival: Codable, Sendable {
+    let actor: String
+    let post: Int64
+    let at: UInt64
+}
+
+/// What one worker process has received since the last reset, shared by all its connections.
+final class Tally: Sendable {
+    /// Latencies in microseconds, up to a minute.
+    static func emptyHistogram() -> Histogram<UInt64> {
+        Histogram(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+    }
+
+    private struct State {
+        var histogram = Tally.emptyHistogram()
+        var received = 0
+        var duplicates = 0
+        var likes: [LikeArrival] = []
+        var lastArrival: UInt64 = 0
+        var errors: [String] = []
+    }
+
+    private let state = Mutex(State())
+
+    /// A new event arrived; `stamp` is the time the publisher meant to send it, if it says.
+    func received(stamp: UInt64?, at now: UInt64) {
+        state.withLock { state in
+            state.received += 1
+            state.lastArrival = now
+            if let stamp {
+                _ = state.histogram.record(min(now > stamp ? (now - stamp) / 1000 : 0, 60_000_000))
+            }
+        }
+    }
+
+    func liked(_ arrival: LikeArrival) {
+        state.withLock { state in
+            state.received += 1
+            state.lastArrival = arrival.at
+            state.likes.append(arrival)
+        }
+    }
+
+    /// Something went wrong after the connection was up (a refused poll); the first few are kept.
+    func failed(_ error: String) {
+        state.withLock { state in
+            if state.errors.count < 5 { state.errors.append(error) }
+        }
+    }
+
+    func duplicate() {
+        state.withLock { $0.duplicates += 1 }
+    }
+
+    func reset() {
+        state.withLock { $0 = State() }
+    }
+
+    func report(into reply: inout WorkerReply) {
+        state.withLock { state in
+            reply.received = state.received
+            reply.duplicates = state.duplicates
+            reply.histogram = state.histogram
+            reply.likes = state.likes
+            reply.lastArrival = state.lastArrival
+            reply.errors += state.errors
+        }
+    }
+}

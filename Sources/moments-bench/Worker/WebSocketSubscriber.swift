@@ -1,0 +1,183 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+import Synchronization
+
+/// One user's WebSocket, written on SwiftNIO directly so the generator costs little per socket.
+/// It remembers the last event id, so a reconnect resumes where it stopped (Moments).
+final class WebSocketSubscriber: Sendable {
+    let user: BenchUser
+    private let target: Target
+    private let tally: Tally
+    private let state = Mutex<(lastId: Int64, channel: (any Channel)?)>((0, nil))
+
+    init(user: BenchUser, target: Target, tally: Tally) {
+        self.user = user
+        self.target = target
+        self.tally = tally
+    }
+
+    func connect(on group: any EventLoopGroup, to endpoint: Endpoint, from source: SocketAddress?) async throws {
+        let path = target.webSocketPath(for: user, cursor: state.withLock { $0.lastId })
+        let loop = group.next()
+        let upgraded = loop.makePromise(of: Void.self)
+        var bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(.seconds(10))
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let requester = UpgradeRequester(host: endpoint.host, path: path, upgraded: upgraded)
+                    let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: 1 << 20, automaticErrorHandling: false) {
+                        channel, _ in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(FrameHandler(subscriber: self))
+                        }
+                    }
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        withClientUpgrade: (
+                            upgraders: [upgrader],
+                            completionHandler: { _ in
+                                channel.pipeline.syncOperations.removeHandler(name: UpgradeRequester.name, promise: nil)
+                                upgraded.succeed()
+                            }
+                        ))
+                    try channel.pipeline.syncOperations.addHandler(requester, name: UpgradeRequester.name)
+                }
+            }
+        if let source { bootstrap = bootstrap.bind(to: source) }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
+        } catch {
+            upgraded.fail(error)
+            throw error
+        }
+        channel.closeFuture.whenComplete { _ in upgraded.fail(BenchError("closed before the upgrade")) }
+        do {
+            try await upgraded.futureResult.get()
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
+        state.withLock { $0.channel = channel }
+    }
+
+    /// Closes the socket at once (no close handshake: a crowd of clients losing their network).
+    func drop() async {
+        let channel = state.withLock { state in
+            defer { state.channel = nil }
+            return state.channel
+        }
+        try? await channel?.close()
+    }
+
+    /// A complete text frame. Runs on the socket's event loop.
+    fileprivate func received(_ frame: ByteBuffer) {
+        let now = Monotonic.now()
+        frame.withUnsafeReadableBytes { bytes in
+            if target.resumes {
+                if FrameScan.contains(.helloType, in: bytes) {
+                    if let cursor = FrameScan.firstUnsigned(after: .cursorKey, in: bytes) {
+                        state.withLock { $0.lastId = max($0.lastId, Int64(cursor)) }
+                    }
+                    return
+                }
+                guard let id = FrameScan.firstUnsigned(after: .idKey, in: bytes).map(Int64.init) else { return }
+                let fresh = state.withLock { state in
+                    guard id > state.lastId else { return false }
+                    state.lastId = id
+                    return true
+                }
+                guard fresh else { return tally.duplicate() }
+            }
+            if FrameScan.contains(.likeType, in: bytes), let actor = FrameScan.string(after: .actorIdKey, in: bytes),
+                let post = FrameScan.firstUnsigned(after: .postIdKey, in: bytes)
+            {
+                tally.liked(LikeArrival(actor: actor, post: Int64(post), at: now))
+            } else {
+                tally.received(stamp: FrameScan.firstUnsigned(after: .timeKey, in: bytes), at: now)
+            }
+        }
+    }
+}
+
+/// Sends the upgrade request once connected; fails the upgrade on any other answer.
+private final class UpgradeRequester: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    static let name = "upgrade-requester"
+
+    let host: String
+    let path: String
+    let upgraded: EventLoopPromise<Void>
+
+    init(host: String, path: String, upgraded: EventLoopPromise<Void>) {
+        self.host = host
+        self.path = path
+        self.upgraded = upgraded
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path)
+        head.headers.add(name: "Host", value: host)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let head) = unwrapInboundIn(data) {
+            upgraded.fail(BenchError("upgrade refused: HTTP \(head.status.code)"))
+            context.close(promise: nil)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        upgraded.fail(error)
+        context.close(promise: nil)
+    }
+}
+
+/// Collects text frames (joining continuations), answers pings, closes on a close frame.
+private final class FrameHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    let subscriber: WebSocketSubscriber
+    private var partial: ByteBuffer?
+
+    init(subscriber: WebSocketSubscriber) {
+        self.subscriber = subscriber
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text, .binary:
+            if frame.fin {
+                subscriber.received(frame.unmaskedData)
+            } else {
+                partial = frame.unmaskedData
+            }
+        case .continuation:
+            var data = frame.unmaskedData
+            partial?.writeBuffer(&data)
+            if frame.fin, let whole = partial {
+                partial = nil
+                subscriber.received(whole)
+            }
+        case .ping:
+            let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
+            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+        case .connectionClose:
+            context.close(promise: nil)
+        default:
+            break
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
