@@ -9,9 +9,10 @@ enum Target: String, ExpressibleByArgument, Codable, Sendable {
     /// `all`), `POST /pub/<id>`, `POST /pub/all` for broadcasts.
     case nchan
 
+    /// `cursor` -1: from now on (Moments starts after the newest event).
     func webSocketPath(for user: BenchUser, cursor: Int64) -> String {
         switch self {
-        case .moments: "/api/ws?token=\(user.token)" + (cursor > 0 ? "&cursor=\(cursor)" : "")
+        case .moments: "/api/ws?token=\(user.token)" + (cursor >= 0 ? "&cursor=\(cursor)" : "")
         case .nchan: "/sub/\(user.id)"
         }
     }

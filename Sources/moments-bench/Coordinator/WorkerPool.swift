@@ -55,7 +55,7 @@ final class WorkerProcess: Sendable {
     }
 
     func request(_ kind: WorkerCommand.Kind) async throws -> WorkerReply {
-        input.write(try JSONEncoder().encode(WorkerCommand(kind: kind)) + Data("\n".utf8))
+        try input.write(contentsOf: JSONEncoder().encode(WorkerCommand(kind: kind)) + Data("\n".utf8))
         guard let line = await replies.next() else {
             throw BenchError("a worker exited (status \(process.terminationStatus))")
         }
@@ -63,7 +63,8 @@ final class WorkerProcess: Sendable {
     }
 
     func stop() {
-        input.write(try! JSONEncoder().encode(WorkerCommand(kind: .quit)) + Data("\n".utf8))
+        // A worker that already exited has closed its end: nothing to tell it.
+        try? input.write(contentsOf: JSONEncoder().encode(WorkerCommand(kind: .quit)) + Data("\n".utf8))
         try? input.close()
         process.waitUntilExit()
     }

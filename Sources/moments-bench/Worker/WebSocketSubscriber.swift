@@ -10,7 +10,8 @@ final class WebSocketSubscriber: Sendable {
     let user: BenchUser
     private let target: Target
     private let tally: Tally
-    private let state = Mutex<(lastId: Int64, channel: (any Channel)?)>((0, nil))
+    /// The last event id seen (or the hello's cursor); -1 before the first hello.
+    private let state = Mutex<(lastId: Int64, channel: (any Channel)?)>((-1, nil))
 
     init(user: BenchUser, target: Target, tally: Tally) {
         self.user = user
@@ -33,7 +34,9 @@ final class WebSocketSubscriber: Sendable {
                             try channel.pipeline.syncOperations.addHandler(FrameHandler(subscriber: self))
                         }
                     }
+                    // The server's first frames may come in the same read as its 101: forward them.
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        leftOverBytesStrategy: .forwardBytes,
                         withClientUpgrade: (
                             upgraders: [upgrader],
                             completionHandler: { _ in
