@@ -81,6 +81,8 @@ struct Session {
         report.add("publish_errors", publisher.failed)
         report.add("delivered", received.count)
         report.add("lost", max(0, expected - received.count))
+        // More than was sent: a server repeating itself (Moments' duplicates are caught by id).
+        report.add("unexpected", max(0, received.count - expected))
         if options.target.resumes { report.add("duplicates", received.duplicates) }
         report.errors += publisher.errors + received.errors
     }
@@ -99,8 +101,7 @@ extension Session {
             let report = try await body(session)
             await session.close()
             report.print()
-            if (report.value("lost") ?? 0) > 0 || (report.value("duplicates") ?? 0) > 0
-                || (report.value("publish_errors") ?? 0) > 0
+            if ["lost", "duplicates", "unexpected", "publish_errors"].contains(where: { (report.value($0) ?? 0) > 0 })
             {
                 throw ExitCode(2)
             }
