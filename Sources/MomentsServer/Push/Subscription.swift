@@ -23,8 +23,8 @@ public final class Subscription: Sendable, AsyncSequence {
     private let state: Mutex<State>
 
     private struct State {
-        var buffer = Deque<Event>()
-        var waiter: CheckedContinuation<Event?, Never>?
+        var buffer = Deque<PushedEvent>()
+        var waiter: CheckedContinuation<PushedEvent?, Never>?
         var ended: EndReason?
     }
 
@@ -42,9 +42,9 @@ public final class Subscription: Sendable, AsyncSequence {
     /// Why the stream ended, once it has.
     public var endReason: EndReason? { state.withLock { $0.ended } }
 
-    func deliver(_ event: Event) {
+    func deliver(_ event: PushedEvent) {
         var overflowed = false
-        let waiter: CheckedContinuation<Event?, Never>? = state.withLock { state in
+        let waiter: CheckedContinuation<PushedEvent?, Never>? = state.withLock { state in
             guard state.ended == nil else { return nil }
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -64,7 +64,7 @@ public final class Subscription: Sendable, AsyncSequence {
     }
 
     func end(_ reason: EndReason) {
-        let waiter = state.withLock { state -> CheckedContinuation<Event?, Never>? in
+        let waiter = state.withLock { state -> CheckedContinuation<PushedEvent?, Never>? in
             if state.ended == nil { state.ended = reason }
             defer { state.waiter = nil }
             return state.waiter
@@ -73,10 +73,10 @@ public final class Subscription: Sendable, AsyncSequence {
     }
 
     /// The next event, or nil once the subscription has ended or the task is cancelled.
-    public func next() async -> Event? {
+    public func next() async -> PushedEvent? {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let ready: Event?? = state.withLock { state in
+                let ready: PushedEvent?? = state.withLock { state in
                     if let event = state.buffer.popFirst() { return .some(event) }
                     if state.ended != nil || Task.isCancelled { return .some(nil) }
                     state.waiter = continuation
@@ -85,7 +85,7 @@ public final class Subscription: Sendable, AsyncSequence {
                 if let ready { continuation.resume(returning: ready) }
             }
         } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<Event?, Never>? in
+            let waiter = state.withLock { state -> CheckedContinuation<PushedEvent?, Never>? in
                 defer { state.waiter = nil }
                 return state.waiter
             }
@@ -97,14 +97,14 @@ public final class Subscription: Sendable, AsyncSequence {
     ///
     /// Both racers are awaited to the end, so an event that arrives just as the timer fires is
     /// returned, not dropped with the losing task.
-    public func next(within timeout: Duration) async -> Event? {
-        await withTaskGroup(of: Event?.self) { group in
+    public func next(within timeout: Duration) async -> PushedEvent? {
+        await withTaskGroup(of: PushedEvent?.self) { group in
             group.addTask { await self.next() }
             group.addTask {
                 try? await Task.sleep(for: timeout)
                 return nil
             }
-            var event: Event?
+            var event: PushedEvent?
             for await outcome in group {
                 group.cancelAll()
                 if let outcome { event = outcome }
@@ -117,7 +117,7 @@ public final class Subscription: Sendable, AsyncSequence {
     var queued: Int { state.withLock { $0.buffer.count } }
 
     /// Everything already queued, without waiting.
-    public func drain() -> [Event] {
+    public func drain() -> [PushedEvent] {
         state.withLock { state in
             defer { state.buffer.removeAll() }
             return Array(state.buffer)
@@ -126,7 +126,7 @@ public final class Subscription: Sendable, AsyncSequence {
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         let subscription: Subscription
-        public mutating func next() async -> Event? { await subscription.next() }
+        public mutating func next() async -> PushedEvent? { await subscription.next() }
     }
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(subscription: self) }

@@ -176,16 +176,54 @@ public final class SQLiteStore: MomentsStore {
         }
     }
 
+    /// One prepared insert per recipient and nothing read back: a broadcast to every user is
+    /// one transaction of plain inserts plus two queries, however many users there are.
     public func publish(to recipients: [String]?, data: String) async throws -> [Int64] {
-        try await pool.write { db in
+        let decoded = PublishedData.decode(data)
+        return try await pool.write { db in
             let users = try recipients ?? String.fetchAll(db, sql: "SELECT id FROM users ORDER BY id")
-            for user in users where try Self.fetchUser(db, user) == nil { throw StoreError.notFound("no user \(user)") }
-            let deliveries = try users.map {
-                try Self.insertEvent(db, recipient: $0, type: .custom, actor: nil, postId: nil, data: data)
+            var unread = try Self.unreadCounts(db, of: recipients)
+            if let recipients {
+                let known = try Set(
+                    String.fetchAll(
+                        db, sql: "SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?))",
+                        arguments: [Self.jsonArray(recipients)]))
+                if let missing = recipients.first(where: { !known.contains($0) }) {
+                    throw StoreError.notFound("no user \(missing)")
+                }
+            }
+            let createdAt = Self.now()
+            let insert = try db.cachedStatement(
+                sql: "INSERT INTO events (recipient_id, type, data, created_at, read) VALUES (?, ?, ?, ?, 0)")
+            let deliveries = try users.map { user in
+                try insert.execute(arguments: [user, EventType.custom.rawValue, data, createdAt])
+                unread[user, default: 0] += 1
+                return Delivery(
+                    recipient: user,
+                    event: Event(
+                        id: db.lastInsertedRowID, type: .custom, actor: nil, postId: nil, postExcerpt: nil,
+                        data: decoded, createdAt: Self.date(createdAt), unread: unread[user]!))
             }
             self.publishAfterCommit(db, deliveries)
             return deliveries.map(\.event.id)
         }
+    }
+
+    /// Unread counts of these users (all users when nil), in one query; users with none are absent.
+    private static func unreadCounts(_ db: Database, of users: [String]?) throws -> [String: Int] {
+        let rows: [Row]
+        if let users {
+            rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT recipient_id, COUNT(*) AS unread FROM events
+                    WHERE read = 0 AND recipient_id IN (SELECT value FROM json_each(?)) GROUP BY recipient_id
+                    """, arguments: [jsonArray(users)])
+        } else {
+            rows = try Row.fetchAll(
+                db, sql: "SELECT recipient_id, COUNT(*) AS unread FROM events WHERE read = 0 GROUP BY recipient_id")
+        }
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["recipient_id"], $0["unread"]) })
     }
 
     public func events(user: String, after cursor: Int64, limit: Int) async throws -> [Event] {
@@ -328,5 +366,9 @@ public final class SQLiteStore: MomentsStore {
 
     private static func jsonArray(_ ids: [Int64]) -> String {
         "[" + ids.map(String.init).joined(separator: ",") + "]"
+    }
+
+    private static func jsonArray(_ strings: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }

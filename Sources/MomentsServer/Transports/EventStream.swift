@@ -8,7 +8,7 @@ import Synchronization
 struct EventStream {
     enum Item {
         case hello(Hello)
-        case event(Event)
+        case event(PushedEvent)
         case heartbeat
     }
 
@@ -59,25 +59,25 @@ struct EventStream {
         while true {
             let page = try await store.events(user: user, after: last, limit: Self.replayPage)
             for event in page {
-                try await send(.event(event))
+                try await send(.event(try PushedEvent(event)))
                 metrics.pushed(event, on: transport, live: false)
                 last = event.id
             }
             if page.count < Self.replayPage { break }
         }
         while true {
-            let next: Event?
+            let next: PushedEvent?
             if let heartbeat {
                 next = await subscription.next(within: heartbeat)
             } else {
                 next = await subscription.next()
             }
-            if let event = next {
+            if let pushed = next {
                 // The backlog may already have covered what the subscription queued meanwhile.
-                guard event.id > last else { continue }
-                try await send(.event(event))
-                metrics.pushed(event, on: transport, live: true)
-                last = event.id
+                guard pushed.event.id > last else { continue }
+                try await send(.event(pushed))
+                metrics.pushed(pushed.event, on: transport, live: true)
+                last = pushed.event.id
             } else if let reason = subscription.endReason {
                 return reason
             } else if Task.isCancelled {

@@ -54,8 +54,9 @@ struct IframeTransport {
                     switch item {
                     case .hello(let hello):
                         try await writer.write(script("hello(\(ScriptEmbedding.json(try encoder.encode(hello))))"))
-                    case .event(let event):
-                        try await writer.write(script("push(\(ScriptEmbedding.json(try encoder.encode(event))))"))
+                    case .event(let pushed):
+                        try await writer.write(
+                            script("push(\(ScriptEmbedding.json(Data(pushed.json.readableBytesView))))"))
                     case .heartbeat:
                         try await writer.write(ByteBuffer(string: "<!-- heartbeat -->\n"))
                     }

@@ -45,7 +45,7 @@ struct LongPollTransport {
             return PollResult(events: backlog, cursor: last.id, unread: last.unread)
         }
         if let waiting, let first = await waiting.next(within: timeout) {
-            let events = ([first] + waiting.drain()).filter { $0.id > start }
+            let events = ([first] + waiting.drain()).map(\.event).filter { $0.id > start }
             if let last = events.last {
                 for event in events { metrics.pushed(event, on: .longpoll, live: true) }
                 return PollResult(events: events, cursor: last.id, unread: last.unread)

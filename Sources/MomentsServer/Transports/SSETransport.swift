@@ -38,17 +38,21 @@ struct SSETransport {
                 try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
                 let end = try await stream.run(user: user, cursor: cursor, heartbeat: heartbeat, channel: channel) {
                     item in
-                    let frame: String
+                    var frame: ByteBuffer
                     switch item {
                     case .hello(let hello):
-                        frame = "event: hello\ndata: \(String(decoding: try encoder.encode(hello), as: UTF8.self))\n\n"
-                    case .event(let event):
-                        frame =
-                            "id: \(event.id)\nevent: \(event.type.rawValue)\ndata: \(String(decoding: try encoder.encode(event), as: UTF8.self))\n\n"
+                        frame = ByteBuffer(string: "event: hello\ndata: ")
+                        frame.writeBytes(try encoder.encode(hello))
+                        frame.writeString("\n\n")
+                    case .event(let pushed):
+                        frame = ByteBuffer(
+                            string: "id: \(pushed.event.id)\nevent: \(pushed.event.type.rawValue)\ndata: ")
+                        frame.writeImmutableBuffer(pushed.json)
+                        frame.writeString("\n\n")
                     case .heartbeat:
-                        frame = ": heartbeat\n\n"
+                        frame = ByteBuffer(string: ": heartbeat\n\n")
                     }
-                    try await writer.write(ByteBuffer(string: frame))
+                    try await writer.write(frame)
                 }
                 if let reason = end.wireName {
                     try await writer.write(ByteBuffer(string: "event: end\ndata: {\"reason\":\"\(reason)\"}\n\n"))

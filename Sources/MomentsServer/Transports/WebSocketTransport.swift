@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import MomentsCore
 import NIOCore
+import NIOWebSocket
 
 /// `GET /api/ws`: hello, then the backlog after the cursor, then live events, as JSON text frames.
 struct WebSocketTransport {
@@ -53,8 +54,9 @@ struct WebSocketTransport {
                     switch item {
                     case .hello(let hello):
                         try await outbound.writeTextMessage(String(decoding: try encoder.encode(hello), as: UTF8.self))
-                    case .event(let event):
-                        try await outbound.writeTextMessage(String(decoding: try encoder.encode(event), as: UTF8.self))
+                    case .event(let pushed):
+                        // The node's one encoding, shared: no copy per socket.
+                        try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: pushed.json)))
                     case .heartbeat:
                         break  // WebSocket pings keep this line alive
                     }

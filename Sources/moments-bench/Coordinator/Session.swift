@@ -101,8 +101,7 @@ extension Session {
             let report = try await body(session)
             await session.close()
             report.print()
-            if ["lost", "duplicates", "unexpected", "publish_errors"].contains(where: { (report.value($0) ?? 0) > 0 })
-            {
+            if ["lost", "duplicates", "unexpected", "publish_errors"].contains(where: { (report.value($0) ?? 0) > 0 }) {
                 throw ExitCode(2)
             }
         } catch {

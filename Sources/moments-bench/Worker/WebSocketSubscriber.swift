@@ -10,8 +10,15 @@ final class WebSocketSubscriber: Sendable {
     let user: BenchUser
     private let target: Target
     private let tally: Tally
-    /// The last event id seen (or the hello's cursor); -1 before the first hello.
-    private let state = Mutex<(lastId: Int64, channel: (any Channel)?)>((-1, nil))
+    private struct State {
+        /// The last event id seen (or the hello's cursor); -1 before the first hello.
+        var lastId: Int64 = -1
+        var channel: (any Channel)?
+        /// Moments: completed by the hello, once the server has placed the stream.
+        var hello: EventLoopPromise<Void>?
+    }
+
+    private let state = Mutex(State())
 
     init(user: BenchUser, target: Target, tally: Tally) {
         self.user = user
@@ -23,6 +30,8 @@ final class WebSocketSubscriber: Sendable {
         let path = target.webSocketPath(for: user, cursor: state.withLock { $0.lastId })
         let loop = group.next()
         let upgraded = loop.makePromise(of: Void.self)
+        let hello = loop.makePromise(of: Void.self)
+        state.withLock { $0.hello = hello }
         var bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(.seconds(10))
             .channelInitializer { [self] channel in
@@ -55,9 +64,15 @@ final class WebSocketSubscriber: Sendable {
             upgraded.fail(error)
             throw error
         }
-        channel.closeFuture.whenComplete { _ in upgraded.fail(BenchError("closed before the upgrade")) }
+        channel.closeFuture.whenComplete { _ in
+            upgraded.fail(BenchError("closed before the upgrade"))
+            hello.fail(BenchError("closed before the hello"))
+        }
         do {
             try await upgraded.futureResult.get()
+            // Moments places the stream (after the cursor, or after the newest event) when it
+            // sends the hello: only then is a publish sure to reach this socket.
+            if target.resumes { try await hello.futureResult.get() }
         } catch {
             channel.close(promise: nil)
             throw error
@@ -80,9 +95,13 @@ final class WebSocketSubscriber: Sendable {
         frame.withUnsafeReadableBytes { bytes in
             if target.resumes {
                 if FrameScan.contains(.helloType, in: bytes) {
-                    if let cursor = FrameScan.firstUnsigned(after: .cursorKey, in: bytes) {
-                        state.withLock { $0.lastId = max($0.lastId, Int64(cursor)) }
+                    let cursor = FrameScan.firstUnsigned(after: .cursorKey, in: bytes).map(Int64.init) ?? -1
+                    let hello = state.withLock { state in
+                        state.lastId = max(state.lastId, cursor)
+                        defer { state.hello = nil }
+                        return state.hello
                     }
+                    hello?.succeed()
                     return
                 }
                 guard let id = FrameScan.firstUnsigned(after: .idKey, in: bytes).map(Int64.init) else { return }
