@@ -5,6 +5,7 @@ import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import MomentsCore
+import NIOCore
 import NIOSSL
 import ServiceLifecycle
 import Synchronization
@@ -65,6 +66,10 @@ public final class MomentsServer: Sendable {
         }
     }
 
+    /// Pending connections the kernel queues (Linux caps it at net.core.somaxconn, 4096 here).
+    static let acceptBacklog = 4096
+    static let acceptsPerRead: UInt = 256
+
     /// Serves until `shutdown()` (or SIGINT/SIGTERM when configured); `onListening` gets the port.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let headerTimeout = configuration.limits.headerTimeout
@@ -84,9 +89,15 @@ public final class MomentsServer: Sendable {
         let app = Application(
             router: makeRouter(),
             server: server,
+            // A reconnect storm arrives all at once: a long accept queue, and many accepts per
+            // event-loop tick (NIO's default is 4), so clients are not left waiting on SYN retries.
             configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "moments"),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+                address: .hostname(configuration.host, port: configuration.port), serverName: "moments",
+                backlog: Self.acceptBacklog),
+            onServerRunning: { channel in
+                try? await channel.setOption(ChannelOptions.maxMessagesPerRead, value: Self.acceptsPerRead)
+                await onListening(channel.localAddress?.port ?? 0)
+            },
             logger: logger)
         // Shut down in reverse order: sockets get 1001 before the server stops.
         var services: [any Service] = [app, PushDrainService(hub: hub)]

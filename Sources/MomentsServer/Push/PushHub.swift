@@ -10,6 +10,8 @@ public final class PushHub: EventSink {
     private struct State {
         var nextId = 0
         var byUser: [String: [Int: Subscription]] = [:]
+        /// Kept alongside `byUser`: admission asks for it on every connect.
+        var total = 0
         var shuttingDown = false
     }
 
@@ -29,7 +31,10 @@ public final class PushHub: EventSink {
         let (subscription, shuttingDown) = state.withLock { state in
             state.nextId += 1
             let subscription = Subscription(id: state.nextId, user: user, capacity: capacity, onOverflow: onOverflow)
-            if !state.shuttingDown { state.byUser[user, default: [:]][subscription.id] = subscription }
+            if !state.shuttingDown {
+                state.byUser[user, default: [:]][subscription.id] = subscription
+                state.total += 1
+            }
             return (subscription, state.shuttingDown)
         }
         if shuttingDown { subscription.end(.shutdown) }
@@ -38,7 +43,8 @@ public final class PushHub: EventSink {
 
     public func unsubscribe(_ subscription: Subscription) {
         state.withLock { state in
-            state.byUser[subscription.user]?[subscription.id] = nil
+            guard state.byUser[subscription.user]?.removeValue(forKey: subscription.id) != nil else { return }
+            state.total -= 1
             if state.byUser[subscription.user]?.isEmpty == true { state.byUser[subscription.user] = nil }
         }
         subscription.end(.cancelled)
@@ -68,7 +74,10 @@ public final class PushHub: EventSink {
     /// again. Called when this node's cross-node feed was interrupted and is listening again.
     public func resync() {
         let all = state.withLock { state in
-            defer { state.byUser.removeAll() }
+            defer {
+                state.byUser.removeAll()
+                state.total = 0
+            }
             return state.byUser.values.flatMap(\.values)
         }
         for subscription in all { subscription.end(.resync) }
@@ -93,6 +102,6 @@ public final class PushHub: EventSink {
 
     /// Number of live subscriptions, for tests, metrics and draining.
     public var subscriptionCount: Int {
-        state.withLock { $0.byUser.values.reduce(0) { $0 + $1.count } }
+        state.withLock { $0.total }
     }
 }

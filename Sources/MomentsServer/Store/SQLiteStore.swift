@@ -229,7 +229,8 @@ public final class SQLiteStore: MomentsStore {
     public func events(user: String, after cursor: Int64, limit: Int) async throws -> [Event] {
         try await pool.read { db in
             let rows = try Row.fetchAll(
-                db, sql: Self.eventSelect + " WHERE e.recipient_id = ? AND e.id > ? ORDER BY e.id LIMIT ?",
+                db.cachedStatement(
+                    sql: Self.eventSelect + " WHERE e.recipient_id = ? AND e.id > ? ORDER BY e.id LIMIT ?"),
                 arguments: [user, cursor, limit])
             guard !rows.isEmpty else { return [] }
             let unread = try Self.unreadCount(db, user)
@@ -257,18 +258,22 @@ public final class SQLiteStore: MomentsStore {
     private static func userSummary(_ row: Row) -> UserSummary { UserSummary(id: row["id"], name: row["name"]) }
 
     private static func fetchUser(_ db: Database, _ id: String) throws -> UserSummary? {
-        try Row.fetchOne(db, sql: "SELECT id, name FROM users WHERE id = ?", arguments: [id]).map(userSummary)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT id, name FROM users WHERE id = ?"), arguments: [id])
+            .map(userSummary)
     }
 
     private static func unreadCount(_ db: Database, _ user: String) throws -> Int {
         try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM events WHERE recipient_id = ? AND read = 0", arguments: [user]) ?? 0
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM events WHERE recipient_id = ? AND read = 0"),
+            arguments: [user])
+            ?? 0
     }
 
     private static func position(_ db: Database, _ user: String) throws -> StreamPosition {
         let cursor =
             try Int64.fetchOne(
-                db, sql: "SELECT coalesce(MAX(id), 0) FROM events WHERE recipient_id = ?", arguments: [user]) ?? 0
+                db.cachedStatement(sql: "SELECT coalesce(MAX(id), 0) FROM events WHERE recipient_id = ?"),
+                arguments: [user]) ?? 0
         return StreamPosition(cursor: cursor, unread: try unreadCount(db, user))
     }
 

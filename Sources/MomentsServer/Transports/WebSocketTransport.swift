@@ -33,13 +33,16 @@ struct WebSocketTransport {
         }
     }
 
+    /// The stream in this task, the peer's frames in one child: a connection costs this
+    /// task, one child and Hummingbird's own (its memory is most of what an idle socket costs).
     func stream(
         user: UserSummary, cursor: Int64?, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
         channel: any Channel
     ) async throws {
-        let encoder = WireCoding.makeEncoder()
+        let stop = StreamStop()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
+                defer { stop.trigger() }
                 // Reading is how a peer's close frame is seen; what peers send is otherwise ignored,
                 // but a peer that floods is cut off (a message over the size limit closes with 1009).
                 let flood = RateLimiter(perSecond: limits.webSocketMessagesPerSecond)
@@ -49,32 +52,34 @@ struct WebSocketTransport {
                     return
                 }
             }
-            group.addTask {
-                let end = try await stream.run(user: user, cursor: cursor, channel: channel) { item in
-                    switch item {
-                    case .hello(let hello):
-                        try await outbound.writeTextMessage(String(decoding: try encoder.encode(hello), as: UTF8.self))
-                    case .event(let pushed):
-                        // The node's one encoding, shared: no copy per socket.
-                        try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: pushed.json)))
-                    case .heartbeat:
-                        break  // WebSocket pings keep this line alive
-                    }
-                }
-                // Close from here, so the peer's answering close frame is what ends the reader.
-                switch end {
-                case .overflow:
-                    metrics.rejected("lagging")
-                    try await outbound.close(
-                        .unknown(CloseCode.lagging), reason: "too far behind: reconnect with your cursor")
-                case .shutdown:
-                    try await outbound.close(.goingAway, reason: "server shutting down")
-                case .cancelled, .resync:
-                    break
+            let end = try await stream.run(user: user, cursor: cursor, channel: channel, stop: stop) { item in
+                switch item {
+                case .hello(let hello):
+                    try await outbound.write(
+                        .custom(WebSocketFrame(fin: true, opcode: .text, data: try Self.json(hello))))
+                case .event(let pushed):
+                    // The node's one encoding, shared: no copy per socket.
+                    try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: pushed.json)))
+                case .heartbeat:
+                    break  // WebSocket pings keep this line alive
                 }
             }
-            try await group.next()
+            // Close from here, so the peer's answering close frame is what ends the reader.
+            switch end {
+            case .overflow:
+                metrics.rejected("lagging")
+                try await outbound.close(
+                    .unknown(CloseCode.lagging), reason: "too far behind: reconnect with your cursor")
+            case .shutdown:
+                try await outbound.close(.goingAway, reason: "server shutting down")
+            case .cancelled, .resync:
+                break
+            }
             group.cancelAll()
         }
+    }
+
+    private static func json(_ hello: Hello) throws -> ByteBuffer {
+        ByteBuffer(bytes: try WireCoding.makeEncoder().encode(hello))
     }
 }
