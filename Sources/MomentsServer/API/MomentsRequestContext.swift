@@ -1,13 +1,11 @@
 import Foundation
 import Hummingbird
-import HummingbirdWebSocket
 import MomentsCore
 import NIOCore
 
 /// Per-request state: who is asking (set by `AuthMiddleware`) and the wire JSON settings.
-public struct MomentsRequestContext: RequestContext, WebSocketRequestContext {
+public struct MomentsRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    public let webSocket: WebSocketHandlerReference<Self>
     /// The authenticated user; routes behind `AuthMiddleware` may rely on it.
     public var user: UserSummary?
     /// The connection, so a refused WebSocket upgrade can still be answered properly.
@@ -15,7 +13,6 @@ public struct MomentsRequestContext: RequestContext, WebSocketRequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        webSocket = .init()
         channel = source.channel
     }
 

@@ -2,10 +2,10 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-import HummingbirdWebSocket
 import Logging
 import MomentsCore
 import NIOCore
+import NIOPosix
 import NIOSSL
 import ServiceLifecycle
 import Synchronization
@@ -73,16 +73,25 @@ public final class MomentsServer: Sendable {
     /// Serves until `shutdown()` (or SIGINT/SIGTERM when configured); `onListening` gets the port.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let headerTimeout = configuration.limits.headerTimeout
-        let webSocketResponder = makeWebSocketRouter().buildResponder()
-        let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
-            http1: .init(additionalChannelHandlers: [NextRequestDeadline(timeout: headerTimeout)]),
-            ws: .init(
-                maxFrameSize: configuration.limits.maxWebSocketMessage,
-                autoPing: .enabled(timePeriod: configuration.pingInterval)))
+        let grants = PushGrants()
+        let webSocketRouter = makeWebSocketRouter(grants: grants).buildResponder()
+        let pings = PingWheel()
+        let pingTimer = pings.start(
+            every: TimeAmount(configuration.pingInterval), on: MultiThreadedEventLoopGroup.singleton.next())
+        defer { pingTimer.cancel() }
+        let push = WebSocketPushHandler.Dependencies(
+            store: store, hub: hub, metrics: metrics, limits: configuration.limits, pings: pings,
+            capacity: configuration.subscriptionCapacity)
         var server = HTTPServerBuilder { responder in
             FirstRequestDeadlineChannel(
-                base: HTTP1WebSocketUpgradeChannel(
-                    responder: responder, webSocketResponder: webSocketResponder, configuration: channelConfiguration),
+                base: PushUpgradeChannel(
+                    responder: responder,
+                    http1: .init(additionalChannelHandlers: [NextRequestDeadline(timeout: headerTimeout)]),
+                    admit: { request, channel, logger in
+                        await WebSocketTransport.admit(
+                            request, channel: channel, logger: logger, router: webSocketRouter, grants: grants)
+                    },
+                    push: push),
                 timeout: headerTimeout)
         }
         if let tlsConfiguration { server = try .tls(server, tlsConfiguration: tlsConfiguration) }
@@ -163,12 +172,11 @@ public final class MomentsServer: Sendable {
         return router
     }
 
-    private func makeWebSocketRouter() -> Router<MomentsRequestContext> {
+    private func makeWebSocketRouter(grants: PushGrants) -> Router<MomentsRequestContext> {
         let router = Router(context: MomentsRequestContext.self)
         if configuration.webSocketEnabled {
-            WebSocketTransport(
-                stream: eventStream(.websocket), admission: admission, limits: configuration.limits, metrics: metrics
-            ).register(on: router, origins: OriginPolicy(allowed: configuration.allowedOrigins), auth: auth)
+            WebSocketTransport(admission: admission, grants: grants).register(
+                on: router, origins: OriginPolicy(allowed: configuration.allowedOrigins), auth: auth, metrics: metrics)
         } else {
             router.group("api").add(middleware: UpgradeRefusal(metrics: metrics)).get("ws") { _, _ -> Response in
                 throw Self.webSocketOff

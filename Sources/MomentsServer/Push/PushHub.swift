@@ -28,9 +28,20 @@ public final class PushHub: EventSink {
     /// - Parameter onOverflow: how to cut the connection off when its reader falls too far
     ///   behind (its writer may be stuck on a peer that does not read).
     public func subscribe(user: String, onOverflow: (@Sendable () -> Void)? = nil) -> Subscription {
+        subscribe(user: user, onOverflow: onOverflow, push: nil)
+    }
+
+    /// A subscription that hands each event to `push` as it is published (an event-loop handler).
+    func subscribe(user: String, push: Subscription.Push) -> Subscription {
+        subscribe(user: user, onOverflow: nil, push: push)
+    }
+
+    private func subscribe(user: String, onOverflow: (@Sendable () -> Void)?, push: Subscription.Push?) -> Subscription
+    {
         let (subscription, shuttingDown) = state.withLock { state in
             state.nextId += 1
-            let subscription = Subscription(id: state.nextId, user: user, capacity: capacity, onOverflow: onOverflow)
+            let subscription = Subscription(
+                id: state.nextId, user: user, capacity: capacity, onOverflow: onOverflow, push: push)
             if !state.shuttingDown {
                 state.byUser[user, default: [:]][subscription.id] = subscription
                 state.total += 1

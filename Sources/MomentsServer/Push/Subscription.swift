@@ -31,11 +31,23 @@ public final class Subscription: Sendable, AsyncSequence {
     /// Called once, from the producer, when the reader falls `capacity` behind.
     private let onOverflow: (@Sendable () -> Void)?
 
-    init(id: Int, user: String, capacity: Int, onOverflow: (@Sendable () -> Void)? = nil) {
+    /// A subscription whose owner is not a task but an event-loop handler: events and the end
+    /// are handed to it as they happen, nothing is queued here (the handler bounds its own queue).
+    struct Push: Sendable {
+        let deliver: @Sendable (PushedEvent) -> Void
+        let ended: @Sendable (EndReason) -> Void
+    }
+
+    private let push: Push?
+
+    init(
+        id: Int, user: String, capacity: Int, onOverflow: (@Sendable () -> Void)? = nil, push: Push? = nil
+    ) {
         self.id = id
         self.user = user
         self.capacity = capacity
         self.onOverflow = onOverflow
+        self.push = push
         self.state = Mutex(State())
     }
 
@@ -43,6 +55,10 @@ public final class Subscription: Sendable, AsyncSequence {
     public var endReason: EndReason? { state.withLock { $0.ended } }
 
     func deliver(_ event: PushedEvent) {
+        if let push {
+            if state.withLock({ $0.ended == nil }) { push.deliver(event) }
+            return
+        }
         var overflowed = false
         let waiter: CheckedContinuation<PushedEvent?, Never>? = state.withLock { state in
             guard state.ended == nil else { return nil }
@@ -64,12 +80,14 @@ public final class Subscription: Sendable, AsyncSequence {
     }
 
     func end(_ reason: EndReason) {
-        let waiter = state.withLock { state -> CheckedContinuation<PushedEvent?, Never>? in
-            if state.ended == nil { state.ended = reason }
+        let (waiter, first) = state.withLock { state -> (CheckedContinuation<PushedEvent?, Never>?, Bool) in
+            let first = state.ended == nil
+            if first { state.ended = reason }
             defer { state.waiter = nil }
-            return state.waiter
+            return (state.waiter, first)
         }
         waiter?.resume(returning: nil)
+        if first { push?.ended(reason) }
     }
 
     /// The next event, or nil once the subscription has ended or the task is cancelled.

@@ -2,7 +2,7 @@ import MomentsCore
 import NIOCore
 import Synchronization
 
-/// One user's stream as every streaming transport (WebSocket, SSE, iframe) sends it: a hello,
+/// One user's stream as the HTTP streaming transports (SSE, iframe) send it: a hello,
 /// the backlog after the cursor, then live events — each event once, in id order — with an
 /// optional heartbeat whenever the line has been quiet for a while.
 struct EventStream {
@@ -25,7 +25,7 @@ struct EventStream {
 
     /// Sends the stream until the subscription ends (answering why) or `send` throws.
     func run(
-        user: UserSummary, cursor: Int64?, heartbeat: Duration? = nil, channel: any Channel, stop: StreamStop? = nil,
+        user: UserSummary, cursor: Int64?, heartbeat: Duration? = nil, channel: any Channel,
         send: (Item) async throws -> Void
     ) async throws -> Subscription.EndReason {
         metrics.opened(transport)
@@ -35,7 +35,7 @@ struct EventStream {
         try await send(.hello(Hello(user: user, unread: position.unread, cursor: last)))
         while true {
             let end = try await follow(
-                user: user.id, after: &last, heartbeat: heartbeat, channel: channel, stop: stop, send: send)
+                user: user.id, after: &last, heartbeat: heartbeat, channel: channel, send: send)
             // A resync means events may have passed this node by: read the store again.
             if end != .resync { return end }
         }
@@ -43,7 +43,7 @@ struct EventStream {
 
     /// The backlog after `last`, then live events, until the subscription ends.
     private func follow(
-        user: String, after last: inout Int64, heartbeat: Duration?, channel: any Channel, stop: StreamStop?,
+        user: String, after last: inout Int64, heartbeat: Duration?, channel: any Channel,
         send: (Item) async throws -> Void
     ) async throws -> Subscription.EndReason {
         // Subscribe before reading the backlog: whatever commits in between is queued, not lost.
@@ -52,7 +52,6 @@ struct EventStream {
             let task = channel.eventLoop.scheduleTask(in: Self.overflowGrace) { channel.close(promise: nil) }
             cutoff.withLock { $0 = task }
         }
-        stop?.attach(subscription)
         defer {
             hub.unsubscribe(subscription)
             // The stream ended in time (its closing words were written): no cut needed.

@@ -4,8 +4,8 @@ import MomentsCore
 import NIOCore
 import NIOHTTP1
 
-/// Answers a refused WebSocket upgrade with the real reason (401 for a bad token, …) instead of
-/// HummingbirdWebSocket's bare 400, so a client can tell "bad token" from "no WebSocket here".
+/// Answers a refused WebSocket upgrade with the real reason (401 for a bad token, …), so a
+/// client can tell "bad token" from "no WebSocket here".
 ///
 /// The upgrade is still being negotiated, so the answer goes straight to the HTTP/1 encoder on
 /// the channel, which is then closed.

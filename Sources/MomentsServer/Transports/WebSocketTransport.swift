@@ -1,85 +1,40 @@
-import Foundation
 import Hummingbird
-import HummingbirdWebSocket
+import HummingbirdCore
+import Logging
 import MomentsCore
 import NIOCore
-import NIOWebSocket
 
-/// `GET /api/ws`: hello, then the backlog after the cursor, then live events, as JSON text frames.
+/// `GET /api/ws`: decides upgrades. The route runs behind the same middleware as before the
+/// upgrade always did (origin, token; refusals answered with their real status by
+/// `UpgradeRefusal`), checks the cursor and admission, and leaves a grant for
+/// `PushUpgradeChannel`, which then hands the socket to a `WebSocketPushHandler`.
 struct WebSocketTransport {
-    enum CloseCode {
-        /// The connection fell more than the queue capacity behind (private-use range).
-        static let lagging: UInt16 = 4013
-    }
-
-    let stream: EventStream
     let admission: Admission
-    let limits: Limits
-    let metrics: ServerMetrics
+    let grants: PushGrants
 
-    func register(on router: Router<MomentsRequestContext>, origins: OriginPolicy, auth: AuthMiddleware) {
+    func register(
+        on router: Router<MomentsRequestContext>, origins: OriginPolicy, auth: AuthMiddleware, metrics: ServerMetrics
+    ) {
         let api = router.group("api").add(middleware: UpgradeRefusal(metrics: metrics)).add(middleware: origins).add(
             middleware: auth)
-        api.ws("ws") { request, context in
-            _ = try request.integer(query: "cursor", in: 0...Int64.max)
-            try admission.admit(user: try context.requireUser().id, address: context.clientAddress)
-            return .upgrade([:])
-        } onUpgrade: { inbound, outbound, context in
-            guard let user = context.requestContext.user else { return }
-            let cursor = try? context.request.integer(query: "cursor", in: 0...Int64.max)
-            try await stream(
-                user: user, cursor: cursor, inbound: inbound, outbound: outbound,
-                channel: context.requestContext.channel)
+        api.get("ws") { request, context -> Response in
+            let cursor = try request.integer(query: "cursor", in: 0...Int64.max)
+            let user = try context.requireUser()
+            try admission.admit(user: user.id, address: context.clientAddress)
+            grants.put(PushGrant(user: user, cursor: cursor), for: context.channel)
+            return Response(status: .ok)
         }
     }
 
-    /// The stream in this task, the peer's frames in one child: a connection costs this
-    /// task, one child and Hummingbird's own (its memory is most of what an idle socket costs).
-    func stream(
-        user: UserSummary, cursor: Int64?, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
-        channel: any Channel
-    ) async throws {
-        let stop = StreamStop()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                defer { stop.trigger() }
-                // Reading is how a peer's close frame is seen; what peers send is otherwise ignored,
-                // but a peer that floods is cut off (a message over the size limit closes with 1009).
-                let flood = RateLimiter(perSecond: limits.webSocketMessagesPerSecond)
-                for try await _ in inbound.messages(maxSize: limits.maxWebSocketMessage) where flood.take("") != nil {
-                    metrics.rejected("websocket_flood")
-                    try await outbound.close(.policyViolation, reason: "too many messages")
-                    return
-                }
-            }
-            let end = try await stream.run(user: user, cursor: cursor, channel: channel, stop: stop) { item in
-                switch item {
-                case .hello(let hello):
-                    try await outbound.write(
-                        .custom(WebSocketFrame(fin: true, opcode: .text, data: try Self.json(hello))))
-                case .event(let pushed):
-                    // The node's one encoding, shared: no copy per socket.
-                    try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: pushed.json)))
-                case .heartbeat:
-                    break  // WebSocket pings keep this line alive
-                }
-            }
-            // Close from here, so the peer's answering close frame is what ends the reader.
-            switch end {
-            case .overflow:
-                metrics.rejected("lagging")
-                try await outbound.close(
-                    .unknown(CloseCode.lagging), reason: "too far behind: reconnect with your cursor")
-            case .shutdown:
-                try await outbound.close(.goingAway, reason: "server shutting down")
-            case .cancelled, .resync:
-                break
-            }
-            group.cancelAll()
-        }
-    }
-
-    private static func json(_ hello: Hello) throws -> ByteBuffer {
-        ByteBuffer(bytes: try WireCoding.makeEncoder().encode(hello))
+    /// Runs `router` on an upgrade request; the grant it left, if the answer was yes.
+    static func admit(
+        _ request: HTTPRequest, channel: any Channel, logger: Logger,
+        router: some HTTPResponder<MomentsRequestContext>, grants: PushGrants
+    ) async -> PushGrant? {
+        let context = MomentsRequestContext(source: .init(channel: channel, logger: logger))
+        let response = try? await router.respond(
+            to: Request(head: request, body: .init(buffer: ByteBuffer())), context: context)
+        let grant = grants.take(for: channel)
+        return response?.status == .ok ? grant : nil
     }
 }
