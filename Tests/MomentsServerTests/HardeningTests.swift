@@ -240,6 +240,26 @@ struct HardeningTests {
         try await server.stop()
     }
 
+    @Test("keep-alive: a peer that answers pings stays; one that never does is dropped after the next ping")
+    func deadPeers() async throws {
+        let server = try await TestServer.start { $0.pingInterval = .milliseconds(300) }
+        let bystander = try await Bystander(server)  // WSClient answers pings
+        let silent = try RawConnection(port: server.port)
+        silent.send(
+            "GET /api/ws?token=\(try await server.token("alice")) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n"
+                + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        )
+        let hub = server.server.hub
+        try await waitUntil("both of alice's sockets") { hub.subscriptionCount(user: "alice") == 2 }
+        // Pinged at the first tick, unanswered at the second: closed. Generous bound, hangs only.
+        _ = try await silent.waitForClose(within: .seconds(10))
+        try await waitUntil("the silent socket to leave the hub") { hub.subscriptionCount(user: "alice") == 1 }
+        // Several more ticks later the answering socket is still served.
+        try await Task.sleep(for: .seconds(1.5))
+        try await bystander.stillReceives(from: "bob")
+        try await server.stop()
+    }
+
     /// A WebSocket upgrade request on its own connection, answered as raw text.
     static func rawUpgrade(_ server: TestServer, token: String) async throws -> String {
         let connection = try RawConnection(port: server.port)
