@@ -26,6 +26,8 @@ struct PushUpgradeChannel: HTTPChannelHandler {
         let channel: any Channel
     }
 
+    static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536)
+
     let responder: HTTPChannelHandler.Responder
     let http1: HTTP1Channel.Configuration
     let admit: @Sendable (HTTPRequest, any Channel, Logger) async -> PushGrant?
@@ -33,6 +35,9 @@ struct PushUpgradeChannel: HTTPChannelHandler {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
+            // NIO keeps each connection's last receive buffer for reuse (2 KiB by default): start
+            // small, since most connections end up idle push sockets; it grows for big requests.
+            try channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.receiveBuffers)
             let granted = Mutex<PushGrant?>(nil)
             let admit = self.admit
             let push = self.push

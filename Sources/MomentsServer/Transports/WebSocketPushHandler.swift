@@ -210,6 +210,8 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
     private func goLive(generation: Int) {
         guard phase == .catchingUp, generation == self.generation else { return }
         phase = .live
+        // A finished task keeps its memory (~5 KB) while anyone holds its handle.
+        catchUp = nil
         drain()
     }
 
