@@ -1,4 +1,3 @@
-import Foundation
 import MomentsCore
 import NIOCore
 
@@ -9,8 +8,8 @@ public struct PushedEvent: Sendable {
     /// The event as one JSON object, UTF-8.
     public let json: ByteBuffer
 
-    init(_ event: Event) throws {
+    init(_ event: Event) {
         self.event = event
-        self.json = ByteBuffer(bytes: try WireCoding.makeEncoder().encode(event))
+        self.json = EventJSON.encode(event)
     }
 }

@@ -60,7 +60,7 @@ struct EventStream {
         while true {
             let page = try await store.events(user: user, after: last, limit: Self.replayPage)
             for event in page {
-                try await send(.event(try PushedEvent(event)))
+                try await send(.event(PushedEvent(event)))
                 metrics.pushed(event, on: transport, live: false)
                 last = event.id
             }

@@ -23,7 +23,12 @@ struct LongPollTransport {
             // A parked poll holds a connection like a socket does (not rate-limited: a busy
             // long-poller asks again after every answer).
             if timeout > 0 { try admission.admit(user: user, address: context.clientAddress, counted: false) }
-            return try await poll(user: user, cursor: cursor, timeout: .seconds(min(timeout, Self.maxTimeoutSeconds)))
+            let result = try await poll(
+                user: user, cursor: cursor, timeout: .seconds(min(timeout, Self.maxTimeoutSeconds)))
+            // Written by hand like pushed events: every wake-up of every waiter encodes one.
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: EventJSON.encode(result)))
         }
     }
 

@@ -1,0 +1,59 @@
+import Foundation
+import MomentsCore
+import NIOCore
+import Testing
+
+@testable import MomentsServer
+
+@Suite("EventJSON: the push path's hand-written encoder")
+struct EventJSONTests {
+    static let date = Date(timeIntervalSince1970: 1_795_747_532.437)
+
+    static let events: [Event] = [
+        Event(
+            id: 17, type: .comment, actor: UserSummary(id: "bob", name: "Bob"), postId: 5, postExcerpt: "今天包了饺子",
+            text: "我要来！\n\"quoted\" \\ back/slash\t\u{1}\u{1F}\u{8}\u{C}\r 🥟", commentId: 3, createdAt: date, unread: 3),
+        Event(
+            id: 18, type: .like, actor: UserSummary(id: "carol", name: "Carol </script>"), postId: 5,
+            postExcerpt: "\u{2028}line", createdAt: Date(timeIntervalSince1970: 0), unread: 0),
+        Event(
+            id: 9_000_000_000, type: .unlike, actor: UserSummary(id: "dave", name: ""), postId: 1, postExcerpt: "x",
+            createdAt: Date(timeIntervalSince1970: 4_102_444_799.999), unread: 12),
+        Event(id: 19, type: .custom, actor: nil, postId: nil, postExcerpt: nil, createdAt: date, unread: 1),
+    ]
+
+    @Test("byte for byte what JSONEncoder with the wire settings writes")
+    func sameBytes() throws {
+        for event in Self.events {
+            let ours = String(buffer: EventJSON.encode(event))
+            let foundation = String(decoding: try WireCoding.makeEncoder().encode(event), as: UTF8.self)
+            #expect(ours == foundation)
+        }
+    }
+
+    @Test("a poll answer, byte for byte as JSONEncoder writes it")
+    func pollAnswer() throws {
+        for events in [[], Self.events] {
+            let result = PollResult(events: events, cursor: 42, unread: 7)
+            let foundation = String(decoding: try WireCoding.makeEncoder().encode(result), as: UTF8.self)
+            #expect(String(buffer: EventJSON.encode(result)) == foundation)
+        }
+    }
+
+    @Test("custom data of every JSON kind comes back as given, keys and all")
+    func customData() throws {
+        let data: JSONValue = .object([
+            "orderId": .number(42), "status": .string("shipped \"now\""), "price": .number(19.99),
+            "big": .number(1e21), "negative": .number(-3), "ok": .bool(true), "none": .null,
+            "items": .array([.string("a"), .object(["z": .number(1), "a": .array([])])]),
+        ])
+        let event = Event(
+            id: 20, type: .custom, actor: nil, postId: nil, postExcerpt: nil, data: data, createdAt: Self.date,
+            unread: 2)
+        let decoded = try WireCoding.makeDecoder().decode(Event.self, from: Data(buffer: EventJSON.encode(event)))
+        #expect(decoded == event)
+        let object = try JSONSerialization.jsonObject(with: Data(buffer: EventJSON.encode(event))) as? [String: Any]
+        let sent = object?["data"] as? [String: Any]
+        #expect(sent?["orderId"] as? Int == 42)
+    }
+}
