@@ -6,19 +6,29 @@ import MomentsCore
 ///
 /// `synchronous = NORMAL` in WAL mode: a commit reaches the OS before the call returns, so an
 /// acknowledged write survives `kill -9` of the server (not a power cut; see docs/operations.md).
+/// Checkpoints run every `checkpointInterval` on their own connection, not inside commits.
 public final class SQLiteStore: MomentsStore {
+    static let checkpointInterval: Duration = .milliseconds(200)
+
     private let pool: DatabasePool
     private let sink: any EventSink
+    private let checkpointer: WALCheckpointer
 
     public init(path: String, sink: any EventSink) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")  // WALCheckpointer does it
         }
         configuration.busyMode = .timeout(5)
         pool = try DatabasePool(path: path, configuration: configuration)
         self.sink = sink
         try SQLiteSchema.migrator.migrate(pool)
+        checkpointer = try WALCheckpointer(path: path, every: Self.checkpointInterval)
+    }
+
+    public func close() async {
+        checkpointer.stop()
     }
 
     // MARK: users
