@@ -131,8 +131,15 @@ public final class Subscription: Sendable, AsyncSequence {
         }
     }
 
-    /// Events waiting to be written.
-    var queued: Int { state.withLock { $0.buffer.count } }
+    /// Events waiting to be written: here, or in the queue of the handler it pushes to.
+    var queued: Int { push == nil ? state.withLock { $0.buffer.count } : handlerQueued.load(ordering: .relaxed) }
+
+    /// What a push-mode owner has queued, as it last said (`queuedEvents` adds it up).
+    private let handlerQueued = Atomic<Int>(0)
+
+    func handlerQueue(is count: Int) {
+        handlerQueued.store(count, ordering: .relaxed)
+    }
 
     /// Everything already queued, without waiting.
     public func drain() -> [PushedEvent] {

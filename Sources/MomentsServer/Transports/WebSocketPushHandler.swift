@@ -37,8 +37,8 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
         static let lagging: UInt16 = 4013
     }
 
-    /// Time for closing words (4013, 1001, a refusal) to be taken before the socket is cut.
-    static let lagGrace: TimeAmount = .seconds(2)
+    /// Time for closing words (4013, 1001) to be taken before the socket is cut, as for streams.
+    static let lagGrace = EventStream.overflowGrace
     static let replayPage = 500
 
     private enum Phase {
@@ -234,6 +234,7 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
     private func enqueue(_ event: PushedEvent) {
         guard pending.count < dependencies.capacity else { return lagging() }
         pending.append(event)
+        subscription?.handlerQueue(is: pending.count)
     }
 
     /// Writes what waited, while the socket takes it.
@@ -243,6 +244,7 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
             pending.removeFirst()
             send(event, on: context)
         }
+        subscription?.handlerQueue(is: pending.count)
         context.flush()
     }
 
@@ -339,6 +341,7 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
         guard phase != .closing, let context else { return }
         phase = .closing
         pending.removeAll()
+        subscription?.handlerQueue(is: 0)
         var data = ByteBuffer()
         data.write(webSocketErrorCode: code)
         data.writeString(reason)
