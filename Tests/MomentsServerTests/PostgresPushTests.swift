@@ -29,6 +29,42 @@ struct PostgresPushTests {
         try await server.stop()
     }
 
+    @Test("a burst of events (read by the fan-out in batches) reaches the right sockets, in order, once each")
+    func burst() async throws {
+        let (server, _) = try await Self.start()
+        let alice = TestSocket(port: server.port, token: try await server.token("alice"))
+        let bob = TestSocket(port: server.port, token: try await server.token("bob"))
+        _ = try await alice.hello()
+        _ = try await bob.hello()
+        // Concurrent publishers: many NOTIFYs arrive while the fan-out is still reading a batch.
+        let store = server.server.store
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<4 {
+                group.addTask {
+                    for index in 0..<50 {
+                        let users = index % 2 == 0 ? ["alice"] : ["alice", "bob"]
+                        _ = try await store.publish(to: users, data: "{\"writer\":\(writer),\"n\":\(index)}")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        var aliceIds: [Int64] = []
+        for _ in 0..<200 { aliceIds.append(try await alice.event().id) }
+        var bobIds: [Int64] = []
+        for _ in 0..<100 { bobIds.append(try await bob.event().id) }
+        #expect(aliceIds == aliceIds.sorted() && Set(aliceIds).count == 200)
+        #expect(bobIds == bobIds.sorted() && Set(bobIds).count == 100)
+        #expect(Set(aliceIds).isDisjoint(with: bobIds))
+        // Nothing more: a like afterwards is the very next frame.
+        let post = try await server.api("alice").createPost(text: "after the burst")
+        _ = try await server.api("bob").like(postId: post.id)
+        #expect(try await alice.event().type == .like)
+        alice.cancel()
+        bob.cancel()
+        try await server.stop()
+    }
+
     @Test("when the node's LISTEN connection dies, it listens again and its sessions miss nothing")
     func listenConnectionLost() async throws {
         let (server, url) = try await Self.start()

@@ -6,10 +6,11 @@ import ServiceLifecycle
 /// Cross-node push over PostgreSQL: LISTEN on the store's channel and hand each committed
 /// event to this node's sessions of its recipient.
 ///
-/// NOTIFY payloads are `EVENT_ID:USER_ID`, far under NOTIFY's 8000-byte limit. The event is
-/// read from the store once per node, only when this node has a session of that user. If the
-/// LISTEN connection drops, the node reconnects and then resyncs every local session from its
-/// cursor, so nothing committed while it was deaf is lost.
+/// NOTIFY payloads are `EVENT_ID:USER_ID`, far under NOTIFY's 8000-byte limit. Events are read
+/// from the store once per node, only for users with a session here, in batches: what arrived
+/// while the last batch was read is read together. If the LISTEN connection drops, the node
+/// reconnects and then resyncs every local session from its cursor, so nothing committed while
+/// it was deaf is lost.
 struct PostgresFanout: Service {
     let store: PostgresStore
     let hub: PushHub
@@ -31,8 +32,16 @@ struct PostgresFanout: Service {
                             }
                             listenedBefore = true
                             failures = 0
-                            for try await notification in notifications {
-                                try await deliver(notification.payload)
+                            let batches = NotificationBatches()
+                            try await withThrowingTaskGroup(of: Void.self) { group in
+                                group.addTask {
+                                    defer { batches.finish() }
+                                    for try await notification in notifications { batches.add(notification.payload) }
+                                }
+                                group.addTask {
+                                    while let payloads = await batches.next() { try await deliver(payloads) }
+                                }
+                                try await group.waitForAll()
                             }
                         }
                     } catch {
@@ -49,15 +58,17 @@ struct PostgresFanout: Service {
         }
     }
 
-    private func deliver(_ payload: String) async throws {
-        guard let colon = payload.firstIndex(of: ":"), let id = Int64(payload[..<colon]) else {
-            logger.warning("ignoring a malformed notification", metadata: ["payload": "\(payload)"])
-            return
+    private func deliver(_ payloads: [String]) async throws {
+        var notified: [(id: Int64, recipient: String)] = []
+        for payload in payloads {
+            guard let colon = payload.firstIndex(of: ":"), let id = Int64(payload[..<colon]) else {
+                logger.warning("ignoring a malformed notification", metadata: ["payload": "\(payload)"])
+                continue
+            }
+            let user = String(payload[payload.index(after: colon)...])
+            if hub.hasSubscriptions(user: user) { notified.append((id, user)) }
         }
-        let user = String(payload[payload.index(after: colon)...])
-        guard hub.hasSubscriptions(user: user) else { return }
-        let events = try await store.events(ids: [id], recipient: user)
-        hub.publish(events.map { Delivery(recipient: user, event: $0) })
+        hub.publish(try await store.deliveries(notified: notified))
     }
 }
 

@@ -294,13 +294,38 @@ public final class PostgresStore: MomentsStore {
         }
     }
 
-    /// The events with these ids (from NOTIFY), as pushes for `recipient`.
-    func events(ids: [Int64], recipient: String) async throws -> [Event] {
-        try await client.withConnection { connection in
-            try await Self.events(
-                connection,
-                "\(unescaped: Self.eventSelect) WHERE e.id = ANY(\(ids)) AND e.recipient_id = \(recipient) ORDER BY e.id",
-                recipient: recipient, logger: self.logger)
+    /// The notified events (id and recipient, from NOTIFY payloads) in one read, as pushes in
+    /// id order: a fan-out batch costs two queries however many events it holds.
+    func deliveries(notified: [(id: Int64, recipient: String)]) async throws -> [Delivery] {
+        guard !notified.isEmpty else { return [] }
+        let ids = notified.map(\.id)
+        let recipients = notified.map(\.recipient)
+        let recipientOf = Dictionary(notified.map { ($0.id, $0.recipient) }, uniquingKeysWith: { first, _ in first })
+        return try await client.withConnection { connection in
+            // The pair must match: a payload cannot make an event someone else's.
+            let entries = try await Self.entries(
+                connection.query(
+                    """
+                    \(unescaped: Self.eventSelect)
+                    WHERE (e.id, e.recipient_id) IN (SELECT * FROM unnest(\(ids)::BIGINT[], \(recipients)::TEXT[]))
+                    ORDER BY e.id
+                    """, logger: self.logger),
+                unread: 0)
+            var unread: [String: Int] = [:]
+            for try await (recipient, count) in try await connection.query(
+                """
+                SELECT recipient_id, COUNT(*) FROM events
+                WHERE NOT read AND recipient_id = ANY(\(Array(Set(recipients)))) GROUP BY recipient_id
+                """, logger: self.logger
+            ).decode((String, Int64).self) {
+                unread[recipient] = Int(count)
+            }
+            return entries.compactMap { entry in
+                guard let recipient = recipientOf[entry.event.id] else { return nil }
+                var event = entry.event
+                event.unread = unread[recipient] ?? 0
+                return Delivery(recipient: recipient, event: event)
+            }
         }
     }
 
