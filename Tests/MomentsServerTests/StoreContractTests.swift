@@ -168,6 +168,47 @@ struct StoreContractTests {
     }
 
     @Test(
+        "unread counts always equal the unread notifications, through likes, unlikes, comments, publishes and reads",
+        arguments: Backend.available)
+    func unreadCountsStayTrue(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        let users = ["alice", "bob", "carol"]
+        func check(_ step: String) async throws {
+            for user in users + ["dave"] {
+                let page = try await store.notifications(user: user, before: nil, limit: 200)
+                let unreadEntries = page.notifications.filter { !$0.read }.count
+                #expect(page.unread == unreadEntries, "\(user) after \(step)")
+                #expect(try await store.streamPosition(user: user).unread == unreadEntries, "\(user) after \(step)")
+            }
+        }
+        let posts = [
+            try await store.createPost(author: "alice", text: "a"),
+            try await store.createPost(author: "bob", text: "b"),
+        ]
+        for round in 0..<3 {
+            for viewer in users {
+                for post in posts where post.author.id != viewer || round == 2 {
+                    _ = try? await store.like(viewer: viewer, postId: post.id)
+                    _ = try? await store.comment(viewer: viewer, postId: post.id, text: "r\(round)")
+                }
+            }
+            try await check("round \(round) of likes and comments")
+            _ = try await store.unlike(viewer: "carol", postId: posts[0].id)
+            try await check("an unlike")
+            _ = try await store.publish(to: nil, data: "{\"round\":\(round)}")
+            _ = try await store.publish(to: ["bob"], data: "1")
+            try await check("publishes")
+            let alice = try await store.notifications(user: "alice", before: nil, limit: 200)
+            if let middle = alice.notifications.dropFirst(alice.notifications.count / 2).first {
+                _ = try await store.markRead(user: "alice", upTo: middle.id)
+            }
+            _ = try await store.markRead(user: "bob", upTo: Int64.max)
+            try await check("reads")
+        }
+        await store.close()
+    }
+
+    @Test(
         "a reader following one user's cursor during concurrent writes sees every event once, in order",
         arguments: Backend.available)
     func cursorUnderConcurrentWrites(_ backend: Backend) async throws {

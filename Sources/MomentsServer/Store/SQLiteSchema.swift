@@ -78,6 +78,35 @@ enum SQLiteSchema {
                     CREATE INDEX events_unread ON events(recipient_id) WHERE read = 0;
                     """)
         }
+        // Unread counts kept per user by triggers, whatever path reads or writes events: counting
+        // the unread events on every new event grew with each user's history.
+        migrator.registerMigration("v3 unread counters") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE unread_counts (
+                        user_id TEXT PRIMARY KEY NOT NULL REFERENCES users(id),
+                        unread INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    INSERT INTO unread_counts (user_id, unread)
+                        SELECT recipient_id, COUNT(*) FROM events WHERE read = 0 GROUP BY recipient_id;
+                    CREATE TRIGGER events_unread_insert AFTER INSERT ON events WHEN NEW.read = 0 BEGIN
+                        INSERT INTO unread_counts (user_id, unread) VALUES (NEW.recipient_id, 1)
+                            ON CONFLICT (user_id) DO UPDATE SET unread = unread + 1;
+                    END;
+                    CREATE TRIGGER events_unread_marked AFTER UPDATE OF read ON events
+                    WHEN OLD.read = 0 AND NEW.read != 0 BEGIN
+                        UPDATE unread_counts SET unread = unread - 1 WHERE user_id = NEW.recipient_id;
+                    END;
+                    CREATE TRIGGER events_unread_unmarked AFTER UPDATE OF read ON events
+                    WHEN OLD.read != 0 AND NEW.read = 0 BEGIN
+                        INSERT INTO unread_counts (user_id, unread) VALUES (NEW.recipient_id, 1)
+                            ON CONFLICT (user_id) DO UPDATE SET unread = unread + 1;
+                    END;
+                    CREATE TRIGGER events_unread_delete AFTER DELETE ON events WHEN OLD.read = 0 BEGIN
+                        UPDATE unread_counts SET unread = unread - 1 WHERE user_id = OLD.recipient_id;
+                    END;
+                    """)
+        }
         return migrator
     }
 }

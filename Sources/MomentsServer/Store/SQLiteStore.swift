@@ -225,15 +225,12 @@ public final class SQLiteStore: MomentsStore {
         if let users {
             rows = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT recipient_id, COUNT(*) AS unread FROM events
-                    WHERE read = 0 AND recipient_id IN (SELECT value FROM json_each(?)) GROUP BY recipient_id
-                    """, arguments: [jsonArray(users)])
+                sql: "SELECT user_id, unread FROM unread_counts WHERE user_id IN (SELECT value FROM json_each(?))",
+                arguments: [jsonArray(users)])
         } else {
-            rows = try Row.fetchAll(
-                db, sql: "SELECT recipient_id, COUNT(*) AS unread FROM events WHERE read = 0 GROUP BY recipient_id")
+            rows = try Row.fetchAll(db, sql: "SELECT user_id, unread FROM unread_counts")
         }
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0["recipient_id"], $0["unread"]) })
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["user_id"], $0["unread"]) })
     }
 
     public func events(user: String, after cursor: Int64, limit: Int) async throws -> [Event] {
@@ -274,9 +271,7 @@ public final class SQLiteStore: MomentsStore {
 
     private static func unreadCount(_ db: Database, _ user: String) throws -> Int {
         try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT COUNT(*) FROM events WHERE recipient_id = ? AND read = 0"),
-            arguments: [user])
-            ?? 0
+            db.cachedStatement(sql: "SELECT unread FROM unread_counts WHERE user_id = ?"), arguments: [user]) ?? 0
     }
 
     private static func position(_ db: Database, _ user: String) throws -> StreamPosition {

@@ -78,6 +78,41 @@ enum PostgresSchema {
                 "ALTER TABLE events ADD COLUMN data TEXT",
             ]
         ),
+        (
+            // Unread counts kept per user by a trigger, whatever path reads or writes events:
+            // counting the unread events on every new event grew with each user's history.
+            "v3 unread counters",
+            [
+                "CREATE TABLE unread_counts (user_id TEXT PRIMARY KEY REFERENCES users(id), unread BIGINT NOT NULL)",
+                """
+                INSERT INTO unread_counts (user_id, unread)
+                    SELECT recipient_id, COUNT(*) FROM events WHERE NOT read GROUP BY recipient_id
+                """,
+                """
+                CREATE FUNCTION events_unread() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF TG_OP = 'DELETE' THEN
+                        IF NOT OLD.read THEN
+                            UPDATE unread_counts SET unread = unread - 1 WHERE user_id = OLD.recipient_id;
+                        END IF;
+                        RETURN OLD;
+                    END IF;
+                    IF NOT NEW.read AND (TG_OP = 'INSERT' OR OLD.read) THEN
+                        INSERT INTO unread_counts (user_id, unread) VALUES (NEW.recipient_id, 1)
+                            ON CONFLICT (user_id) DO UPDATE SET unread = unread_counts.unread + 1;
+                    ELSIF TG_OP = 'UPDATE' AND NEW.read AND NOT OLD.read THEN
+                        UPDATE unread_counts SET unread = unread - 1 WHERE user_id = NEW.recipient_id;
+                    END IF;
+                    RETURN NEW;
+                END
+                $$
+                """,
+                """
+                CREATE TRIGGER events_unread AFTER INSERT OR UPDATE OF read OR DELETE ON events
+                    FOR EACH ROW EXECUTE FUNCTION events_unread()
+                """,
+            ]
+        ),
     ]
 
     /// Applies what is missing, under an advisory lock so nodes starting together take turns.

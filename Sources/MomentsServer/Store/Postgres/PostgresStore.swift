@@ -314,8 +314,7 @@ public final class PostgresStore: MomentsStore {
             var unread: [String: Int] = [:]
             for try await (recipient, count) in try await connection.query(
                 """
-                SELECT recipient_id, COUNT(*) FROM events
-                WHERE NOT read AND recipient_id = ANY(\(Array(Set(recipients)))) GROUP BY recipient_id
+                SELECT user_id, unread FROM unread_counts WHERE user_id = ANY(\(Array(Set(recipients))))
                 """, logger: self.logger
             ).decode((String, Int64).self) {
                 unread[recipient] = Int(count)
@@ -372,7 +371,7 @@ public final class PostgresStore: MomentsStore {
         Int(
             try await count(
                 connection.query(
-                    "SELECT COUNT(*) FROM events WHERE recipient_id = \(user) AND NOT read", logger: logger)))
+                    "SELECT coalesce((SELECT unread FROM unread_counts WHERE user_id = \(user)), 0)", logger: logger)))
     }
 
     private static func position(_ connection: PostgresConnection, _ user: String, logger: Logger) async throws
