@@ -58,19 +58,23 @@ enum EventJSON {
         return out
     }
 
-    /// A poll's answer: `{"cursor":…,"events":[…],"unread":…}`. Each long-poll wake-up writes one.
     static func encode(_ poll: PollResult) -> ByteBuffer {
+        pollAnswer(events: poll.events.map(encode), cursor: poll.cursor, unread: poll.unread)
+    }
+
+    /// A poll's answer, `{"cursor":…,"events":[…],"unread":…}`, from events already encoded
+    /// (a woken long-poll reuses the bytes the hub encoded).
+    static func pollAnswer(events: [ByteBuffer], cursor: Int64, unread: Int) -> ByteBuffer {
         var out = ByteBuffer()
         out.writeStaticString(#"{"cursor":"#)
-        out.writeString(String(poll.cursor))
+        out.writeString(String(cursor))
         out.writeStaticString(#","events":["#)
-        for (index, event) in poll.events.enumerated() {
+        for (index, event) in events.enumerated() {
             if index > 0 { out.writeStaticString(",") }
-            var json = encode(event)
-            out.writeBuffer(&json)
+            out.writeImmutableBuffer(event)
         }
         out.writeStaticString(#"],"unread":"#)
-        out.writeString(String(poll.unread))
+        out.writeString(String(unread))
         out.writeStaticString("}")
         return out
     }

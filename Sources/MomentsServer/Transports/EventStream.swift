@@ -12,6 +12,7 @@ struct EventStream {
         case heartbeat
     }
 
+    /// Backlog read per store query, by every streaming transport (WebSocket included).
     static let replayPage = 500
 
     let store: any MomentsStore

@@ -23,16 +23,24 @@ struct LongPollTransport {
             // A parked poll holds a connection like a socket does (not rate-limited: a busy
             // long-poller asks again after every answer).
             if timeout > 0 { try admission.admit(user: user, address: context.clientAddress, counted: false) }
-            let result = try await poll(
+            let answer = try await poll(
                 user: user, cursor: cursor, timeout: .seconds(min(timeout, Self.maxTimeoutSeconds)))
-            // Written by hand like pushed events: every wake-up of every waiter encodes one.
             return Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                body: .init(byteBuffer: EventJSON.encode(result)))
+                body: .init(
+                    byteBuffer: EventJSON.pollAnswer(
+                        events: answer.events.map(\.json), cursor: answer.cursor, unread: answer.unread)))
         }
     }
 
-    func poll(user: String, cursor: Int64?, timeout: Duration) async throws -> PollResult {
+    /// A poll's answer with its events already encoded: a woken poll sends the hub's bytes.
+    struct Answer {
+        var events: [PushedEvent]
+        var cursor: Int64
+        var unread: Int
+    }
+
+    func poll(user: String, cursor: Int64?, timeout: Duration) async throws -> Answer {
         let waiting = timeout > .zero ? hub.subscribe(user: user) : nil
         if waiting != nil { metrics.opened(.longpoll) }
         defer {
@@ -47,15 +55,15 @@ struct LongPollTransport {
         let backlog = try await store.events(user: user, after: start, limit: Self.batchLimit)
         if let last = backlog.last {
             for event in backlog { metrics.pushed(event, on: .longpoll, live: false) }
-            return PollResult(events: backlog, cursor: last.id, unread: last.unread)
+            return Answer(events: backlog.map(PushedEvent.init), cursor: last.id, unread: last.unread)
         }
         if let waiting, let first = await waiting.next(within: timeout) {
-            let events = ([first] + waiting.drain()).map(\.event).filter { $0.id > start }
-            if let last = events.last {
-                for event in events { metrics.pushed(event, on: .longpoll, live: true) }
-                return PollResult(events: events, cursor: last.id, unread: last.unread)
+            let events = ([first] + waiting.drain()).filter { $0.event.id > start }
+            if let last = events.last?.event {
+                for pushed in events { metrics.pushed(pushed.event, on: .longpoll, live: true) }
+                return Answer(events: events, cursor: last.id, unread: last.unread)
             }
         }
-        return PollResult(events: [], cursor: start, unread: try await store.streamPosition(user: user).unread)
+        return Answer(events: [], cursor: start, unread: try await store.streamPosition(user: user).unread)
     }
 }

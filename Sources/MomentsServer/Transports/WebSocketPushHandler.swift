@@ -39,7 +39,6 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
 
     /// Time for closing words (4013, 1001) to be taken before the socket is cut, as for streams.
     static let lagGrace = EventStream.overflowGrace
-    static let replayPage = 500
 
     private enum Phase {
         /// Reading the store; live events wait in `pending`.
@@ -176,12 +175,12 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
             }
             while true {
                 let page = try await store.events(
-                    user: grant.user.id, after: last, limit: WebSocketPushHandler.replayPage)
+                    user: grant.user.id, after: last, limit: EventStream.replayPage)
                 let events = try page.map(PushedEvent.init)
                 // Waits until the page is written: a large backlog cannot pile up in memory.
                 try await loop.flatSubmit { handler.value.replay(events, on: loop, generation: generation) }.get()
                 last = page.last?.id ?? last
-                if page.count < WebSocketPushHandler.replayPage { break }
+                if page.count < EventStream.replayPage { break }
             }
             try await loop.submit { handler.value.goLive(generation: generation) }.get()
         }

@@ -44,7 +44,7 @@ struct Likes: AsyncParsableCommand {
             var histogram = Tally.emptyHistogram()
             for like in received.likes {
                 if let stamp = due.get("\(like.actor) \(like.post)") {
-                    _ = histogram.record(min(like.at > stamp ? (like.at - stamp) / 1000 : 0, 60_000_000))
+                    Tally.record(due: stamp, arrival: like.at, in: &histogram)
                 }
             }
             session.account(expected: publisher.succeeded, received: received, into: &report)

@@ -12,7 +12,14 @@ struct LikeArrival: Codable, Sendable {
 final class Tally: Sendable {
     /// Latencies in microseconds, up to a minute.
     static func emptyHistogram() -> Histogram<UInt64> {
-        Histogram(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        Histogram(highestTrackableValue: maxLatency, numberOfSignificantValueDigits: .three)
+    }
+
+    static let maxLatency: UInt64 = 60_000_000
+
+    /// Records `arrival - due` (nanoseconds, monotonic) in microseconds, capped at a minute.
+    static func record(due: UInt64, arrival: UInt64, in histogram: inout Histogram<UInt64>) {
+        _ = histogram.record(min(arrival > due ? (arrival - due) / 1000 : 0, maxLatency))
     }
 
     private struct State {
@@ -31,9 +38,7 @@ final class Tally: Sendable {
         state.withLock { state in
             state.received += 1
             state.lastArrival = now
-            if let stamp {
-                _ = state.histogram.record(min(now > stamp ? (now - stamp) / 1000 : 0, 60_000_000))
-            }
+            if let stamp { Tally.record(due: stamp, arrival: now, in: &state.histogram) }
         }
     }
 
