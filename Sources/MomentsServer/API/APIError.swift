@@ -21,9 +21,14 @@ public struct APIError: Error, HTTPResponseError {
     public static func notFound(_ message: String) -> APIError { APIError(.notFound, "not_found", message) }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        response
+    }
+
+    /// The error as docs/protocol.md shapes it: `{"error": {"code", "message"}}`.
+    var response: Response {
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
-        let body = try WireCoding.makeEncoder().encode(APIErrorBody(code: code, message: message))
+        let body = (try? WireCoding.makeEncoder().encode(APIErrorBody(code: code, message: message))) ?? Data()
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -8,8 +8,10 @@ public struct MomentsRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated user; routes behind `AuthMiddleware` may rely on it.
     public var user: UserSummary?
-    /// The connection, so a refused WebSocket upgrade can still be answered properly.
+    /// The connection: the peer's address, and the event loop a stream's cut-off runs on.
     let channel: any Channel
+    /// Set only on WebSocket upgrade requests, by `PushUpgradeGate`: where the route's yes goes.
+    var pushUpgrade: PushUpgrade?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

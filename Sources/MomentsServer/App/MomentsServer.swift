@@ -24,41 +24,21 @@ public final class MomentsServer: Sendable {
     /// One per server: the connect-rate buckets must be shared by every push transport.
     private let admission: Admission
     private let tlsConfiguration: TLSConfiguration?
+    private let storeServices: [any Service]
     private let group = Mutex<ServiceGroup?>(nil)
 
     /// Opens (creating and migrating if needed) the data dir, store and signing secret.
     public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "moments")) async throws {
         self.configuration = configuration
         self.logger = logger
-        do {
-            if configuration.postgres == nil {
-                try FileManager.default.createDirectory(at: configuration.dataDir, withIntermediateDirectories: true)
-            }
-        } catch {
-            throw ConfigurationError(
-                "cannot create data dir \(configuration.dataDir.path): \(error.localizedDescription)")
-        }
         tlsConfiguration = try configuration.tls?.serverConfiguration()
-        hub = PushHub(capacity: configuration.subscriptionCapacity)
+        hub = PushHub()
         admission = Admission(limits: configuration.limits, hub: hub)
-        if let address = configuration.postgres {
-            let shared = try await PostgresStore.open(address, logger: logger)
-            store = shared
-            // Every node must accept every node's tokens: one secret, from the environment or the database.
-            let secret: [UInt8]
-            if let fromEnvironment = try SigningSecret.fromEnvironment() {
-                secret = fromEnvironment
-            } else {
-                secret = Array(
-                    try await shared.sharedSetting("signing_secret", proposal: SigningSecret.generate()).utf8)
-            }
-            tokens = await TokenAuthority(secret: secret)
-            publisherKey = try await PublisherKey.shared(by: shared)
-        } else {
-            store = try SQLiteStore(path: configuration.databasePath, sink: hub)
-            tokens = await TokenAuthority(secret: try SigningSecret.load(dataDir: configuration.dataDir))
-            publisherKey = try PublisherKey.load(dataDir: configuration.dataDir)
-        }
+        let setup = try await StoreSetup.open(configuration, hub: hub, logger: logger)
+        store = setup.store
+        storeServices = setup.services
+        tokens = await TokenAuthority(secret: setup.signingSecret)
+        publisherKey = setup.publisherKey
         do {
             webAssets = try configuration.webRoot.map(WebAssets.init(folder:))
         } catch {
@@ -73,30 +53,24 @@ public final class MomentsServer: Sendable {
     /// Serves until `shutdown()` (or SIGINT/SIGTERM when configured); `onListening` gets the port.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let headerTimeout = configuration.limits.headerTimeout
-        let grants = PushGrants()
-        let webSocketRouter = makeWebSocketRouter(grants: grants).buildResponder()
+        let router = makeRouter().buildResponder()
         let pings = PingWheel()
         let pingTimer = pings.start(
             every: TimeAmount(configuration.pingInterval), on: MultiThreadedEventLoopGroup.singleton.next())
         defer { pingTimer.cancel() }
         let push = WebSocketPushHandler.Dependencies(
-            store: store, hub: hub, metrics: metrics, limits: configuration.limits, pings: pings,
-            capacity: configuration.subscriptionCapacity)
+            store: store, hub: hub, metrics: metrics, limits: configuration.limits, stream: streamLimits, pings: pings)
         var server = HTTPServerBuilder { responder in
             FirstRequestDeadlineChannel(
                 base: PushUpgradeChannel(
-                    responder: responder,
+                    responder: responder, router: router,
                     http1: .init(additionalChannelHandlers: [NextRequestDeadline(timeout: headerTimeout)]),
-                    admit: { request, channel, logger in
-                        await WebSocketTransport.admit(
-                            request, channel: channel, logger: logger, router: webSocketRouter, grants: grants)
-                    },
                     push: push),
                 timeout: headerTimeout)
         }
         if let tlsConfiguration { server = try .tls(server, tlsConfiguration: tlsConfiguration) }
         let app = Application(
-            router: makeRouter(),
+            responder: router,
             server: server,
             // A reconnect storm arrives all at once: a long accept queue, and many accepts per
             // event-loop tick (NIO's default is 4), so clients are not left waiting on SYN retries.
@@ -109,10 +83,7 @@ public final class MomentsServer: Sendable {
             },
             logger: logger)
         // Shut down in reverse order: sockets get 1001 before the server stops.
-        var services: [any Service] = [app, PushDrainService(hub: hub)]
-        if let shared = store as? PostgresStore {
-            services.append(PostgresFanout(store: shared, hub: hub, logger: logger))
-        }
+        let services: [any Service] = [app, PushDrainService(hub: hub)] + storeServices
         let serviceGroup = ServiceGroup(
             configuration: .init(
                 services: services,
@@ -133,8 +104,10 @@ public final class MomentsServer: Sendable {
         await group.withLock { $0 }?.triggerGracefulShutdown()
     }
 
+    private var streamLimits: StreamLimits { StreamLimits(capacity: configuration.subscriptionCapacity) }
+
     private func eventStream(_ transport: ServerMetrics.Transport) -> EventStream {
-        EventStream(store: store, hub: hub, transport: transport, metrics: metrics)
+        EventStream(store: store, hub: hub, limits: streamLimits, transport: transport, metrics: metrics)
     }
 
     private var auth: AuthMiddleware { AuthMiddleware(tokens: tokens, store: store) }
@@ -156,7 +129,8 @@ public final class MomentsServer: Sendable {
                 perAddress: RateLimiter(perSecond: limits.writesPerSecondPerAddress)))
         APIRoutes(store: store, limits: limits).register(on: api)
         PublishRoute(store: store, key: publisherKey, limits: limits).register(on: router)
-        LongPollTransport(store: store, hub: hub, admission: admission, metrics: metrics).register(on: api)
+        LongPollTransport(store: store, hub: hub, limits: streamLimits, admission: admission, metrics: metrics)
+            .register(on: api)
         SSETransport(stream: eventStream(.sse), heartbeat: configuration.streamHeartbeat, admission: admission)
             .register(on: api)
         IframeTransport(stream: eventStream(.iframe), heartbeat: configuration.streamHeartbeat, admission: admission)
@@ -164,29 +138,10 @@ public final class MomentsServer: Sendable {
         if let webAssets {
             WebRoutes(assets: webAssets, tokens: tokens, demo: configuration.demoLogins).register(on: router)
         }
-        let webSocketEnabled = configuration.webSocketEnabled
-        // Reached only by a plain GET: upgrade requests go to the WebSocket router.
-        api.get("ws") { _, _ -> Response in
-            throw webSocketEnabled ? Self.upgradeRequired : Self.webSocketOff
-        }
+        WebSocketRoute(
+            enabled: configuration.webSocketEnabled, origins: OriginPolicy(allowed: configuration.allowedOrigins),
+            admission: admission
+        ).register(on: api)
         return router
     }
-
-    private func makeWebSocketRouter(grants: PushGrants) -> Router<MomentsRequestContext> {
-        let router = Router(context: MomentsRequestContext.self)
-        if configuration.webSocketEnabled {
-            WebSocketTransport(admission: admission, grants: grants).register(
-                on: router, origins: OriginPolicy(allowed: configuration.allowedOrigins), auth: auth, metrics: metrics)
-        } else {
-            router.group("api").add(middleware: UpgradeRefusal(metrics: metrics)).get("ws") { _, _ -> Response in
-                throw Self.webSocketOff
-            }
-        }
-        return router
-    }
-
-    private static let upgradeRequired = APIError(
-        .upgradeRequired, "upgrade_required", "this endpoint speaks WebSocket only")
-    private static let webSocketOff = APIError(
-        .serviceUnavailable, "websocket_unavailable", "WebSocket is switched off here: use /api/poll")
 }

@@ -10,7 +10,7 @@ public struct ServerConfiguration: Sendable {
     public var pingInterval: Duration = .seconds(20)
     /// Off makes `/api/ws` refuse every upgrade: how clients' long-poll fallback is exercised.
     public var webSocketEnabled = true
-    /// Events one connection may fall behind before it is closed (1013) to resume later.
+    /// Events one connection may fall behind before it is closed (4013, `event: end`) to resume later.
     public var subscriptionCapacity = 1024
     /// Install SIGINT/SIGTERM handlers (off for servers embedded in tests).
     public var handleSignals = true

@@ -49,9 +49,3 @@ extension SigningSecret {
         return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 }
-
-/// A problem with how the server was started: printed as one line, exit code 1.
-public struct ConfigurationError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}

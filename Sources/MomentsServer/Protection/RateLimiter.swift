@@ -2,14 +2,9 @@ import Synchronization
 
 /// Token buckets by key: `rate` tokens a second, up to `burst` saved up.
 final class RateLimiter: Sendable {
-    private struct Bucket {
-        var tokens: Double
-        var updated: ContinuousClock.Instant
-    }
-
     let rate: Double
     let burst: Double
-    private let buckets = Mutex<[String: Bucket]>([:])
+    private let buckets = Mutex<[String: TokenBucket]>([:])
 
     init(perSecond rate: Double, burst: Double? = nil) {
         self.rate = rate
@@ -20,21 +15,37 @@ final class RateLimiter: Sendable {
     func take(_ key: String, now: ContinuousClock.Instant = .now) -> Duration? {
         buckets.withLock { buckets in
             if buckets.count > 50_000 { Self.forgetFull(&buckets, now: now, rate: rate, burst: burst) }
-            var bucket = buckets[key] ?? Bucket(tokens: burst, updated: now)
-            bucket.tokens = min(burst, bucket.tokens + (now - bucket.updated).seconds * rate)
-            bucket.updated = now
+            var bucket = buckets[key] ?? TokenBucket(burst: burst, now: now)
             defer { buckets[key] = bucket }
-            guard bucket.tokens >= 1 else { return .seconds((1 - bucket.tokens) / rate) }
-            bucket.tokens -= 1
-            return nil
+            return bucket.take(now: now, rate: rate, burst: burst)
         }
     }
 
     /// Keys whose bucket has refilled are the same as absent: drop them, so memory stays bounded.
     private static func forgetFull(
-        _ buckets: inout [String: Bucket], now: ContinuousClock.Instant, rate: Double, burst: Double
+        _ buckets: inout [String: TokenBucket], now: ContinuousClock.Instant, rate: Double, burst: Double
     ) {
         buckets = buckets.filter { _, bucket in bucket.tokens + (now - bucket.updated).seconds * rate < burst }
+    }
+}
+
+/// One key's bucket, as a value: a WebSocket keeps its own flood bucket without a lock.
+struct TokenBucket {
+    var tokens: Double
+    var updated: ContinuousClock.Instant
+
+    init(burst: Double, now: ContinuousClock.Instant) {
+        tokens = burst
+        updated = now
+    }
+
+    /// Takes a token; nil when allowed, else how long until one is available.
+    mutating func take(now: ContinuousClock.Instant, rate: Double, burst: Double) -> Duration? {
+        tokens = min(burst, tokens + (now - updated).seconds * rate)
+        updated = now
+        guard tokens >= 1 else { return .seconds((1 - tokens) / rate) }
+        tokens -= 1
+        return nil
     }
 }
 

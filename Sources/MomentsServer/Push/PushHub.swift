@@ -16,32 +16,19 @@ public final class PushHub: EventSink {
     }
 
     private let state = Mutex(State())
-    private let capacity: Int
 
-    /// - Parameter capacity: events one subscription may fall behind before it is closed.
-    public init(capacity: Int = 1024) {
-        self.capacity = capacity
-    }
+    public init() {}
 
-    /// Registers a live subscription. Register *before* reading the backlog from the store, so
-    /// nothing committed in between is missed; consumers drop ids they have already sent.
-    /// - Parameter onOverflow: how to cut the connection off when its reader falls too far
-    ///   behind (its writer may be stuck on a peer that does not read).
-    public func subscribe(user: String, onOverflow: (@Sendable () -> Void)? = nil) -> Subscription {
-        subscribe(user: user, onOverflow: onOverflow, push: nil)
-    }
-
-    /// A subscription that hands each event to `push` as it is published (an event-loop handler).
-    func subscribe(user: String, push: Subscription.Push) -> Subscription {
-        subscribe(user: user, onOverflow: nil, push: push)
-    }
-
-    private func subscribe(user: String, onOverflow: (@Sendable () -> Void)?, push: Subscription.Push?) -> Subscription
-    {
+    /// Registers a live subscription: `deliver` gets every event published for `user` from now
+    /// on, `ended` the reason once it ends. Register *before* reading the backlog from the store,
+    /// so nothing committed in between is missed (`StreamProgress` drops what the backlog had).
+    func subscribe(
+        user: String, deliver: @escaping @Sendable (PushedEvent) -> Void,
+        ended: @escaping @Sendable (Subscription.EndReason) -> Void
+    ) -> Subscription {
         let (subscription, shuttingDown) = state.withLock { state in
             state.nextId += 1
-            let subscription = Subscription(
-                id: state.nextId, user: user, capacity: capacity, onOverflow: onOverflow, push: push)
+            let subscription = Subscription(id: state.nextId, user: user, deliver: deliver, ended: ended)
             if !state.shuttingDown {
                 state.byUser[user, default: [:]][subscription.id] = subscription
                 state.total += 1
@@ -67,7 +54,7 @@ public final class PushHub: EventSink {
             // Encoded once, and only for recipients listening here.
             guard !subscriptions.isEmpty else { continue }
             let pushed = PushedEvent(delivery.event)
-            for subscription in subscriptions { subscription.deliver(pushed) }
+            for subscription in subscriptions { subscription.publish(pushed) }
         }
     }
 

@@ -1,13 +1,11 @@
-import DequeModule
 import MomentsCore
 import Synchronization
 
-/// One live connection's inbox in the `PushHub`: a bounded queue with a single consumer.
-///
-/// The producer never waits: when a reader falls `capacity` events behind, the subscription
-/// ends with `.overflow` and the transport closes that one connection; the client resumes from
-/// its cursor, so nothing is lost and nobody else is slowed down.
-public final class Subscription: Sendable, AsyncSequence {
+/// One live connection's entry in the `PushHub`: the hub hands it each published event and,
+/// once, the reason it ended. It queues nothing itself: its owner keeps the one queue (a
+/// WebSocket handler on its event loop, a `StreamInbox` for the async transports) and reports
+/// the queue's length here, so the hub can say how much is waiting across connections.
+public final class Subscription: Sendable {
     public enum EndReason: Sendable, Equatable {
         case overflow
         case shutdown
@@ -19,140 +17,39 @@ public final class Subscription: Sendable, AsyncSequence {
 
     public let id: Int
     public let user: String
-    private let capacity: Int
-    private let state: Mutex<State>
-
-    private struct State {
-        var buffer = Deque<PushedEvent>()
-        var waiter: CheckedContinuation<PushedEvent?, Never>?
-        var ended: EndReason?
-    }
-
-    /// Called once, from the producer, when the reader falls `capacity` behind.
-    private let onOverflow: (@Sendable () -> Void)?
-
-    /// A subscription whose owner is not a task but an event-loop handler: events and the end
-    /// are handed to it as they happen, nothing is queued here (the handler bounds its own queue).
-    struct Push: Sendable {
-        let deliver: @Sendable (PushedEvent) -> Void
-        let ended: @Sendable (EndReason) -> Void
-    }
-
-    private let push: Push?
+    private let deliver: @Sendable (PushedEvent) -> Void
+    private let ended: @Sendable (EndReason) -> Void
+    private let endReason = Mutex<EndReason?>(nil)
+    private let queuedByOwner = Atomic<Int>(0)
 
     init(
-        id: Int, user: String, capacity: Int, onOverflow: (@Sendable () -> Void)? = nil, push: Push? = nil
+        id: Int, user: String, deliver: @escaping @Sendable (PushedEvent) -> Void,
+        ended: @escaping @Sendable (EndReason) -> Void
     ) {
         self.id = id
         self.user = user
-        self.capacity = capacity
-        self.onOverflow = onOverflow
-        self.push = push
-        self.state = Mutex(State())
+        self.deliver = deliver
+        self.ended = ended
     }
 
-    /// Why the stream ended, once it has.
-    public var endReason: EndReason? { state.withLock { $0.ended } }
-
-    func deliver(_ event: PushedEvent) {
-        if let push {
-            if state.withLock({ $0.ended == nil }) { push.deliver(event) }
-            return
-        }
-        var overflowed = false
-        let waiter: CheckedContinuation<PushedEvent?, Never>? = state.withLock { state in
-            guard state.ended == nil else { return nil }
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return waiter
-            }
-            if state.buffer.count >= capacity {
-                state.ended = .overflow
-                state.buffer.removeAll()
-                overflowed = true
-            } else {
-                state.buffer.append(event)
-            }
-            return nil
-        }
-        waiter?.resume(returning: event)
-        if overflowed { onOverflow?() }
+    func publish(_ event: PushedEvent) {
+        if endReason.withLock({ $0 == nil }) { deliver(event) }
     }
 
+    /// Ends the subscription; only the first reason counts and reaches the owner.
     func end(_ reason: EndReason) {
-        let (waiter, first) = state.withLock { state -> (CheckedContinuation<PushedEvent?, Never>?, Bool) in
-            let first = state.ended == nil
-            if first { state.ended = reason }
-            defer { state.waiter = nil }
-            return (state.waiter, first)
+        let first = endReason.withLock { current in
+            guard current == nil else { return false }
+            current = reason
+            return true
         }
-        waiter?.resume(returning: nil)
-        if first { push?.ended(reason) }
+        if first { ended(reason) }
     }
 
-    /// The next event, or nil once the subscription has ended or the task is cancelled.
-    public func next() async -> PushedEvent? {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let ready: PushedEvent?? = state.withLock { state in
-                    if let event = state.buffer.popFirst() { return .some(event) }
-                    if state.ended != nil || Task.isCancelled { return .some(nil) }
-                    state.waiter = continuation
-                    return .none
-                }
-                if let ready { continuation.resume(returning: ready) }
-            }
-        } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<PushedEvent?, Never>? in
-                defer { state.waiter = nil }
-                return state.waiter
-            }
-            waiter?.resume(returning: nil)
-        }
+    /// Events waiting in the owner's queue, as it last said.
+    var queued: Int { queuedByOwner.load(ordering: .relaxed) }
+
+    func ownerQueue(is count: Int) {
+        queuedByOwner.store(count, ordering: .relaxed)
     }
-
-    /// The next event, or nil when `timeout` passes first or the subscription ends.
-    ///
-    /// Both racers are awaited to the end, so an event that arrives just as the timer fires is
-    /// returned, not dropped with the losing task.
-    public func next(within timeout: Duration) async -> PushedEvent? {
-        await withTaskGroup(of: PushedEvent?.self) { group in
-            group.addTask { await self.next() }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            var event: PushedEvent?
-            for await outcome in group {
-                group.cancelAll()
-                if let outcome { event = outcome }
-            }
-            return event
-        }
-    }
-
-    /// Events waiting to be written: here, or in the queue of the handler it pushes to.
-    var queued: Int { push == nil ? state.withLock { $0.buffer.count } : handlerQueued.load(ordering: .relaxed) }
-
-    /// What a push-mode owner has queued, as it last said (`queuedEvents` adds it up).
-    private let handlerQueued = Atomic<Int>(0)
-
-    func handlerQueue(is count: Int) {
-        handlerQueued.store(count, ordering: .relaxed)
-    }
-
-    /// Everything already queued, without waiting.
-    public func drain() -> [PushedEvent] {
-        state.withLock { state in
-            defer { state.buffer.removeAll() }
-            return Array(state.buffer)
-        }
-    }
-
-    public struct AsyncIterator: AsyncIteratorProtocol {
-        let subscription: Subscription
-        public mutating func next() async -> PushedEvent? { await subscription.next() }
-    }
-
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(subscription: self) }
 }

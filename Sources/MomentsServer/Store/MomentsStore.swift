@@ -1,8 +1,10 @@
 import Foundation
 import MomentsCore
 
-/// What the server needs from durable storage. Write methods publish the events they create
-/// to the store's `EventSink` in commit order, so live pushes never overtake one another.
+/// What the server needs from durable storage. Every event a write creates reaches the push
+/// hub once committed, in commit order, so live pushes never overtake one another: the
+/// embedded store hands them to its `EventSink`; the shared one announces them to every node's
+/// `PostgresFanout`.
 public protocol MomentsStore: Sendable {
     func isEmpty() async throws -> Bool
     /// Creates the user, or renames them when `name` is given and they exist.
@@ -76,7 +78,7 @@ public struct Delivery: Sendable {
     }
 }
 
-/// Where committed events go: the push hub in one process, a cross-node bus later.
+/// Where the embedded store hands committed events: the node's push hub.
 public protocol EventSink: Sendable {
     func publish(_ deliveries: [Delivery])
 }

@@ -8,10 +8,12 @@ import MomentsCore
 struct LongPollTransport {
     static let maxTimeoutSeconds: Int64 = 60
     static let defaultTimeoutSeconds: Int64 = 25
+    /// Events per answer at most (docs/protocol.md): the client polls again from the new cursor.
     static let batchLimit = 100
 
     let store: any MomentsStore
     let hub: PushHub
+    let limits: StreamLimits
     let admission: Admission
     let metrics: ServerMetrics
 
@@ -40,30 +42,32 @@ struct LongPollTransport {
         var unread: Int
     }
 
-    func poll(user: String, cursor: Int64?, timeout: Duration) async throws -> Answer {
-        let waiting = timeout > .zero ? hub.subscribe(user: user) : nil
-        if waiting != nil { metrics.opened(.longpoll) }
+    func poll(user: String, cursor requested: Int64?, timeout: Duration) async throws -> Answer {
+        let cursor: Int64
+        if let requested { cursor = requested } else { cursor = try await store.streamPosition(user: user).cursor }
+        // Subscribed before the backlog is read, as every stream is; a plain poll needs no inbox.
+        let inbox = timeout > .zero ? StreamInbox(hub: hub, user: user, cursor: cursor, limits: limits) : nil
+        if inbox != nil { metrics.opened(.longpoll) }
         defer {
-            if let waiting {
-                hub.unsubscribe(waiting)
+            if let inbox {
+                inbox.close()
                 metrics.closed(.longpoll)
             }
         }
-
-        let start: Int64
-        if let cursor { start = cursor } else { start = try await store.streamPosition(user: user).cursor }
-        let backlog = try await store.events(user: user, after: start, limit: Self.batchLimit)
+        let generation = inbox?.beginCatchUp() ?? 0
+        let backlog = try await store.events(user: user, after: cursor, limit: Self.batchLimit)
         if let last = backlog.last {
             for event in backlog { metrics.pushed(event, on: .longpoll, live: false) }
             return Answer(events: backlog.map(PushedEvent.init), cursor: last.id, unread: last.unread)
         }
-        if let waiting, let first = await waiting.next(within: timeout) {
-            let events = ([first] + waiting.drain()).filter { $0.event.id > start }
-            if let last = events.last?.event {
+        if let inbox {
+            inbox.caughtUp(generation: generation)
+            if case .event(let first) = await inbox.next(within: timeout) {
+                let events = [first] + inbox.drain()
                 for pushed in events { metrics.pushed(pushed.event, on: .longpoll, live: true) }
-                return Answer(events: events, cursor: last.id, unread: last.unread)
+                return Answer(events: events, cursor: inbox.cursor, unread: events.last?.event.unread ?? 0)
             }
         }
-        return Answer(events: [], cursor: start, unread: try await store.streamPosition(user: user).unread)
+        return Answer(events: [], cursor: cursor, unread: try await store.streamPosition(user: user).unread)
     }
 }

@@ -1,0 +1,141 @@
+import MomentsCore
+import Synchronization
+
+/// A hub subscription for transports that write from a task (SSE, iframe, long-poll): the
+/// hub's pushes land in a `StreamProgress` under a lock, and the task takes them with `next`.
+final class StreamInbox: Sendable {
+    enum Next {
+        case event(PushedEvent)
+        case ended(Subscription.EndReason)
+        /// Nothing arrived within the wait: time for a heartbeat, or the long-poll's empty answer.
+        case quiet
+    }
+
+    private struct State {
+        var progress: StreamProgress
+        var ended: Subscription.EndReason?
+        var waiter: CheckedContinuation<Void, Never>?
+        var subscription: Subscription?
+    }
+
+    private let state: Mutex<State>
+    private let hub: PushHub
+    private let onOverflow: @Sendable () -> Void
+
+    /// Subscribes `user` at once (before the backlog is read). `onOverflow` runs when the reader
+    /// falls the capacity behind: its writes may be stuck on a peer that reads nothing.
+    init(
+        hub: PushHub, user: String, cursor: Int64, limits: StreamLimits,
+        onOverflow: @escaping @Sendable () -> Void = {}
+    ) {
+        self.hub = hub
+        self.onOverflow = onOverflow
+        state = Mutex(State(progress: StreamProgress(cursor: cursor, capacity: limits.capacity)))
+        let subscription = hub.subscribe(
+            user: user, deliver: { [weak self] in self?.published($0) }, ended: { [weak self] in self?.ended($0) })
+        state.withLock { $0.subscription = subscription }
+    }
+
+    /// Leaves the hub; what was queued is dropped.
+    func close() {
+        let subscription = state.withLock { state in
+            defer { state.subscription = nil }
+            state.progress.discardPending()
+            return state.subscription
+        }
+        if let subscription { hub.unsubscribe(subscription) }
+    }
+
+    var cursor: Int64 { state.withLock { $0.progress.cursor } }
+
+    func beginCatchUp() -> Int { state.withLock { $0.progress.beginCatchUp() } }
+
+    func replayed(_ page: [PushedEvent], generation: Int) -> [PushedEvent] {
+        state.withLock { $0.progress.replayed(page, generation: generation) }
+    }
+
+    func caughtUp(generation: Int) { _ = state.withLock { $0.progress.caughtUp(generation: generation) } }
+
+    /// The next live event, the end, or `.quiet` once `timeout` (nil: forever) passes first.
+    func next(within timeout: Duration?) async -> Next {
+        if let ready = take() { return ready }
+        if let timeout {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.waitForNews() }
+                group.addTask { try? await Task.sleep(for: timeout) }
+                await group.next()
+                group.cancelAll()
+            }
+        } else {
+            await waitForNews()
+        }
+        // Whatever arrived stays queued until taken here: nothing is lost to the losing racer.
+        if let ready = take() { return ready }
+        return Task.isCancelled ? .ended(.cancelled) : .quiet
+    }
+
+    /// Every live event waiting now, without waiting.
+    func drain() -> [PushedEvent] {
+        state.withLock { state in
+            var events: [PushedEvent] = []
+            while let event = state.progress.nextPending() { events.append(event) }
+            return events
+        }
+    }
+
+    private func take() -> Next? {
+        state.withLock { state in
+            if let event = state.progress.nextPending() {
+                state.subscription?.ownerQueue(is: state.progress.queued)
+                return .event(event)
+            }
+            return state.ended.map(Next.ended)
+        }
+    }
+
+    private func waitForNews() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state in
+                    if state.ended != nil || state.progress.queued > 0 || Task.isCancelled { return true }
+                    state.waiter = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        } onCancel: {
+            wake()
+        }
+    }
+
+    private func wake() {
+        state.withLock { state in
+            defer { state.waiter = nil }
+            return state.waiter
+        }?.resume()
+    }
+
+    private func published(_ event: PushedEvent) {
+        let overflowed = state.withLock { state in
+            guard state.ended == nil else { return false }
+            switch state.progress.published(event, canSend: false) {
+            case .overflow:
+                state.ended = .overflow
+                state.progress.discardPending()
+                return true
+            case .send, .queued, .skipped:
+                state.subscription?.ownerQueue(is: state.progress.queued)
+                return false
+            }
+        }
+        wake()
+        if overflowed { onOverflow() }
+    }
+
+    private func ended(_ reason: Subscription.EndReason) {
+        state.withLock { state in
+            if state.ended == nil { state.ended = reason }
+        }
+        wake()
+    }
+}
