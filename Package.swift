@@ -102,13 +102,18 @@ let package = Package(
         ),
         // posix_spawn's close-from action for the end-to-end tests' child processes.
         .target(name: "CTestSpawn", path: "Tests/CTestSpawn"),
-        // Helpers shared by the test targets (test certificates).
+        // What the test targets share: a real server on a free port, raw sockets and streams,
+        // test certificates and databases, one failure type and one way to wait.
         .target(
             name: "MomentsTestSupport",
             dependencies: [
-                "MomentsClient",
+                "MomentsServer", "MomentsClient", "MomentsCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             path: "Tests/MomentsTestSupport"),
         .testTarget(name: "MomentsCoreTests", dependencies: ["MomentsCore"]),
@@ -116,9 +121,13 @@ let package = Package(
             name: "MomentsServerTests",
             dependencies: [
                 "MomentsServer", "MomentsClient", "MomentsTestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
+        ),
+        .testTarget(
+            name: "MomentsClientTests",
+            dependencies: ["MomentsClient", "MomentsCore", "MomentsServer", "MomentsTestSupport"]
         ),
         // Drives the built executables (in tmux); declares them so `swift build --build-tests` builds them.
         .testTarget(

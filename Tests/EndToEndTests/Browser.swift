@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import WSClient
+@testable import MomentsTestSupport
 
 /// Headless Chromium (Debian's `chromium`) driven over the DevTools protocol, through the
 /// same WebSocket client the product uses.
@@ -17,7 +18,7 @@ final class Browser {
 
     init(width: Int = 1500, height: Int = 1000) async throws {
         guard let executable = Self.executable else {
-            throw E2EFailure("chromium is not installed (scripts/ensure-deps installs it)")
+            throw TestFailure("chromium is not installed (scripts/ensure-deps installs it)")
         }
         profile = FileManager.default.temporaryDirectory.appendingPathComponent("moments-chromium-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
@@ -49,7 +50,7 @@ final class Browser {
         let body = try await response.body.collect(upTo: 1 << 20)
         let targets = try JSONDecoder().decode([Target].self, from: Data(body.readableBytesView))
         guard let url = targets.first(where: { $0.type == "page" })?.webSocketDebuggerUrl else {
-            throw E2EFailure("chromium has no page target")
+            throw TestFailure("chromium has no page target")
         }
         return url
     }
@@ -98,17 +99,17 @@ final class DevToolsPage: @unchecked Sendable {
                 let reply = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
                 reply["id"] as? Int == id
             else { continue }
-            if let error = reply["error"] { throw E2EFailure("\(method) failed: \(error)") }
+            if let error = reply["error"] { throw TestFailure("\(method) failed: \(error)") }
             return reply["result"] as? [String: Any] ?? [:]
         }
-        throw E2EFailure("DevTools connection closed during \(method)")
+        throw TestFailure("DevTools connection closed during \(method)")
     }
 
     /// Evaluates JavaScript in the page (awaiting a promise) and answers the value as JSON.
     func evaluate(_ expression: String) async throws -> Any? {
         let result = try await send(
             "Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true])
-        if let exception = result["exceptionDetails"] { throw E2EFailure("page script failed: \(exception)") }
+        if let exception = result["exceptionDetails"] { throw TestFailure("page script failed: \(exception)") }
         return (result["result"] as? [String: Any])?["value"]
     }
 
@@ -119,7 +120,7 @@ final class DevToolsPage: @unchecked Sendable {
     func screenshot(to file: URL) async throws {
         let result = try await send("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true])
         guard let base64 = result["data"] as? String, let png = Data(base64Encoded: base64) else {
-            throw E2EFailure("no screenshot data")
+            throw TestFailure("no screenshot data")
         }
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try png.write(to: file)

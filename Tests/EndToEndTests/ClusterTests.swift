@@ -1,7 +1,7 @@
 import Foundation
 import MomentsClient
 import MomentsCore
-import MomentsTestSupport
+@testable import MomentsTestSupport
 import Testing
 
 /// Two real `moments-server` nodes on one PostgreSQL database.

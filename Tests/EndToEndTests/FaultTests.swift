@@ -1,7 +1,7 @@
 import Foundation
 import MomentsClient
 import MomentsCore
-import MomentsTestSupport
+@testable import MomentsTestSupport
 import Synchronization
 import Testing
 

@@ -2,11 +2,7 @@ import CTestSpawn
 import Foundation
 import Glibc
 import Testing
-
-struct E2EFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
+@testable import MomentsTestSupport
 
 /// The package's built executables (scripts/test builds them before running the tests).
 enum Binaries {
@@ -19,7 +15,7 @@ enum Binaries {
     static func path(_ name: String) throws -> String {
         let url = directory.appendingPathComponent(name)
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
-            throw E2EFailure("\(url.path) is missing: run `swift build` first (scripts/test does)")
+            throw TestFailure("\(url.path) is missing: run `swift build` first (scripts/test does)")
         }
         return url.path
     }
@@ -50,7 +46,7 @@ struct Child {
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        guard result == 0 else { throw E2EFailure("cannot start \(executable): error \(result)") }
+        guard result == 0 else { throw TestFailure("cannot start \(executable): error \(result)") }
         self.pid = pid
     }
 
@@ -123,18 +119,6 @@ private struct OutputFiles {
     }
 }
 
-/// Polls `probe` until it answers non-nil: generous bound, only to turn a hang into a failure.
-func eventually<T>(_ what: String, within limit: Duration = .seconds(30), _ probe: () async throws -> T?)
-    async throws -> T
-{
-    let deadline = ContinuousClock.now + limit
-    while true {
-        if let value = try await probe() { return value }
-        guard ContinuousClock.now < deadline else { throw E2EFailure("timed out waiting for \(what)") }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-}
-
 /// The real `moments-server` binary on a free loopback port with a fresh demo data dir.
 final class ServerProcess {
     private let child: Child
@@ -167,7 +151,7 @@ final class ServerProcess {
             }
             if let match = line.firstMatch(of: /https?:\/\/\S+/) { url = URL(string: String(match.output)) }
         }
-        guard let url else { throw E2EFailure("no address in: \(text)") }
+        guard let url else { throw TestFailure("no address in: \(text)") }
         self.url = url
         self.tokens = tokens
     }
@@ -200,7 +184,7 @@ final class TmuxSession {
 
     init(command: String, columns: Int = 100, rows: Int = 30) throws {
         guard let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first(where: FileManager.default.isExecutableFile)
-        else { throw E2EFailure("tmux is not installed (scripts/ensure-deps installs it)") }
+        else { throw TestFailure("tmux is not installed (scripts/ensure-deps installs it)") }
         self.tmux = tmux
         try call(["new-session", "-d", "-s", "e2e", "-x", "\(columns)", "-y", "\(rows)"])
         // Keep the pane after the program exits, to read what it left on screen.
@@ -216,7 +200,7 @@ final class TmuxSession {
     @discardableResult
     func call(_ arguments: [String]) throws -> String {
         let result = try runQuick(tmux, ["-L", socket, "-f", "/dev/null"] + arguments)
-        guard result.status == 0 else { throw E2EFailure("tmux \(arguments.joined(separator: " ")): \(result.err)") }
+        guard result.status == 0 else { throw TestFailure("tmux \(arguments.joined(separator: " ")): \(result.err)") }
         return result.out
     }
 
@@ -242,7 +226,7 @@ final class TmuxSession {
                 return condition(last) ? last : nil
             }
         } catch {
-            throw E2EFailure("\(error); the screen was:\n\(last)")
+            throw TestFailure("\(error); the screen was:\n\(last)")
         }
     }
 
@@ -260,7 +244,7 @@ final class TmuxSession {
         let shell = try call(["list-panes", "-t", "e2e", "-F", "#{pane_pid}"]).trimmingCharacters(
             in: .whitespacesAndNewlines)
         let children = try runQuick("/usr/bin/pgrep", ["-P", shell]).out.split(separator: "\n")
-        guard let pid = children.first else { throw E2EFailure("no program running in the pane") }
+        guard let pid = children.first else { throw TestFailure("no program running in the pane") }
         return String(pid)
     }
 

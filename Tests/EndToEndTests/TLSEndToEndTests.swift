@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import MomentsClient
 import MomentsCore
-import MomentsTestSupport
+@testable import MomentsTestSupport
 import Testing
 
 /// The real binaries over HTTPS/WSS with certificates from a private CA made at test time.

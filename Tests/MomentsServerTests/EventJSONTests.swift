@@ -4,6 +4,7 @@ import NIOCore
 import Testing
 
 @testable import MomentsServer
+@testable import MomentsTestSupport
 
 @Suite("EventJSON: the push path's hand-written encoder")
 struct EventJSONTests {

@@ -6,6 +6,7 @@ import NIOHTTP1
 import Testing
 
 @testable import MomentsServer
+@testable import MomentsTestSupport
 
 /// Random and mutated input against the decoders and the real request handling. The run is
 /// seeded (the seed is printed) and bounded; `MOMENTS_FUZZ_ITERATIONS` makes it longer.

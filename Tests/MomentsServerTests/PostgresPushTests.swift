@@ -2,7 +2,7 @@ import Foundation
 import MomentsClient
 import MomentsCore
 import MomentsServer
-import MomentsTestSupport
+@testable import MomentsTestSupport
 import Testing
 
 /// Push through PostgreSQL LISTEN/NOTIFY on one in-process node (two nodes: EndToEndTests).

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import MomentsCore
-import MomentsTestSupport
+@testable import MomentsTestSupport
 import Synchronization
 import Testing
 

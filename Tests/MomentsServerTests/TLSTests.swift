@@ -3,7 +3,7 @@ import Foundation
 import MomentsClient
 import MomentsCore
 import MomentsServer
-import MomentsTestSupport
+@testable import MomentsTestSupport
 import Testing
 
 /// HTTPS and WSS end to end with certificates from a private CA made at test time.
@@ -50,7 +50,7 @@ struct TLSTests {
 
         let recorder = Recorder(
             PushConnection(
-                api: alice.api, after: try await alice.api.me().cursor, options: PushConnectionTests.fastOptions()))
+                api: alice.api, after: try await alice.api.me().cursor, options: PushRecorder.fastOptions()))
         try await recorder.wait(for: "wss") { $0.states.last == .webSocket }
         let post = try await alice.api.createPost(text: "加密的朋友圈")
         let bob = try await TrustingClient(server, user: "bob", caFile: certificates.caCertificate)
@@ -82,7 +82,7 @@ struct TLSTests {
             #expect(error.description.hasPrefix("TLS: certificate not trusted for localhost ("))
         }
 
-        let recorder = Recorder(PushConnection(api: stranger.api, after: 0, options: PushConnectionTests.fastOptions()))
+        let recorder = Recorder(PushConnection(api: stranger.api, after: 0, options: PushRecorder.fastOptions()))
         try await recorder.wait(for: "the untrusted state") {
             $0.states.contains { if case .untrusted = $0 { true } else { false } }
         }
@@ -112,7 +112,7 @@ struct TLSTests {
             #expect(host == "localhost")
             #expect(reason.contains("host name"), "\(reason)")
         }
-        let recorder = Recorder(PushConnection(api: alice.api, after: 0, options: PushConnectionTests.fastOptions()))
+        let recorder = Recorder(PushConnection(api: alice.api, after: 0, options: PushRecorder.fastOptions()))
         try await recorder.wait(for: "the untrusted state") {
             $0.states.contains { if case .untrusted = $0 { true } else { false } }
         }
@@ -130,7 +130,7 @@ struct TLSTests {
         let alice = try await TrustingClient(server, user: "alice", caFile: certificates.caCertificate)
         let recorder = Recorder(
             PushConnection(
-                api: alice.api, after: try await alice.api.me().cursor, options: PushConnectionTests.fastOptions()))
+                api: alice.api, after: try await alice.api.me().cursor, options: PushRecorder.fastOptions()))
         try await recorder.wait(for: "long-polling") { $0.states.last == .longPolling }
         let post = try await alice.api.createPost(text: "fallback over TLS")
         for user in ["bob", "carol"] {

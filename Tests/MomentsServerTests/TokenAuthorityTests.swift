@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import MomentsServer
+@testable import MomentsTestSupport
 
 @Suite("TokenAuthority: verified tokens are remembered only until they expire")
 struct TokenAuthorityTests {

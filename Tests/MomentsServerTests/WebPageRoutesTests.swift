@@ -5,6 +5,7 @@ import MomentsCore
 import Testing
 
 @testable import MomentsServer
+@testable import MomentsTestSupport
 
 @Suite("Web page routes and the WebSocket Origin check")
 struct WebPageRoutesTests {

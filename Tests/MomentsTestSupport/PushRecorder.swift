@@ -8,10 +8,6 @@ public final class PushRecorder: Sendable {
         let updates = Mutex<[PushUpdate]>([])
     }
 
-    public struct GaveUp: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     private let log = Log()
     private let task: Task<Void, Never>
 
@@ -40,11 +36,7 @@ public final class PushRecorder: Sendable {
 
     /// Waits (bounded, to catch hangs) until `condition` holds.
     public func wait(for what: String, _ condition: @escaping @Sendable (PushRecorder) -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !condition(self) {
-            guard ContinuousClock.now < deadline else { throw GaveUp(description: "gave up waiting for \(what)") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await eventually(what) { condition(self) }
     }
 
     public func stop() { task.cancel() }

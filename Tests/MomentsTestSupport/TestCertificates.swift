@@ -10,10 +10,6 @@ public struct TestCertificates: Sendable {
     public var otherHostCertificate: String { folder.appendingPathComponent("other.pem").path }
     public var otherHostKey: String { folder.appendingPathComponent("other.key").path }
 
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     public static func make() throws -> TestCertificates {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("moments-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -45,7 +41,7 @@ public struct TestCertificates: Sendable {
         guard
             let openssl = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first(
                 where: FileManager.default.isExecutableFile)
-        else { throw Failure(description: "openssl is not installed (scripts/ensure-deps installs it)") }
+        else { throw TestFailure("openssl is not installed (scripts/ensure-deps installs it)") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: openssl)
         process.arguments = arguments
@@ -57,8 +53,8 @@ public struct TestCertificates: Sendable {
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Failure(
-                description: "openssl \(arguments.joined(separator: " ")): \(String(decoding: message, as: UTF8.self))")
+            throw TestFailure(
+                "openssl \(arguments.joined(separator: " ")): \(String(decoding: message, as: UTF8.self))")
         }
     }
 

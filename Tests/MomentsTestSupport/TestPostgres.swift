@@ -16,14 +16,10 @@ public enum TestPostgres {
     public static let skipReason =
         "no PostgreSQL: MOMENTS_TEST_POSTGRES is not set (scripts/test starts one; or scripts/with-postgres -- swift test)"
 
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     /// Creates an empty database and answers its URL.
     public static func createDatabase() async throws -> String {
         guard let url, var components = URLComponents(string: url) else {
-            throw Failure(description: "\(variable) is not set or not a postgres:// URL")
+            throw TestFailure("\(variable) is not set or not a postgres:// URL")
         }
         let name = "moments_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         // A generated name of [a-z0-9_]: safe to splice into DDL, which takes no bind parameters.
@@ -35,7 +31,7 @@ public enum TestPostgres {
     /// Runs one statement (test set-up and sabotage only: the SQL is taken as is).
     public static func execute(_ sql: String, on url: String) async throws {
         guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
-            throw Failure(description: "not a postgres:// URL: \(url)")
+            throw TestFailure("not a postgres:// URL: \(url)")
         }
         let configuration = PostgresConnection.Configuration(
             host: host, port: components.port ?? 5432, username: user, password: components.password,

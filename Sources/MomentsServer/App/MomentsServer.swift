@@ -25,6 +25,8 @@ public final class MomentsServer: Sendable {
     private let admission: Admission
     private let tlsConfiguration: TLSConfiguration?
     private let storeServices: [any Service]
+    /// The keep-alive of every WebSocket on this node.
+    let pings = PingWheel()
     private let group = Mutex<ServiceGroup?>(nil)
 
     /// Opens (creating and migrating if needed) the data dir, store and signing secret.
@@ -54,7 +56,6 @@ public final class MomentsServer: Sendable {
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let headerTimeout = configuration.limits.headerTimeout
         let router = makeRouter().buildResponder()
-        let pings = PingWheel()
         let pingTimer = pings.start(
             every: TimeAmount(configuration.pingInterval), on: MultiThreadedEventLoopGroup.singleton.next())
         defer { pingTimer.cancel() }

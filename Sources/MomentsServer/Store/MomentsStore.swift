@@ -38,20 +38,6 @@ extension MomentsStore {
     public func close() async {}
 }
 
-/// A publisher's `data`, stored as the JSON text it came as.
-enum PublishedData {
-    static func decode(_ text: String) -> JSONValue? {
-        try? WireCoding.makeDecoder().decode(JSONValue.self, from: Data(text.utf8))
-    }
-}
-
-/// What an event shows of its post: the first 40 characters (39 and "…" when longer).
-enum PostExcerpt {
-    static func of(_ text: String) -> String {
-        text.count <= 40 ? text : String(text.prefix(39)) + "…"
-    }
-}
-
 public struct StreamPosition: Sendable, Equatable {
     public var cursor: Int64
     public var unread: Int

@@ -10,25 +10,37 @@ import MomentsCore
 public final class SQLiteStore: MomentsStore {
     static let checkpointInterval: Duration = .milliseconds(200)
 
-    private let pool: DatabasePool
+    private let pool: any DatabaseWriter
     private let sink: any EventSink
-    private let checkpointer: WALCheckpointer
+    private let checkpointer: WALCheckpointer?
 
-    public init(path: String, sink: any EventSink) throws {
+    /// The store in a file (WAL mode, checkpointed on a connection of its own).
+    public convenience init(path: String, sink: any EventSink) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")  // WALCheckpointer does it
         }
         configuration.busyMode = .timeout(5)
-        pool = try DatabasePool(path: path, configuration: configuration)
+        try self.init(
+            writer: try DatabasePool(path: path, configuration: configuration), sink: sink,
+            checkpointer: try WALCheckpointer(path: path, every: Self.checkpointInterval))
+    }
+
+    /// The store on any GRDB writer: an in-memory `DatabaseQueue()` for tests.
+    public convenience init(writer: any DatabaseWriter, sink: any EventSink) throws {
+        try self.init(writer: writer, sink: sink, checkpointer: nil)
+    }
+
+    private init(writer: any DatabaseWriter, sink: any EventSink, checkpointer: WALCheckpointer?) throws {
+        try SQLiteSchema.migrator.migrate(writer)
+        pool = writer
         self.sink = sink
-        try SQLiteSchema.migrator.migrate(pool)
-        checkpointer = try WALCheckpointer(path: path, every: Self.checkpointInterval)
+        self.checkpointer = checkpointer
     }
 
     public func close() async {
-        checkpointer.stop()
+        checkpointer?.stop()
     }
 
     // MARK: users
@@ -43,7 +55,7 @@ public final class SQLiteStore: MomentsStore {
                 sql: """
                     INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET name = coalesce(?, name)
-                    """, arguments: [id, name ?? id, Self.now(), name])
+                    """, arguments: [id, name ?? id, StoreClock.now(), name])
             return try Self.fetchUser(db, id)!
         }
     }
@@ -100,7 +112,7 @@ public final class SQLiteStore: MomentsStore {
         try await pool.write { db in
             try db.execute(
                 sql: "INSERT INTO posts (author_id, text, created_at) VALUES (?, ?, ?)",
-                arguments: [author, text, Self.now()])
+                arguments: [author, text, StoreClock.now()])
             return try Self.fetchPosts(db, ids: [db.lastInsertedRowID], viewer: author)[0]
         }
     }
@@ -110,11 +122,9 @@ public final class SQLiteStore: MomentsStore {
             let author = try Self.visiblePostAuthor(db, postId: postId, viewer: viewer)
             try db.execute(
                 sql: "INSERT OR IGNORE INTO likes (post_id, user_id, created_at) VALUES (?, ?, ?)",
-                arguments: [postId, viewer, Self.now()])
-            if db.changesCount > 0, author != viewer {
-                let delivery = try Self.insertEvent(
-                    db, recipient: author, type: .like, actor: viewer, postId: postId)
-                self.publishAfterCommit(db, [delivery])
+                arguments: [postId, viewer, StoreClock.now()])
+            if db.changesCount > 0, let draft = NotificationRules.like(author: author, liker: viewer, postId: postId) {
+                self.publishAfterCommit(db, [try Self.insert(db, draft)])
             }
             return try Self.fetchPosts(db, ids: [postId], viewer: viewer)[0]
         }
@@ -125,16 +135,13 @@ public final class SQLiteStore: MomentsStore {
             let author = try Self.visiblePostAuthor(db, postId: postId, viewer: viewer)
             try db.execute(
                 sql: "DELETE FROM likes WHERE post_id = ? AND user_id = ?", arguments: [postId, viewer])
-            if db.changesCount > 0, author != viewer {
-                // The retracted like stops counting as unread; the unlike itself is history, born read.
+            if db.changesCount > 0, let draft = NotificationRules.unlike(author: author, liker: viewer, postId: postId) {
                 try db.execute(
                     sql: """
                         UPDATE events SET read = 1
                         WHERE recipient_id = ? AND type = 'like' AND actor_id = ? AND post_id = ? AND read = 0
                         """, arguments: [author, viewer, postId])
-                let delivery = try Self.insertEvent(
-                    db, recipient: author, type: .unlike, actor: viewer, postId: postId, read: true)
-                self.publishAfterCommit(db, [delivery])
+                self.publishAfterCommit(db, [try Self.insert(db, draft)])
             }
             return try Self.fetchPosts(db, ids: [postId], viewer: viewer)[0]
         }
@@ -144,20 +151,14 @@ public final class SQLiteStore: MomentsStore {
         try await pool.write { db in
             let author = try Self.visiblePostAuthor(db, postId: postId, viewer: viewer)
             let earlierCommenters = try String.fetchAll(
-                db, sql: "SELECT DISTINCT author_id FROM comments WHERE post_id = ? ORDER BY author_id",
-                arguments: [postId])
+                db, sql: "SELECT DISTINCT author_id FROM comments WHERE post_id = ?", arguments: [postId])
             try db.execute(
                 sql: "INSERT INTO comments (post_id, author_id, text, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [postId, viewer, text, Self.now()])
-            let commentId = db.lastInsertedRowID
-            var recipients = [author]
-            for id in earlierCommenters where !recipients.contains(id) { recipients.append(id) }
-            let deliveries = try recipients.filter { $0 != viewer }.map { recipient in
-                try Self.insertEvent(
-                    db, recipient: recipient, type: .comment, actor: viewer, postId: postId,
-                    commentId: commentId, text: text)
-            }
-            self.publishAfterCommit(db, deliveries)
+                arguments: [postId, viewer, text, StoreClock.now()])
+            let drafts = NotificationRules.comment(
+                author: author, earlierCommenters: earlierCommenters, commenter: viewer, postId: postId,
+                commentId: db.lastInsertedRowID, text: text)
+            self.publishAfterCommit(db, try drafts.map { try Self.insert(db, $0) })
             return try Self.fetchComments(db, postIds: [postId]).last!
         }
     }
@@ -168,10 +169,10 @@ public final class SQLiteStore: MomentsStore {
         try await pool.read { db in
             let position = try Self.position(db, user)
             let rows = try Row.fetchAll(
-                db, sql: Self.eventSelect + " WHERE e.recipient_id = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?",
+                db, sql: EventRecord.select + " WHERE e.recipient_id = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?",
                 arguments: [user, before ?? Int64.max, limit])
             let notifications = rows.map { row in
-                NotificationEntry(event: Self.event(row, unread: position.unread), read: row["read"])
+                NotificationEntry(event: Self.record(row).event(unread: position.unread), read: row["read"])
             }
             return NotificationPage(notifications: notifications, unread: position.unread, cursor: position.cursor)
         }
@@ -198,21 +199,19 @@ public final class SQLiteStore: MomentsStore {
                     String.fetchAll(
                         db, sql: "SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?))",
                         arguments: [Self.jsonArray(recipients)]))
-                if let missing = recipients.first(where: { !known.contains($0) }) {
-                    throw StoreError.notFound("no user \(missing)")
-                }
+                if let unknown = NotificationRules.unknownRecipient(recipients, known: known) { throw unknown }
             }
-            let createdAt = Self.now()
+            let createdAt = StoreClock.now()
             let insert = try db.cachedStatement(
                 sql: "INSERT INTO events (recipient_id, type, data, created_at, read) VALUES (?, ?, ?, ?, 0)")
-            let deliveries = try users.map { user in
-                try insert.execute(arguments: [user, EventType.custom.rawValue, data, createdAt])
-                unread[user, default: 0] += 1
+            let deliveries = try NotificationRules.publish(to: users, data: data).map { draft in
+                try insert.execute(arguments: [draft.recipient, draft.type.rawValue, data, createdAt])
+                unread[draft.recipient, default: 0] += 1
                 return Delivery(
-                    recipient: user,
+                    recipient: draft.recipient,
                     event: Event(
                         id: db.lastInsertedRowID, type: .custom, actor: nil, postId: nil, postExcerpt: nil,
-                        data: decoded, createdAt: Self.date(createdAt), unread: unread[user]!))
+                        data: decoded, createdAt: StoreClock.date(createdAt), unread: unread[draft.recipient]!))
             }
             self.publishAfterCommit(db, deliveries)
             return deliveries.map(\.event.id)
@@ -237,11 +236,11 @@ public final class SQLiteStore: MomentsStore {
         try await pool.read { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(
-                    sql: Self.eventSelect + " WHERE e.recipient_id = ? AND e.id > ? ORDER BY e.id LIMIT ?"),
+                    sql: EventRecord.select + " WHERE e.recipient_id = ? AND e.id > ? ORDER BY e.id LIMIT ?"),
                 arguments: [user, cursor, limit])
             guard !rows.isEmpty else { return [] }
             let unread = try Self.unreadCount(db, user)
-            return rows.map { Self.event($0, unread: unread) }
+            return rows.map { Self.record($0).event(unread: unread) }
         }
     }
 
@@ -257,10 +256,6 @@ public final class SQLiteStore: MomentsStore {
         // Runs on the serialized writer right after COMMIT: pushes leave in commit (= id) order.
         db.afterNextTransaction { _ in sink.publish(deliveries) }
     }
-
-    private static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
-
-    private static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
 
     private static func userSummary(_ row: Row) -> UserSummary { UserSummary(id: row["id"], name: row["name"]) }
 
@@ -294,36 +289,29 @@ public final class SQLiteStore: MomentsStore {
         return author
     }
 
-    private static let eventSelect = """
-        SELECT e.id, e.type, e.actor_id, a.name AS actor_name, e.post_id, p.text AS post_text,
-               e.comment_id, e.text, e.data, e.created_at, e.read
-        FROM events e LEFT JOIN users a ON a.id = e.actor_id LEFT JOIN posts p ON p.id = e.post_id
-        """
-
-    private static func event(_ row: Row, unread: Int) -> Event {
-        let actorId: String? = row["actor_id"]
-        let postText: String? = row["post_text"]
-        let data: String? = row["data"]
-        return Event(
-            id: row["id"], type: EventType(rawValue: row["type"]) ?? .like,
-            actor: actorId.map { UserSummary(id: $0, name: row["actor_name"]) },
-            postId: row["post_id"], postExcerpt: postText.map(PostExcerpt.of), text: row["text"],
-            commentId: row["comment_id"], data: data.flatMap(PublishedData.decode),
-            createdAt: date(row["created_at"]), unread: unread)
+    private static func record(_ row: Row) -> EventRecord {
+        EventRecord(
+            id: row["id"], type: row["type"], actorId: row["actor_id"], actorName: row["actor_name"],
+            postId: row["post_id"], postText: row["post_text"], commentId: row["comment_id"], text: row["text"],
+            data: row["data"], createdAt: row["created_at"], read: row["read"])
     }
 
-    private static func insertEvent(
-        _ db: Database, recipient: String, type: EventType, actor: String?, postId: Int64?,
-        commentId: Int64? = nil, text: String? = nil, data: String? = nil, read: Bool = false
-    ) throws -> Delivery {
-        try db.execute(
+    /// Stores the draft in the write's transaction; answers it as pushed, with its recipient's
+    /// unread count after it.
+    private static func insert(_ db: Database, _ draft: EventDraft) throws -> Delivery {
+        try db.cachedStatement(
             sql: """
                 INSERT INTO events (recipient_id, type, actor_id, post_id, comment_id, text, data, created_at, read)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [recipient, type.rawValue, actor, postId, commentId, text, data, now(), read])
-        let row = try Row.fetchOne(db, sql: eventSelect + " WHERE e.id = ?", arguments: [db.lastInsertedRowID])!
-        return Delivery(recipient: recipient, event: event(row, unread: try unreadCount(db, recipient)))
+                """
+        ).execute(arguments: [
+            draft.recipient, draft.type.rawValue, draft.actor, draft.postId, draft.commentId, draft.text, draft.data,
+            StoreClock.now(), draft.read,
+        ])
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: EventRecord.select + " WHERE e.id = ?"), arguments: [db.lastInsertedRowID])!
+        return Delivery(
+            recipient: draft.recipient, event: record(row).event(unread: try unreadCount(db, draft.recipient)))
     }
 
     private static func fetchComments(_ db: Database, postIds: [Int64]) throws -> [Comment] {
@@ -337,7 +325,7 @@ public final class SQLiteStore: MomentsStore {
         ).map { row in
             Comment(
                 id: row["id"], postId: row["post_id"], author: UserSummary(id: row["author_id"], name: row["name"]),
-                text: row["text"], createdAt: date(row["created_at"]))
+                text: row["text"], createdAt: StoreClock.date(row["created_at"]))
         }
     }
 
@@ -345,33 +333,26 @@ public final class SQLiteStore: MomentsStore {
     private static func fetchPosts(_ db: Database, ids: [Int64], viewer: String) throws -> [Post] {
         guard !ids.isEmpty else { return [] }
         let list = jsonArray(ids)
-        var likers: [Int64: [UserSummary]] = [:]
-        for row in try Row.fetchAll(
+        let likers = try Row.fetchAll(
             db,
             sql: """
                 SELECT l.post_id, u.id, u.name FROM likes l JOIN users u ON u.id = l.user_id
                 WHERE l.post_id IN (SELECT value FROM json_each(?)) ORDER BY l.created_at, l.rowid
-                """, arguments: [list])
-        {
-            likers[row["post_id"], default: []].append(userSummary(row))
-        }
-        let comments = Dictionary(grouping: try fetchComments(db, postIds: ids), by: \.postId)
-        var posts: [Int64: Post] = [:]
-        for row in try Row.fetchAll(
+                """, arguments: [list]
+        ).map { PostAssembly.LikerRow(postId: $0["post_id"], liker: userSummary($0)) }
+        let rows = try Row.fetchAll(
             db,
             sql: """
                 SELECT p.id, p.author_id, u.name, p.text, p.created_at FROM posts p JOIN users u ON u.id = p.author_id
                 WHERE p.id IN (SELECT value FROM json_each(?))
-                """, arguments: [list])
-        {
-            let id: Int64 = row["id"]
-            let postLikers = likers[id] ?? []
-            posts[id] = Post(
-                id: id, author: UserSummary(id: row["author_id"], name: row["name"]), text: row["text"],
-                createdAt: date(row["created_at"]), likeCount: postLikers.count, likers: postLikers,
-                likedByMe: postLikers.contains { $0.id == viewer }, comments: comments[id] ?? [])
+                """, arguments: [list]
+        ).map { row in
+            PostAssembly.PostRow(
+                id: row["id"], author: UserSummary(id: row["author_id"], name: row["name"]), text: row["text"],
+                createdAt: row["created_at"])
         }
-        return ids.compactMap { posts[$0] }
+        return PostAssembly.posts(
+            ids: ids, rows: rows, likers: likers, comments: try fetchComments(db, postIds: ids), viewer: viewer)
     }
 
     private static func jsonArray(_ ids: [Int64]) -> String {

@@ -76,7 +76,7 @@ public final class PostgresStore: MomentsStore {
     public func saveUser(id: String, name: String?) async throws -> UserSummary {
         let rows = try await client.query(
             """
-            INSERT INTO users (id, name, created_at) VALUES (\(id), \(name ?? id), \(Self.now()))
+            INSERT INTO users (id, name, created_at) VALUES (\(id), \(name ?? id), \(StoreClock.now()))
             ON CONFLICT (id) DO UPDATE SET name = coalesce(\(name), users.name)
             RETURNING id, name
             """, logger: logger)
@@ -145,7 +145,7 @@ public final class PostgresStore: MomentsStore {
         try await client.withConnection { connection in
             var created: Int64?
             for try await id in try await connection.query(
-                "INSERT INTO posts (author_id, text, created_at) VALUES (\(author), \(text), \(Self.now())) RETURNING id",
+                "INSERT INTO posts (author_id, text, created_at) VALUES (\(author), \(text), \(StoreClock.now())) RETURNING id",
                 logger: self.logger
             ).decode(Int64.self) {
                 created = id
@@ -163,14 +163,13 @@ public final class PostgresStore: MomentsStore {
                 connection.query(
                     """
                     WITH inserted AS (
-                        INSERT INTO likes (post_id, user_id, created_at) VALUES (\(postId), \(viewer), \(Self.now()))
+                        INSERT INTO likes (post_id, user_id, created_at) VALUES (\(postId), \(viewer), \(StoreClock.now()))
                         ON CONFLICT DO NOTHING RETURNING 1)
                     SELECT COUNT(*) FROM inserted
                     """, logger: self.logger))
-            if inserted > 0, author != viewer {
+            if inserted > 0, let draft = NotificationRules.like(author: author, liker: viewer, postId: postId) {
                 try await Self.lockStreams(connection, [author], logger: self.logger)
-                try await Self.insertEvent(
-                    connection, recipient: author, type: .like, actor: viewer, postId: postId, logger: self.logger)
+                try await Self.insert(connection, [draft], logger: self.logger)
             }
             return try await Self.fetchPosts(connection, ids: [postId], viewer: viewer, logger: self.logger)[0]
         }
@@ -186,18 +185,15 @@ public final class PostgresStore: MomentsStore {
                     WITH deleted AS (DELETE FROM likes WHERE post_id = \(postId) AND user_id = \(viewer) RETURNING 1)
                     SELECT COUNT(*) FROM deleted
                     """, logger: self.logger))
-            if deleted > 0, author != viewer {
+            if deleted > 0, let draft = NotificationRules.unlike(author: author, liker: viewer, postId: postId) {
                 try await Self.lockStreams(connection, [author], logger: self.logger)
-                // The retracted like stops counting as unread; the unlike itself is history, born read.
                 try await connection.query(
                     """
                     UPDATE events SET read = true
                     WHERE recipient_id = \(author) AND type = 'like' AND actor_id = \(viewer)
                       AND post_id = \(postId) AND NOT read
                     """, logger: self.logger)
-                try await Self.insertEvent(
-                    connection, recipient: author, type: .unlike, actor: viewer, postId: postId, read: true,
-                    logger: self.logger)
+                try await Self.insert(connection, [draft], logger: self.logger)
             }
             return try await Self.fetchPosts(connection, ids: [postId], viewer: viewer, logger: self.logger)[0]
         }
@@ -207,29 +203,26 @@ public final class PostgresStore: MomentsStore {
         try await transaction { connection in
             let author = try await Self.visiblePostAuthor(
                 connection, postId: postId, viewer: viewer, logger: self.logger)
-            var recipients = [author]
+            var earlierCommenters: [String] = []
             for try await id in try await connection.query(
-                "SELECT DISTINCT author_id FROM comments WHERE post_id = \(postId) ORDER BY author_id",
-                logger: self.logger
-            ).decode(String.self) where !recipients.contains(id) {
-                recipients.append(id)
+                "SELECT DISTINCT author_id FROM comments WHERE post_id = \(postId)", logger: self.logger
+            ).decode(String.self) {
+                earlierCommenters.append(id)
             }
-            recipients.removeAll { $0 == viewer }
             var commentId: Int64 = 0
             for try await id in try await connection.query(
                 """
                 INSERT INTO comments (post_id, author_id, text, created_at)
-                VALUES (\(postId), \(viewer), \(text), \(Self.now())) RETURNING id
+                VALUES (\(postId), \(viewer), \(text), \(StoreClock.now())) RETURNING id
                 """, logger: self.logger
             ).decode(Int64.self) {
                 commentId = id
             }
-            try await Self.lockStreams(connection, recipients, logger: self.logger)
-            for recipient in recipients {
-                try await Self.insertEvent(
-                    connection, recipient: recipient, type: .comment, actor: viewer, postId: postId,
-                    commentId: commentId, text: text, logger: self.logger)
-            }
+            let drafts = NotificationRules.comment(
+                author: author, earlierCommenters: earlierCommenters, commenter: viewer, postId: postId,
+                commentId: commentId, text: text)
+            try await Self.lockStreams(connection, drafts.map(\.recipient), logger: self.logger)
+            try await Self.insert(connection, drafts, logger: self.logger)
             guard let comment = try await Self.fetchComments(connection, postIds: [postId], logger: self.logger).last
             else { throw StoreError.notFound("comment not created") }
             return comment
@@ -243,7 +236,7 @@ public final class PostgresStore: MomentsStore {
             let position = try await Self.position(connection, user, logger: self.logger)
             let rows = try await connection.query(
                 """
-                \(unescaped: Self.eventSelect) WHERE e.recipient_id = \(user) AND e.id < \(before ?? Int64.max)
+                \(unescaped: EventRecord.select) WHERE e.recipient_id = \(user) AND e.id < \(before ?? Int64.max)
                 ORDER BY e.id DESC LIMIT \(limit)
                 """, logger: self.logger)
             let entries = try await Self.entries(rows, unread: position.unread)
@@ -260,28 +253,23 @@ public final class PostgresStore: MomentsStore {
         }
     }
 
+    /// One query checks the recipients, one statement stores every event and announces each.
     public func publish(to recipients: [String]?, data: String) async throws -> [Int64] {
         try await transaction { connection in
-            var users = recipients ?? []
-            if recipients == nil {
-                for try await id in try await connection.query("SELECT id FROM users ORDER BY id", logger: self.logger)
-                    .decode(String.self)
-                {
-                    users.append(id)
+            var known: [String] = []
+            let query: PostgresQuery =
+                if let recipients { "SELECT id FROM users WHERE id = ANY(\(recipients)) ORDER BY id" } else {
+                    "SELECT id FROM users ORDER BY id"
                 }
+            for try await id in try await connection.query(query, logger: self.logger).decode(String.self) {
+                known.append(id)
             }
-            for user in users where try await Self.fetchUser(connection, user, logger: self.logger) == nil {
-                throw StoreError.notFound("no user \(user)")
+            if let recipients, let unknown = NotificationRules.unknownRecipient(recipients, known: Set(known)) {
+                throw unknown
             }
-            try await Self.lockStreams(connection, users, logger: self.logger)
-            var ids: [Int64] = []
-            for user in users {
-                ids.append(
-                    try await Self.insertEvent(
-                        connection, recipient: user, type: .custom, actor: nil, postId: nil, data: data,
-                        logger: self.logger))
-            }
-            return ids
+            let drafts = NotificationRules.publish(to: recipients ?? known, data: data)
+            try await Self.lockStreams(connection, drafts.map(\.recipient), logger: self.logger)
+            return try await Self.insert(connection, drafts, logger: self.logger)
         }
     }
 
@@ -289,7 +277,7 @@ public final class PostgresStore: MomentsStore {
         try await client.withConnection { connection in
             try await Self.events(
                 connection,
-                "\(unescaped: Self.eventSelect) WHERE e.recipient_id = \(user) AND e.id > \(cursor) ORDER BY e.id LIMIT \(limit)",
+                "\(unescaped: EventRecord.select) WHERE e.recipient_id = \(user) AND e.id > \(cursor) ORDER BY e.id LIMIT \(limit)",
                 recipient: user, logger: self.logger)
         }
     }
@@ -306,7 +294,7 @@ public final class PostgresStore: MomentsStore {
             let entries = try await Self.entries(
                 connection.query(
                     """
-                    \(unescaped: Self.eventSelect)
+                    \(unescaped: EventRecord.select)
                     WHERE (e.id, e.recipient_id) IN (SELECT * FROM unnest(\(ids)::BIGINT[], \(recipients)::TEXT[]))
                     ORDER BY e.id
                     """, logger: self.logger),
@@ -342,10 +330,6 @@ public final class PostgresStore: MomentsStore {
             throw error.closureError ?? error
         }
     }
-
-    private static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
-
-    private static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
 
     private func count(_ rows: PostgresRowSequence) async throws -> Int64 { try await Self.count(rows) }
 
@@ -409,28 +393,27 @@ public final class PostgresStore: MomentsStore {
         }
     }
 
-    /// Inserts an event and announces it (NOTIFY is delivered to every node at commit); answers its id.
+    /// Stores the drafts and announces each (NOTIFY is delivered to every node at commit, as
+    /// `EVENT_ID:RECIPIENT`); answers their ids, in the drafts' order.
     @discardableResult
-    private static func insertEvent(
-        _ connection: PostgresConnection, recipient: String, type: EventType, actor: String?, postId: Int64?,
-        commentId: Int64? = nil, text: String? = nil, data: String? = nil, read: Bool = false, logger: Logger
-    ) async throws -> Int64 {
-        let rows = try await connection.query(
-            """
-            WITH event AS (
-                INSERT INTO events (recipient_id, type, actor_id, post_id, comment_id, text, data, created_at, read)
-                VALUES (\(recipient), \(type.rawValue), \(actor), \(postId), \(commentId), \(text), \(data), \(now()), \(read))
-                RETURNING id)
-            SELECT id FROM (SELECT id, pg_notify(\(channel), id || ':' || \(recipient)) FROM event) AS announced
-            """, logger: logger)
-        for try await id in rows.decode(Int64.self) { return id }
-        throw StoreError.notFound("event not created")
+    private static func insert(_ connection: PostgresConnection, _ drafts: [EventDraft], logger: Logger) async throws
+        -> [Int64]
+    {
+        var ids: [Int64] = []
+        for draft in drafts {
+            let rows = try await connection.query(
+                """
+                WITH event AS (
+                    INSERT INTO events (recipient_id, type, actor_id, post_id, comment_id, text, data, created_at, read)
+                    VALUES (\(draft.recipient), \(draft.type.rawValue), \(draft.actor), \(draft.postId), \(draft.commentId),
+                            \(draft.text), \(draft.data), \(StoreClock.now()), \(draft.read))
+                    RETURNING id)
+                SELECT id FROM (SELECT id, pg_notify(\(channel), id || ':' || \(draft.recipient)) FROM event) AS announced
+                """, logger: logger)
+            for try await id in rows.decode(Int64.self) { ids.append(id) }
+        }
+        return ids
     }
-
-    private static let eventSelect = """
-        SELECT e.id, e.type, e.actor_id, a.name, e.post_id, p.text, e.comment_id, e.text, e.data, e.created_at, e.read
-        FROM events e LEFT JOIN users a ON a.id = e.actor_id LEFT JOIN posts p ON p.id = e.post_id
-        """
 
     private static func entries(_ rows: PostgresRowSequence, unread: Int) async throws -> [NotificationEntry] {
         var entries: [NotificationEntry] = []
@@ -438,17 +421,15 @@ public final class PostgresStore: MomentsStore {
             in rows.decode(
                 (Int64, String, String?, String?, Int64?, String?, Int64?, String?, String?, Int64, Bool).self)
         {
-            let actor = actorId.map { UserSummary(id: $0, name: actorName ?? $0) }
-            let event = Event(
-                id: id, type: EventType(rawValue: type) ?? .like, actor: actor, postId: postId,
-                postExcerpt: postText.map(PostExcerpt.of), text: text, commentId: commentId,
-                data: data.flatMap(PublishedData.decode), createdAt: date(createdAt), unread: unread)
-            entries.append(NotificationEntry(event: event, read: read))
+            let record = EventRecord(
+                id: id, type: type, actorId: actorId, actorName: actorName, postId: postId, postText: postText,
+                commentId: commentId, text: text, data: data, createdAt: createdAt, read: read)
+            entries.append(NotificationEntry(event: record.event(unread: unread), read: read))
         }
         return entries
     }
 
-    /// Events selected by `query` (built on `eventSelect`), with the recipient's unread count now.
+    /// Events selected by `query` (built on `EventRecord.select`), with the recipient's unread count now.
     private static func events(
         _ connection: PostgresConnection, _ query: PostgresQuery, recipient: String, logger: Logger
     ) async throws -> [Event] {
@@ -476,7 +457,7 @@ public final class PostgresStore: MomentsStore {
             comments.append(
                 Comment(
                     id: id, postId: postId, author: UserSummary(id: authorId, name: name), text: text,
-                    createdAt: date(createdAt)))
+                    createdAt: StoreClock.date(createdAt)))
         }
         return comments
     }
@@ -486,31 +467,27 @@ public final class PostgresStore: MomentsStore {
         async throws -> [Post]
     {
         guard !ids.isEmpty else { return [] }
-        var likers: [Int64: [UserSummary]] = [:]
+        var likers: [PostAssembly.LikerRow] = []
         for try await (postId, id, name) in try await connection.query(
             """
             SELECT l.post_id, u.id, u.name FROM likes l JOIN users u ON u.id = l.user_id
             WHERE l.post_id = ANY(\(ids)) ORDER BY l.created_at, l.seq
             """, logger: logger
         ).decode((Int64, String, String).self) {
-            likers[postId, default: []].append(UserSummary(id: id, name: name))
+            likers.append(.init(postId: postId, liker: UserSummary(id: id, name: name)))
         }
-        let comments = Dictionary(
-            grouping: try await fetchComments(connection, postIds: ids, logger: logger), by: \.postId)
-        var posts: [Int64: Post] = [:]
+        var rows: [PostAssembly.PostRow] = []
         for try await (id, authorId, name, text, createdAt) in try await connection.query(
             """
             SELECT p.id, p.author_id, u.name, p.text, p.created_at FROM posts p JOIN users u ON u.id = p.author_id
             WHERE p.id = ANY(\(ids))
             """, logger: logger
         ).decode((Int64, String, String, String, Int64).self) {
-            let postLikers = likers[id] ?? []
-            posts[id] = Post(
-                id: id, author: UserSummary(id: authorId, name: name), text: text, createdAt: date(createdAt),
-                likeCount: postLikers.count, likers: postLikers, likedByMe: postLikers.contains { $0.id == viewer },
-                comments: comments[id] ?? [])
+            rows.append(.init(id: id, author: UserSummary(id: authorId, name: name), text: text, createdAt: createdAt))
         }
-        return ids.compactMap { posts[$0] }
+        return PostAssembly.posts(
+            ids: ids, rows: rows, likers: likers,
+            comments: try await fetchComments(connection, postIds: ids, logger: logger), viewer: viewer)
     }
 
     private static func reason(_ error: any Error) -> String {

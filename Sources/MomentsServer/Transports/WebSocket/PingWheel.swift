@@ -16,8 +16,11 @@ final class PingWheel: Sendable {
 
     /// Ticks every `interval` until the returned task is cancelled.
     func start(every interval: TimeAmount, on loop: any EventLoop) -> RepeatedTask {
-        loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
-            for tick in members.withLock({ Array($0.values) }) { tick() }
-        }
+        loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in tick() }
+    }
+
+    /// Asks every connection to ping now (the timer's tick; tests call it themselves).
+    func tick() {
+        for tick in members.withLock({ Array($0.values) }) { tick() }
     }
 }

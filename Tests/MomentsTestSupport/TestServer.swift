@@ -66,37 +66,3 @@ final class TestServer: Sendable {
         try await task.value
     }
 }
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Fails (rather than hangs) when `operation` takes longer than a generous bound.
-func within<T: Sendable>(
-    _ limit: Duration = .seconds(20), _ operation: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            throw TestFailure("timed out after \(limit)")
-        }
-        let result = try await group.next()!
-        group.cancelAll()
-        return result
-    }
-}
-
-/// Polls `condition` until it holds; generous bound, to turn a hang into a failure. Checks once
-/// more after the deadline, so a process-wide stall cannot fail a condition that did come true.
-func waitUntil(_ what: String, within limit: Duration = .seconds(20), _ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + limit
-    while !condition() {
-        guard ContinuousClock.now < deadline else {
-            if condition() { return }
-            throw TestFailure("timed out waiting for \(what)")
-        }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-}

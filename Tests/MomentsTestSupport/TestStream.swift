@@ -46,14 +46,12 @@ final class TestStream: Sendable {
     /// Waits (generously bounded) until what has arrived satisfies `condition`.
     @discardableResult
     func until(_ what: String, _ condition: @Sendable (String) -> Bool) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
+        try await eventually(what) {
             let (text, ended) = self.text.withLock { ($0.received, $0.ended) }
             if condition(text) { return text }
             if ended { throw TestFailure("stream ended before \(what); received:\n\(text)") }
-            try await Task.sleep(for: .milliseconds(20))
+            return nil
         }
-        throw TestFailure("timed out waiting for \(what); received:\n\(received)")
     }
 
     func cancel() { task.withLock { $0?.cancel() } }

@@ -36,11 +36,52 @@ final class RawConnection: @unchecked Sendable {
 
     /// What has arrived (without waiting; "" for nothing yet), or nil once the server has closed.
     func receive() -> String? {
+        receiveBytes().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func receiveBytes() -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: 65536)
         let count = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
         if count == 0 { return nil }
-        if count < 0 { return (errno == EAGAIN || errno == EWOULDBLOCK) ? "" : nil }
-        return String(decoding: buffer[0..<count], as: UTF8.self)
+        if count < 0 { return (errno == EAGAIN || errno == EWOULDBLOCK) ? [] : nil }
+        return Array(buffer[0..<count])
+    }
+
+    /// Reads until `done` holds for all that arrived since the last call (bounded: hangs only).
+    func read(until done: ([UInt8]) -> Bool, within limit: Duration = .seconds(30)) async throws -> [UInt8] {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            guard let more = receiveBytes() else { throw TestFailure("the server closed the connection") }
+            unread += more
+            if done(unread) {
+                defer { unread = [] }
+                return unread
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw TestFailure("waited \(limit); received: \(String(decoding: unread, as: UTF8.self))")
+    }
+
+    func read(untilText text: String, within limit: Duration = .seconds(30)) async throws -> String {
+        let bytes = try await read(until: { String(decoding: $0, as: UTF8.self).contains(text) }, within: limit)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private var unread: [UInt8] = []
+
+    /// A WebSocket frame as a client sends it (masked), with a payload under 126 bytes.
+    func sendFrame(opcode: UInt8, payload: [UInt8] = []) {
+        let mask: [UInt8] = [0x11, 0x22, 0x33, 0x44]
+        let frame = [0x80 | opcode, 0x80 | UInt8(payload.count)] + mask
+            + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+        _ = frame.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// `GET /api/ws` as a WebSocket upgrade request.
+    static func upgradeRequest(token: String, cursor: Int64? = nil) -> String {
+        "GET /api/ws?token=\(token)\(cursor.map { "&cursor=\($0)" } ?? "") HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
     }
 
     /// Everything until the server closes the connection (bounded).

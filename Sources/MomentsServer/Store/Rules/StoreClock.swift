@@ -1,0 +1,8 @@
+import Foundation
+
+/// Times as both stores keep them: milliseconds since 1970 in an integer column.
+enum StoreClock {
+    static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+
+    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+}
