@@ -84,7 +84,9 @@ struct FaultTests {
         try await received.wait(for: "alice's WebSocket") { $0.states.last == .webSocket }
         let cursor = try await bob.me().cursor
         async let parked = bob.poll(cursor: cursor, timeout: 50)
-        try await Task.sleep(for: .milliseconds(300))
+        try await eventually("bob's long-poll to park") {
+            try await server.metricsText().contains(#"moments_open_connections{transport="longpoll"} 1"#)
+        }
 
         let start = ContinuousClock.now
         let status = try await server.terminate()

@@ -1,6 +1,8 @@
+import AsyncHTTPClient
 import CTestSpawn
 import Foundation
 import Glibc
+import NIOCore
 import Testing
 @testable import MomentsTestSupport
 
@@ -159,6 +161,13 @@ final class ServerProcess {
     func stop() {
         child.terminate()
         try? FileManager.default.removeItem(at: dataDir)
+    }
+
+    /// `GET /metrics`, to wait on what the server holds (a parked poll, open sockets).
+    func metricsText() async throws -> String {
+        let response = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: url.appendingPathComponent("metrics").absoluteString), timeout: .seconds(10))
+        return String(buffer: try await response.body.collect(upTo: 1 << 20))
     }
 
     /// SIGTERM, then the exit status, without blocking other tests' threads.

@@ -10,16 +10,12 @@ import Testing
 struct PushConnectionTests {
     typealias Recorder = PushRecorder
 
-    static func fastOptions(_ mode: TransportMode = .auto) -> PushConnection.Options {
-        PushRecorder.fastOptions(mode)
-    }
-
     @Test("events arrive over the WebSocket, once each, in order")
     func webSocket() async throws {
         let server = try await TestServer.start()
         let alice = try await server.api("alice")
         let recorder = Recorder(
-            PushConnection(api: alice, after: try await alice.me().cursor, options: Self.fastOptions()))
+            PushConnection(api: alice, after: try await alice.me().cursor, options: PushRecorder.fastOptions()))
         try await recorder.wait(for: "websocket") { $0.states.last == .webSocket }
         let post = try await alice.createPost(text: "push me")
         _ = try await server.api("bob").like(postId: post.id)
@@ -35,7 +31,7 @@ struct PushConnectionTests {
         let server = try await TestServer.start { $0.webSocketEnabled = false }
         let alice = try await server.api("alice")
         let recorder = Recorder(
-            PushConnection(api: alice, after: try await alice.me().cursor, options: Self.fastOptions()))
+            PushConnection(api: alice, after: try await alice.me().cursor, options: PushRecorder.fastOptions()))
         try await recorder.wait(for: "long-polling") { $0.states.last == .longPolling }
         #expect(!recorder.states.contains(.webSocket))
         let post = try await alice.createPost(text: "poll me")
@@ -52,7 +48,7 @@ struct PushConnectionTests {
         let proxy = try await UpgradeBlockingProxy(target: server.port, refusing: true)
         let token = try await server.token("alice")
         let alice = MomentsAPI(server: URL(string: "http://127.0.0.1:\(proxy.port)")!, token: token)
-        var options = Self.fastOptions()
+        var options = PushRecorder.fastOptions()
         options.webSocketRetry = .milliseconds(500)
         let recorder = Recorder(PushConnection(api: alice, after: try await alice.me().cursor, options: options))
         try await recorder.wait(for: "long-polling through the proxy") { $0.states.last == .longPolling }
@@ -79,7 +75,7 @@ struct PushConnectionTests {
         let token = try await first.token("alice")
         let alice = MomentsAPI(server: first.url, token: token)
         let post = try await alice.createPost(text: "survive a restart")
-        let connection = PushConnection(api: alice, after: try await alice.me().cursor, options: Self.fastOptions())
+        let connection = PushConnection(api: alice, after: try await alice.me().cursor, options: PushRecorder.fastOptions())
         let recorder = Recorder(connection)
         try await recorder.wait(for: "websocket") { $0.states.last == .webSocket }
         _ = try await first.api("bob").like(postId: post.id)
@@ -99,7 +95,7 @@ struct PushConnectionTests {
         let resumed = Recorder(
             PushConnection(
                 api: MomentsAPI(server: second.url, token: token), after: connection.lastEventId,
-                options: Self.fastOptions()))
+                options: PushRecorder.fastOptions()))
         try await resumed.wait(for: "two replayed events") { $0.events.count >= 2 }
         try await Task.sleep(for: .milliseconds(300))
         let all = recorder.events + resumed.events
@@ -115,7 +111,7 @@ struct PushConnectionTests {
         let server = try await TestServer.start()
         let forged = MomentsAPI(server: server.url, token: "not-a-token")
         for mode in [TransportMode.auto, .longpoll] {
-            let recorder = Recorder(PushConnection(api: forged, after: 0, options: Self.fastOptions(mode)))
+            let recorder = Recorder(PushConnection(api: forged, after: 0, options: PushRecorder.fastOptions(mode)))
             try await recorder.wait(for: "token rejected (\(mode))") { $0.states.last == .tokenRejected }
             recorder.stop()
         }

@@ -37,7 +37,8 @@ struct EventJSONTests {
         for events in [[], Self.events] {
             let result = PollResult(events: events, cursor: 42, unread: 7)
             let foundation = String(decoding: try WireCoding.makeEncoder().encode(result), as: UTF8.self)
-            #expect(String(buffer: EventJSON.encode(result)) == foundation)
+            let ours = EventJSON.pollAnswer(events: events.map(EventJSON.encode), cursor: 42, unread: 7)
+            #expect(String(buffer: ours) == foundation)
         }
     }
 

@@ -121,7 +121,7 @@ struct PushTests {
         let clock = ContinuousClock()
         let started = clock.now
         async let waiting = alice.poll(cursor: me.cursor, timeout: 50)
-        try await Task.sleep(for: .milliseconds(300))
+        try await eventually("the long-poll to park") { server.server.hub.subscriptionCount(user: "alice") == 1 }
         _ = try await server.api("bob").like(postId: post.id)
         let woken = try await waiting
         // Woken by the like, not by the 50 s timeout (a generous bound, only to catch a hang).
@@ -143,7 +143,7 @@ struct PushTests {
         let alice = try await server.api("alice")
         let cursor = try await alice.me().cursor
         async let parked = alice.poll(cursor: cursor, timeout: 50)
-        try await Task.sleep(for: .milliseconds(300))
+        try await eventually("the long-poll to park") { server.server.hub.subscriptionCount(user: "alice") == 2 }
         try await server.stop()
         let close = try await socket.closed()
         #expect(close?.closeCode == .goingAway)

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import MomentsCore
 @testable import MomentsTestSupport
@@ -12,6 +13,8 @@ import Testing
 struct StoreContractTests {
     enum Backend: String, CaseIterable, CustomTestStringConvertible {
         case sqlite
+        /// SQLite on an in-memory GRDB queue: what a test of anything above the store can use.
+        case sqliteInMemory
         case postgres
 
         var testDescription: String { rawValue }
@@ -20,7 +23,7 @@ struct StoreContractTests {
         static var available: [Backend] {
             guard TestPostgres.isConfigured else {
                 print("◇ PostgreSQL store contract skipped: \(TestPostgres.skipReason)")
-                return [.sqlite]
+                return [.sqlite, .sqliteInMemory]
             }
             return allCases
         }
@@ -33,6 +36,8 @@ struct StoreContractTests {
                 let path = FileManager.default.temporaryDirectory.appendingPathComponent(
                     "contract-\(UUID().uuidString).sqlite")
                 store = try SQLiteStore(path: path.path, sink: NoSink())
+            case .sqliteInMemory:
+                store = try SQLiteStore(writer: try DatabaseQueue(), sink: NoSink())
             case .postgres:
                 store = try await PostgresStore.open(
                     PostgresAddress(try await TestPostgres.createDatabase()),

@@ -210,9 +210,3 @@ public final class PushConnection: Sendable {
         func set() { value.withLock { $0 = true } }
     }
 }
-
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

@@ -53,4 +53,3 @@ extension Post: ResponseEncodable {}
 extension Comment: ResponseEncodable {}
 extension NotificationPage: ResponseEncodable {}
 extension UnreadCount: ResponseEncodable {}
-extension PollResult: ResponseEncodable {}

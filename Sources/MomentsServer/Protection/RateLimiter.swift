@@ -49,10 +49,6 @@ struct TokenBucket {
     }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
 extension APIError {
     static func rateLimited(_ wait: Duration, _ what: String) -> APIError {
         var error = APIError(.tooManyRequests, "rate_limited", "too many \(what): retry later")

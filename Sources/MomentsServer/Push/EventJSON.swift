@@ -58,10 +58,6 @@ enum EventJSON {
         return out
     }
 
-    static func encode(_ poll: PollResult) -> ByteBuffer {
-        pollAnswer(events: poll.events.map(encode), cursor: poll.cursor, unread: poll.unread)
-    }
-
     /// A poll's answer, `{"cursor":…,"events":[…],"unread":…}`, from events already encoded
     /// (a woken long-poll reuses the bytes the hub encoded).
     static func pollAnswer(events: [ByteBuffer], cursor: Int64, unread: Int) -> ByteBuffer {
