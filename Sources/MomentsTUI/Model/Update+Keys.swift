@@ -1,0 +1,129 @@
+import Foundation
+import MomentsClient
+import MomentsCore
+
+/// Key dispatch: global keys first, then the open panel's; while editing, the input line's.
+extension AppState {
+    mutating func handle(_ key: Key) -> [Effect] {
+        switch key {
+        case .character("q"), .interrupt:
+            return [.quit]
+        case .character("?"):
+            panel = panel == .help ? .feed : .help
+            return []
+        case .character("n"):
+            if panel == .notifications {
+                closeNotifications()
+                return []
+            }
+            panel = .notifications
+            notificationSelected = 0
+            return [.loadNotifications]
+        case .character("r"):
+            say("Refreshing…")
+            return [.loadFeed(before: nil), .loadNotifications]
+        case .escape:
+            closeNotifications()
+            return []
+        default:
+            break
+        }
+        switch panel {
+        case .help:
+            panel = .feed
+            return []
+        case .notifications:
+            return handleNotificationKey(key)
+        case .feed:
+            return handleFeedKey(key)
+        }
+    }
+
+    mutating func handleFeedKey(_ key: Key) -> [Effect] {
+        switch key {
+        case .character("j"), .down: return select(selected + 1)
+        case .character("k"), .up: return select(selected - 1)
+        case .pageDown: return select(selected + postsPerPage(from: selected, forward: true))
+        case .pageUp: return select(selected - postsPerPage(from: selected, forward: false))
+        case .home, .character("g"): return select(0)
+        case .end, .character("G"): return select(posts.count - 1)
+        case .character("l"): return toggleLike()
+        case .character("c"):
+            guard let post = selectedPost, post.id > 0 else { return [] }
+            input = Input(purpose: .comment(postId: post.id, author: post.author.name))
+            return []
+        case .character("p"):
+            input = Input(purpose: .post)
+            return []
+        default:
+            return []
+        }
+    }
+
+    mutating func handleNotificationKey(_ key: Key) -> [Effect] {
+        switch key {
+        case .character("j"), .down:
+            notificationSelected = min(notificationSelected + 1, max(0, notifications.count - 1))
+        case .character("k"), .up:
+            notificationSelected = max(notificationSelected - 1, 0)
+        case .enter:
+            // Jump to the post the notification is about, when the feed has it.
+            if notifications.indices.contains(notificationSelected),
+                let index = posts.firstIndex(where: { $0.id == notifications[notificationSelected].event.postId })
+            {
+                closeNotifications()
+                return select(index)
+            }
+        default:
+            break
+        }
+        return []
+    }
+
+    mutating func editInput(_ key: Key) -> [Effect] {
+        guard var input else { return [] }
+        switch key {
+        case .escape, .interrupt:
+            self.input = nil
+            return []
+        case .enter:
+            self.input = nil
+            return submit(input)
+        case .character(let character):
+            input.text.insert(character, at: input.cursor)
+            input.cursor += 1
+        case .tab:
+            input.text.insert(" ", at: input.cursor)
+            input.cursor += 1
+        case .backspace where input.cursor > 0:
+            input.cursor -= 1
+            input.text.remove(at: input.cursor)
+        case .delete where input.cursor < input.text.count:
+            input.text.remove(at: input.cursor)
+        case .left: input.cursor = max(0, input.cursor - 1)
+        case .right: input.cursor = min(input.text.count, input.cursor + 1)
+        case .home: input.cursor = 0
+        case .end: input.cursor = input.text.count
+        default: break
+        }
+        self.input = input
+        return []
+    }
+
+    mutating func submit(_ input: Input) -> [Effect] {
+        let text = String(input.text).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return [] }
+        switch input.purpose {
+        case .post:
+            say("Posting…")
+            return [.createPost(text: text)]
+        case .comment(let postId, _):
+            guard let index = posts.firstIndex(where: { $0.id == postId }) else { return [] }
+            let placeholder = Comment(id: nextPlaceholderId, postId: postId, author: me, text: text, createdAt: now)
+            nextPlaceholderId -= 1
+            posts[index].comments.append(placeholder)
+            keepSelectionVisible()
+            return [.comment(postId: postId, text: text, placeholderId: placeholder.id)]
+        }
+    }
+}
