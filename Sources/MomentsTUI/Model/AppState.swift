@@ -10,19 +10,6 @@ public struct AppState: Equatable, Sendable {
         case help
     }
 
-    /// The line editor at the bottom, for a comment or a new post.
-    public struct Input: Equatable, Sendable {
-        public enum Purpose: Equatable, Sendable {
-            case comment(postId: Int64, author: String)
-            case post
-        }
-
-        public var purpose: Purpose
-        public var text: [Character] = []
-        /// Insertion point, 0...text.count.
-        public var cursor = 0
-    }
-
     public struct Message: Equatable, Sendable {
         public var text: String
         public var isError: Bool
@@ -45,7 +32,7 @@ public struct AppState: Equatable, Sendable {
     public var newestEventId: Int64 = 0
     public var connection: ConnectionState = .connecting
     public var panel: Panel = .feed
-    public var input: Input?
+    public var compose: Compose?
     public var message: Message?
     public var rows = 24
     public var columns = 80

@@ -2,7 +2,7 @@ import Foundation
 import MomentsClient
 import MomentsCore
 
-/// Key dispatch: global keys first, then the open panel's; while editing, the input line's.
+/// Key dispatch: global keys first, then the open panel's; while composing, the editor's.
 extension AppState {
     mutating func handle(_ key: Key) -> [Effect] {
         switch key {
@@ -50,10 +50,10 @@ extension AppState {
         case .character("l"): return toggleLike()
         case .character("c"):
             guard let post = selectedPost, post.id > 0 else { return [] }
-            input = Input(purpose: .comment(postId: post.id, author: post.author.name))
+            compose = Compose(purpose: .comment(postId: post.id, author: post.author.name))
             return []
         case .character("p"):
-            input = Input(purpose: .post)
+            compose = Compose(purpose: .post)
             return []
         default:
             return []
@@ -80,40 +80,26 @@ extension AppState {
         return []
     }
 
-    mutating func editInput(_ key: Key) -> [Effect] {
-        guard var input else { return [] }
+    mutating func editCompose(_ key: Key) -> [Effect] {
+        guard var compose else { return [] }
         switch key {
         case .escape, .interrupt:
-            self.input = nil
+            self.compose = nil
             return []
         case .enter:
-            self.input = nil
-            return submit(input)
-        case .character(let character):
-            input.text.insert(character, at: input.cursor)
-            input.cursor += 1
-        case .tab:
-            input.text.insert(" ", at: input.cursor)
-            input.cursor += 1
-        case .backspace where input.cursor > 0:
-            input.cursor -= 1
-            input.text.remove(at: input.cursor)
-        case .delete where input.cursor < input.text.count:
-            input.text.remove(at: input.cursor)
-        case .left: input.cursor = max(0, input.cursor - 1)
-        case .right: input.cursor = min(input.text.count, input.cursor + 1)
-        case .home: input.cursor = 0
-        case .end: input.cursor = input.text.count
-        default: break
+            self.compose = nil
+            return submit(compose)
+        default:
+            compose.editor.update(key)
+            self.compose = compose
+            return []
         }
-        self.input = input
-        return []
     }
 
-    mutating func submit(_ input: Input) -> [Effect] {
-        let text = String(input.text).trimmingCharacters(in: .whitespacesAndNewlines)
+    mutating func submit(_ compose: Compose) -> [Effect] {
+        let text = compose.editor.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return [] }
-        switch input.purpose {
+        switch compose.purpose {
         case .post:
             say("Posting…")
             return [.createPost(text: text)]

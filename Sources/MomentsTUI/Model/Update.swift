@@ -10,7 +10,7 @@ extension AppState {
     public mutating func update(_ action: Action) -> [Effect] {
         switch action {
         case .key(let key):
-            return input != nil ? editInput(key) : handle(key)
+            return compose != nil ? editCompose(key) : handle(key)
         case .resize(let rows, let columns):
             self.rows = rows
             self.columns = columns

@@ -121,27 +121,15 @@ public enum View {
 
     static func footer(_ state: AppState, into screen: inout Screen) {
         let inputRow = screen.rows - 2
-        if let input = state.input {
+        if let compose = state.compose {
             let label: String =
-                switch input.purpose {
+                switch compose.purpose {
                 case .comment(_, let author): "Comment on \(author)'s post › "
                 case .post: "New post › "
                 }
-            let room = max(1, screen.columns - CellWidth.of(label) - 1)
-            // Scroll the text sideways so the insertion point stays in view.
-            var start = 0
-            while CellWidth.of(String(input.text[start..<input.cursor])) >= room { start += 1 }
-            var visible = ""
-            var used = 0
-            for character in input.text[start...] {
-                let cells = CellWidth.of(character)
-                if used + cells > room { break }
-                visible.append(character)
-                used += cells
-            }
-            screen.set(inputRow, [Span(label, Style(color: .cyan, bold: true)), Span(visible)])
-            screen.cursor = Screen.Cursor(
-                row: inputRow, column: CellWidth.of(label) + CellWidth.of(String(input.text[start..<input.cursor])))
+            let window = compose.editor.window(width: screen.columns - CellWidth.of(label) - 1)
+            screen.set(inputRow, [Span(label, Style(color: .cyan, bold: true)), Span(window.text)])
+            screen.cursor = Screen.Cursor(row: inputRow, column: CellWidth.of(label) + window.cursorColumn)
         } else {
             screen.set(inputRow, [Span(" " + keyHints, .dim)])
         }
