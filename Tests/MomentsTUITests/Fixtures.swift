@@ -30,3 +30,9 @@ func state(posts: [Post] = [post(3), post(2, by: bob, "bob's"), post(1)], unread
     state.unread = unread
     return state
 }
+
+/// The frame for `state`, as the runtime would draw it (which also corrects the feed's scroll).
+func render(_ state: AppState) -> Screen {
+    var copy = state
+    return View.render(&copy)
+}

@@ -115,12 +115,14 @@ struct UpdateTests {
         var s = state(posts: many)
         for _ in 0..<12 { _ = s.update(.key(.down)) }
         #expect(s.selected == 12)
-        let height = FeedLayout.height(of: many[0], width: 80)
-        #expect(s.scrollTop <= 12 * height)
-        #expect(s.scrollTop + s.bodyRows >= 13 * height)
+        _ = View.render(&s)
+        let height = FeedLayout.lines(for: many[0], width: 80, selected: false, now: t0).count
+        #expect(s.feedScroll.offset <= 12 * height)
+        #expect(s.feedScroll.offset + s.bodyRows >= 13 * height)
         _ = s.update(.key(.home))
         #expect(s.selected == 0)
-        #expect(s.scrollTop == 0)
+        _ = View.render(&s)
+        #expect(s.feedScroll.offset == 0)
         _ = s.update(.key(.pageDown))
         #expect(s.selected > 1)
     }

@@ -22,9 +22,7 @@ public struct AppState: Equatable, Sendable {
     public var insecureTLS = false
     public var posts: [Post] = []
     public var nextBefore: Int64?
-    public var selected = 0
-    /// First feed line shown: kept so the selected post stays on screen.
-    public var scrollTop = 0
+    public var feedScroll = FeedScroll()
     public var notifications: [NotificationEntry] = []
     public var notificationSelected = 0
     public var unread = 0
@@ -47,6 +45,8 @@ public struct AppState: Equatable, Sendable {
         self.server = server
         self.now = now
     }
+
+    public var selected: Int { feedScroll.selected }
 
     public var selectedPost: Post? { posts.indices.contains(selected) ? posts[selected] : nil }
 

@@ -2,7 +2,7 @@ import Foundation
 import MomentsClient
 import MomentsCore
 
-/// The feed: pages from the server, the selection and its scrolling, and optimistic likes and
+/// The feed: pages from the server, the selection, and optimistic likes and
 /// comments that are shown at once and reconciled with the server's answer.
 extension AppState {
     mutating func feedLoaded(_ outcome: Outcome<FeedPage>, appending: Bool) {
@@ -28,8 +28,7 @@ extension AppState {
         case .success(let post):
             // The push event for it may have come first.
             if !posts.contains(where: { $0.id == post.id }) { posts.insert(post, at: 0) }
-            selected = 0
-            scrollTop = 0
+            feedScroll.selected = 0
             say("Posted.")
         case .failure(let reason):
             say("Post failed: \(reason)", error: true)
@@ -38,39 +37,12 @@ extension AppState {
 
     mutating func select(_ index: Int) -> [Effect] {
         guard !posts.isEmpty else { return [] }
-        selected = min(max(index, 0), posts.count - 1)
-        keepSelectionVisible()
+        feedScroll.selected = min(max(index, 0), posts.count - 1)
         if selected == posts.count - 1, let before = nextBefore, !loadingMore {
             loadingMore = true
             return [.loadFeed(before: before)]
         }
         return []
-    }
-
-    /// How many posts, starting at `index`, fill one screen: the PgUp/PgDn step.
-    func postsPerPage(from index: Int, forward: Bool) -> Int {
-        var used = 0
-        var count = 0
-        var cursor = index
-        while posts.indices.contains(cursor) {
-            used += FeedLayout.height(of: posts[cursor], width: columns)
-            if used > bodyRows { break }
-            count += 1
-            cursor += forward ? 1 : -1
-        }
-        return max(1, count)
-    }
-
-    mutating func keepSelectionVisible() {
-        guard posts.indices.contains(selected) else {
-            scrollTop = 0
-            return
-        }
-        let heights = posts.map { FeedLayout.height(of: $0, width: columns) }
-        let top = heights[..<selected].reduce(0, +)
-        let bottom = top + heights[selected]
-        if top < scrollTop { scrollTop = top }
-        if bottom > scrollTop + bodyRows { scrollTop = min(top, bottom - bodyRows) }
     }
 
     mutating func showFeed(_ page: FeedPage, appending: Bool) {
@@ -83,9 +55,8 @@ extension AppState {
             if message?.text == "Refreshing…" { message = nil }
         }
         nextBefore = page.nextBefore
-        selected =
+        feedScroll.selected =
             selectedId.flatMap { id in posts.firstIndex { $0.id == id } } ?? min(selected, max(0, posts.count - 1))
-        keepSelectionVisible()
     }
 
     mutating func replace(_ post: Post) {
@@ -128,6 +99,5 @@ extension AppState {
             if let placeholder { posts[index].comments.remove(at: placeholder) }
             say("Comment failed: \(reason)", error: true)
         }
-        keepSelectionVisible()
     }
 }

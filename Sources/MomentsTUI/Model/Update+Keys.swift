@@ -43,8 +43,8 @@ extension AppState {
         switch key {
         case .character("j"), .down: return select(selected + 1)
         case .character("k"), .up: return select(selected - 1)
-        case .pageDown: return select(selected + postsPerPage(from: selected, forward: true))
-        case .pageUp: return select(selected - postsPerPage(from: selected, forward: false))
+        case .pageDown: return select(selected + feedScroll.pageDown)
+        case .pageUp: return select(selected - feedScroll.pageUp)
         case .home, .character("g"): return select(0)
         case .end, .character("G"): return select(posts.count - 1)
         case .character("l"): return toggleLike()
@@ -108,7 +108,6 @@ extension AppState {
             let placeholder = Comment(id: nextPlaceholderId, postId: postId, author: me, text: text, createdAt: now)
             nextPlaceholderId -= 1
             posts[index].comments.append(placeholder)
-            keepSelectionVisible()
             return [.comment(postId: postId, text: text, placeholderId: placeholder.id)]
         }
     }

@@ -45,7 +45,6 @@ extension AppState {
         }
         post.likeCount = post.likers.count
         posts[index] = post
-        keepSelectionVisible()
     }
 
     /// How a notification reads in the message line and the notifications panel.

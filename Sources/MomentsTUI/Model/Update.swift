@@ -14,7 +14,6 @@ extension AppState {
         case .resize(let rows, let columns):
             self.rows = rows
             self.columns = columns
-            keepSelectionVisible()
             return []
         case .tick(let date):
             now = date

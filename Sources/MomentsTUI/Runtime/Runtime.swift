@@ -61,7 +61,7 @@ public final class Runtime: @unchecked Sendable {
                 if !perform(state.update(action)) { return }
             }
 
-            let frame = View.render(state)
+            let frame = View.render(&state)
             if frame != lastFrame {
                 terminal.draw(frame)
                 lastFrame = frame
