@@ -36,3 +36,9 @@ func render(_ state: AppState) -> Screen {
     var copy = state
     return View.render(&copy)
 }
+
+extension AppState {
+    /// The message line's words and colour, as `View` shows them.
+    var messageText: String? { message.map { View.text(for: $0.notice) } }
+    var messageIsError: Bool? { message.map { View.isError($0.notice) } }
+}

@@ -11,8 +11,7 @@ public struct AppState: Equatable, Sendable {
     }
 
     public struct Message: Equatable, Sendable {
-        public var text: String
-        public var isError: Bool
+        public var notice: Notice
         public var until: Date
     }
 
@@ -32,11 +31,15 @@ public struct AppState: Equatable, Sendable {
     public var panel: Panel = .feed
     public var compose: Compose?
     public var message: Message?
+    /// `r` asked for the feed again and it has not arrived yet.
+    public var refreshing = false
     public var rows = 24
     public var columns = 80
     public var now: Date
     /// Posts as they were before an optimistic like/unlike, to roll back on failure.
     public var likeSnapshots: [Int64: Post] = [:]
+    /// Comments shown before the server has stored them get negative ids, which no stored
+    /// comment has, so its answer can replace the right one.
     public var nextPlaceholderId: Int64 = -1
     public var loadingMore = false
 

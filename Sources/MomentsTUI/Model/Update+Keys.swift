@@ -1,5 +1,4 @@
 import Foundation
-import MomentsClient
 import MomentsCore
 
 /// Key dispatch: global keys first, then the open panel's; while composing, the editor's.
@@ -20,7 +19,8 @@ extension AppState {
             notificationSelected = 0
             return [.loadNotifications]
         case .character("r"):
-            say("Refreshing…")
+            refreshing = true
+            message = nil
             return [.loadFeed(before: nil), .loadNotifications]
         case .escape:
             closeNotifications()
@@ -39,7 +39,7 @@ extension AppState {
         }
     }
 
-    mutating func handleFeedKey(_ key: Key) -> [Effect] {
+    private mutating func handleFeedKey(_ key: Key) -> [Effect] {
         switch key {
         case .character("j"), .down: return select(selected + 1)
         case .character("k"), .up: return select(selected - 1)
@@ -60,7 +60,7 @@ extension AppState {
         }
     }
 
-    mutating func handleNotificationKey(_ key: Key) -> [Effect] {
+    private mutating func handleNotificationKey(_ key: Key) -> [Effect] {
         switch key {
         case .character("j"), .down:
             notificationSelected = min(notificationSelected + 1, max(0, notifications.count - 1))
@@ -96,19 +96,15 @@ extension AppState {
         }
     }
 
-    mutating func submit(_ compose: Compose) -> [Effect] {
+    private mutating func submit(_ compose: Compose) -> [Effect] {
         let text = compose.editor.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return [] }
         switch compose.purpose {
         case .post:
-            say("Posting…")
+            say(.posting)
             return [.createPost(text: text)]
         case .comment(let postId, _):
-            guard let index = posts.firstIndex(where: { $0.id == postId }) else { return [] }
-            let placeholder = Comment(id: nextPlaceholderId, postId: postId, author: me, text: text, createdAt: now)
-            nextPlaceholderId -= 1
-            posts[index].comments.append(placeholder)
-            return [.comment(postId: postId, text: text, placeholderId: placeholder.id)]
+            return addComment(text, to: postId)
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import MomentsClient
 import MomentsCore
 
 /// The notifications panel and the unread badge.
@@ -13,7 +12,7 @@ extension AppState {
             notificationSelected = min(notificationSelected, max(0, notifications.count - 1))
             return panel == .notifications ? markAllRead() : []
         case .failure(let reason):
-            say("Could not load notifications: \(reason)", error: true)
+            say(.failed(.loadNotifications, reason: reason))
             return []
         }
     }

@@ -9,8 +9,8 @@ extension AppState {
         switch update {
         case .state(let state):
             connection = state
-            if state == .tokenRejected { say("The server rejected the token: get a new one.", error: true) }
-            if case .untrusted(let reason) = state { say(reason, error: true) }
+            if state == .tokenRejected { say(.tokenRejected) }
+            if case .untrusted(let reason) = state { say(.untrusted(reason)) }
             return []
         case .unread(let count):
             unread = count
@@ -19,15 +19,16 @@ extension AppState {
             newestEventId = max(newestEventId, event.id)
             unread = event.unread
             if !notifications.contains(where: { $0.id == event.id }) {
+                // An unlike is listed but does not count as unread.
                 notifications.insert(NotificationEntry(event: event, read: event.type == .unlike), at: 0)
             }
             applyToFeed(event)
-            say(Self.sentence(for: event))
+            say(.event(event))
             return panel == .notifications ? markAllRead() : []
         }
     }
 
-    mutating func applyToFeed(_ event: Event) {
+    private mutating func applyToFeed(_ event: Event) {
         guard let actor = event.actor, let index = posts.firstIndex(where: { $0.id == event.postId }) else { return }
         var post = posts[index]
         switch event.type {
@@ -36,6 +37,7 @@ extension AppState {
         case .unlike:
             post.likers.removeAll { $0.id == actor.id }
         case .comment:
+            // A replay after a reconnect, or our own comment's answer, may have it already.
             if let id = event.commentId, !post.comments.contains(where: { $0.id == id }) {
                 post.comments.append(
                     Comment(id: id, postId: post.id, author: actor, text: event.text ?? "", createdAt: event.createdAt))
@@ -45,17 +47,5 @@ extension AppState {
         }
         post.likeCount = post.likers.count
         posts[index] = post
-    }
-
-    /// How a notification reads in the message line and the notifications panel.
-    public static func sentence(for event: Event) -> String {
-        let actor = event.actor?.name ?? "Someone"
-        let excerpt = event.postExcerpt ?? ""
-        return switch event.type {
-        case .like: "\(actor) liked your post “\(excerpt)”"
-        case .unlike: "\(actor) took back a like on “\(excerpt)”"
-        case .comment: "\(actor) commented: \(event.text ?? "")"
-        case .custom: "A message for you from the service"
-        }
     }
 }

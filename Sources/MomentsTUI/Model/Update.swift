@@ -30,7 +30,7 @@ extension AppState {
             likeSettled(postId: postId, outcome)
             return []
         case .commentSettled(let placeholderId, let postId, let outcome):
-            settleComment(placeholderId: placeholderId, postId: postId, outcome)
+            commentSettled(placeholderId: placeholderId, postId: postId, outcome)
             return []
         case .postSettled(let outcome):
             postSettled(outcome)
@@ -39,12 +39,12 @@ extension AppState {
             unread = count
             return []
         case .markedRead(.failure(let reason)):
-            say("Could not mark read: \(reason)", error: true)
+            say(.failed(.markRead, reason: reason))
             return []
         }
     }
 
-    mutating func say(_ text: String, error: Bool = false) {
-        message = Message(text: text, isError: error, until: now.addingTimeInterval(Self.messageDuration))
+    mutating func say(_ notice: Notice) {
+        message = Message(notice: notice, until: now.addingTimeInterval(Self.messageDuration))
     }
 }

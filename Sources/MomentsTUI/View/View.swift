@@ -134,7 +134,7 @@ public enum View {
             let isSelected = index == state.notificationSelected
             let textStyle = Style(dim: notification.event.type == .unlike, reverse: isSelected)
             let room = screen.columns - 3 - CellWidth.of(age) - 2
-            let text = TextLayout.pad(AppState.sentence(for: notification.event), to: room)
+            let text = TextLayout.pad(sentence(for: notification.event), to: room)
             screen.set(3 + row, [Span(" "), marker, Span(text, textStyle), Span("  " + age, .dim)])
         }
     }
@@ -163,9 +163,10 @@ public enum View {
             screen.set(inputRow, [Span(" " + keyHints, .dim)])
         }
         if let message = state.message {
-            screen.set(
-                screen.rows - 1, [Span(" " + message.text, message.isError ? Style(color: .red) : Style(color: .green))]
-            )
+            let style = isError(message.notice) ? Style(color: .red) : Style(color: .green)
+            screen.set(screen.rows - 1, [Span(" " + text(for: message.notice), style)])
+        } else if state.refreshing {
+            screen.set(screen.rows - 1, [Span(" " + refreshingText, Style(color: .green))])
         } else {
             screen.set(screen.rows - 1, [])
         }
