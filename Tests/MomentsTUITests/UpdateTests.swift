@@ -132,6 +132,7 @@ struct UpdateTests {
         var s = state()
         #expect(s.update(.key(.character("q"))) == [.quit])
         #expect(s.update(.key(.interrupt)) == [.quit])
+        #expect(s.update(.terminate) == [.quit])
         _ = s.update(.push(.state(.tokenRejected)))
         #expect(s.connection == .tokenRejected)
         #expect(s.messageIsError == true)
@@ -148,6 +149,18 @@ struct UpdateTests {
         #expect(s.update(.key(.down)) == [])
         _ = s.update(.feedLoaded(.success(FeedPage(posts: [post(1)], nextBefore: nil)), appending: true))
         #expect(s.posts.map(\.id) == [3, 2, 1])
+    }
+
+    @Test("while composing, q is text and Ctrl-C cancels; a signal still quits")
+    func quitWhileComposing() {
+        var s = state()
+        _ = s.update(.key(.character("p")))
+        #expect(s.update(.key(.character("q"))) == [])
+        #expect(s.compose?.editor.text == "q")
+        #expect(s.update(.key(.interrupt)) == [])
+        #expect(s.compose == nil)
+        _ = s.update(.key(.character("p")))
+        #expect(s.update(.terminate) == [.quit])
     }
 
     @Test("r reloads; the message line says so until the feed arrives, then the flag clears")

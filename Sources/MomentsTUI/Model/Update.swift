@@ -19,6 +19,8 @@ extension AppState {
             now = date
             if let message, message.until <= date { self.message = nil }
             return []
+        case .terminate:
+            return [.quit]
         case .push(let update):
             return apply(update)
         case .feedLoaded(let outcome, let appending):
