@@ -81,7 +81,7 @@ struct MomentsTUICommand: AsyncParsableCommand {
         let me = try await api.me(deadline: .seconds(4))
         async let feed = api.feed()
         async let notifications = api.notifications()
-        var state = AppState(me: me.user, server: api.server.absoluteString)
+        var state = AppState(me: me.user)
         _ = state.update(.feedLoaded(.success(try await feed), appending: false))
         _ = state.update(.notificationsLoaded(.success(try await notifications)))
         return state

@@ -24,7 +24,7 @@ func event(_ id: Int64, _ type: EventType, by actor: UserSummary = bob, post: In
 
 /// Alice, signed in, with a feed of `posts` on a 80x24 screen.
 func state(posts: [Post] = [post(3), post(2, by: bob, "bob's"), post(1)], unread: Int = 0) -> AppState {
-    var state = AppState(me: alice, server: "http://test", now: t0)
+    var state = AppState(me: alice, now: t0)
     _ = state.update(.resize(rows: 24, columns: 80))
     _ = state.update(.feedLoaded(.success(FeedPage(posts: posts, nextBefore: nil)), appending: false))
     state.unread = unread

@@ -16,7 +16,6 @@ public struct AppState: Equatable, Sendable {
     }
 
     public var me: UserSummary
-    public var server: String
     /// `--insecure`: certificates are not checked, which the header must keep saying.
     public var insecureTLS = false
     public var posts: [Post] = []
@@ -43,9 +42,8 @@ public struct AppState: Equatable, Sendable {
     public var nextPlaceholderId: Int64 = -1
     public var loadingMore = false
 
-    public init(me: UserSummary, server: String, now: Date = Date()) {
+    public init(me: UserSummary, now: Date = Date()) {
         self.me = me
-        self.server = server
         self.now = now
     }
 
