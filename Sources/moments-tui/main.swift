@@ -81,7 +81,7 @@ struct MomentsTUICommand: AsyncParsableCommand {
         let me = try await api.me(deadline: .seconds(4))
         async let feed = api.feed()
         async let notifications = api.notifications()
-        var state = AppState(me: me.user, server: api.server.absoluteString)
+        var state = AppState(me: me.user)
         _ = state.update(.feedLoaded(.success(try await feed), appending: false))
         _ = state.update(.notificationsLoaded(.success(try await notifications)))
         return state
@@ -96,7 +96,7 @@ struct MomentsTUICommand: AsyncParsableCommand {
     }
 
     static func create(_ path: String) -> FileHandle? {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { return nil }
         return FileHandle(forWritingAtPath: path)
     }
 

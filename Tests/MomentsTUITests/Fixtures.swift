@@ -24,9 +24,21 @@ func event(_ id: Int64, _ type: EventType, by actor: UserSummary = bob, post: In
 
 /// Alice, signed in, with a feed of `posts` on a 80x24 screen.
 func state(posts: [Post] = [post(3), post(2, by: bob, "bob's"), post(1)], unread: Int = 0) -> AppState {
-    var state = AppState(me: alice, server: "http://test", now: t0)
+    var state = AppState(me: alice, now: t0)
     _ = state.update(.resize(rows: 24, columns: 80))
     _ = state.update(.feedLoaded(.success(FeedPage(posts: posts, nextBefore: nil)), appending: false))
     state.unread = unread
     return state
+}
+
+/// The frame for `state`, as the runtime would draw it (which also corrects the feed's scroll).
+func render(_ state: AppState) -> Screen {
+    var copy = state
+    return View.render(&copy)
+}
+
+extension AppState {
+    /// The message line's words and colour, as `View` shows them.
+    var messageText: String? { message.map { View.text(for: $0.notice) } }
+    var messageIsError: Bool? { message.map { View.isError($0.notice) } }
 }

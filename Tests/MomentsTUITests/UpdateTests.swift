@@ -31,8 +31,8 @@ struct UpdateTests {
         _ = s.update(.likeSettled(postId: 3, .failure("server down")))
         #expect(!s.posts[0].likedByMe)
         #expect(s.posts[0].likeCount == 0)
-        #expect(s.message?.isError == true)
-        #expect(s.message?.text.contains("server down") == true)
+        #expect(s.messageIsError == true)
+        #expect(s.messageText?.contains("server down") == true)
     }
 
     @Test("c opens the editor; typed UTF-8 with cursor editing is sent on Enter, shown at once")
@@ -40,15 +40,15 @@ struct UpdateTests {
         var s = state()
         _ = s.update(.key(.character("j")))
         _ = s.update(.key(.character("c")))
-        #expect(s.input?.purpose == .comment(postId: 2, author: "Bob"))
+        #expect(s.compose?.purpose == .comment(postId: 2, author: "Bob"))
         for character in "你好x" { _ = s.update(.key(.character(character))) }
         _ = s.update(.key(.backspace))
         _ = s.update(.key(.home))
         _ = s.update(.key(.character("!")))
         _ = s.update(.key(.end))
-        #expect(String(s.input!.text) == "!你好")
+        #expect(s.compose!.editor.text == "!你好")
         let effects = s.update(.key(.enter))
-        #expect(s.input == nil)
+        #expect(s.compose == nil)
         #expect(effects == [.comment(postId: 2, text: "!你好", placeholderId: -1)])
         #expect(s.posts[1].comments.map(\.text) == ["!你好"])
 
@@ -63,13 +63,13 @@ struct UpdateTests {
         _ = s.update(.key(.character("c")))
         _ = s.update(.key(.character("x")))
         #expect(s.update(.key(.escape)) == [])
-        #expect(s.input == nil)
+        #expect(s.compose == nil)
         _ = s.update(.key(.character("c")))
         _ = s.update(.key(.character("y")))
         _ = s.update(.key(.enter))
         _ = s.update(.commentSettled(placeholderId: -1, postId: 3, .failure("nope")))
         #expect(s.posts[0].comments.isEmpty)
-        #expect(s.message?.isError == true)
+        #expect(s.messageIsError == true)
     }
 
     @Test("a pushed like updates the post in place, the badge and the message line")
@@ -79,7 +79,7 @@ struct UpdateTests {
         #expect(s.unread == 3)
         #expect(s.posts[0].likers == [bob])
         #expect(s.posts[0].likeCount == 1)
-        #expect(s.message?.text == "Bob liked your post “post”")
+        #expect(s.messageText == "Bob liked your post “post”")
         #expect(s.notifications.first?.id == 10)
         _ = s.update(.push(.event(event(11, .unlike, post: 3, unread: 2))))
         #expect(s.posts[0].likeCount == 0)
@@ -115,12 +115,14 @@ struct UpdateTests {
         var s = state(posts: many)
         for _ in 0..<12 { _ = s.update(.key(.down)) }
         #expect(s.selected == 12)
-        let height = FeedLayout.height(of: many[0], width: 80)
-        #expect(s.scrollTop <= 12 * height)
-        #expect(s.scrollTop + s.bodyRows >= 13 * height)
+        _ = View.render(&s)
+        let height = FeedLayout.lines(for: many[0], width: 80, selected: false, now: t0).count
+        #expect(s.feedScroll.offset <= 12 * height)
+        #expect(s.feedScroll.offset + s.bodyRows >= 13 * height)
         _ = s.update(.key(.home))
         #expect(s.selected == 0)
-        #expect(s.scrollTop == 0)
+        _ = View.render(&s)
+        #expect(s.feedScroll.offset == 0)
         _ = s.update(.key(.pageDown))
         #expect(s.selected > 1)
     }
@@ -130,12 +132,13 @@ struct UpdateTests {
         var s = state()
         #expect(s.update(.key(.character("q"))) == [.quit])
         #expect(s.update(.key(.interrupt)) == [.quit])
+        #expect(s.update(.terminate) == [.quit])
         _ = s.update(.push(.state(.tokenRejected)))
         #expect(s.connection == .tokenRejected)
-        #expect(s.message?.isError == true)
+        #expect(s.messageIsError == true)
         _ = s.update(.push(.state(.untrusted("TLS: certificate not trusted for example.com (expired)"))))
-        #expect(s.message?.text == "TLS: certificate not trusted for example.com (expired)")
-        #expect(s.message?.isError == true)
+        #expect(s.messageText == "TLS: certificate not trusted for example.com (expired)")
+        #expect(s.messageIsError == true)
     }
 
     @Test("reaching the last post asks for older ones once")
@@ -146,5 +149,53 @@ struct UpdateTests {
         #expect(s.update(.key(.down)) == [])
         _ = s.update(.feedLoaded(.success(FeedPage(posts: [post(1)], nextBefore: nil)), appending: true))
         #expect(s.posts.map(\.id) == [3, 2, 1])
+    }
+
+    @Test("while composing, q is text and Ctrl-C cancels; a signal still quits")
+    func quitWhileComposing() {
+        var s = state()
+        _ = s.update(.key(.character("p")))
+        #expect(s.update(.key(.character("q"))) == [])
+        #expect(s.compose?.editor.text == "q")
+        #expect(s.update(.key(.interrupt)) == [])
+        #expect(s.compose == nil)
+        _ = s.update(.key(.character("p")))
+        #expect(s.update(.terminate) == [.quit])
+    }
+
+    @Test("r reloads; the message line says so until the feed arrives, then the flag clears")
+    func refresh() {
+        var s = state()
+        _ = s.update(.push(.event(event(10, .like, post: 3, unread: 1))))
+        #expect(s.update(.key(.character("r"))) == [.loadFeed(before: nil), .loadNotifications])
+        #expect(s.refreshing)
+        #expect(s.message == nil)
+        #expect(render(s).text(23).hasPrefix(" Refreshing…"))
+        _ = s.update(.feedLoaded(.success(FeedPage(posts: [post(4), post(3)], nextBefore: nil)), appending: false))
+        #expect(!s.refreshing)
+        #expect(render(s).text(23).replacingTrailingSpaces().isEmpty)
+        #expect(s.posts.map(\.id) == [4, 3])
+        #expect(s.selectedPost?.id == 3)  // the selection follows its post
+
+        _ = s.update(.key(.character("r")))
+        _ = s.update(.feedLoaded(.failure("offline"), appending: false))
+        #expect(!s.refreshing)
+        #expect(s.messageText == "Could not load the feed: offline")
+        #expect(s.messageIsError == true)
+    }
+
+    @Test("a new post goes to the top and is selected")
+    func newPost() {
+        var s = state()
+        _ = s.update(.key(.character("j")))
+        _ = s.update(.key(.character("p")))
+        for character in "  hi  " { _ = s.update(.key(.character(character))) }
+        #expect(s.update(.key(.enter)) == [.createPost(text: "hi")])
+        #expect(s.messageText == "Posting…")
+        _ = s.update(.postSettled(.success(post(9, "hi"))))
+        #expect(s.posts.first?.id == 9)
+        #expect(s.selected == 0)
+        #expect(s.messageText == "Posted.")
+        #expect(s.messageIsError == false)
     }
 }

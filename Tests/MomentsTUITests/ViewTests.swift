@@ -11,7 +11,7 @@ struct ViewTests {
     func header() {
         var s = state(unread: 3)
         _ = s.update(.push(.state(.webSocket)))
-        var screen = View.render(s)
+        var screen = render(s)
         #expect(screen.text(0).contains("Alice @alice"))
         #expect(screen.text(0).contains("● websocket"))
         #expect(screen.text(0).hasSuffix("● 3 "))
@@ -20,17 +20,17 @@ struct ViewTests {
 
         s.unread = 0
         s.connection = .longPolling
-        screen = View.render(s)
+        screen = render(s)
         #expect(!screen.text(0).contains("● 0"))
         #expect(screen.text(0).contains("◐ long-polling"))
         s.connection = .reconnecting(at: t0.addingTimeInterval(3.2))
-        #expect(View.render(s).text(0).contains("○ reconnecting in 4s"))
+        #expect(render(s).text(0).contains("○ reconnecting in 4s"))
         s.connection = .tokenRejected
-        #expect(View.render(s).text(0).contains("✕ token rejected"))
+        #expect(render(s).text(0).contains("✕ token rejected"))
         s.connection = .untrusted("TLS: certificate not trusted for moments.example.com (expired)")
-        #expect(View.render(s).text(0).contains("✕ TLS: certificate not trusted"))
+        #expect(render(s).text(0).contains("✕ TLS: certificate not trusted"))
         s.insecureTLS = true
-        #expect(View.render(s).text(0).contains("⚠ insecure TLS"))
+        #expect(render(s).text(0).contains("⚠ insecure TLS"))
     }
 
     @Test("every row is exactly the screen width, CJK and emoji included")
@@ -39,7 +39,7 @@ struct ViewTests {
         for columns in [20, 41, 80] {
             var s = state(posts: [cjk, post(4)])
             _ = s.update(.resize(rows: 20, columns: columns))
-            let screen = View.render(s)
+            let screen = render(s)
             for row in 0..<screen.rows {
                 #expect(CellWidth.of(screen.text(row)) == columns, "row \(row) at \(columns) columns")
             }
@@ -50,7 +50,7 @@ struct ViewTests {
     func feed() {
         var first = post(3, "hello world", likers: [bob, carol])
         first.comments = [Comment(id: 1, postId: 3, author: bob, text: "nice 👍", createdAt: t0)]
-        let text = View.render(state(posts: [first, post(2, by: bob, "第二条")])).plainText
+        let text = render(state(posts: [first, post(2, by: bob, "第二条")])).plainText
         #expect(text.contains("┃ Alice · 5m"))
         #expect(text.contains("┃ hello world"))
         #expect(text.contains("┃ ♥ 2 Bob, Carol"))
@@ -65,7 +65,7 @@ struct ViewTests {
         var s = state()
         _ = s.update(.key(.character("c")))
         for character in "中文" { _ = s.update(.key(.character(character))) }
-        let screen = View.render(s)
+        let screen = render(s)
         #expect(screen.text(22).hasPrefix("Comment on Alice's post › 中文"))
         #expect(screen.cursor == Screen.Cursor(row: 22, column: CellWidth.of("Comment on Alice's post › ") + 4))
     }
@@ -78,7 +78,7 @@ struct ViewTests {
             NotificationEntry(event: event(2, .comment, by: carol, post: 3, text: "我要来", unread: 1), read: false),
             NotificationEntry(event: event(1, .like, post: 3, unread: 0), read: true),
         ]
-        let text = View.render(s).plainText
+        let text = render(s).plainText
         #expect(text.contains(" ● Carol commented: 我要来"))
         #expect(text.contains("   Bob liked your post “post”"))
     }

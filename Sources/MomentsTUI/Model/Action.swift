@@ -13,6 +13,8 @@ public enum Action: Equatable, Sendable {
     case key(Key)
     case resize(rows: Int, columns: Int)
     case tick(Date)
+    /// SIGTERM, SIGINT or SIGHUP, or the terminal went away: time to leave, restoring it.
+    case terminate
     case push(PushUpdate)
     case feedLoaded(Outcome<FeedPage>, appending: Bool)
     case notificationsLoaded(Outcome<NotificationPage>)
@@ -20,16 +22,4 @@ public enum Action: Equatable, Sendable {
     case commentSettled(placeholderId: Int64, postId: Int64, Outcome<Comment>)
     case postSettled(Outcome<Post>)
     case markedRead(Outcome<Int>)
-}
-
-/// Work the runtime performs for `update`; its result comes back as an `Action`.
-public enum Effect: Equatable, Sendable {
-    case like(postId: Int64)
-    case unlike(postId: Int64)
-    case comment(postId: Int64, text: String, placeholderId: Int64)
-    case createPost(text: String)
-    case loadFeed(before: Int64?)
-    case loadNotifications
-    case markRead(upTo: Int64)
-    case quit
 }

@@ -10,34 +10,17 @@ public struct AppState: Equatable, Sendable {
         case help
     }
 
-    /// The line editor at the bottom, for a comment or a new post.
-    public struct Input: Equatable, Sendable {
-        public enum Purpose: Equatable, Sendable {
-            case comment(postId: Int64, author: String)
-            case post
-        }
-
-        public var purpose: Purpose
-        public var text: [Character] = []
-        /// Insertion point, 0...text.count.
-        public var cursor = 0
-    }
-
     public struct Message: Equatable, Sendable {
-        public var text: String
-        public var isError: Bool
+        public var notice: Notice
         public var until: Date
     }
 
     public var me: UserSummary
-    public var server: String
     /// `--insecure`: certificates are not checked, which the header must keep saying.
     public var insecureTLS = false
     public var posts: [Post] = []
     public var nextBefore: Int64?
-    public var selected = 0
-    /// First feed line shown: kept so the selected post stays on screen.
-    public var scrollTop = 0
+    public var feedScroll = FeedScroll()
     public var notifications: [NotificationEntry] = []
     public var notificationSelected = 0
     public var unread = 0
@@ -45,21 +28,26 @@ public struct AppState: Equatable, Sendable {
     public var newestEventId: Int64 = 0
     public var connection: ConnectionState = .connecting
     public var panel: Panel = .feed
-    public var input: Input?
+    public var compose: Compose?
     public var message: Message?
+    /// `r` asked for the feed again and it has not arrived yet.
+    public var refreshing = false
     public var rows = 24
     public var columns = 80
     public var now: Date
     /// Posts as they were before an optimistic like/unlike, to roll back on failure.
     public var likeSnapshots: [Int64: Post] = [:]
+    /// Comments shown before the server has stored them get negative ids, which no stored
+    /// comment has, so its answer can replace the right one.
     public var nextPlaceholderId: Int64 = -1
     public var loadingMore = false
 
-    public init(me: UserSummary, server: String, now: Date = Date()) {
+    public init(me: UserSummary, now: Date = Date()) {
         self.me = me
-        self.server = server
         self.now = now
     }
+
+    public var selected: Int { feedScroll.selected }
 
     public var selectedPost: Post? { posts.indices.contains(selected) ? posts[selected] : nil }
 

@@ -1,21 +1,16 @@
 import Synchronization
 
-/// Hands actions from network tasks and signal handlers to the UI thread, which drains it
-/// between key reads.
+/// The one way into the UI loop: keys, resizes, ticks, signals and network results are all
+/// pushed here, from whichever thread or task produced them, and the loop drains them in order.
 final class ActionQueue: Sendable {
-    private let state = Mutex<(actions: [Action], quit: Bool)>(([], false))
+    private let actions = Mutex<[Action]>([])
 
-    func push(_ action: Action) { state.withLock { $0.actions.append(action) } }
+    func push(_ action: Action) { actions.withLock { $0.append(action) } }
 
     func drain() -> [Action] {
-        state.withLock { state in
-            defer { state.actions.removeAll() }
-            return state.actions
+        actions.withLock { actions in
+            defer { actions.removeAll() }
+            return actions
         }
     }
-
-    /// From SIGTERM/SIGINT/SIGHUP: leave at the next loop turn, restoring the terminal.
-    func requestQuit() { state.withLock { $0.quit = true } }
-
-    var quitRequested: Bool { state.withLock { $0.quit } }
 }

@@ -18,12 +18,9 @@ public struct FileLogHandler: LogHandler, @unchecked Sendable {
         set { metadata[key] = newValue }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-        function: String, line: UInt
-    ) {
-        let merged = self.metadata.merging(metadata ?? [:]) { $1 }
+    public func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         let details = merged.isEmpty ? "" : " " + merged.map { "\($0)=\($1)" }.sorted().joined(separator: " ")
-        handle.write(Data("\(Date()) \(level) \(label): \(message)\(details)\n".utf8))
+        handle.write(Data("\(Date()) \(event.level) \(label): \(event.message)\(details)\n".utf8))
     }
 }

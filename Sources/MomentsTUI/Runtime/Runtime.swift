@@ -11,6 +11,7 @@ import MomentsCore
 /// `state` and the terminal; tasks reach it through the locked `ActionQueue` alone.
 public final class Runtime: @unchecked Sendable {
     private let api: MomentsAPI
+    private let runner: EffectRunner
     private let pushOptions: PushConnection.Options
     private let logger: Logger
     private let queue = ActionQueue()
@@ -18,6 +19,7 @@ public final class Runtime: @unchecked Sendable {
 
     public init(api: MomentsAPI, state: AppState, pushOptions: PushConnection.Options, logger: Logger) {
         self.api = api
+        self.runner = EffectRunner(service: api)
         self.state = state
         self.pushOptions = pushOptions
         self.logger = logger
@@ -45,96 +47,61 @@ public final class Runtime: @unchecked Sendable {
         let push = Task { [queue] in
             for await update in connection.updates() { queue.push(.push(update)) }
         }
-        defer { push.cancel() }
-
-        var size = terminal.size
-        _ = state.update(.resize(rows: size.rows, columns: size.columns))
-        var lastFrame: Screen?
-        var lastTick = Date()
-        while !queue.quitRequested {
-            var actions = queue.drain()
-            if Date().timeIntervalSince(lastTick) >= 0.5 {
-                lastTick = Date()
-                actions.append(.tick(lastTick))
+        let ticker = Task { [queue] in
+            // Ages ("5m"), the reconnect countdown and message expiry move with the clock.
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                queue.push(.tick(Date()))
             }
-            for action in actions {
+        }
+        defer {
+            push.cancel()
+            ticker.cancel()
+        }
+
+        queue.push(terminal.resized)
+        var lastFrame: Screen?
+        while true {
+            for action in queue.drain() {
+                // A resize can leave the terminal showing something else: draw even an unchanged frame.
+                if case .resize = action { lastFrame = nil }
                 if !perform(state.update(action)) { return }
             }
 
-            let frame = View.render(state)
+            let frame = View.render(&state)
             if frame != lastFrame {
                 terminal.draw(frame)
                 lastFrame = frame
             }
 
             switch terminal.read(waiting: 30) {
-            case .key(let key):
-                if !perform(state.update(.key(key))) { return }
-            case .resize:
-                size = terminal.size
-                _ = state.update(.resize(rows: size.rows, columns: size.columns))
-                lastFrame = nil
-            case .hangup:
-                return
-            case nil:
-                break
+            case .key(let key): queue.push(.key(key))
+            case .resize: queue.push(terminal.resized)
+            case .hangup: queue.push(.terminate)
+            case nil: break
             }
         }
     }
 
-    /// Starts each effect; false when one of them is `.quit`.
+    /// Starts each effect as a task whose result comes back through the queue; false when one
+    /// of them is `.quit`.
     private func perform(_ effects: [Effect]) -> Bool {
         for effect in effects {
-            switch effect {
-            case .quit:
-                return false
-            case .like(let postId):
-                spawn { api in .likeSettled(postId: postId, await Self.outcome { try await api.like(postId: postId) }) }
-            case .unlike(let postId):
-                spawn { api in .likeSettled(postId: postId, await Self.outcome { try await api.unlike(postId: postId) })
-                }
-            case .comment(let postId, let text, let placeholderId):
-                spawn { api in
-                    .commentSettled(
-                        placeholderId: placeholderId, postId: postId,
-                        await Self.outcome { try await api.comment(postId: postId, text: text) })
-                }
-            case .createPost(let text):
-                spawn { api in .postSettled(await Self.outcome { try await api.createPost(text: text) }) }
-            case .loadFeed(let before):
-                spawn { api in
-                    .feedLoaded(await Self.outcome { try await api.feed(before: before) }, appending: before != nil)
-                }
-            case .loadNotifications:
-                spawn { api in .notificationsLoaded(await Self.outcome { try await api.notifications() }) }
-            case .markRead(let upTo):
-                spawn { api in .markedRead(await Self.outcome { try await api.markRead(upTo: upTo).unread }) }
+            if effect == .quit { return false }
+            Task { [runner, queue] in
+                if let action = await runner.run(effect) { queue.push(action) }
             }
         }
         return true
     }
 
-    private func spawn(_ work: @escaping @Sendable (MomentsAPI) async -> Action) {
-        Task { [api, queue] in queue.push(await work(api)) }
-    }
-
-    private static func outcome<Value>(_ work: () async throws -> Value) async -> Outcome<Value> {
-        do {
-            return .success(try await work())
-        } catch let error as ClientError {
-            if case .api(_, _, let message) = error { return .failure(message) }
-            return .failure(error.description)
-        } catch {
-            return .failure(String(describing: error))
-        }
-    }
-
-    /// SIGTERM, SIGINT and SIGHUP end the loop normally, so the terminal is always restored.
+    /// SIGTERM, SIGINT and SIGHUP become `.terminate`, which quits like `q` does: the loop ends
+    /// normally, so the terminal is always restored.
     private func trapSignals() -> [any DispatchSourceSignal] {
         [SIGTERM, SIGINT, SIGHUP].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [queue] in queue.requestQuit() }
+            source.setEventHandler { [queue] in queue.push(.terminate) }
             source.resume()
             return source
         }

@@ -25,7 +25,8 @@ final class Terminal {
         endwin()
     }
 
-    var size: (rows: Int, columns: Int) { (Int(moments_lines()), Int(moments_cols())) }
+    /// The terminal's current size, as the action that reports it.
+    var resized: Action { .resize(rows: Int(moments_lines()), columns: Int(moments_cols())) }
 
     /// Writes the whole frame; ncurses sends only the cells that changed, so nothing flickers.
     func draw(_ screen: Screen) {

@@ -1,8 +1,8 @@
 import Foundation
 import MomentsCore
 
-/// How one post is laid out in the feed. `View` draws these lines and `update` uses their count
-/// to keep the selection on screen, so both always agree.
+/// How one post is laid out in the feed. `View` draws these lines and corrects the feed's
+/// scroll offset from their count, so what is drawn and what is scrolled always agree.
 public enum FeedLayout {
     static let gutter = 2
 
@@ -32,9 +32,5 @@ public enum FeedLayout {
         }
         lines.append([])
         return lines
-    }
-
-    public static func height(of post: Post, width: Int) -> Int {
-        lines(for: post, width: width, selected: false, now: Date(timeIntervalSince1970: 0)).count
     }
 }

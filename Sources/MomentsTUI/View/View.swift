@@ -3,7 +3,8 @@ import MomentsClient
 import MomentsCore
 
 /// Draws the state as a frame of text: header, body (feed, notifications or help), footer.
-/// Pure, so tests read the screen as lines without a terminal.
+/// Pure (no terminal), so tests read the screen as lines. Like a Ratatui stateful widget it
+/// also corrects the feed's scroll offset, which only the layout can know.
 public enum View {
     public static let keyHints = "j/k move  l like  c comment  p post  n notifications  r refresh  ? help  q quit"
 
@@ -22,12 +23,15 @@ public enum View {
         ("editing", "←/→, Home/End, Backspace, Delete; Enter sends, Esc cancels"),
     ]
 
-    public static func render(_ state: AppState) -> Screen {
+    public static func render(_ state: inout AppState) -> Screen {
         var screen = Screen(rows: max(state.rows, 4), columns: max(state.columns, 20))
         header(state, into: &screen)
         screen.set(1, [Span(String(repeating: "─", count: screen.columns), .dim)])
+        var feedLines = FeedLines(state, width: screen.columns)
+        // Corrected on every panel, so the feed is where it should be when it comes back.
+        state.feedScroll.correct(count: state.posts.count, viewport: state.bodyRows) { feedLines.post($0).count }
         switch state.panel {
-        case .feed: feed(state, into: &screen)
+        case .feed: feed(state, &feedLines, into: &screen)
         case .notifications: notifications(state, into: &screen)
         case .help: help(into: &screen)
         }
@@ -65,22 +69,47 @@ public enum View {
 
     // MARK: body
 
-    static func feed(_ state: AppState, into screen: inout Screen) {
+    /// Each post's lines, laid out once per frame and only as far down as something needs them.
+    struct FeedLines {
+        let posts: [Post]
+        let selected: Int
+        let width: Int
+        let now: Date
+        private var laidOut: [[[Span]]] = []
+
+        init(_ state: AppState, width: Int) {
+            posts = state.posts
+            selected = state.selected
+            now = state.now
+            self.width = width
+        }
+
+        mutating func post(_ index: Int) -> [[Span]] {
+            while laidOut.count <= index {
+                let next = laidOut.count
+                laidOut.append(
+                    FeedLayout.lines(for: posts[next], width: width, selected: next == selected, now: now))
+            }
+            return laidOut[index]
+        }
+    }
+
+    static func feed(_ state: AppState, _ feedLines: inout FeedLines, into screen: inout Screen) {
         guard !state.posts.isEmpty else {
             screen.set(3, [Span("  No posts yet. Press p to write the first one.", .dim)])
             return
         }
+        let offset = state.feedScroll.offset
         var lines: [[Span]] = []
-        for (index, post) in state.posts.enumerated() {
-            lines += FeedLayout.lines(
-                for: post, width: screen.columns, selected: index == state.selected, now: state.now)
-            if lines.count >= state.scrollTop + state.bodyRows { break }
+        for index in state.posts.indices {
+            lines += feedLines.post(index)
+            if lines.count >= offset + state.bodyRows { break }
         }
-        if state.nextBefore != nil, lines.count < state.scrollTop + state.bodyRows {
+        if state.nextBefore != nil, lines.count < offset + state.bodyRows {
             lines.append([Span("  loading older posts…", .dim)])
         }
         for row in 0..<state.bodyRows {
-            let index = state.scrollTop + row
+            let index = offset + row
             screen.set(2 + row, lines.indices.contains(index) ? lines[index] : [])
         }
     }
@@ -105,7 +134,7 @@ public enum View {
             let isSelected = index == state.notificationSelected
             let textStyle = Style(dim: notification.event.type == .unlike, reverse: isSelected)
             let room = screen.columns - 3 - CellWidth.of(age) - 2
-            let text = TextLayout.pad(AppState.sentence(for: notification.event), to: room)
+            let text = TextLayout.pad(sentence(for: notification.event), to: room)
             screen.set(3 + row, [Span(" "), marker, Span(text, textStyle), Span("  " + age, .dim)])
         }
     }
@@ -121,34 +150,23 @@ public enum View {
 
     static func footer(_ state: AppState, into screen: inout Screen) {
         let inputRow = screen.rows - 2
-        if let input = state.input {
+        if let compose = state.compose {
             let label: String =
-                switch input.purpose {
+                switch compose.purpose {
                 case .comment(_, let author): "Comment on \(author)'s post › "
                 case .post: "New post › "
                 }
-            let room = max(1, screen.columns - CellWidth.of(label) - 1)
-            // Scroll the text sideways so the insertion point stays in view.
-            var start = 0
-            while CellWidth.of(String(input.text[start..<input.cursor])) >= room { start += 1 }
-            var visible = ""
-            var used = 0
-            for character in input.text[start...] {
-                let cells = CellWidth.of(character)
-                if used + cells > room { break }
-                visible.append(character)
-                used += cells
-            }
-            screen.set(inputRow, [Span(label, Style(color: .cyan, bold: true)), Span(visible)])
-            screen.cursor = Screen.Cursor(
-                row: inputRow, column: CellWidth.of(label) + CellWidth.of(String(input.text[start..<input.cursor])))
+            let window = compose.editor.window(width: screen.columns - CellWidth.of(label) - 1)
+            screen.set(inputRow, [Span(label, Style(color: .cyan, bold: true)), Span(window.text)])
+            screen.cursor = Screen.Cursor(row: inputRow, column: CellWidth.of(label) + window.cursorColumn)
         } else {
             screen.set(inputRow, [Span(" " + keyHints, .dim)])
         }
         if let message = state.message {
-            screen.set(
-                screen.rows - 1, [Span(" " + message.text, message.isError ? Style(color: .red) : Style(color: .green))]
-            )
+            let style = isError(message.notice) ? Style(color: .red) : Style(color: .green)
+            screen.set(screen.rows - 1, [Span(" " + text(for: message.notice), style)])
+        } else if state.refreshing {
+            screen.set(screen.rows - 1, [Span(" " + refreshingText, Style(color: .green))])
         } else {
             screen.set(screen.rows - 1, [])
         }

@@ -1,0 +1,12 @@
+/// Work `update` asks the runtime for. `EffectRunner` turns each request into an API call and
+/// its answer into the `Action` that reports it; `.quit` ends the loop.
+public enum Effect: Equatable, Sendable {
+    case like(postId: Int64)
+    case unlike(postId: Int64)
+    case comment(postId: Int64, text: String, placeholderId: Int64)
+    case createPost(text: String)
+    case loadFeed(before: Int64?)
+    case loadNotifications
+    case markRead(upTo: Int64)
+    case quit
+}

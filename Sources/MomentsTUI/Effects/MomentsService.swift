@@ -1,0 +1,19 @@
+import MomentsClient
+import MomentsCore
+
+/// The requests effects make, so `EffectRunner` can be tested without a server.
+protocol MomentsService: Sendable {
+    func like(postId: Int64) async throws -> Post
+    func unlike(postId: Int64) async throws -> Post
+    func comment(postId: Int64, text: String) async throws -> Comment
+    func createPost(text: String) async throws -> Post
+    func feedPage(before: Int64?) async throws -> FeedPage
+    func notificationPage() async throws -> NotificationPage
+    func markRead(upTo: Int64) async throws -> UnreadCount
+}
+
+extension MomentsAPI: MomentsService {
+    func feedPage(before: Int64?) async throws -> FeedPage { try await feed(before: before) }
+
+    func notificationPage() async throws -> NotificationPage { try await notifications() }
+}

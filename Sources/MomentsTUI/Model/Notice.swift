@@ -1,0 +1,17 @@
+import MomentsCore
+
+/// What the message line is telling the user, as a fact; `View` words it.
+public enum Notice: Equatable, Sendable {
+    public enum Request: Equatable, Sendable {
+        case loadFeed, loadNotifications, like, comment, post, markRead
+    }
+
+    /// Someone liked, unliked or commented on one of the user's posts.
+    case event(Event)
+    case posting
+    case posted
+    case failed(Request, reason: String)
+    case tokenRejected
+    /// The server's certificate failed verification; the reason says which and why.
+    case untrusted(String)
+}

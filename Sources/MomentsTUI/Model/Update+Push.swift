@@ -1,0 +1,51 @@
+import Foundation
+import MomentsClient
+import MomentsCore
+
+/// What the push connection reports: its state, the unread count, and events to fold into the
+/// feed and the notifications.
+extension AppState {
+    mutating func apply(_ update: PushUpdate) -> [Effect] {
+        switch update {
+        case .state(let state):
+            connection = state
+            if state == .tokenRejected { say(.tokenRejected) }
+            if case .untrusted(let reason) = state { say(.untrusted(reason)) }
+            return []
+        case .unread(let count):
+            unread = count
+            return panel == .notifications && count > 0 ? markAllRead() : []
+        case .event(let event):
+            newestEventId = max(newestEventId, event.id)
+            unread = event.unread
+            if !notifications.contains(where: { $0.id == event.id }) {
+                // An unlike is listed but does not count as unread.
+                notifications.insert(NotificationEntry(event: event, read: event.type == .unlike), at: 0)
+            }
+            applyToFeed(event)
+            say(.event(event))
+            return panel == .notifications ? markAllRead() : []
+        }
+    }
+
+    private mutating func applyToFeed(_ event: Event) {
+        guard let actor = event.actor, let index = posts.firstIndex(where: { $0.id == event.postId }) else { return }
+        var post = posts[index]
+        switch event.type {
+        case .like:
+            if !post.likers.contains(where: { $0.id == actor.id }) { post.likers.append(actor) }
+        case .unlike:
+            post.likers.removeAll { $0.id == actor.id }
+        case .comment:
+            // A replay after a reconnect, or our own comment's answer, may have it already.
+            if let id = event.commentId, !post.comments.contains(where: { $0.id == id }) {
+                post.comments.append(
+                    Comment(id: id, postId: post.id, author: actor, text: event.text ?? "", createdAt: event.createdAt))
+            }
+        case .custom:
+            return
+        }
+        post.likeCount = post.likers.count
+        posts[index] = post
+    }
+}

@@ -1,0 +1,41 @@
+import MomentsCore
+
+/// The words for what the model reports: the message line and the notifications panel.
+extension View {
+    /// How a notification reads in the message line and the notifications panel.
+    public static func sentence(for event: Event) -> String {
+        let actor = event.actor?.name ?? "Someone"
+        let excerpt = event.postExcerpt ?? ""
+        return switch event.type {
+        case .like: "\(actor) liked your post “\(excerpt)”"
+        case .unlike: "\(actor) took back a like on “\(excerpt)”"
+        case .comment: "\(actor) commented: \(event.text ?? "")"
+        case .custom: "A message for you from the service"
+        }
+    }
+
+    public static func text(for notice: Notice) -> String {
+        switch notice {
+        case .event(let event): sentence(for: event)
+        case .posting: "Posting…"
+        case .posted: "Posted."
+        case .failed(.loadFeed, let reason): "Could not load the feed: \(reason)"
+        case .failed(.loadNotifications, let reason): "Could not load notifications: \(reason)"
+        case .failed(.like, let reason): "Like failed: \(reason)"
+        case .failed(.comment, let reason): "Comment failed: \(reason)"
+        case .failed(.post, let reason): "Post failed: \(reason)"
+        case .failed(.markRead, let reason): "Could not mark read: \(reason)"
+        case .tokenRejected: "The server rejected the token: get a new one."
+        case .untrusted(let reason): reason
+        }
+    }
+
+    public static func isError(_ notice: Notice) -> Bool {
+        switch notice {
+        case .event, .posting, .posted: false
+        case .failed, .tokenRejected, .untrusted: true
+        }
+    }
+
+    static let refreshingText = "Refreshing…"
+}
