@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import WSClient
+
 @testable import MomentsTestSupport
 
 /// Headless Chromium (Debian's `chromium`) driven over the DevTools protocol, through the

@@ -1,8 +1,9 @@
 import Foundation
 import MomentsClient
 import MomentsCore
-@testable import MomentsTestSupport
 import Testing
+
+@testable import MomentsTestSupport
 
 /// Two real `moments-server` nodes on one PostgreSQL database.
 @Suite(

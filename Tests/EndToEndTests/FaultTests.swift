@@ -1,9 +1,10 @@
 import Foundation
 import MomentsClient
 import MomentsCore
-@testable import MomentsTestSupport
 import Synchronization
 import Testing
+
+@testable import MomentsTestSupport
 
 /// Faults of the real server binary: kill -9 under load, and SIGTERM with clients connected.
 @Suite("faults", .serialized)

@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 import NIOCore
 import Testing
+
 @testable import MomentsTestSupport
 
 /// The package's built executables (scripts/test builds them before running the tests).

@@ -2,8 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import MomentsClient
 import MomentsCore
-@testable import MomentsTestSupport
 import Testing
+
+@testable import MomentsTestSupport
 
 /// The real binaries over HTTPS/WSS with certificates from a private CA made at test time.
 @Suite("TLS end to end", .serialized)

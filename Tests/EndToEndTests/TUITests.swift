@@ -3,6 +3,7 @@ import MomentsClient
 import MomentsCore
 import MomentsTUI
 import Testing
+
 @testable import MomentsTestSupport
 
 /// The real `moments-tui` binary in a real terminal (tmux) against the real server binary.

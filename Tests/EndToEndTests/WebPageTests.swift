@@ -2,6 +2,7 @@ import Foundation
 import MomentsClient
 import MomentsCore
 import Testing
+
 @testable import MomentsTestSupport
 
 /// The web page in real headless Chromium against the real server binary.

@@ -1,9 +1,10 @@
 import Foundation
 import MomentsClient
 import MomentsCore
-@testable import MomentsTestSupport
 import Synchronization
 import Testing
+
+@testable import MomentsTestSupport
 
 /// The real `PushConnection` against a real server: WebSocket, fallback, restart, bad token.
 @Suite("PushConnection against a real server")
@@ -75,7 +76,8 @@ struct PushConnectionTests {
         let token = try await first.token("alice")
         let alice = MomentsAPI(server: first.url, token: token)
         let post = try await alice.createPost(text: "survive a restart")
-        let connection = PushConnection(api: alice, after: try await alice.me().cursor, options: PushRecorder.fastOptions())
+        let connection = PushConnection(
+            api: alice, after: try await alice.me().cursor, options: PushRecorder.fastOptions())
         let recorder = Recorder(connection)
         try await recorder.wait(for: "websocket") { $0.states.last == .webSocket }
         _ = try await first.api("bob").like(postId: post.id)

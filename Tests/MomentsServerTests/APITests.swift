@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import Testing
 import WSClient
+
 @testable import MomentsTestSupport
 
 /// Records an issue unless `operation` fails with exactly this status and error code.

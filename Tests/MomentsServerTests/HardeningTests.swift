@@ -7,6 +7,7 @@ import MomentsServer
 import NIOCore
 import NIOWebSocket
 import Testing
+
 @testable import MomentsTestSupport
 
 /// Every promise of docs/security.md against a real server on loopback: the exact status or

@@ -2,8 +2,9 @@ import Foundation
 import MomentsClient
 import MomentsCore
 import MomentsServer
-@testable import MomentsTestSupport
 import Testing
+
+@testable import MomentsTestSupport
 
 /// Push through PostgreSQL LISTEN/NOTIFY on one in-process node (two nodes: EndToEndTests).
 @Suite("Push over PostgreSQL", .enabled(if: TestPostgres.isConfigured, Comment(rawValue: TestPostgres.skipReason)))

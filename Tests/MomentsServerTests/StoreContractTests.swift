@@ -2,11 +2,11 @@ import Foundation
 import GRDB
 import Logging
 import MomentsCore
-@testable import MomentsTestSupport
 import Synchronization
 import Testing
 
 @testable import MomentsServer
+@testable import MomentsTestSupport
 
 /// One behaviour contract, run against both stores so they cannot drift apart.
 @Suite("Store contract: SQLite and PostgreSQL")

@@ -1,8 +1,9 @@
 import Foundation
 import MomentsCore
-@testable import MomentsServer
 import Synchronization
 import Testing
+
+@testable import MomentsServer
 
 /// The stream guarantee without sockets or a store: `StreamProgress`, `StreamInbox`, `PushHub`.
 @Suite("Stream core")

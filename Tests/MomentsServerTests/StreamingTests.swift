@@ -2,6 +2,7 @@ import Foundation
 import MomentsClient
 import MomentsCore
 import Testing
+
 @testable import MomentsTestSupport
 
 @Suite("Streaming transports: Server-Sent Events and iframe")

@@ -3,8 +3,9 @@ import Foundation
 import MomentsClient
 import MomentsCore
 import MomentsServer
-@testable import MomentsTestSupport
 import Testing
+
+@testable import MomentsTestSupport
 
 /// HTTPS and WSS end to end with certificates from a private CA made at test time.
 @Suite("TLS with real certificates")

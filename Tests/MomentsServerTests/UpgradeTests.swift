@@ -1,7 +1,8 @@
 import Foundation
 import HTTPTypes
-@testable import MomentsServer
 import Testing
+
+@testable import MomentsServer
 @testable import MomentsTestSupport
 
 /// The one upgrade path on raw sockets: what proxies with kept-alive upstream connections do.

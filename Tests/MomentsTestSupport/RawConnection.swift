@@ -72,7 +72,8 @@ final class RawConnection: @unchecked Sendable {
     /// A WebSocket frame as a client sends it (masked), with a payload under 126 bytes.
     func sendFrame(opcode: UInt8, payload: [UInt8] = []) {
         let mask: [UInt8] = [0x11, 0x22, 0x33, 0x44]
-        let frame = [0x80 | opcode, 0x80 | UInt8(payload.count)] + mask
+        let frame =
+            [0x80 | opcode, 0x80 | UInt8(payload.count)] + mask
             + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
         _ = frame.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }

@@ -135,7 +135,8 @@ public final class SQLiteStore: MomentsStore {
             let author = try Self.visiblePostAuthor(db, postId: postId, viewer: viewer)
             try db.execute(
                 sql: "DELETE FROM likes WHERE post_id = ? AND user_id = ?", arguments: [postId, viewer])
-            if db.changesCount > 0, let draft = NotificationRules.unlike(author: author, liker: viewer, postId: postId) {
+            if db.changesCount > 0, let draft = NotificationRules.unlike(author: author, liker: viewer, postId: postId)
+            {
                 try db.execute(
                     sql: """
                         UPDATE events SET read = 1

@@ -265,14 +265,17 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
         case .none:
             return
         case .sendPong(let payload):
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: payload)), promise: nil)
+            context.writeAndFlush(
+                wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: payload)), promise: nil)
         case .sendPing:
             context.writeAndFlush(
                 wrapOutboundOut(WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer())), promise: nil)
         case .answerClose(let payload):
             progress.discardPending()
             let answer = WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)
-            context.writeAndFlush(wrapOutboundOut(answer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(answer)).assumeIsolated().whenComplete { _ in
+                context.close(promise: nil)
+            }
         case .sendClose(let code, let reason):
             if code == .policyViolation { dependencies.metrics.rejected("websocket_flood") }
             progress.discardPending()
