@@ -133,7 +133,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "MomentsClient", "MomentsCore", "MomentsTUI", "MomentsTestSupport", "CTestSpawn", "moments-server",
+                "MomentsClient", "MomentsCore", "MomentsServer", "MomentsTUI", "MomentsTestSupport", "CTestSpawn",
+                "moments-server",
                 "moments-tui",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "WSClient", package: "swift-websocket"),

@@ -102,6 +102,26 @@ struct Serve: AsyncParsableCommand {
     var tlsKey: String?
     @Option(help: "Folder with the web page's files (default: assets/web of the source checkout, if present).")
     var webRoot: String?
+    @Option(
+        help: ArgumentHelp(
+            "A reverse proxy (address or CIDR range) whose Forwarded / X-Forwarded-For and X-Forwarded-Proto are believed (repeatable; none by default).",
+            valueName: "cidr"))
+    var trustedProxy: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "Where /metrics is served, HOST:PORT, a listener of its own (never the public port); none serves no metrics.",
+            valueName: "address"))
+    var metricsAddress = "127.0.0.1:9464"
+
+    var metrics: ListenAddress? {
+        get throws {
+            if metricsAddress == "none" { return nil }
+            guard let address = ListenAddress(metricsAddress) else {
+                throw ValidationError("--metrics-address takes HOST:PORT or none, not \(metricsAddress)")
+            }
+            return address
+        }
+    }
 
     /// Both or neither of the certificate and key, from flags or the environment.
     var tls: TLSFiles? {
@@ -120,6 +140,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let tls = try self.tls
+        let metrics = try self.metrics
         let server = try await data.openServer {
             $0.host = host
             $0.port = port
@@ -131,6 +152,8 @@ struct Serve: AsyncParsableCommand {
             if let webRoot { $0.webRoot = URL(fileURLWithPath: webRoot) }
             $0.tls = tls
             $0.limits = limits.limits
+            $0.trustedProxies = trustedProxy
+            $0.metrics = metrics
         }
         if demo {
             if try await DemoSeed.seedIfEmpty(server.store) {
@@ -143,10 +166,15 @@ struct Serve: AsyncParsableCommand {
                 )
             }
         }
-        try await server.run { port in
-            print("moments-server listening on \(tls == nil ? "http" : "https")://\(host):\(port)")
-            fflush(nil)  // nil: every stream; scripts wait for this line on a pipe
-        }
+        try await server.run(
+            onListening: { port in
+                print("moments-server listening on \(tls == nil ? "http" : "https")://\(host):\(port)")
+                fflush(nil)  // nil: every stream; scripts wait for this line on a pipe
+            },
+            onMetricsListening: { port in
+                print("metrics on http://\(metrics?.host ?? host):\(port)/metrics")
+                fflush(nil)
+            })
     }
 }
 

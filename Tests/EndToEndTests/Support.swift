@@ -74,8 +74,25 @@ struct Child {
         return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
     }
 
+    /// SIGTERM, reaped on a thread of its own (SIGKILL after 10 s): the caller never waits, so
+    /// a child slow to shut down cannot hold one of the two threads every in-process test needs.
     func terminate() {
-        kill(pid, SIGTERM)
+        Glibc.kill(pid, SIGTERM)
+        let pid = self.pid
+        Thread.detachNewThread {
+            for _ in 0..<1000 {
+                if waitpid(pid, nil, WNOHANG) != 0 { return }
+                usleep(10_000)
+            }
+            Glibc.kill(pid, SIGKILL)
+            waitpid(pid, nil, 0)
+        }
+    }
+
+    /// SIGKILL, for helpers that need no goodbye (nginx, curl): a child spawned from this
+    /// process may start with SIGTERM blocked, and nginx's single process never unblocks it.
+    func forceKill() {
+        Glibc.kill(pid, SIGKILL)
         _ = wait()
     }
 }
@@ -139,7 +156,8 @@ final class ServerProcess {
         let output = self.dataDir.appendingPathComponent("server-\(UUID().uuidString).out")
         child = try Child(
             try Binaries.path("moments-server"),
-            ["serve", "--demo", "--port", "0", "--data-dir", self.dataDir.path] + arguments,
+            ["serve", "--demo", "--port", "0", "--metrics-address", "127.0.0.1:0", "--data-dir", self.dataDir.path]
+                + arguments,
             stdout: output.path, stderr: self.dataDir.appendingPathComponent("server.err").path)
         let text = try await eventually("the server to listen") { () -> String? in
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
@@ -152,22 +170,30 @@ final class ServerProcess {
             if words.count == 2, ["alice", "bob", "carol", "dave"].contains(String(words[0])) {
                 tokens[String(words[0])] = String(words[1])
             }
-            if let match = line.firstMatch(of: /https?:\/\/\S+/) { url = URL(string: String(match.output)) }
+            if let match = line.firstMatch(of: /listening on (https?:\/\/\S+)/) {
+                url = URL(string: String(match.output.1))
+            }
         }
         guard let url else { throw TestFailure("no address in: \(text)") }
         self.url = url
         self.tokens = tokens
+        self.output = output
     }
+
+    private let output: URL
 
     func stop() {
         child.terminate()
         try? FileManager.default.removeItem(at: dataDir)
     }
 
-    /// `GET /metrics`, to wait on what the server holds (a parked poll, open sockets).
+    /// `GET /metrics` on the metrics listener, to wait on what the server holds (a parked poll).
     func metricsText() async throws -> String {
-        let response = try await HTTPClient.shared.execute(
-            HTTPClientRequest(url: url.appendingPathComponent("metrics").absoluteString), timeout: .seconds(10))
+        let metrics = try await eventually("the metrics listener") { () -> String? in
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            return text.firstMatch(of: /metrics on (\S+)/).map { String($0.output.1) }
+        }
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: metrics), timeout: .seconds(10))
         return String(buffer: try await response.body.collect(upTo: 1 << 20))
     }
 

@@ -106,7 +106,8 @@ struct TLSEndToEndTests {
             ),
         ]
         for (flags, message) in cases {
-            let result = try await run(server, ["serve", "--port", "0", "--data-dir", dataDir] + flags)
+            let result = try await run(
+                server, ["serve", "--port", "0", "--metrics-address", "none", "--data-dir", dataDir] + flags)
             #expect(result.status == 1)
             #expect(result.err == message + "\n")
         }

@@ -381,7 +381,7 @@ struct HardeningTests {
         try await server.stop()
     }
 
-    @Test("/metrics reports connections by transport, pushes, push latency and rejections by reason")
+    @Test("/metrics, on its own listener only, reports connections by transport, pushes, push latency and rejections")
     func metrics() async throws {
         let server = try await TestServer.start()
         let socket = TestSocket(port: server.port, token: try await server.token("alice"))
@@ -390,8 +390,10 @@ struct HardeningTests {
         _ = try await server.api("bob").like(postId: post.id)
         _ = try await socket.event()
         _ = try await rawRequest(server, .GET, "/api/me", token: "forged")
-        var request = HTTPClientRequest(url: server.url.absoluteString + "/metrics")
-        request.method = .GET
+        // Not on the public port: on a listener of its own.
+        let (publicStatus, _) = try await rawRequest(server, .GET, "/metrics")
+        #expect(publicStatus == 404)
+        let request = HTTPClientRequest(url: try await server.metricsURL().absoluteString)
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
         #expect(response.headers.first(name: "Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
@@ -399,6 +401,7 @@ struct HardeningTests {
         #expect(text.contains(#"moments_events_pushed_total{transport="websocket"} 1"#))
         #expect(text.contains("moments_push_latency_seconds_count 1"))
         #expect(text.contains(#"moments_rejected_requests_total{reason="unauthorized"} 1"#))
+        #expect(text.contains(#"moments_rejected_requests_total{reason="not_found"} 1"#))
         socket.cancel()
         try await server.stop()
     }

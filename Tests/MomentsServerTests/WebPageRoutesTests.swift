@@ -83,7 +83,9 @@ struct WebPageRoutesTests {
         let policy = OriginPolicy(allowed: ["https://moments.example.com"])
         #expect(policy.permits(origin: "https://moments.example.com", host: "api.example.com"))
         #expect(policy.permits(origin: "HTTPS://Moments.Example.com", host: nil))
-        #expect(policy.permits(origin: "https://push.example.org:8443", host: "push.example.org:8443"))
+        #expect(policy.permits(origin: "https://push.example.org:8443", host: "push.example.org:8443", scheme: "https"))
+        // Same host, other scheme: another origin (behind a TLS proxy the scheme is the proxy's word).
+        #expect(!policy.permits(origin: "http://push.example.org:8443", host: "push.example.org:8443", scheme: "https"))
         #expect(policy.permits(origin: "http://localhost:3000", host: "push.example.org"))
         #expect(policy.permits(origin: "http://127.0.0.1:9", host: "push.example.org"))
         #expect(policy.permits(origin: "http://[::1]:8080", host: "push.example.org"))

@@ -23,14 +23,18 @@ final class TestServer: Sendable {
             dataDir
             ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("moments-test-\(UUID().uuidString)")
+        configuration.metrics = ListenAddress(host: "127.0.0.1", port: 0)
         tweak(&configuration)
         let server = try await MomentsServer(
             configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         if demo { try await DemoSeed.seedIfEmpty(server.store) }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let metricsPort = MetricsPort()
         let task = Task {
             defer { continuation.finish() }
-            try await server.run { port in continuation.yield(port) }
+            try await server.run(
+                onListening: { port in continuation.yield(port) },
+                onMetricsListening: { port in metricsPort.value.withLock { $0 = port } })
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
@@ -39,15 +43,32 @@ final class TestServer: Sendable {
         }
         // A TLS server's test certificate names localhost; plain servers are reached by address.
         let url = URL(string: configuration.tls == nil ? "http://127.0.0.1:\(port)" : "https://localhost:\(port)")!
-        return TestServer(server: server, port: port, url: url, dataDir: configuration.dataDir, task: task)
+        return TestServer(
+            server: server, port: port, url: url, dataDir: configuration.dataDir, task: task, metricsPort: metricsPort)
     }
 
-    private init(server: MomentsServer, port: Int, url: URL, dataDir: URL, task: Task<Void, any Error>) {
+    private init(
+        server: MomentsServer, port: Int, url: URL, dataDir: URL, task: Task<Void, any Error>,
+        metricsPort: MetricsPort
+    ) {
         self.server = server
         self.port = port
         self.url = url
         self.dataDir = dataDir
         self.task = task
+        self.metricsPort = metricsPort
+    }
+
+    private let metricsPort: MetricsPort
+
+    final class MetricsPort: Sendable {
+        let value = Mutex<Int?>(nil)
+    }
+
+    /// The metrics listener's address, once it listens.
+    func metricsURL() async throws -> URL {
+        let port = try await eventually("the metrics listener") { metricsPort.value.withLock { $0 } }
+        return URL(string: "http://127.0.0.1:\(port)/metrics")!
     }
 
     let url: URL

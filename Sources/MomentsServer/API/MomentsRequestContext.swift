@@ -13,13 +13,17 @@ public struct MomentsRequestContext: RequestContext {
     /// Set only on WebSocket upgrade requests, by `PushUpgradeGate`: where the route's yes goes.
     var pushUpgrade: PushUpgrade?
 
+    /// The client's IP address, the key of per-address limits: the peer's, or behind a trusted
+    /// proxy the one it forwarded (`ForwardedMiddleware`).
+    var clientAddress: String
+    /// How the client reached this server, `http` or `https` (behind a TLS proxy: as it says).
+    var scheme = "http"
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         channel = source.channel
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
-
-    /// The peer's IP address: the key of per-address limits.
-    var clientAddress: String { channel.remoteAddress?.ipAddress ?? "unknown" }
     public var requestDecoder: JSONDecoder { WireCoding.makeDecoder() }
     public var responseEncoder: JSONEncoder { WireCoding.makeEncoder() }
 

@@ -27,6 +27,7 @@ public final class MomentsServer: Sendable {
     private let storeServices: [any Service]
     /// The keep-alive of every WebSocket on this node.
     let pings = PingWheel()
+    private let trustedProxies: TrustedProxies
     private let group = Mutex<ServiceGroup?>(nil)
 
     /// Opens (creating and migrating if needed) the data dir, store and signing secret.
@@ -34,6 +35,7 @@ public final class MomentsServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         tlsConfiguration = try configuration.tls?.serverConfiguration()
+        trustedProxies = try TrustedProxies(configuration.trustedProxies)
         hub = PushHub()
         admission = Admission(limits: configuration.limits, hub: hub)
         let setup = try await StoreSetup.open(configuration, hub: hub, logger: logger)
@@ -52,8 +54,12 @@ public final class MomentsServer: Sendable {
     static let acceptBacklog = 4096
     static let acceptsPerRead: UInt = 256
 
-    /// Serves until `shutdown()` (or SIGINT/SIGTERM when configured); `onListening` gets the port.
-    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// Serves until `shutdown()` (or SIGINT/SIGTERM when configured); `onListening` gets the
+    /// port, `onMetricsListening` the metrics listener's.
+    public func run(
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in },
+        onMetricsListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
         let headerTimeout = configuration.limits.headerTimeout
         let router = makeRouter().buildResponder()
         let pingTimer = pings.start(
@@ -84,7 +90,14 @@ public final class MomentsServer: Sendable {
             },
             logger: logger)
         // Shut down in reverse order: sockets get 1001 before the server stops.
-        let services: [any Service] = [app, PushDrainService(hub: hub)] + storeServices
+        var services: [any Service] = [app, PushDrainService(hub: hub)] + storeServices
+        if let address = configuration.metrics {
+            services.append(
+                Application(
+                    router: makeMetricsRouter(),
+                    configuration: .init(address: .hostname(address.host, port: address.port), serverName: "moments"),
+                    onServerRunning: { await onMetricsListening($0.localAddress?.port ?? 0) }, logger: logger))
+        }
         let serviceGroup = ServiceGroup(
             configuration: .init(
                 services: services,
@@ -113,16 +126,25 @@ public final class MomentsServer: Sendable {
 
     private var auth: AuthMiddleware { AuthMiddleware(tokens: tokens, store: store) }
 
-    private func makeRouter() -> Router<MomentsRequestContext> {
-        let router = Router(context: MomentsRequestContext.self)
-        router.add(middleware: ErrorMiddleware(metrics: metrics))
-        router.get("healthz") { _, _ in ["status": "ok"] }
+    /// The metrics listener's only route (Prometheus text format).
+    private func makeMetricsRouter() -> Router<BasicRequestContext> {
+        let router = Router()
         let metrics = self.metrics
         router.get("metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
         }
+        return router
+    }
+
+    private func makeRouter() -> Router<MomentsRequestContext> {
+        let router = Router(context: MomentsRequestContext.self)
+        router.add(
+            middleware: ForwardedMiddleware(
+                proxies: trustedProxies, scheme: configuration.tls == nil ? "http" : "https"))
+        router.add(middleware: ErrorMiddleware(metrics: metrics))
+        router.get("healthz") { _, _ in ["status": "ok"] }
         let limits = configuration.limits
         let api = router.group("api").add(middleware: auth).add(
             middleware: WriteLimits(

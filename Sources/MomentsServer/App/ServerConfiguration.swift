@@ -29,6 +29,10 @@ public struct ServerConfiguration: Sendable {
     public var tls: TLSFiles?
     /// `serve --demo`: the page may list demo users with fresh tokens (a local demo only).
     public var demoLogins = false
+    /// Reverse proxies (addresses or CIDR ranges) whose forwarding headers are believed.
+    public var trustedProxies: [String] = []
+    /// Where `/metrics` is served: a listener of its own, never the public one; nil serves none.
+    public var metrics: ListenAddress?
 
     public init() {}
 
@@ -40,4 +44,26 @@ public struct ServerConfiguration: Sendable {
     }
 
     public var databasePath: String { dataDir.appendingPathComponent("moments.sqlite").path }
+}
+
+/// A host and port to listen on.
+public struct ListenAddress: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// `HOST:PORT` (`[::1]:9464` for IPv6).
+    public init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        self.init(host: host, port: port)
+    }
 }

@@ -18,13 +18,16 @@ struct OriginPolicy: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        if let origin = request.headers[.origin], !permits(origin: origin, host: request.head.authority) {
+        if let origin = request.headers[.origin],
+            !permits(origin: origin, host: request.head.authority, scheme: context.scheme)
+        {
             throw APIError(.forbidden, "forbidden_origin", "WebSocket connections from \(origin) are not allowed")
         }
         return try await next(request, context)
     }
 
-    func permits(origin: String, host: String?) -> Bool {
+    /// - Parameter scheme: how the client reached this server: a page of this site has the same.
+    func permits(origin: String, host: String?, scheme serverScheme: String = "http") -> Bool {
         let origin = origin.lowercased()
         if allowed.contains(origin) { return true }
         guard let url = URLComponents(string: origin), let scheme = url.scheme, let originHost = url.host else {
@@ -34,7 +37,7 @@ struct OriginPolicy: RouterMiddleware {
         guard ["http", "https"].contains(scheme) else { return false }
         if Self.isLoopback(originHost) { return true }
         let authority = url.port.map { "\(originHost):\($0)" } ?? originHost
-        return authority == host?.lowercased()
+        return scheme == serverScheme && authority == host?.lowercased()
     }
 
     /// localhost, ::1 and 127.0.0.0/8 written as an address (not a name that starts with "127.").
