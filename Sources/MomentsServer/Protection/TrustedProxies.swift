@@ -20,7 +20,8 @@ struct TrustedProxies: Sendable {
     var isEmpty: Bool { ranges.isEmpty }
 
     func trusts(_ address: String) -> Bool {
-        guard let bytes = AddressRange.bytes(of: address) else { return false }
+        // Every request asks: without proxies configured, no address is parsed.
+        guard !ranges.isEmpty, let bytes = AddressRange.bytes(of: address) else { return false }
         return ranges.contains { $0.contains(bytes) }
     }
 

@@ -55,6 +55,13 @@ final class PushUpgradeGate: ChannelDuplexHandler, RemovableChannelHandler {
         self.startHTTP = startHTTP
     }
 
+    /// How the connection goes on, said once: the first answer counts.
+    private func settle(_ result: Result<Negotiated, any Error>) {
+        guard !decided else { return }
+        decided = true
+        negotiated.completeWith(result)
+    }
+
     // MARK: requests
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -64,11 +71,10 @@ final class PushUpgradeGate: ChannelDuplexHandler, RemovableChannelHandler {
             upgradeRequest = head
         case .head:
             if !decided {
-                decided = true
                 do {
-                    negotiated.succeed(.http(try startHTTP(context.channel)))
+                    settle(.success(.http(try startHTTP(context.channel))))
                 } catch {
-                    negotiated.fail(error)
+                    settle(.failure(error))
                     context.close(promise: nil)
                     return
                 }
@@ -101,18 +107,12 @@ final class PushUpgradeGate: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if !decided {
-            decided = true
-            negotiated.fail(ChannelError.inputClosed)
-        }
+        settle(.failure(ChannelError.inputClosed))
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        if !decided {
-            decided = true
-            negotiated.fail(ChannelError.inputClosed)
-        }
+        settle(.failure(ChannelError.inputClosed))
     }
 
     // MARK: the upgrade
@@ -134,7 +134,7 @@ final class PushUpgradeGate: ChannelDuplexHandler, RemovableChannelHandler {
                 loop.execute { gate.value.switchToWebSocket(request, grant: grant, context: bound.value) }
             } else {
                 await PushUpgradeGate.sendAndClose(response, on: bound, loop: loop)
-                loop.execute { gate.value.refused() }
+                loop.execute { gate.value.settle(.failure(ChannelError.inputClosed)) }
             }
         }
     }
@@ -155,13 +155,6 @@ final class PushUpgradeGate: ChannelDuplexHandler, RemovableChannelHandler {
 
     private static var internalError: Response {
         APIError(.internalServerError, "internal", "internal server error").response
-    }
-
-    private func refused() {
-        if !decided {
-            decided = true
-            negotiated.fail(ChannelError.inputClosed)
-        }
     }
 
     private func switchToWebSocket(_ request: HTTPRequest, grant: PushGrant, context: ChannelHandlerContext) {
@@ -204,10 +197,7 @@ final class PushUpgradeGate: ChannelDuplexHandler, RemovableChannelHandler {
             if let deadline = try? pipeline.handler(type: NextRequestDeadline.self) {
                 _ = pipeline.removeHandler(deadline)
             }
-            if !decided {
-                decided = true
-                negotiated.succeed(.pushing)
-            }
+            settle(.success(.pushing))
             _ = pipeline.removeHandler(self)
         } catch {
             logger.debug("WebSocket upgrade failed", metadata: ["error": "\(error)"])
@@ -222,7 +212,7 @@ final class PushUpgradeGate: ChannelDuplexHandler, RemovableChannelHandler {
         Task {
             let answer = APIError.badRequest("not a WebSocket handshake: Sec-WebSocket-Key and version 13 are needed")
             await PushUpgradeGate.sendAndClose(answer.response, on: bound, loop: loop)
-            loop.execute { gate.value.refused() }
+            loop.execute { gate.value.settle(.failure(ChannelError.inputClosed)) }
         }
     }
 
