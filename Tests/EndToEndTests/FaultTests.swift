@@ -1,6 +1,8 @@
+import AsyncHTTPClient
 import Foundation
 import MomentsClient
 import MomentsCore
+import NIOCore
 import Synchronization
 import Testing
 
@@ -71,6 +73,82 @@ struct FaultTests {
                 .first { $0.id == post.id }?.comments.map(\.id) ?? [])
         #expect(Set(all.compactMap(\.commentId)).isSubset(of: stored))
         resumed.stop()
+    }
+
+    @Test(
+        "kill -9 right after a burst of acknowledged likes and publishes (written in group commits): after a restart every one is there, once"
+    )
+    func killNineAfterBurst() async throws {
+        let fast = ["--write-rate", "100000", "--write-rate-address", "100000"]
+        let first = try await ServerProcess(fast)
+        let tokens = first.tokens
+        let alice = MomentsAPI(server: first.url, token: try #require(tokens["alice"]))
+        var posts: [Int64] = []
+        for index in 0..<20 { posts.append(try await alice.createPost(text: "burst \(index)").id) }
+        let key = try runQuick(try Binaries.path("moments-server"), ["api-key", "--data-dir", first.dataDir.path])
+            .out.trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let publishURL = first.url.appendingPathComponent("api/publish").absoluteString
+        enum Acknowledged: Sendable {
+            case like(liker: String, post: Int64)
+            case published(id: Int64, n: Int)
+        }
+        // Everything at once, so writes queue behind one another and commit in batches.
+        let acknowledged = try await withThrowingTaskGroup(of: Acknowledged?.self) { group in
+            for liker in ["bob", "carol", "dave"] {
+                let api = MomentsAPI(server: first.url, token: tokens[liker] ?? "")
+                for post in posts {
+                    group.addTask {
+                        try? await api.like(postId: post)
+                            .likers.contains { $0.id == liker } ? .like(liker: liker, post: post) : nil
+                    }
+                }
+            }
+            for n in 0..<100 {
+                group.addTask {
+                    var request = HTTPClientRequest(url: publishURL)
+                    request.method = .POST
+                    request.headers.add(name: "X-API-Key", value: key)
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.body = .bytes(ByteBuffer(string: #"{"users": ["alice"], "data": {"n": \#(n)}}"#))
+                    guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(30)),
+                        response.status == .ok,
+                        let answer = try? JSONDecoder().decode(
+                            PublishResult.self, from: Data(buffer: try await response.body.collect(upTo: 1 << 16))),
+                        let id = answer.ids.first
+                    else { return nil }
+                    return .published(id: id, n: n)
+                }
+            }
+            return try await group.reduce(into: [Acknowledged]()) { all, one in one.map { all.append($0) } }
+        }
+        first.crash()
+        let second = try await ServerProcess(fast, dataDir: first.dataDir)
+        defer { second.stop() }
+
+        var likes: Set<String> = []
+        var published: [Int64: Int] = [:]
+        for entry in acknowledged {
+            switch entry {
+            case .like(let liker, let post): likes.insert("\(liker) \(post)")
+            case .published(let id, let n): published[id] = n
+            }
+        }
+        #expect(likes.count == 60 && published.count == 100, "not every write of the burst was acknowledged")
+        let notifications = try await MomentsAPI(server: second.url, token: try #require(tokens["alice"]))
+            .notifications(limit: 200).notifications
+        let storedLikes = notifications.filter { $0.event.type == .like && posts.contains($0.event.postId ?? 0) }
+            .map { "\($0.event.actor?.id ?? "") \($0.event.postId ?? 0)" }
+        #expect(Set(storedLikes) == likes && storedLikes.count == likes.count, "a like lost or stored twice")
+        let custom = notifications.filter { $0.event.type == .custom }
+        #expect(custom.count == published.count, "a publish lost or stored twice")
+        for entry in custom {
+            #expect(published[entry.event.id].map { JSONValue.object(["n": .number(Double($0))]) } == entry.event.data)
+        }
+        let feed = try await MomentsAPI(server: second.url, token: try #require(tokens["alice"])).feed(limit: 20)
+        for post in feed.posts where posts.contains(post.id) {
+            #expect(Set(post.likers.map(\.id)) == ["bob", "carol", "dave"])
+        }
     }
 
     @Test(

@@ -112,7 +112,7 @@ struct StoreContractTests {
         #expect(twice.likeCount == 1 && twice.likedByMe)
         #expect(byCarol.likers.map(\.id) == ["bob", "carol"])
 
-        var events = try await store.events(user: "alice", after: 0, limit: 10)
+        var events = try await store.streamEvents(user: "alice", after: 0, limit: 10)
         #expect(events.map(\.type) == [.like, .like])
         #expect(events.map(\.actor?.id) == ["bob", "carol"])
         #expect(events.allSatisfy { $0.unread == 2 && $0.postExcerpt == String(repeating: "长", count: 39) + "…" })
@@ -120,7 +120,7 @@ struct StoreContractTests {
         let after = try await store.unlike(viewer: "bob", postId: post.id)
         #expect(after.likers.map(\.id) == ["carol", "alice"] && !after.likedByMe)
         _ = try await store.unlike(viewer: "bob", postId: post.id)
-        events = try await store.events(user: "alice", after: 0, limit: 10)
+        events = try await store.streamEvents(user: "alice", after: 0, limit: 10)
         #expect(events.map(\.type) == [.like, .like, .unlike])
         let page = try await store.notifications(user: "alice", before: nil, limit: 10)
         #expect(page.unread == 1)
@@ -136,9 +136,9 @@ struct StoreContractTests {
         _ = try await store.comment(viewer: "carol", postId: post.id, text: "me too\nline two")
         _ = try await store.comment(viewer: "alice", postId: post.id, text: "come!")
         #expect(first.author.id == "bob" && first.postId == post.id)
-        #expect(try await store.events(user: "alice", after: 0, limit: 10).map(\.actor?.id) == ["bob", "carol"])
-        #expect(try await store.events(user: "bob", after: 0, limit: 10).map(\.actor?.id) == ["carol", "alice"])
-        #expect(try await store.events(user: "carol", after: 0, limit: 10).map(\.text) == ["come!"])
+        #expect(try await store.streamEvents(user: "alice", after: 0, limit: 10).map(\.actor?.id) == ["bob", "carol"])
+        #expect(try await store.streamEvents(user: "bob", after: 0, limit: 10).map(\.actor?.id) == ["carol", "alice"])
+        #expect(try await store.streamEvents(user: "carol", after: 0, limit: 10).map(\.text) == ["come!"])
         let feed = try await store.feed(viewer: "bob", before: nil, limit: 1).posts[0]
         #expect(feed.comments.map(\.text) == ["我要来！", "me too\nline two", "come!"])
         await store.close()
@@ -150,11 +150,11 @@ struct StoreContractTests {
         let post = try await store.createPost(author: "alice", text: "p")
         for user in ["bob", "carol"] { _ = try await store.like(viewer: user, postId: post.id) }
         _ = try await store.comment(viewer: "bob", postId: post.id, text: "c")
-        let all = try await store.events(user: "alice", after: 0, limit: 10)
+        let all = try await store.streamEvents(user: "alice", after: 0, limit: 10)
         #expect(all.count == 3)
         let position = try await store.streamPosition(user: "alice")
         #expect(position == StreamPosition(cursor: all[2].id, unread: 3))
-        #expect(try await store.events(user: "alice", after: all[0].id, limit: 1).map(\.id) == [all[1].id])
+        #expect(try await store.streamEvents(user: "alice", after: all[0].id, limit: 1).map(\.id) == [all[1].id])
 
         let newest = try await store.notifications(user: "alice", before: nil, limit: 2)
         #expect(newest.notifications.map(\.id) == [all[2].id, all[1].id])
@@ -167,7 +167,7 @@ struct StoreContractTests {
         #expect(try await store.markRead(user: "alice", upTo: all[1].id) == 1)
         #expect(try await store.markRead(user: "bob", upTo: Int64.max) == 0)
         #expect(try await store.streamPosition(user: "alice").unread == 1)
-        #expect(try await store.events(user: "alice", after: all[1].id, limit: 10).first?.unread == 1)
+        #expect(try await store.streamEvents(user: "alice", after: all[1].id, limit: 10).first?.unread == 1)
         #expect(try await store.streamPosition(user: "dave") == StreamPosition(cursor: 0, unread: 0))
         await store.close()
     }
@@ -228,7 +228,7 @@ struct StoreContractTests {
             var cursor: Int64 = 0
             while true {
                 let stillWriting = writing.withLock { $0 }
-                let events = try await store.events(user: "alice", after: cursor, limit: 100)
+                let events = try await store.streamEvents(user: "alice", after: cursor, limit: 100)
                 seen += events.map(\.id)
                 cursor = events.last?.id ?? cursor
                 // After the last write, one empty read means the reader has caught up.
@@ -247,11 +247,18 @@ struct StoreContractTests {
         }
         writing.withLock { $0 = false }
         let seen = try await within(.seconds(30)) { try await reader.value }
-        let stored = try await store.events(user: "alice", after: 0, limit: 1000).map(\.id)
+        let stored = try await store.streamEvents(user: "alice", after: 0, limit: 1000).map(\.id)
         let missed = Set(stored).subtracting(seen).sorted()
         #expect(missed.isEmpty, "the reader skipped events committed after later ids: \(missed)")
         #expect(seen == stored, "the reader repeated or reordered events")
         #expect(stored.count == writers.count * rounds)
         await store.close()
+    }
+}
+
+extension MomentsStore {
+    /// One user's stream as wire events (the contract reads the fields, not the recipient).
+    fileprivate func streamEvents(user: String, after cursor: Int64, limit: Int) async throws -> [Event] {
+        try await events(user: user, after: cursor, limit: limit).map(\.event)
     }
 }

@@ -10,9 +10,10 @@ import Testing
 struct StreamCoreTests {
     static func pushed(_ id: Int64) -> PushedEvent {
         PushedEvent(
-            Event(
-                id: id, type: .custom, actor: nil, postId: nil, postExcerpt: nil, data: nil, createdAt: Date(),
-                unread: 0))
+            Delivery(
+                recipient: "alice",
+                event: Event(
+                    id: id, type: .custom, actor: nil, postId: nil, postExcerpt: nil, createdAt: Date(), unread: 0)))
     }
 
     static func ids(_ events: [PushedEvent]) -> [Int64] { events.map(\.event.id) }

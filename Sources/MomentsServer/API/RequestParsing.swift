@@ -13,8 +13,8 @@ extension Request {
     }
 
     /// The body as JSON of `type`, read up to the size limit (413 past it, never buffered
-    /// further) and checked for nesting before any decoder sees it.
-    func decodeBody<T: Decodable>(_ type: T.Type, context: MomentsRequestContext, limits: Limits) async throws -> T {
+    /// further) and checked for nesting before it is scanned.
+    func decodeBody<T: ScannedBody>(_ type: T.Type, context: MomentsRequestContext, limits: Limits) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: limits.maxBodyBytes)
@@ -26,7 +26,9 @@ extension Request {
                 .contentTooLarge, "payload_too_large", "JSON nested deeper than \(limits.maxJSONDepth) levels")
         }
         do {
-            return try context.requestDecoder.decode(T.self, from: Data(buffer: buffer))
+            return try buffer.withUnsafeReadableBytes { bytes in
+                try JSONScanner.scan(bytes) { try T(scanning: &$0) }
+            }
         } catch {
             throw APIError.badRequest("body is not valid JSON of the expected shape")
         }

@@ -12,7 +12,9 @@ import NIOCore
 /// `WireCoding.makeEncoder()`: sorted keys, snake_case, ISO 8601 UTC with milliseconds, absent
 /// optionals omitted, slashes unescaped (EventJSONTests compares the two).
 enum EventJSON {
-    static func encode(_ event: Event) -> ByteBuffer {
+    /// `data`, a `custom` event's JSON text, is written as it is (the publish route checked it
+    /// and took the whitespace out); `event.data` is not used.
+    static func encode(_ event: Event, data: String?) -> ByteBuffer {
         var out = ByteBuffer()
         out.reserveCapacity(256)
         out.writeStaticString("{")
@@ -31,9 +33,9 @@ enum EventJSON {
         out.writeStaticString(#""created_at":""#)
         writeDate(event.createdAt, to: &out)
         out.writeStaticString(#"","#)
-        if let data = event.data {
+        if let data {
             out.writeStaticString(#""data":"#)
-            writeValue(data, to: &out)
+            out.writeString(data)
             out.writeStaticString(",")
         }
         out.writeStaticString(#""id":"#)
@@ -73,40 +75,6 @@ enum EventJSON {
         out.writeString(String(unread))
         out.writeStaticString("}")
         return out
-    }
-
-    private static func writeValue(_ value: JSONValue, to out: inout ByteBuffer) {
-        switch value {
-        case .null: out.writeStaticString("null")
-        case .bool(let flag): out.writeString(flag ? "true" : "false")
-        case .number(let number): writeNumber(number, to: &out)
-        case .string(let text): writeString(text, to: &out)
-        case .array(let items):
-            out.writeStaticString("[")
-            for (index, item) in items.enumerated() {
-                if index > 0 { out.writeStaticString(",") }
-                writeValue(item, to: &out)
-            }
-            out.writeStaticString("]")
-        case .object(let members):
-            out.writeStaticString("{")
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { out.writeStaticString(",") }
-                writeString(key, to: &out)
-                out.writeStaticString(":")
-                writeValue(members[key]!, to: &out)
-            }
-            out.writeStaticString("}")
-        }
-    }
-
-    /// Integers as integers, like JSONEncoder; anything else in Swift's shortest round-trip form.
-    private static func writeNumber(_ number: Double, to out: inout ByteBuffer) {
-        if number == number.rounded(), abs(number) < 9_007_199_254_740_992 {
-            out.writeString(String(Int64(number)))
-        } else {
-            out.writeString(String(number))
-        }
     }
 
     private static func writeString(_ text: String, to out: inout ByteBuffer) {

@@ -53,7 +53,7 @@ public final class PushHub: EventSink {
             let subscriptions = state.withLock { $0.byUser[delivery.recipient].map { Array($0.values) } ?? [] }
             // Encoded once, and only for recipients listening here.
             guard !subscriptions.isEmpty else { continue }
-            let pushed = PushedEvent(delivery.event)
+            let pushed = PushedEvent(delivery)
             for subscription in subscriptions { subscription.publish(pushed) }
         }
     }

@@ -8,8 +8,8 @@ public struct PushedEvent: Sendable {
     /// The event as one JSON object, UTF-8.
     public let json: ByteBuffer
 
-    init(_ event: Event) {
-        self.event = event
-        self.json = EventJSON.encode(event)
+    init(_ delivery: Delivery) {
+        self.event = delivery.event
+        self.json = EventJSON.encode(delivery.event, data: delivery.data)
     }
 }

@@ -15,7 +15,7 @@ struct StreamBacklog: Sendable {
             let page = try await store.events(user: user, after: last, limit: pageSize)
             if !page.isEmpty { try await each(page.map(PushedEvent.init)) }
             guard let newest = page.last, page.count == pageSize else { return }
-            last = newest.id
+            last = newest.event.id
         }
     }
 }

@@ -27,7 +27,7 @@ public protocol MomentsStore: Sendable {
     /// answers the event ids. Unknown recipients: `StoreError.notFound`, nothing stored.
     func publish(to recipients: [String]?, data: String) async throws -> [Int64]
     /// The user's events after `cursor`, oldest first, with `unread` as it is now.
-    func events(user: String, after cursor: Int64, limit: Int) async throws -> [Event]
+    func events(user: String, after cursor: Int64, limit: Int) async throws -> [Delivery]
     /// The id of the user's newest event (0 if none) and their unread count.
     func streamPosition(user: String) async throws -> StreamPosition
     /// Releases connections; the store is not used afterwards.
@@ -56,11 +56,16 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
 /// A committed event and the user whose stream it belongs to.
 public struct Delivery: Sendable {
     public var recipient: String
+    /// Its wire fields; `event.data` is left empty: a `custom` event's data is `data`.
     public var event: Event
+    /// A `custom` event's data as the JSON text it was published (and stored) as: pushed as
+    /// given, never decoded on the way.
+    public var data: String?
 
-    public init(recipient: String, event: Event) {
+    public init(recipient: String, event: Event, data: String? = nil) {
         self.recipient = recipient
         self.event = event
+        self.data = data
     }
 }
 

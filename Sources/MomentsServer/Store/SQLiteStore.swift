@@ -11,7 +11,8 @@ public final class SQLiteStore: MomentsStore {
     static let checkpointInterval: Duration = .milliseconds(200)
 
     private let pool: any DatabaseWriter
-    private let sink: any EventSink
+    /// Every write goes through it: one transaction for all writes waiting, pushes after commit.
+    let commits: GroupCommit
     private let checkpointer: WALCheckpointer?
 
     /// The store in a file (WAL mode, checkpointed on a connection of its own).
@@ -35,12 +36,15 @@ public final class SQLiteStore: MomentsStore {
     private init(writer: any DatabaseWriter, sink: any EventSink, checkpointer: WALCheckpointer?) throws {
         try SQLiteSchema.migrator.migrate(writer)
         pool = writer
-        self.sink = sink
+        commits = GroupCommit(writer: writer, sink: sink)
         self.checkpointer = checkpointer
     }
 
+    /// Closes the file now, not whenever the last reference goes: the last connection to close
+    /// checkpoints and removes the WAL, which a store opened next on the same file must not meet.
     public func close() async {
-        checkpointer?.stop()
+        await checkpointer?.stop()
+        try? pool.close()
     }
 
     // MARK: users
@@ -50,7 +54,7 @@ public final class SQLiteStore: MomentsStore {
     }
 
     public func saveUser(id: String, name: String?) async throws -> UserSummary {
-        try await pool.write { db in
+        try await commits.write { db, deliveries in
             try db.execute(
                 sql: """
                     INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)
@@ -65,7 +69,7 @@ public final class SQLiteStore: MomentsStore {
     }
 
     public func befriend(_ a: String, _ b: String) async throws {
-        try await pool.write { db in
+        try await commits.write { db, deliveries in
             for id in [a, b] where try Self.fetchUser(db, id) == nil {
                 throw StoreError.notFound("no user \(id)")
             }
@@ -109,7 +113,7 @@ public final class SQLiteStore: MomentsStore {
     }
 
     public func createPost(author: String, text: String) async throws -> Post {
-        try await pool.write { db in
+        try await commits.write { db, deliveries in
             try db.execute(
                 sql: "INSERT INTO posts (author_id, text, created_at) VALUES (?, ?, ?)",
                 arguments: [author, text, StoreClock.now()])
@@ -118,20 +122,20 @@ public final class SQLiteStore: MomentsStore {
     }
 
     public func like(viewer: String, postId: Int64) async throws -> Post {
-        try await pool.write { db in
+        try await commits.write { db, deliveries in
             let author = try Self.visiblePostAuthor(db, postId: postId, viewer: viewer)
             try db.execute(
                 sql: "INSERT OR IGNORE INTO likes (post_id, user_id, created_at) VALUES (?, ?, ?)",
                 arguments: [postId, viewer, StoreClock.now()])
             if db.changesCount > 0, let draft = NotificationRules.like(author: author, liker: viewer, postId: postId) {
-                self.publishAfterCommit(db, [try Self.insert(db, draft)])
+                deliveries.append(try Self.insert(db, draft))
             }
             return try Self.fetchPosts(db, ids: [postId], viewer: viewer)[0]
         }
     }
 
     public func unlike(viewer: String, postId: Int64) async throws -> Post {
-        try await pool.write { db in
+        try await commits.write { db, deliveries in
             let author = try Self.visiblePostAuthor(db, postId: postId, viewer: viewer)
             try db.execute(
                 sql: "DELETE FROM likes WHERE post_id = ? AND user_id = ?", arguments: [postId, viewer])
@@ -142,14 +146,14 @@ public final class SQLiteStore: MomentsStore {
                         UPDATE events SET read = 1
                         WHERE recipient_id = ? AND type = 'like' AND actor_id = ? AND post_id = ? AND read = 0
                         """, arguments: [author, viewer, postId])
-                self.publishAfterCommit(db, [try Self.insert(db, draft)])
+                deliveries.append(try Self.insert(db, draft))
             }
             return try Self.fetchPosts(db, ids: [postId], viewer: viewer)[0]
         }
     }
 
     public func comment(viewer: String, postId: Int64, text: String) async throws -> Comment {
-        try await pool.write { db in
+        try await commits.write { db, deliveries in
             let author = try Self.visiblePostAuthor(db, postId: postId, viewer: viewer)
             let earlierCommenters = try String.fetchAll(
                 db, sql: "SELECT DISTINCT author_id FROM comments WHERE post_id = ?", arguments: [postId])
@@ -159,7 +163,7 @@ public final class SQLiteStore: MomentsStore {
             let drafts = NotificationRules.comment(
                 author: author, earlierCommenters: earlierCommenters, commenter: viewer, postId: postId,
                 commentId: db.lastInsertedRowID, text: text)
-            self.publishAfterCommit(db, try drafts.map { try Self.insert(db, $0) })
+            deliveries += try drafts.map { try Self.insert(db, $0) }
             return try Self.fetchComments(db, postIds: [postId]).last!
         }
     }
@@ -172,15 +176,13 @@ public final class SQLiteStore: MomentsStore {
             let rows = try Row.fetchAll(
                 db, sql: EventRecord.select + " WHERE e.recipient_id = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?",
                 arguments: [user, before ?? Int64.max, limit])
-            let notifications = rows.map { row in
-                NotificationEntry(event: Self.record(row).event(unread: position.unread), read: row["read"])
-            }
+            let notifications = rows.map { Self.record($0).entry(unread: position.unread) }
             return NotificationPage(notifications: notifications, unread: position.unread, cursor: position.cursor)
         }
     }
 
     public func markRead(user: String, upTo: Int64) async throws -> Int {
-        try await pool.write { db in
+        try await commits.write { db, deliveries in
             try db.execute(
                 sql: "UPDATE events SET read = 1 WHERE recipient_id = ? AND id <= ? AND read = 0",
                 arguments: [user, upTo])
@@ -191,8 +193,7 @@ public final class SQLiteStore: MomentsStore {
     /// One prepared insert per recipient and nothing read back: a broadcast to every user is
     /// one transaction of plain inserts plus two queries, however many users there are.
     public func publish(to recipients: [String]?, data: String) async throws -> [Int64] {
-        let decoded = PublishedData.decode(data)
-        return try await pool.write { db in
+        return try await commits.write { db, deliveries in
             let users = try recipients ?? String.fetchAll(db, sql: "SELECT id FROM users ORDER BY id")
             var unread = try Self.unreadCounts(db, of: recipients)
             if let recipients {
@@ -205,17 +206,18 @@ public final class SQLiteStore: MomentsStore {
             let createdAt = StoreClock.now()
             let insert = try db.cachedStatement(
                 sql: "INSERT INTO events (recipient_id, type, data, created_at, read) VALUES (?, ?, ?, ?, 0)")
-            let deliveries = try NotificationRules.publish(to: users, data: data).map { draft in
+            let published = try NotificationRules.publish(to: users, data: data).map { draft in
                 try insert.execute(arguments: [draft.recipient, draft.type.rawValue, data, createdAt])
                 unread[draft.recipient, default: 0] += 1
                 return Delivery(
                     recipient: draft.recipient,
                     event: Event(
                         id: db.lastInsertedRowID, type: .custom, actor: nil, postId: nil, postExcerpt: nil,
-                        data: decoded, createdAt: StoreClock.date(createdAt), unread: unread[draft.recipient]!))
+                        createdAt: StoreClock.date(createdAt), unread: unread[draft.recipient]!),
+                    data: data)
             }
-            self.publishAfterCommit(db, deliveries)
-            return deliveries.map(\.event.id)
+            deliveries += published
+            return published.map(\.event.id)
         }
     }
 
@@ -233,7 +235,7 @@ public final class SQLiteStore: MomentsStore {
         return Dictionary(uniqueKeysWithValues: rows.map { ($0["user_id"], $0["unread"]) })
     }
 
-    public func events(user: String, after cursor: Int64, limit: Int) async throws -> [Event] {
+    public func events(user: String, after cursor: Int64, limit: Int) async throws -> [Delivery] {
         try await pool.read { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(
@@ -241,7 +243,7 @@ public final class SQLiteStore: MomentsStore {
                 arguments: [user, cursor, limit])
             guard !rows.isEmpty else { return [] }
             let unread = try Self.unreadCount(db, user)
-            return rows.map { Self.record($0).event(unread: unread) }
+            return rows.map { Self.record($0).delivery(to: user, unread: unread) }
         }
     }
 
@@ -250,13 +252,6 @@ public final class SQLiteStore: MomentsStore {
     }
 
     // MARK: helpers
-
-    private func publishAfterCommit(_ db: Database, _ deliveries: [Delivery]) {
-        guard !deliveries.isEmpty else { return }
-        let sink = self.sink
-        // Runs on the serialized writer right after COMMIT: pushes leave in commit (= id) order.
-        db.afterNextTransaction { _ in sink.publish(deliveries) }
-    }
 
     private static func userSummary(_ row: Row) -> UserSummary { UserSummary(id: row["id"], name: row["name"]) }
 
@@ -311,8 +306,7 @@ public final class SQLiteStore: MomentsStore {
         ])
         let row = try Row.fetchOne(
             db.cachedStatement(sql: EventRecord.select + " WHERE e.id = ?"), arguments: [db.lastInsertedRowID])!
-        return Delivery(
-            recipient: draft.recipient, event: record(row).event(unread: try unreadCount(db, draft.recipient)))
+        return record(row).delivery(to: draft.recipient, unread: try unreadCount(db, draft.recipient))
     }
 
     private static func fetchComments(_ db: Database, postIds: [Int64]) throws -> [Comment] {

@@ -6,11 +6,13 @@ import GRDB
 /// 2.5 ms without; docs/benchmarks.md). A passive checkpoint waits for nobody and blocks nobody.
 final class WALCheckpointer: Sendable {
     private let task: Task<Void, Never>
+    private let connection: DatabaseQueue
 
     init(path: String, every interval: Duration) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         let connection = try DatabaseQueue(path: path, configuration: configuration)
+        self.connection = connection
         task = Task.detached {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
@@ -19,7 +21,11 @@ final class WALCheckpointer: Sendable {
         }
     }
 
-    func stop() {
+    /// Returns once no checkpoint runs and the connection is closed: a store opened next on
+    /// the same file must not meet this one's last checkpoint.
+    func stop() async {
         task.cancel()
+        await task.value
+        try? connection.close()
     }
 }

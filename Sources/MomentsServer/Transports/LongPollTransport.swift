@@ -57,8 +57,8 @@ struct LongPollTransport {
         let generation = inbox?.beginCatchUp() ?? 0
         let backlog = try await store.events(user: user, after: cursor, limit: Self.batchLimit)
         if let last = backlog.last {
-            for event in backlog { metrics.pushed(event, on: .longpoll, live: false) }
-            return Answer(events: backlog.map(PushedEvent.init), cursor: last.id, unread: last.unread)
+            for delivery in backlog { metrics.pushed(delivery.event, on: .longpoll, live: false) }
+            return Answer(events: backlog.map(PushedEvent.init), cursor: last.event.id, unread: last.event.unread)
         }
         if let inbox {
             inbox.caughtUp(generation: generation)

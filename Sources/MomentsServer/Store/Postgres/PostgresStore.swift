@@ -239,7 +239,7 @@ public final class PostgresStore: MomentsStore {
                 \(unescaped: EventRecord.select) WHERE e.recipient_id = \(user) AND e.id < \(before ?? Int64.max)
                 ORDER BY e.id DESC LIMIT \(limit)
                 """, logger: self.logger)
-            let entries = try await Self.entries(rows, unread: position.unread)
+            let entries = try await Self.records(rows).map { $0.entry(unread: position.unread) }
             return NotificationPage(notifications: entries, unread: position.unread, cursor: position.cursor)
         }
     }
@@ -273,7 +273,7 @@ public final class PostgresStore: MomentsStore {
         }
     }
 
-    public func events(user: String, after cursor: Int64, limit: Int) async throws -> [Event] {
+    public func events(user: String, after cursor: Int64, limit: Int) async throws -> [Delivery] {
         try await client.withConnection { connection in
             try await Self.events(
                 connection,
@@ -291,14 +291,13 @@ public final class PostgresStore: MomentsStore {
         let recipientOf = Dictionary(notified.map { ($0.id, $0.recipient) }, uniquingKeysWith: { first, _ in first })
         return try await client.withConnection { connection in
             // The pair must match: a payload cannot make an event someone else's.
-            let entries = try await Self.entries(
+            let records = try await Self.records(
                 connection.query(
                     """
                     \(unescaped: EventRecord.select)
                     WHERE (e.id, e.recipient_id) IN (SELECT * FROM unnest(\(ids)::BIGINT[], \(recipients)::TEXT[]))
                     ORDER BY e.id
-                    """, logger: self.logger),
-                unread: 0)
+                    """, logger: self.logger))
             var unread: [String: Int] = [:]
             for try await (recipient, count) in try await connection.query(
                 """
@@ -307,11 +306,9 @@ public final class PostgresStore: MomentsStore {
             ).decode((String, Int64).self) {
                 unread[recipient] = Int(count)
             }
-            return entries.compactMap { entry in
-                guard let recipient = recipientOf[entry.event.id] else { return nil }
-                var event = entry.event
-                event.unread = unread[recipient] ?? 0
-                return Delivery(recipient: recipient, event: event)
+            return records.compactMap { record in
+                guard let recipient = recipientOf[record.id] else { return nil }
+                return record.delivery(to: recipient, unread: unread[recipient] ?? 0)
             }
         }
     }
@@ -415,32 +412,28 @@ public final class PostgresStore: MomentsStore {
         return ids
     }
 
-    private static func entries(_ rows: PostgresRowSequence, unread: Int) async throws -> [NotificationEntry] {
-        var entries: [NotificationEntry] = []
+    private static func records(_ rows: PostgresRowSequence) async throws -> [EventRecord] {
+        var records: [EventRecord] = []
         for try await (id, type, actorId, actorName, postId, postText, commentId, text, data, createdAt, read)
             in rows.decode(
                 (Int64, String, String?, String?, Int64?, String?, Int64?, String?, String?, Int64, Bool).self)
         {
-            let record = EventRecord(
-                id: id, type: type, actorId: actorId, actorName: actorName, postId: postId, postText: postText,
-                commentId: commentId, text: text, data: data, createdAt: createdAt, read: read)
-            entries.append(NotificationEntry(event: record.event(unread: unread), read: read))
+            records.append(
+                EventRecord(
+                    id: id, type: type, actorId: actorId, actorName: actorName, postId: postId, postText: postText,
+                    commentId: commentId, text: text, data: data, createdAt: createdAt, read: read))
         }
-        return entries
+        return records
     }
 
     /// Events selected by `query` (built on `EventRecord.select`), with the recipient's unread count now.
     private static func events(
         _ connection: PostgresConnection, _ query: PostgresQuery, recipient: String, logger: Logger
-    ) async throws -> [Event] {
-        let rows = try await entries(connection.query(query, logger: logger), unread: 0)
+    ) async throws -> [Delivery] {
+        let rows = try await records(connection.query(query, logger: logger))
         guard !rows.isEmpty else { return [] }
         let unread = try await unreadCount(connection, recipient, logger: logger)
-        return rows.map { entry in
-            var event = entry.event
-            event.unread = unread
-            return event
-        }
+        return rows.map { $0.delivery(to: recipient, unread: unread) }
     }
 
     private static func fetchComments(_ connection: PostgresConnection, postIds: [Int64], logger: Logger)

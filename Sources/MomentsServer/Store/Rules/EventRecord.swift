@@ -23,20 +23,23 @@ struct EventRecord {
         FROM events e LEFT JOIN users a ON a.id = e.actor_id LEFT JOIN posts p ON p.id = e.post_id
         """
 
-    /// The wire event, with the recipient's unread count as it is now.
-    func event(unread: Int) -> Event {
+    /// The event for a stream, with the recipient's unread count as it is now; `data` stays text.
+    func delivery(to recipient: String, unread: Int) -> Delivery {
+        Delivery(recipient: recipient, event: event(unread: unread, data: nil), data: data)
+    }
+
+    /// As the notifications list answers it: through `JSONEncoder`, so `data` decoded.
+    func entry(unread: Int) -> NotificationEntry {
+        let decoded = data.flatMap { try? WireCoding.makeDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+        return NotificationEntry(event: event(unread: unread, data: decoded), read: read)
+    }
+
+    private func event(unread: Int, data: JSONValue?) -> Event {
         Event(
             id: id, type: EventType(rawValue: type) ?? .like,
             actor: actorId.map { UserSummary(id: $0, name: actorName ?? $0) },
             postId: postId, postExcerpt: postText.map(PostExcerpt.of), text: text, commentId: commentId,
-            data: data.flatMap(PublishedData.decode), createdAt: StoreClock.date(createdAt), unread: unread)
-    }
-}
-
-/// A publisher's `data`, stored as the JSON text it came as.
-enum PublishedData {
-    static func decode(_ text: String) -> JSONValue? {
-        try? WireCoding.makeDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            data: data, createdAt: StoreClock.date(createdAt), unread: unread)
     }
 }
 

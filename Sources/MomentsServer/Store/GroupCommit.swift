@@ -1,0 +1,122 @@
+import GRDB
+import Synchronization
+
+/// Group commit for the embedded store: every write waiting for SQLite's single writer is run
+/// in one transaction, each in a savepoint of its own, and committed once. Only after that
+/// commit are the batch's events handed to the sink (in commit order, so pushes never overtake
+/// one another) and its requests answered: acknowledged still means committed.
+///
+/// A write that fails rolls back its own savepoint and fails alone; the others commit. If the
+/// commit itself fails, every write of the batch fails with that error. Nothing waits to fill a
+/// batch: a write arriving at an idle writer runs at once, and what arrives meanwhile forms the
+/// next batch — a batch is as big as the load makes it.
+final class GroupCommit: Sendable {
+    /// What one write leaves for after the commit.
+    private struct Staged {
+        var deliveries: [Delivery] = []
+        var finish: @Sendable (Result<Void, any Error>) -> Void
+    }
+
+    private struct Job {
+        /// Runs the write inside its savepoint; answers what to do once the batch commits.
+        var run: @Sendable (Database) -> Staged
+        /// For a batch that failed before this write ran (its transaction did not begin).
+        var fail: @Sendable (any Error) -> Void
+    }
+
+    private struct Queue {
+        var waiting: [Job] = []
+        var draining = false
+    }
+
+    private let writer: any DatabaseWriter
+    private let sink: any EventSink
+    private let queue = Mutex(Queue())
+    private let counters = Mutex((batches: 0, writes: 0))
+
+    init(writer: any DatabaseWriter, sink: any EventSink) {
+        self.writer = writer
+        self.sink = sink
+    }
+
+    /// Runs `work` in the next batch. Events it appends to `deliveries` are published after
+    /// the commit, only if this write succeeded.
+    func write<T: Sendable>(_ work: @escaping @Sendable (Database, inout [Delivery]) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(
+                Job { db in
+                    var deliveries: [Delivery] = []
+                    var value: T?
+                    do {
+                        try db.inSavepoint {
+                            value = try work(db, &deliveries)
+                            return .commit
+                        }
+                    } catch {
+                        return Staged { _ in continuation.resume(throwing: error) }
+                    }
+                    let result = value!
+                    return Staged(deliveries: deliveries) { outcome in
+                        continuation.resume(with: outcome.map { result })
+                    }
+                } fail: { error in
+                    continuation.resume(throwing: error)
+                })
+        }
+    }
+
+    /// Batches committed and writes in them so far (tests and metrics read how writes group).
+    var committed: (batches: Int, writes: Int) { counters.withLock { $0 } }
+
+    /// Writes waiting for the writer.
+    var waiting: Int { queue.withLock { $0.waiting.count } }
+
+    private func enqueue(_ job: Job) {
+        let start = queue.withLock { queue in
+            queue.waiting.append(job)
+            defer { queue.draining = true }
+            return !queue.draining
+        }
+        guard start else { return }
+        // On the writer's own queue: one hop there, and the drain stays there while work arrives.
+        writer.asyncWriteWithoutTransaction { db in
+            while let batch = self.takeBatch() { self.commit(batch, db) }
+        }
+    }
+
+    /// Everything waiting, or nil (and the drain ends) when nothing is.
+    private func takeBatch() -> [Job]? {
+        queue.withLock { queue in
+            guard !queue.waiting.isEmpty else {
+                queue.draining = false
+                return nil
+            }
+            defer { queue.waiting.removeAll(keepingCapacity: true) }
+            return queue.waiting
+        }
+    }
+
+    private func commit(_ batch: [Job], _ db: Database) {
+        var staged: [Staged] = []
+        staged.reserveCapacity(batch.count)
+        let outcome: Result<Void, any Error> = Result {
+            try db.inTransaction {
+                for job in batch { staged.append(job.run(db)) }
+                return .commit
+            }
+        }
+        counters.withLock {
+            $0.batches += 1
+            $0.writes += batch.count
+        }
+        if case .success = outcome {
+            let deliveries = staged.flatMap(\.deliveries)
+            if !deliveries.isEmpty { sink.publish(deliveries) }
+        }
+        // A write that failed in its savepoint already holds its own error and ignores this.
+        for write in staged { write.finish(outcome) }
+        if case .failure(let error) = outcome {
+            for job in batch[staged.count...] { job.fail(error) }
+        }
+    }
+}
