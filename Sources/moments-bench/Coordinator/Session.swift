@@ -62,6 +62,11 @@ struct Session {
         _ = try await pool.request(.reset)
     }
 
+    /// The time and both sides' CPU so far, to bracket a measured phase.
+    func cpuMark() -> CPUMark {
+        CPUMark.now(server: options.serverPid)
+    }
+
     private func merged() async throws -> Received {
         var total = Received()
         for reply in try await pool.request(.report) {
