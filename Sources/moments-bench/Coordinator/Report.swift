@@ -35,6 +35,8 @@ struct Report: Encodable {
     /// Name → value, in the order they were added.
     private(set) var figures: [(String, Double)] = []
     var latency: Latency?
+    /// A rate ladder's steps (`unicast-max`, `likes-max`), lowest rate first.
+    var ladder: [LadderStep]?
     var errors: [String] = []
 
     init(scenario: String, options: CommonOptions) {
@@ -56,7 +58,9 @@ struct Report: Encodable {
         figures.first { $0.0 == name }?.1
     }
 
-    private enum Keys: String, CodingKey { case scenario, target, label, connections, figures, latencyMs, errors }
+    private enum Keys: String, CodingKey {
+        case scenario, target, label, connections, figures, latencyMs, ladder, errors
+    }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
@@ -66,13 +70,14 @@ struct Report: Encodable {
         try container.encode(connections, forKey: .connections)
         try container.encode(Dictionary(figures, uniquingKeysWith: { $1 }), forKey: .figures)
         try container.encodeIfPresent(latency, forKey: .latencyMs)
+        try container.encodeIfPresent(ladder, forKey: .ladder)
         try container.encode(errors, forKey: .errors)
     }
 
     func print() {
         var lines = ["\(scenario) — \(target.rawValue), \(connections) connections"]
         for (name, value) in figures {
-            lines.append("  \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(format(value))")
+            lines.append("  \(name.padding(toLength: 32, withPad: " ", startingAt: 0)) \(format(value))")
         }
         if let latency {
             lines.append("  latency ms (\(latency.count) samples)")
@@ -80,7 +85,21 @@ struct Report: Encodable {
                 ("p50", latency.p50), ("p90", latency.p90), ("p99", latency.p99), ("p99.9", latency.p999),
                 ("max", latency.max),
             ] {
-                lines.append("    \(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(format(value))")
+                lines.append("    \(name.padding(toLength: 30, withPad: " ", startingAt: 0)) \(format(value))")
+            }
+        }
+        if let ladder {
+            lines.append(
+                "  ladder (offered/s, achieved/s, p50 p99 p99.9 ms, lost, server cpu ms/1000, cpu %, generator %)")
+            for step in ladder {
+                let verdict =
+                    step.passed ? "pass" : step.overloaded ? "fail: overloaded" : "FAIL: lost while keeping up"
+                let cells = [
+                    format(step.rate), format(step.achievedRate), format(step.p50), format(step.p99), format(step.p999),
+                    format(Double(step.lost)), step.cpuMsPer1000.map(format) ?? "—",
+                    step.serverCpuPercent.map(format) ?? "—", format(step.generatorCpuPercent), verdict,
+                ]
+                lines.append("    " + cells.joined(separator: "  "))
             }
         }
         for error in errors { lines.append("  error: \(error)") }

@@ -9,7 +9,7 @@ struct ServerMemory {
     /// The process and all its children (nginx workers), summed.
     static func sample(pid: Int32) -> ServerMemory {
         var memory = ServerMemory()
-        for process in [pid] + children(of: pid) {
+        for process in ProcessTree.members(of: pid) {
             guard let rollup = try? String(contentsOfFile: "/proc/\(process)/smaps_rollup", encoding: .utf8) else {
                 continue
             }
@@ -21,17 +21,5 @@ struct ServerMemory {
             }
         }
         return memory
-    }
-
-    private static func children(of parent: Int32) -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { entry -> Int32? in
-            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { return nil }
-            // Fields after the command name: state, ppid, …
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 1 && Int32(fields[1]) == parent ? pid : nil
-        }
     }
 }

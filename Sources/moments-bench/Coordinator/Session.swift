@@ -17,6 +17,8 @@ struct Session {
         var likes: [LikeArrival] = []
         var lastArrival: UInt64 = 0
         var errors: [String] = []
+        /// Left out as due before the last `reset(since:)`.
+        var stale = 0
     }
 
     static func open(_ options: CommonOptions) throws -> Session {
@@ -58,8 +60,14 @@ struct Session {
         }
     }
 
-    func reset() async throws {
-        _ = try await pool.request(.reset)
+    /// Forgets what arrived; with `since`, messages due before it are left out from then on.
+    func reset(since: UInt64? = nil) async throws {
+        _ = try await pool.request(.reset, since: since)
+    }
+
+    /// The time and both sides' CPU so far, to bracket a measured phase.
+    func cpuMark() -> CPUMark {
+        CPUMark.now(server: options.serverPid)
     }
 
     private func merged() async throws -> Received {
@@ -71,6 +79,7 @@ struct Session {
             total.likes += reply.likes ?? []
             total.lastArrival = max(total.lastArrival, reply.lastArrival)
             total.errors += reply.errors
+            total.stale += reply.stale
         }
         return total
     }

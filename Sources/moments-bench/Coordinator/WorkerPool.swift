@@ -21,9 +21,9 @@ struct WorkerPool: Sendable {
     }
 
     /// Sends one command to every worker at once and gathers their replies.
-    func request(_ kind: WorkerCommand.Kind) async throws -> [WorkerReply] {
+    func request(_ kind: WorkerCommand.Kind, since: UInt64? = nil) async throws -> [WorkerReply] {
         try await withThrowingTaskGroup(of: WorkerReply.self) { group in
-            for worker in workers { group.addTask { try await worker.request(kind) } }
+            for worker in workers { group.addTask { try await worker.request(kind, since: since) } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
     }
@@ -54,8 +54,9 @@ final class WorkerProcess: Sendable {
         replies = LineQueue(reading: stdout.fileHandleForReading)
     }
 
-    func request(_ kind: WorkerCommand.Kind) async throws -> WorkerReply {
-        try input.write(contentsOf: JSONEncoder().encode(WorkerCommand(kind: kind)) + Data("\n".utf8))
+    func request(_ kind: WorkerCommand.Kind, since: UInt64? = nil) async throws -> WorkerReply {
+        let command = WorkerCommand(kind: kind, since: since)
+        try input.write(contentsOf: JSONEncoder().encode(command) + Data("\n".utf8))
         guard let line = await replies.next() else {
             throw BenchError("a worker exited (status \(process.terminationStatus))")
         }

@@ -12,7 +12,10 @@ struct Connect: AsyncParsableCommand {
         try await Session.with(options) { session in
             var report = Report(scenario: "connect", options: options)
             let before = options.serverPid.map(ServerMemory.sample)
+            let mark = session.cpuMark()
             try await session.connect(into: &report)
+            // Per 1,000 connections, over the connect phase only (not the settling after it).
+            mark.cost(until: session.cpuMark(), count: Int(report.value("connected") ?? 0)).add(into: &report)
             try await Task.sleep(for: .seconds(settle))
             if let pid = options.serverPid, let before {
                 let after = ServerMemory.sample(pid: pid)

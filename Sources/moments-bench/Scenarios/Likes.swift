@@ -32,6 +32,7 @@ struct Likes: AsyncParsableCommand {
             let publisher = session.publisher
             let distance = distance
             let due = DueTimes()
+            let mark = session.cpuMark()
             let start = Monotonic.now()
             let sent = await OpenLoop.run(count: Int(rate * seconds), rate: rate) { index, stamp in
                 let liker = users[likers[index]]
@@ -41,6 +42,8 @@ struct Likes: AsyncParsableCommand {
             }
             report.add("achieved_rate", Double(sent) / Monotonic.seconds(since: start))
             let received = try await session.collect(expected: publisher.succeeded)
+            // Per 1,000 likes accepted: each is a request, a transaction and a notification.
+            mark.cost(until: session.cpuMark(), count: publisher.succeeded).add(into: &report)
             var histogram = Tally.emptyHistogram()
             for like in received.likes {
                 if let stamp = due.get("\(like.actor) \(like.post)") {

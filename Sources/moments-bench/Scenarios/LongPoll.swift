@@ -15,6 +15,9 @@ struct LongPoll: AsyncParsableCommand {
             try await session.connect(.poll, into: &report)
             try await session.reset()
             let publisher = session.publisher
+            // The phase includes the second before each broadcast, when the waiters are idle:
+            // what an idle long-poll costs is part of what it costs to wake one.
+            let mark = session.cpuMark()
             for _ in 0..<messages {
                 // A second for every waiter to be waiting again.
                 try await Task.sleep(for: .seconds(1))
@@ -22,6 +25,7 @@ struct LongPoll: AsyncParsableCommand {
             }
             let expected = publisher.succeeded * options.connections
             let received = try await session.collect(expected: expected)
+            mark.cost(until: session.cpuMark(), count: received.count).add(into: &report)
             session.account(expected: expected, received: received, into: &report)
             report.latency = Report.Latency(received.histogram)
             return report

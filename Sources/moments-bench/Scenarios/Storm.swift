@@ -24,6 +24,9 @@ struct Storm: AsyncParsableCommand {
             let users = session.users
             let publisher = session.publisher
             let stopped = Atomic<Bool>(false)
+            // From the first message of the load to the last arrival: the reconnects and the
+            // catch-up are what a storm costs, per message delivered (replayed ones included).
+            let mark = session.cpuMark()
             let load = Task {
                 await OpenLoop.run(count: .max, rate: rate, stop: { stopped.load(ordering: .relaxed) }) { _, due in
                     await publisher.unicast(to: users.randomElement()!.id, stamp: due)
@@ -39,6 +42,7 @@ struct Storm: AsyncParsableCommand {
             _ = await load.value
             let received = try await session.collect(expected: publisher.succeeded)
             report.add("caught_up_seconds", Double(received.lastArrival &- drop) / 1e9)
+            mark.cost(until: session.cpuMark(), count: received.count).add(into: &report)
             session.account(expected: publisher.succeeded, received: received, into: &report)
             report.latency = Report.Latency(received.histogram)
             return report

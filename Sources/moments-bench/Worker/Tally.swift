@@ -29,6 +29,9 @@ final class Tally: Sendable {
         var likes: [LikeArrival] = []
         var lastArrival: UInt64 = 0
         var errors: [String] = []
+        /// Messages due before this are left out (see `reset(since:)`).
+        var since: UInt64 = 0
+        var stale = 0
     }
 
     private let state = Mutex(State())
@@ -36,6 +39,7 @@ final class Tally: Sendable {
     /// A new event arrived; `stamp` is the time the publisher meant to send it, if it says.
     func received(stamp: UInt64?, at now: UInt64) {
         state.withLock { state in
+            if let stamp, stamp < state.since { return state.stale += 1 }
             state.received += 1
             state.lastArrival = now
             if let stamp { Tally.record(due: stamp, arrival: now, in: &state.histogram) }
@@ -61,8 +65,11 @@ final class Tally: Sendable {
         state.withLock { $0.duplicates += 1 }
     }
 
-    func reset() {
-        state.withLock { $0 = State() }
+    /// Starts counting afresh. With `since`, a message due before it is counted apart as stale:
+    /// a rate ladder's steps follow each other on the same sockets, and a late arrival from
+    /// one step must not count as a delivery of the next (their due times do not overlap).
+    func reset(since: UInt64? = nil) {
+        state.withLock { $0 = State(since: since ?? 0) }
     }
 
     func report(into reply: inout WorkerReply) {
@@ -73,6 +80,7 @@ final class Tally: Sendable {
             reply.likes = state.likes
             reply.lastArrival = state.lastArrival
             reply.errors += state.errors
+            reply.stale = state.stale
         }
     }
 }

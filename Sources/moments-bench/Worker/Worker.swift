@@ -46,7 +46,7 @@ struct Worker: AsyncParsableCommand {
                         user: user, target: target, tally: tally, on: group, to: url, from: source)
                 }
             case .reset:
-                tally.reset()
+                tally.reset(since: command.since)
             case .report:
                 tally.report(into: &reply)
             case .quit:

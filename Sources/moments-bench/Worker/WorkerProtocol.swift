@@ -9,13 +9,16 @@ struct WorkerCommand: Codable, Sendable {
         case poll
         /// Close every WebSocket at once and reconnect each from its last event id.
         case reconnect
-        /// Forget what was received so far (between a warm-up and the measurement).
+        /// Forget what was received so far (between a warm-up and the measurement); with
+        /// `since`, also leave out messages due before it from then on.
         case reset
         case report
         case quit
     }
 
     var kind: Kind
+    /// Monotonic nanoseconds, for `reset`.
+    var since: UInt64? = nil
 }
 
 /// Worker → coordinator, one JSON line on the worker's stdout per command.
@@ -29,4 +32,6 @@ struct WorkerReply: Codable, Sendable {
     var likes: [LikeArrival]?
     /// Monotonic time of the last arrival, 0 if none.
     var lastArrival: UInt64 = 0
+    /// Messages left out because they were due before the last `reset(since:)`.
+    var stale = 0
 }

@@ -1,0 +1,87 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A process and its direct children, as /proc lists them: nginx's master has its workers as
+/// children, the generator its worker processes, so both are measured whole.
+enum ProcessTree {
+    static func members(of root: Int32) -> [Int32] {
+        [root] + children(of: root)
+    }
+
+    static func children(of parent: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> Int32? in
+            guard let pid = Int32(entry), let fields = statFields(of: pid) else { return nil }
+            return fields.count > 1 && Int32(fields[1]) == parent ? pid : nil
+        }
+    }
+
+    /// /proc/PID/stat after the command name (which may hold spaces and parentheses, so the
+    /// split starts after the last ")"): index 0 is field 3 (state), index 1 field 4 (ppid), ….
+    static func statFields(of pid: Int32) -> [Substring]? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ")
+    }
+}
+
+/// CPU time (user + system) used so far by a process tree, in seconds. Differences between
+/// two samples give the CPU a phase cost; /proc counts in clock ticks (10 ms here), fine for
+/// phases of a second or more.
+enum ProcessCPU {
+    private static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+
+    /// utime and stime, fields 14 and 15 of /proc/PID/stat, summed over the process and its
+    /// children. A child that exits between two samples drops out of the sum; the trees
+    /// measured here (nginx, the generator's workers) keep theirs for the whole run.
+    static func seconds(of root: Int32) -> Double {
+        var ticks = 0
+        for pid in ProcessTree.members(of: root) {
+            guard let fields = ProcessTree.statFields(of: pid), fields.count > 12, let user = Int(fields[11]),
+                let system = Int(fields[12])
+            else { continue }
+            ticks += user + system
+        }
+        return Double(ticks) / ticksPerSecond
+    }
+}
+
+/// A point in time with the CPU both sides had used by then; two marks bracket a phase.
+struct CPUMark {
+    let at: UInt64
+    let server: Double?
+    let generator: Double
+
+    static func now(server: Int32?) -> CPUMark {
+        CPUMark(
+            at: Monotonic.now(), server: server.map(ProcessCPU.seconds), generator: ProcessCPU.seconds(of: getpid()))
+    }
+
+    /// What the phase since `self` cost, with `count` units of work (messages, likes, wake-ups,
+    /// connections) done in it.
+    func cost(until end: CPUMark, count: Int) -> CPUCost {
+        let wall = Double(end.at &- at) / 1e9
+        let server = end.server.flatMap { end in self.server.map { end - $0 } }
+        return CPUCost(
+            serverMsPer1000: server.flatMap { count > 0 ? $0 * 1000 / (Double(count) / 1000) : nil },
+            serverPercent: server.flatMap { wall > 0 ? $0 / wall * 100 : nil },
+            generatorPercent: wall > 0 ? (end.generator - generator) / wall * 100 : 0)
+    }
+}
+
+/// CPU over a measured phase. Percent is of one core: on 2 cores the machine has 200.
+struct CPUCost {
+    let serverMsPer1000: Double?
+    let serverPercent: Double?
+    let generatorPercent: Double
+
+    func add(into report: inout Report) {
+        if let serverMsPer1000 { report.add("server_cpu_ms_per_1000", serverMsPer1000) }
+        if let serverPercent { report.add("server_cpu_percent", serverPercent) }
+        report.add("generator_cpu_percent", generatorPercent)
+    }
+}

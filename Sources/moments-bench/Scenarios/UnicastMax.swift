@@ -1,0 +1,35 @@
+import ArgumentParser
+
+/// `unicast-max`: the highest unicast rate the server sustains with p99 within the limit and
+/// nothing lost, found by a rate ladder on one set of sockets.
+struct UnicastMax: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unicast-max",
+        abstract: "Unicast at rising rates until a step fails; the highest passing rate is the sustained one.",
+        discussion:
+            "A step fails when its p99 exceeds --p99-limit, publishing falls under 95% of the offered rate, or anything is lost. Losses in an overloaded step are expected; exit status 2 only when a step kept up and still lost."
+    )
+
+    @OptionGroup var options: CommonOptions
+    @OptionGroup var ladder: LadderOptions
+    @Option(help: "Offered rates per second, in order.", transform: LadderOptions.rates)
+    var rates = [1000.0, 2000, 3000, 4000, 6000, 8000, 11000, 15000, 20000, 27000, 36000]
+
+    func run() async throws {
+        try await Session.with(options) { session in
+            var report = Report(scenario: "unicast-max", options: options)
+            try await session.connect(into: &report)
+            let users = session.users
+            let publisher = session.publisher
+            try await Ladder(options: ladder, session: session).climb(rates: rates, into: &report) { rate, count, _ in
+                _ = await OpenLoop.run(count: count, rate: rate) { _, due in
+                    await publisher.unicast(to: users.randomElement()!.id, stamp: due)
+                }
+            } measure: { received, _ in
+                // Stamped messages due before the step were already left out by the workers.
+                (received.count, received.histogram)
+            }
+            return report
+        }
+    }
+}
