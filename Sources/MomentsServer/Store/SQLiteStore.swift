@@ -50,16 +50,17 @@ public final class SQLiteStore: MomentsStore {
     // MARK: users
 
     public func isEmpty() async throws -> Bool {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") == 0 }
+        try await pool.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM users")) == 0 }
     }
 
     public func saveUser(id: String, name: String?) async throws -> UserSummary {
         try await commits.write { db, deliveries in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET name = coalesce(?, name)
-                    """, arguments: [id, name ?? id, StoreClock.now(), name])
+                    """
+            ).execute(arguments: [id, name ?? id, StoreClock.now(), name])
             return try Self.fetchUser(db, id)!
         }
     }
@@ -73,9 +74,8 @@ public final class SQLiteStore: MomentsStore {
             for id in [a, b] where try Self.fetchUser(db, id) == nil {
                 throw StoreError.notFound("no user \(id)")
             }
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO friendships (user_id, friend_id) VALUES (?, ?), (?, ?)",
-                arguments: [a, b, b, a])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO friendships (user_id, friend_id) VALUES (?, ?), (?, ?)")
+                .execute(arguments: [a, b, b, a])
         }
     }
 
@@ -83,11 +83,11 @@ public final class SQLiteStore: MomentsStore {
         try await pool.read { db in
             guard let me = try Self.fetchUser(db, user) else { throw StoreError.notFound("no user \(user)") }
             let friends = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT u.id, u.name FROM friendships f JOIN users u ON u.id = f.friend_id
-                    WHERE f.user_id = ? ORDER BY u.id
-                    """, arguments: [user]
+                db.cachedStatement(
+                    sql: """
+                        SELECT u.id, u.name FROM friendships f JOIN users u ON u.id = f.friend_id
+                        WHERE f.user_id = ? ORDER BY u.id
+                        """), arguments: [user]
             ).map(Self.userSummary)
             let position = try Self.position(db, user)
             return Me(user: me, friends: friends, unread: position.unread, cursor: position.cursor)
@@ -99,13 +99,13 @@ public final class SQLiteStore: MomentsStore {
     public func feed(viewer: String, before: Int64?, limit: Int) async throws -> FeedPage {
         try await pool.read { db in
             let ids = try Int64.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM posts
-                    WHERE (author_id = ?1 OR author_id IN (SELECT friend_id FROM friendships WHERE user_id = ?1))
-                      AND id < ?2
-                    ORDER BY id DESC LIMIT ?3
-                    """, arguments: [viewer, before ?? Int64.max, limit + 1])
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM posts
+                        WHERE (author_id = ?1 OR author_id IN (SELECT friend_id FROM friendships WHERE user_id = ?1))
+                          AND id < ?2
+                        ORDER BY id DESC LIMIT ?3
+                        """), arguments: [viewer, before ?? Int64.max, limit + 1])
             let page = Array(ids.prefix(limit))
             let posts = try Self.fetchPosts(db, ids: page, viewer: viewer)
             return FeedPage(posts: posts, nextBefore: ids.count > limit ? page.last : nil)
@@ -114,8 +114,7 @@ public final class SQLiteStore: MomentsStore {
 
     public func createPost(author: String, text: String) async throws -> Post {
         try await commits.write { db, deliveries in
-            try db.execute(
-                sql: "INSERT INTO posts (author_id, text, created_at) VALUES (?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO posts (author_id, text, created_at) VALUES (?, ?, ?)").execute(
                 arguments: [author, text, StoreClock.now()])
             return try Self.fetchPosts(db, ids: [db.lastInsertedRowID], viewer: author)[0]
         }
@@ -124,9 +123,8 @@ public final class SQLiteStore: MomentsStore {
     public func like(viewer: String, postId: Int64) async throws -> Post {
         try await commits.write { db, deliveries in
             let author = try Self.visiblePostAuthor(db, postId: postId, viewer: viewer)
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO likes (post_id, user_id, created_at) VALUES (?, ?, ?)",
-                arguments: [postId, viewer, StoreClock.now()])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO likes (post_id, user_id, created_at) VALUES (?, ?, ?)")
+                .execute(arguments: [postId, viewer, StoreClock.now()])
             if db.changesCount > 0, let draft = NotificationRules.like(author: author, liker: viewer, postId: postId) {
                 deliveries.append(try Self.insert(db, draft))
             }
@@ -137,15 +135,17 @@ public final class SQLiteStore: MomentsStore {
     public func unlike(viewer: String, postId: Int64) async throws -> Post {
         try await commits.write { db, deliveries in
             let author = try Self.visiblePostAuthor(db, postId: postId, viewer: viewer)
-            try db.execute(
-                sql: "DELETE FROM likes WHERE post_id = ? AND user_id = ?", arguments: [postId, viewer])
+            try db.cachedStatement(sql: "DELETE FROM likes WHERE post_id = ? AND user_id = ?").execute(arguments: [
+                postId, viewer,
+            ])
             if db.changesCount > 0, let draft = NotificationRules.unlike(author: author, liker: viewer, postId: postId)
             {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE events SET read = 1
                         WHERE recipient_id = ? AND type = 'like' AND actor_id = ? AND post_id = ? AND read = 0
-                        """, arguments: [author, viewer, postId])
+                        """
+                ).execute(arguments: [author, viewer, postId])
                 deliveries.append(try Self.insert(db, draft))
             }
             return try Self.fetchPosts(db, ids: [postId], viewer: viewer)[0]
@@ -156,10 +156,11 @@ public final class SQLiteStore: MomentsStore {
         try await commits.write { db, deliveries in
             let author = try Self.visiblePostAuthor(db, postId: postId, viewer: viewer)
             let earlierCommenters = try String.fetchAll(
-                db, sql: "SELECT DISTINCT author_id FROM comments WHERE post_id = ?", arguments: [postId])
-            try db.execute(
-                sql: "INSERT INTO comments (post_id, author_id, text, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [postId, viewer, text, StoreClock.now()])
+                db.cachedStatement(sql: "SELECT DISTINCT author_id FROM comments WHERE post_id = ?"),
+                arguments: [postId])
+            try db.cachedStatement(
+                sql: "INSERT INTO comments (post_id, author_id, text, created_at) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [postId, viewer, text, StoreClock.now()])
             let drafts = NotificationRules.comment(
                 author: author, earlierCommenters: earlierCommenters, commenter: viewer, postId: postId,
                 commentId: db.lastInsertedRowID, text: text)
@@ -183,25 +184,29 @@ public final class SQLiteStore: MomentsStore {
 
     public func markRead(user: String, upTo: Int64) async throws -> Int {
         try await commits.write { db, deliveries in
-            try db.execute(
-                sql: "UPDATE events SET read = 1 WHERE recipient_id = ? AND id <= ? AND read = 0",
-                arguments: [user, upTo])
+            try db.cachedStatement(sql: "UPDATE events SET read = 1 WHERE recipient_id = ? AND id <= ? AND read = 0")
+                .execute(arguments: [user, upTo])
             return try Self.unreadCount(db, user)
         }
     }
 
     /// One prepared insert per recipient and nothing read back: a broadcast to every user is
-    /// one transaction of plain inserts plus two queries, however many users there are.
+    /// one transaction of plain inserts plus two queries, however many users there are. Every
+    /// statement is cached: compiling one costs more than running it (GRDB's authorizer).
     public func publish(to recipients: [String]?, data: String) async throws -> [Int64] {
-        return try await commits.write { db, deliveries in
-            let users = try recipients ?? String.fetchAll(db, sql: "SELECT id FROM users ORDER BY id")
-            var unread = try Self.unreadCounts(db, of: recipients)
+        try await commits.write { db, deliveries in
+            let users: [String]
+            var unread: [String: Int] = [:]
             if let recipients {
-                let known = try Set(
-                    String.fetchAll(
-                        db, sql: "SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?))",
-                        arguments: [Self.jsonArray(recipients)]))
+                let known = try Set(recipients.filter { try Self.fetchUser(db, $0) != nil })
                 if let unknown = NotificationRules.unknownRecipient(recipients, known: known) { throw unknown }
+                users = recipients
+                for user in Set(users) { unread[user] = try Self.unreadCount(db, user) }
+            } else {
+                users = try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM users ORDER BY id"))
+                for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT user_id, unread FROM unread_counts")) {
+                    unread[row["user_id"]] = row["unread"]
+                }
             }
             let createdAt = StoreClock.now()
             let insert = try db.cachedStatement(
@@ -219,20 +224,6 @@ public final class SQLiteStore: MomentsStore {
             deliveries += published
             return published.map(\.event.id)
         }
-    }
-
-    /// Unread counts of these users (all users when nil), in one query; users with none are absent.
-    private static func unreadCounts(_ db: Database, of users: [String]?) throws -> [String: Int] {
-        let rows: [Row]
-        if let users {
-            rows = try Row.fetchAll(
-                db,
-                sql: "SELECT user_id, unread FROM unread_counts WHERE user_id IN (SELECT value FROM json_each(?))",
-                arguments: [jsonArray(users)])
-        } else {
-            rows = try Row.fetchAll(db, sql: "SELECT user_id, unread FROM unread_counts")
-        }
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0["user_id"], $0["unread"]) })
     }
 
     public func events(user: String, after cursor: Int64, limit: Int) async throws -> [Delivery] {
@@ -276,11 +267,11 @@ public final class SQLiteStore: MomentsStore {
     /// The post's author, if `viewer` may see the post (theirs or a friend's); else not found.
     private static func visiblePostAuthor(_ db: Database, postId: Int64, viewer: String) throws -> String {
         let author = try String.fetchOne(
-            db,
-            sql: """
-                SELECT p.author_id FROM posts p WHERE p.id = ?1 AND (p.author_id = ?2 OR EXISTS (
-                    SELECT 1 FROM friendships f WHERE f.user_id = ?2 AND f.friend_id = p.author_id))
-                """, arguments: [postId, viewer])
+            db.cachedStatement(
+                sql: """
+                    SELECT p.author_id FROM posts p WHERE p.id = ?1 AND (p.author_id = ?2 OR EXISTS (
+                        SELECT 1 FROM friendships f WHERE f.user_id = ?2 AND f.friend_id = p.author_id))
+                    """), arguments: [postId, viewer])
         guard let author else { throw StoreError.notFound("no post \(postId)") }
         return author
     }
@@ -311,12 +302,12 @@ public final class SQLiteStore: MomentsStore {
 
     private static func fetchComments(_ db: Database, postIds: [Int64]) throws -> [Comment] {
         try Row.fetchAll(
-            db,
-            sql: """
-                SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
-                FROM comments c JOIN users u ON u.id = c.author_id
-                WHERE c.post_id IN (SELECT value FROM json_each(?)) ORDER BY c.id
-                """, arguments: [jsonArray(postIds)]
+            db.cachedStatement(
+                sql: """
+                    SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
+                    FROM comments c JOIN users u ON u.id = c.author_id
+                    WHERE c.post_id IN (SELECT value FROM json_each(?)) ORDER BY c.id
+                    """), arguments: [jsonArray(postIds)]
         ).map { row in
             Comment(
                 id: row["id"], postId: row["post_id"], author: UserSummary(id: row["author_id"], name: row["name"]),
@@ -329,18 +320,18 @@ public final class SQLiteStore: MomentsStore {
         guard !ids.isEmpty else { return [] }
         let list = jsonArray(ids)
         let likers = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT l.post_id, u.id, u.name FROM likes l JOIN users u ON u.id = l.user_id
-                WHERE l.post_id IN (SELECT value FROM json_each(?)) ORDER BY l.created_at, l.rowid
-                """, arguments: [list]
+            db.cachedStatement(
+                sql: """
+                    SELECT l.post_id, u.id, u.name FROM likes l JOIN users u ON u.id = l.user_id
+                    WHERE l.post_id IN (SELECT value FROM json_each(?)) ORDER BY l.created_at, l.rowid
+                    """), arguments: [list]
         ).map { PostAssembly.LikerRow(postId: $0["post_id"], liker: userSummary($0)) }
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT p.id, p.author_id, u.name, p.text, p.created_at FROM posts p JOIN users u ON u.id = p.author_id
-                WHERE p.id IN (SELECT value FROM json_each(?))
-                """, arguments: [list]
+            db.cachedStatement(
+                sql: """
+                    SELECT p.id, p.author_id, u.name, p.text, p.created_at FROM posts p JOIN users u ON u.id = p.author_id
+                    WHERE p.id IN (SELECT value FROM json_each(?))
+                    """), arguments: [list]
         ).map { row in
             PostAssembly.PostRow(
                 id: row["id"], author: UserSummary(id: row["author_id"], name: row["name"]), text: row["text"],
@@ -352,9 +343,5 @@ public final class SQLiteStore: MomentsStore {
 
     private static func jsonArray(_ ids: [Int64]) -> String {
         "[" + ids.map(String.init).joined(separator: ",") + "]"
-    }
-
-    private static func jsonArray(_ strings: [String]) -> String {
-        String(decoding: (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }
