@@ -48,8 +48,5 @@ struct APIRoutes {
 }
 
 extension Me: ResponseEncodable {}
-extension FeedPage: ResponseEncodable {}
-extension Post: ResponseEncodable {}
-extension Comment: ResponseEncodable {}
 extension NotificationPage: ResponseEncodable {}
 extension UnreadCount: ResponseEncodable {}

@@ -36,14 +36,13 @@ struct PublishRoute {
 /// Written by hand, as events are: the answer to every publish, on the hot path.
 extension PublishResult: ResponseGenerator {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var body = ByteBuffer()
-        body.writeStaticString(#"{"ids":["#)
-        for (index, id) in ids.enumerated() {
-            if index > 0 { body.writeStaticString(",") }
-            body.writeString(String(id))
+        PostJSON.response { body in
+            body.writeStaticString(#"{"ids":["#)
+            for (index, id) in ids.enumerated() {
+                if index > 0 { body.writeStaticString(",") }
+                body.writeString(String(id))
+            }
+            body.writeStaticString("]}")
         }
-        body.writeStaticString("]}")
-        return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 }

@@ -7,6 +7,7 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = MomentsRequestContext
     let tokens: TokenAuthority
     let store: any MomentsStore
+    let known = KnownUsers()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -23,9 +24,11 @@ struct AuthMiddleware: RouterMiddleware {
         guard let userId = await tokens.verify(token) else {
             throw APIError.unauthorized("invalid or expired token")
         }
+        if let user = known.user(id: userId) { return user }
         guard let user = try await store.user(id: userId) else {
             throw APIError.unauthorized("token for an unknown user")
         }
+        known.remember(user)
         return user
     }
 

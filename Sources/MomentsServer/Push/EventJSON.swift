@@ -1,10 +1,5 @@
-import Foundation
 import MomentsCore
 import NIOCore
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// An event's wire JSON, written straight into a buffer. The push path encodes every event it
 /// delivers (a broadcast, one per recipient), and `JSONEncoder` took ~8% of the server's CPU at
@@ -20,9 +15,9 @@ enum EventJSON {
         out.writeStaticString("{")
         if let actor = event.actor {
             out.writeStaticString(#""actor":{"id":"#)
-            writeString(actor.id, to: &out)
+            out.writeJSONString(actor.id)
             out.writeStaticString(#","name":"#)
-            writeString(actor.name, to: &out)
+            out.writeJSONString(actor.name)
             out.writeStaticString("},")
         }
         if let commentId = event.commentId {
@@ -31,7 +26,7 @@ enum EventJSON {
             out.writeStaticString(",")
         }
         out.writeStaticString(#""created_at":""#)
-        writeDate(event.createdAt, to: &out)
+        out.writeJSONDate(event.createdAt)
         out.writeStaticString(#"","#)
         if let data {
             out.writeStaticString(#""data":"#)
@@ -42,7 +37,7 @@ enum EventJSON {
         out.writeString(String(event.id))
         if let excerpt = event.postExcerpt {
             out.writeStaticString(#","post_excerpt":"#)
-            writeString(excerpt, to: &out)
+            out.writeJSONString(excerpt)
         }
         if let postId = event.postId {
             out.writeStaticString(#","post_id":"#)
@@ -50,7 +45,7 @@ enum EventJSON {
         }
         if let text = event.text {
             out.writeStaticString(#","text":"#)
-            writeString(text, to: &out)
+            out.writeJSONString(text)
         }
         out.writeStaticString(#","type":""#)
         out.writeString(event.type.rawValue)
@@ -75,66 +70,5 @@ enum EventJSON {
         out.writeString(String(unread))
         out.writeStaticString("}")
         return out
-    }
-
-    private static func writeString(_ text: String, to out: inout ByteBuffer) {
-        out.writeStaticString("\"")
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.writeStaticString(#"\""#)
-            case UInt8(ascii: "\\"): out.writeStaticString(#"\\"#)
-            case 0x0A: out.writeStaticString(#"\n"#)
-            case 0x0D: out.writeStaticString(#"\r"#)
-            case 0x09: out.writeStaticString(#"\t"#)
-            case 0x08: out.writeStaticString(#"\b"#)
-            case 0x0C: out.writeStaticString(#"\f"#)
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.writeStaticString(#"\u00"#)
-                out.writeInteger(hex[Int(byte >> 4)])
-                out.writeInteger(hex[Int(byte & 0x0F)])
-            default: out.writeInteger(byte)
-            }
-        }
-        out.writeStaticString("\"")
-    }
-
-    /// `2026-11-26T20:25:32.437Z`: UTC, milliseconds (the store keeps milliseconds).
-    private static func writeDate(_ date: Date, to out: inout ByteBuffer) {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        var seconds = time_t(millis.floorDiv(1000))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) {
-            let digits = String(value)
-            for _ in digits.count..<width { out.writeStaticString("0") }
-            out.writeString(digits)
-        }
-        pad(parts.tm_year + 1900, 4)
-        out.writeStaticString("-")
-        pad(parts.tm_mon + 1, 2)
-        out.writeStaticString("-")
-        pad(parts.tm_mday, 2)
-        out.writeStaticString("T")
-        pad(parts.tm_hour, 2)
-        out.writeStaticString(":")
-        pad(parts.tm_min, 2)
-        out.writeStaticString(":")
-        pad(parts.tm_sec, 2)
-        out.writeStaticString(".")
-        pad(Int32(millis.floorMod(1000)), 3)
-        out.writeStaticString("Z")
-    }
-}
-
-extension Int64 {
-    fileprivate func floorDiv(_ divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor < 0) ? quotient - 1 : quotient
-    }
-
-    fileprivate func floorMod(_ divisor: Int64) -> Int64 {
-        let remainder = self % divisor
-        return remainder < 0 ? remainder + divisor : remainder
     }
 }

@@ -1,0 +1,81 @@
+import Foundation
+import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension Int64 {
+    fileprivate func floorDiv(_ divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor < 0) ? quotient - 1 : quotient
+    }
+
+    fileprivate func floorMod(_ divisor: Int64) -> Int64 {
+        let remainder = self % divisor
+        return remainder < 0 ? remainder + divisor : remainder
+    }
+}
+
+extension ByteBuffer {
+    /// A JSON string as JSONEncoder writes it with the wire settings (slashes unescaped). Runs
+    /// of bytes that need no escape are copied whole: a post's comments can be megabytes.
+    mutating func writeJSONString(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            writeStaticString("\"")
+            var run = 0
+            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[run..<index])))
+                run = index + 1
+                writeEscape(byte)
+            }
+            writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[run...])))
+            writeStaticString("\"")
+        }
+    }
+
+    private mutating func writeEscape(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): writeStaticString(#"\""#)
+        case UInt8(ascii: "\\"): writeStaticString(#"\\"#)
+        case 0x0A: writeStaticString(#"\n"#)
+        case 0x0D: writeStaticString(#"\r"#)
+        case 0x09: writeStaticString(#"\t"#)
+        case 0x08: writeStaticString(#"\b"#)
+        case 0x0C: writeStaticString(#"\f"#)
+        default:
+            let hex = Array("0123456789abcdef".utf8)
+            writeStaticString(#"\u00"#)
+            writeInteger(hex[Int(byte >> 4)])
+            writeInteger(hex[Int(byte & 0x0F)])
+        }
+    }
+
+    /// `2026-11-26T20:25:32.437Z`: UTC, milliseconds (the store keeps milliseconds).
+    mutating func writeJSONDate(_ date: Date) {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var seconds = time_t(millis.floorDiv(1000))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) {
+            let digits = String(value)
+            for _ in digits.count..<width { writeStaticString("0") }
+            writeString(digits)
+        }
+        pad(parts.tm_year + 1900, 4)
+        writeStaticString("-")
+        pad(parts.tm_mon + 1, 2)
+        writeStaticString("-")
+        pad(parts.tm_mday, 2)
+        writeStaticString("T")
+        pad(parts.tm_hour, 2)
+        writeStaticString(":")
+        pad(parts.tm_min, 2)
+        writeStaticString(":")
+        pad(parts.tm_sec, 2)
+        writeStaticString(".")
+        pad(Int32(millis.floorMod(1000)), 3)
+        writeStaticString("Z")
+    }
+}

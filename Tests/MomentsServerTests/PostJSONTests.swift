@@ -1,0 +1,44 @@
+import Foundation
+import MomentsCore
+import NIOCore
+import Testing
+
+@testable import MomentsServer
+
+@Suite("PostJSON: posts, comments and feed pages written by hand")
+struct PostJSONTests {
+    static let date = Date(timeIntervalSince1970: 1_795_747_532.437)
+    static let bob = UserSummary(id: "bob", name: "Bob \"B\" </script>")
+    static let comment = Comment(
+        id: 9, postId: 5, author: bob, text: "我要来！\n\\ back/slash\t\u{1} 🥟", createdAt: Date(timeIntervalSince1970: 0))
+    static let posts = [
+        Post(id: 5, author: UserSummary(id: "alice", name: "Alice"), text: "今天包了饺子", createdAt: date),
+        Post(
+            id: 6, author: bob, text: "\u{2028}x", createdAt: date, likeCount: 2,
+            likers: [bob, UserSummary(id: "carol", name: "")], likedByMe: true, comments: [comment, comment]),
+    ]
+
+    static func written(_ write: (inout ByteBuffer) -> Void) -> String {
+        var out = ByteBuffer()
+        write(&out)
+        return String(buffer: out)
+    }
+
+    @Test("byte for byte what JSONEncoder with the wire settings writes")
+    func sameBytes() throws {
+        let encoder = WireCoding.makeEncoder()
+        for post in Self.posts {
+            #expect(
+                Self.written { PostJSON.write(post, to: &$0) }
+                    == String(decoding: try encoder.encode(post), as: UTF8.self))
+        }
+        #expect(
+            Self.written { PostJSON.write(Self.comment, to: &$0) }
+                == String(decoding: try encoder.encode(Self.comment), as: UTF8.self))
+        for page in [FeedPage(posts: Self.posts, nextBefore: 5), FeedPage(posts: [], nextBefore: nil)] {
+            #expect(
+                Self.written { PostJSON.write(page, to: &$0) }
+                    == String(decoding: try encoder.encode(page), as: UTF8.self))
+        }
+    }
+}
