@@ -32,6 +32,13 @@ struct EventJSONTests {
         }
     }
 
+    @Test("a hello, byte for byte as JSONEncoder writes it")
+    func hello() throws {
+        let hello = Hello(user: UserSummary(id: "bob", name: "Bob \"饺子\" </script>"), unread: 3, cursor: 9_000_000_000)
+        let foundation = String(decoding: try WireCoding.makeEncoder().encode(hello), as: UTF8.self)
+        #expect(String(buffer: EventJSON.hello(user: hello.user, unread: 3, cursor: 9_000_000_000)) == foundation)
+    }
+
     @Test("a poll answer, byte for byte as JSONEncoder writes it")
     func pollAnswer() throws {
         for events in [[], Self.events] {

@@ -55,6 +55,21 @@ enum EventJSON {
         return out
     }
 
+    /// A stream's first frame, `{"cursor":…,"type":"hello","unread":…,"user":{…}}`: one per connect.
+    static func hello(user: UserSummary, unread: Int, cursor: Int64) -> ByteBuffer {
+        var out = ByteBuffer()
+        out.writeStaticString(#"{"cursor":"#)
+        out.writeString(String(cursor))
+        out.writeStaticString(#","type":"hello","unread":"#)
+        out.writeString(String(unread))
+        out.writeStaticString(#","user":{"id":"#)
+        out.writeJSONString(user.id)
+        out.writeStaticString(#","name":"#)
+        out.writeJSONString(user.name)
+        out.writeStaticString("}}")
+        return out
+    }
+
     /// A poll's answer, `{"cursor":…,"events":[…],"unread":…}`, from events already encoded
     /// (a woken long-poll reuses the bytes the hub encoded).
     static func pollAnswer(events: [ByteBuffer], cursor: Int64, unread: Int) -> ByteBuffer {

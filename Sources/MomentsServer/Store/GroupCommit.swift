@@ -14,12 +14,14 @@ final class GroupCommit: Sendable {
     /// What one write leaves for after the commit.
     private struct Staged {
         var deliveries: [Delivery] = []
+        var failed = false
         var finish: @Sendable (Result<Void, any Error>) -> Void
     }
 
     private struct Job {
-        /// Runs the write inside its savepoint; answers what to do once the batch commits.
-        var run: @Sendable (Database) -> Staged
+        /// Runs the write inside its savepoint (or, alone in its batch, the transaction);
+        /// answers what to do once the batch commits.
+        var run: @Sendable (Database, _ alone: Bool) -> Staged
         /// For a batch that failed before this write ran (its transaction did not begin).
         var fail: @Sendable (any Error) -> Void
     }
@@ -44,16 +46,21 @@ final class GroupCommit: Sendable {
     func write<T: Sendable>(_ work: @escaping @Sendable (Database, inout [Delivery]) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             enqueue(
-                Job { db in
+                Job { db, alone in
                     var deliveries: [Delivery] = []
                     var value: T?
                     do {
-                        try db.inSavepoint {
+                        // Alone in its batch, the transaction is its savepoint: two statements fewer.
+                        if alone {
                             value = try work(db, &deliveries)
-                            return .commit
+                        } else {
+                            try db.inSavepoint {
+                                value = try work(db, &deliveries)
+                                return .commit
+                            }
                         }
                     } catch {
-                        return Staged { _ in continuation.resume(throwing: error) }
+                        return Staged(failed: true) { _ in continuation.resume(throwing: error) }
                     }
                     let result = value!
                     return Staged(deliveries: deliveries) { outcome in
@@ -101,7 +108,9 @@ final class GroupCommit: Sendable {
         staged.reserveCapacity(batch.count)
         let outcome: Result<Void, any Error> = Result {
             try db.inTransaction {
-                for job in batch { staged.append(job.run(db)) }
+                for job in batch { staged.append(job.run(db, batch.count == 1)) }
+                // A lone write that failed rolls the transaction back; others commit around failures.
+                if batch.count == 1, staged[0].failed { return .rollback }
                 return .commit
             }
         }

@@ -144,19 +144,23 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
             let handler = self.handler
             let generation = self.generation
             var cursor = from
+            var backlogExists = true
             if hello {
                 let position = try await backlog.store.streamPosition(user: grant.user.id)
                 let start = StreamProgress.start(requested: grant.cursor, position: position)
-                let frame = try ByteBuffer(
-                    bytes: WireCoding.makeEncoder().encode(
-                        Hello(user: grant.user, unread: position.unread, cursor: start)))
+                let frame = EventJSON.hello(user: grant.user, unread: position.unread, cursor: start)
                 try await loop.submit { handler.value.sendHello(frame, cursor: start, generation: generation) }.get()
                 cursor = start
+                // Starting at (or past) the newest event: nothing was there to replay when the
+                // position was read, and what came after reaches the subscription live.
+                backlogExists = start < position.cursor
             }
             let loop = self.loop
-            try await backlog.read(user: grant.user.id, after: cursor) { page in
-                // Waits until the page is written: a large backlog cannot pile up in memory.
-                try await loop.flatSubmit { handler.value.replay(page, generation: generation, on: loop) }.get()
+            if backlogExists {
+                try await backlog.read(user: grant.user.id, after: cursor) { page in
+                    // Waits until the page is written: a large backlog cannot pile up in memory.
+                    try await loop.flatSubmit { handler.value.replay(page, generation: generation, on: loop) }.get()
+                }
             }
             try await loop.submit { handler.value.goLive(generation: generation) }.get()
         }
