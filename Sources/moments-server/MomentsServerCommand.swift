@@ -138,7 +138,6 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        MomentsServer.runTasksOnEventLoops()
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let tls = try self.tls
         let metrics = try self.metrics

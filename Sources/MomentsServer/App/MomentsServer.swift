@@ -50,15 +50,6 @@ public final class MomentsServer: Sendable {
         }
     }
 
-    /// Runs Swift concurrency's tasks (route handlers, store calls) on NIO's event loops instead
-    /// of a pool of threads of their own. A request, its write and its pushes then hop between
-    /// two threads (the event loops, the store's writer) instead of four kinds; on two cores the
-    /// thread wake-ups were the largest cost in the profile. Call once, first thing in the
-    /// process, before any task runs; nothing here blocks a task, so nothing blocks a loop.
-    public static func runTasksOnEventLoops() {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-    }
-
     /// Pending connections the kernel queues (Linux caps it at net.core.somaxconn, 4096 here).
     static let acceptBacklog = 4096
     static let acceptsPerRead: UInt = 256
