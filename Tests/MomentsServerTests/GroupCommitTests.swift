@@ -85,6 +85,26 @@ struct GroupCommitTests {
         await store.close()
     }
 
+    @Test("big writes are batched apart: each broadcast is committed and pushed before the next is written")
+    func bigWritesApart() async throws {
+        let (store, sink, post) = try await Self.store()
+        let busy = try await BusyWriter(store.commits)
+        async let first = store.publish(to: nil, data: "1")
+        try await eventually("the first broadcast waiting") { store.commits.waiting == 1 }
+        async let second = store.publish(to: nil, data: "2")
+        try await eventually("the second broadcast waiting") { store.commits.waiting == 2 }
+        async let like = store.like(viewer: "bob", postId: post)
+        try await eventually("three writes waiting") { store.commits.waiting == 3 }
+        let before = store.commits.committed
+        try await busy.release()
+        _ = try await (first, second, like)
+        #expect(store.commits.committed.batches == before.batches + 4)  // the busy one, then one each
+        let pushed = sink.batches.withLock { $0 }
+        #expect(pushed.map(\.count) == [4, 4, 1])
+        #expect(pushed.map { Set($0.compactMap(\.data)) } == [["1"], ["2"], []])
+        await store.close()
+    }
+
     @Test("a batch whose commit fails answers every write in it with the error, stores nothing and pushes nothing")
     func failedCommit() async throws {
         let (store, sink, post) = try await Self.store()

@@ -194,7 +194,7 @@ public final class SQLiteStore: MomentsStore {
     /// one transaction of plain inserts plus two queries, however many users there are. Every
     /// statement is cached: compiling one costs more than running it (GRDB's authorizer).
     public func publish(to recipients: [String]?, data: String) async throws -> [Int64] {
-        try await commits.write { db, deliveries in
+        try await commits.write(events: recipients?.count ?? GroupCommit.batchEvents) { db, deliveries in
             let users: [String]
             var unread: [String: Int] = [:]
             if let recipients {

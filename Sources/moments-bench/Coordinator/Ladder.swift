@@ -44,8 +44,9 @@ struct LadderStep: Encodable {
     var cpuMsPer1000: Double?
     var serverCpuPercent: Double?
     var generatorCpuPercent = 0.0
-    /// p99 over the limit or publishing short of the rate: the server did not keep up.
+    /// Publishing short of the rate, or p99 past `Ladder.saturated`: the server did not keep up.
     var overloaded = false
+    /// Kept up, nothing lost, and p99 within the limit.
     var passed = false
 
     private enum CodingKeys: String, CodingKey {
@@ -59,22 +60,25 @@ struct LadderStep: Encodable {
 }
 
 /// Finds the highest rate a server sustains: steps of rising offered rate on one set of
-/// connections (connected once), each measured on its own, until one fails.
+/// connections (connected once), each measured on its own, until the server stops keeping up.
+/// A step passes with its p99 within the limit; the climb goes on past a step that only missed
+/// the limit (a noisy machine's tail is not a ceiling), so the points show where the knee is.
 ///
 /// Each step resets the workers' tallies with its start time: its messages are all due after
 /// it, the previous step's all before (they do not overlap), so a straggler from an earlier
 /// step is left out instead of counting as a delivery of this one.
 ///
-/// The ladder stops after the first failing step rather than the second: a step above a
-/// failure would be measured on a server still draining the failure's backlog, so it would say
-/// little, and every overloaded step costs the run its backlog's time. Noise in one step is
-/// left to the medians over rounds.
+/// The ladder stops after the first overloaded step: a step above it would be measured on a
+/// server still draining its backlog, so it would say little, and every overloaded step costs
+/// the run its backlog's time. Noise in one step is left to the medians over rounds.
 struct Ladder {
     let options: LadderOptions
     let session: Session
 
     /// Waits this long without a new arrival before calling a step's missing messages lost.
     static let quiet = 5.0
+    /// A p99 past this (milliseconds) is queueing, not noise: the server is saturated.
+    static let saturated = 100.0
 
     /// Climbs `rates`. `available` caps the messages of all steps together (likes: distinct
     /// liker–post pairs); a step that would need more is not run, and `exhausted` says so.
@@ -131,12 +135,12 @@ struct Ladder {
             step.cpuMsPer1000 = cost.serverMsPer1000
             step.serverCpuPercent = cost.serverPercent
             step.generatorCpuPercent = cost.generatorPercent
-            step.overloaded = step.p99 > options.p99Limit || step.achievedRate < 0.95 * rate
+            step.overloaded = step.p99 > Self.saturated || step.achievedRate < 0.95 * rate
             let clean = step.lost + step.duplicates + step.unexpected + step.publishErrors == 0
-            step.passed = !step.overloaded && clean
+            step.passed = !step.overloaded && clean && step.p99 <= options.p99Limit
             steps.append(step)
             report.errors += received.errors
-            guard step.passed else { break }
+            guard !step.overloaded, clean else { break }
         }
         summarize(steps, exhausted: exhausted, into: &report)
         report.errors += publisher.errors
@@ -148,6 +152,13 @@ struct Ladder {
         report.add("exhausted", exhausted ? 1 : 0)
         let top = steps.last(where: \.passed)
         report.add("sustained_rate", top?.achievedRate ?? 0)
+        // The highest step the server kept up with (nothing lost, p99 under saturation).
+        let keptUp = steps.last { !$0.overloaded && $0.lost + $0.duplicates + $0.unexpected + $0.publishErrors == 0 }
+        report.add("kept_up_rate", keptUp?.achievedRate ?? 0)
+        if let keptUp {
+            report.add("kept_up_p99", keptUp.p99)
+            if let cpu = keptUp.cpuMsPer1000 { report.add("kept_up_cpu_ms_per_1000", cpu) }
+        }
         if let top {
             report.add("sustained_offered_rate", top.rate)
             report.add("sustained_p50", top.p50)

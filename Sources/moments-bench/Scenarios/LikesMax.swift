@@ -7,7 +7,7 @@ struct LikesMax: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "likes-max",
         abstract:
-            "Moments only: likes at rising rates until a step fails; the highest passing rate is the sustained one.",
+            "Moments only: likes at rising rates until the server stops keeping up; the highest step within --p99-limit is the sustained rate.",
         discussion:
             "A post liked twice by the same user sends nothing, so every like of the ladder is a distinct (liker, post) pair: each connected user's post is liked by its friends (populate's ring: the --friends users on either side). The ladder ends early, with exhausted = 1, when the pairs run out."
     )

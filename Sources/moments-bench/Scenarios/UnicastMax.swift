@@ -5,9 +5,10 @@ import ArgumentParser
 struct UnicastMax: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unicast-max",
-        abstract: "Unicast at rising rates until a step fails; the highest passing rate is the sustained one.",
+        abstract:
+            "Unicast at rising rates until the server stops keeping up; the highest step within --p99-limit is the sustained rate.",
         discussion:
-            "A step fails when its p99 exceeds --p99-limit, publishing falls under 95% of the offered rate, or anything is lost. Losses in an overloaded step are expected; exit status 2 only when a step kept up and still lost."
+            "A step passes with p99 within --p99-limit and nothing lost; the climb stops when publishing falls under 95% of the offered rate, p99 passes 100 ms, or anything is lost. Losses in an overloaded step are expected; exit status 2 only when a step kept up and still lost."
     )
 
     @OptionGroup var options: CommonOptions
