@@ -54,7 +54,7 @@ public final class SQLiteStore: MomentsStore {
     }
 
     public func saveUser(id: String, name: String?) async throws -> UserSummary {
-        try await commits.write { db, deliveries in
+        try await commits.write { db, _ in
             try db.cachedStatement(
                 sql: """
                     INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)
@@ -70,7 +70,7 @@ public final class SQLiteStore: MomentsStore {
     }
 
     public func befriend(_ a: String, _ b: String) async throws {
-        try await commits.write { db, deliveries in
+        try await commits.write { db, _ in
             for id in [a, b] where try Self.fetchUser(db, id) == nil {
                 throw StoreError.notFound("no user \(id)")
             }
@@ -113,7 +113,7 @@ public final class SQLiteStore: MomentsStore {
     }
 
     public func createPost(author: String, text: String) async throws -> Post {
-        try await commits.write { db, deliveries in
+        try await commits.write { db, _ in
             try db.cachedStatement(sql: "INSERT INTO posts (author_id, text, created_at) VALUES (?, ?, ?)").execute(
                 arguments: [author, text, StoreClock.now()])
             return try Self.fetchPosts(db, ids: [db.lastInsertedRowID], viewer: author)[0]
@@ -161,11 +161,13 @@ public final class SQLiteStore: MomentsStore {
             try db.cachedStatement(
                 sql: "INSERT INTO comments (post_id, author_id, text, created_at) VALUES (?, ?, ?, ?)"
             ).execute(arguments: [postId, viewer, text, StoreClock.now()])
+            let commentId = db.lastInsertedRowID
             let drafts = NotificationRules.comment(
                 author: author, earlierCommenters: earlierCommenters, commenter: viewer, postId: postId,
-                commentId: db.lastInsertedRowID, text: text)
+                commentId: commentId, text: text)
             deliveries += try drafts.map { try Self.insert(db, $0) }
-            return try Self.fetchComments(db, postIds: [postId]).last!
+            // Only the new one: the post's comments can be thousands.
+            return try Self.fetchComments(db, where: "c.id = ?", commentId)[0]
         }
     }
 
@@ -183,7 +185,7 @@ public final class SQLiteStore: MomentsStore {
     }
 
     public func markRead(user: String, upTo: Int64) async throws -> Int {
-        try await commits.write { db, deliveries in
+        try await commits.write { db, _ in
             try db.cachedStatement(sql: "UPDATE events SET read = 1 WHERE recipient_id = ? AND id <= ? AND read = 0")
                 .execute(arguments: [user, upTo])
             return try Self.unreadCount(db, user)
@@ -301,13 +303,21 @@ public final class SQLiteStore: MomentsStore {
     }
 
     private static func fetchComments(_ db: Database, postIds: [Int64]) throws -> [Comment] {
+        try fetchComments(db, where: "c.post_id IN (SELECT value FROM json_each(?))", jsonArray(postIds))
+    }
+
+    private static func fetchComments(
+        _ db: Database, where condition: String, _ argument: some DatabaseValueConvertible
+    )
+        throws -> [Comment]
+    {
         try Row.fetchAll(
             db.cachedStatement(
                 sql: """
                     SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
                     FROM comments c JOIN users u ON u.id = c.author_id
-                    WHERE c.post_id IN (SELECT value FROM json_each(?)) ORDER BY c.id
-                    """), arguments: [jsonArray(postIds)]
+                    WHERE \(condition) ORDER BY c.id
+                    """), arguments: [argument]
         ).map { row in
             Comment(
                 id: row["id"], postId: row["post_id"], author: UserSummary(id: row["author_id"], name: row["name"]),

@@ -223,7 +223,12 @@ public final class PostgresStore: MomentsStore {
                 commentId: commentId, text: text)
             try await Self.lockStreams(connection, drafts.map(\.recipient), logger: self.logger)
             try await Self.insert(connection, drafts, logger: self.logger)
-            guard let comment = try await Self.fetchComments(connection, postIds: [postId], logger: self.logger).last
+            // Only the new one: the post's comments can be thousands.
+            guard
+                let comment = try await Self.comments(
+                    connection.query(
+                        "\(unescaped: Self.commentSelect) WHERE c.id = \(commentId)", logger: self.logger)
+                ).first
             else { throw StoreError.notFound("comment not created") }
             return comment
         }
@@ -436,17 +441,24 @@ public final class PostgresStore: MomentsStore {
         return rows.map { $0.delivery(to: recipient, unread: unread) }
     }
 
+    private static let commentSelect = """
+        SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
+        FROM comments c JOIN users u ON u.id = c.author_id
+        """
+
     private static func fetchComments(_ connection: PostgresConnection, postIds: [Int64], logger: Logger)
         async throws -> [Comment]
     {
+        try await comments(
+            connection.query(
+                "\(unescaped: commentSelect) WHERE c.post_id = ANY(\(postIds)) ORDER BY c.id", logger: logger))
+    }
+
+    private static func comments(_ rows: PostgresRowSequence) async throws -> [Comment] {
         var comments: [Comment] = []
-        for try await (id, postId, authorId, name, text, createdAt) in try await connection.query(
-            """
-            SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
-            FROM comments c JOIN users u ON u.id = c.author_id
-            WHERE c.post_id = ANY(\(postIds)) ORDER BY c.id
-            """, logger: logger
-        ).decode((Int64, Int64, String, String, String, Int64).self) {
+        for try await (id, postId, authorId, name, text, createdAt) in rows.decode(
+            (Int64, Int64, String, String, String, Int64).self)
+        {
             comments.append(
                 Comment(
                     id: id, postId: postId, author: UserSummary(id: authorId, name: name), text: text,
