@@ -67,7 +67,11 @@ enum PostJSON {
         out.writeStaticString("}")
     }
 
-    static func response(_ write: (inout ByteBuffer) -> Void) -> Response {
+}
+
+extension Response {
+    /// A 200 with the JSON `write` puts in the body, under Hummingbird's JSON content type.
+    static func json(_ write: (inout ByteBuffer) -> Void) -> Response {
         var body = ByteBuffer()
         body.reserveCapacity(512)
         write(&body)
@@ -78,18 +82,18 @@ enum PostJSON {
 
 extension Post: ResponseGenerator {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        PostJSON.response { PostJSON.write(self, to: &$0) }
+        Response.json { PostJSON.write(self, to: &$0) }
     }
 }
 
 extension Comment: ResponseGenerator {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        PostJSON.response { PostJSON.write(self, to: &$0) }
+        Response.json { PostJSON.write(self, to: &$0) }
     }
 }
 
 extension FeedPage: ResponseGenerator {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        PostJSON.response { PostJSON.write(self, to: &$0) }
+        Response.json { PostJSON.write(self, to: &$0) }
     }
 }

@@ -36,7 +36,7 @@ struct PublishRoute {
 /// Written by hand, as events are: the answer to every publish, on the hot path.
 extension PublishResult: ResponseGenerator {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        PostJSON.response { body in
+        Response.json { body in
             body.writeStaticString(#"{"ids":["#)
             for (index, id) in ids.enumerated() {
                 if index > 0 { body.writeStaticString(",") }

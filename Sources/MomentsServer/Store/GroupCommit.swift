@@ -81,7 +81,7 @@ final class GroupCommit: Sendable {
         }
     }
 
-    /// Batches committed and writes in them so far (tests and metrics read how writes group).
+    /// Batches committed and writes in them so far: how writes grouped (GroupCommitTests).
     var committed: (batches: Int, writes: Int) { counters.withLock { $0 } }
 
     /// Writes waiting for the writer.

@@ -26,12 +26,7 @@ struct StoreSetup {
                 store: store, services: [PostgresFanout(store: store, hub: hub, logger: logger)],
                 signingSecret: secret, publisherKey: try await PublisherKey.shared(by: store))
         }
-        do {
-            try FileManager.default.createDirectory(at: configuration.dataDir, withIntermediateDirectories: true)
-        } catch {
-            throw ConfigurationError(
-                "cannot create data dir \(configuration.dataDir.path): \(error.localizedDescription)")
-        }
+        try PrivateDataDir.prepare(configuration.dataDir, database: configuration.databasePath, logger: logger)
         return StoreSetup(
             store: try SQLiteStore(path: configuration.databasePath, sink: hub), services: [],
             signingSecret: try SigningSecret.load(dataDir: configuration.dataDir),
