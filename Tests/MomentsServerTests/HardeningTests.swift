@@ -402,6 +402,20 @@ struct HardeningTests {
         #expect(text.contains("moments_push_latency_seconds_count 1"))
         #expect(text.contains(#"moments_rejected_requests_total{reason="unauthorized"} 1"#))
         #expect(text.contains(#"moments_rejected_requests_total{reason="not_found"} 1"#))
+        // Group commit's counters: one more like is one more commit of one write.
+        func counters() async throws -> (commits: Double, writes: Double) {
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let lines = String(buffer: try await response.body.collect(upTo: 1 << 20)).split(separator: "\n")
+            func value(_ name: String) -> Double {
+                lines.first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) } ?? -1
+            }
+            return (value("moments_store_commits_total"), value("moments_store_committed_writes_total"))
+        }
+        let before = try await counters()
+        _ = try await server.api("carol").like(postId: post.id)
+        let after = try await counters()
+        #expect(before.commits >= 1 && before.writes >= before.commits)
+        #expect(after.commits == before.commits + 1 && after.writes == before.writes + 1)
         socket.cancel()
         try await server.stop()
     }

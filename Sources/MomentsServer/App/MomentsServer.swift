@@ -38,7 +38,7 @@ public final class MomentsServer: Sendable {
         trustedProxies = try TrustedProxies(configuration.trustedProxies)
         hub = PushHub()
         admission = Admission(limits: configuration.limits, hub: hub)
-        let setup = try await StoreSetup.open(configuration, hub: hub, logger: logger)
+        let setup = try await StoreSetup.open(configuration, hub: hub, metrics: metrics, logger: logger)
         store = setup.store
         storeServices = setup.services
         tokens = await TokenAuthority(secret: setup.signingSecret)

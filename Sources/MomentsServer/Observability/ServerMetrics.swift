@@ -13,6 +13,8 @@ final class ServerMetrics: Sendable {
     private let open: [Transport: Gauge]
     private let pushed: [Transport: Counter]
     private let latency: DurationHistogram
+    private let commits: Counter
+    private let committedWrites: Counter
 
     init() {
         let registry = PrometheusCollectorRegistry()
@@ -43,11 +45,22 @@ final class ServerMetrics: Sendable {
                 .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
                 .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
             ])
+        commits = registry.makeCounter(
+            descriptor: Self.name("store_commits", "total", "SQLite transactions committed by group commit"))
+        committedWrites = registry.makeCounter(
+            descriptor: Self.name(
+                "store_committed_writes", "total", "Writes in those transactions (÷ commits = writes per batch)"))
     }
 
     /// `moments_NAME_UNIT`.
     private static func name(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "moments", metricName: name, unitName: unit, helpText: help)
+    }
+
+    /// A group commit of `writes` writes (the embedded store).
+    func committed(_ writes: Int) {
+        commits.increment()
+        committedWrites.increment(by: Int64(writes))
     }
 
     func opened(_ transport: Transport) { open[transport]?.increment() }

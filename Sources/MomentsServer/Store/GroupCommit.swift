@@ -42,10 +42,14 @@ final class GroupCommit: Sendable {
     private let sink: any EventSink
     private let queue = Mutex(Queue())
     private let counters = Mutex((batches: 0, writes: 0))
+    /// Told each commit's number of writes (the node's metrics).
+    private let committedBatch: @Sendable (Int) -> Void
 
-    init(writer: any DatabaseWriter, sink: any EventSink) {
+    init(writer: any DatabaseWriter, sink: any EventSink, committedBatch: @escaping @Sendable (Int) -> Void = { _ in })
+    {
         self.writer = writer
         self.sink = sink
+        self.committedBatch = committedBatch
     }
 
     /// Runs `work` in the next batch. Events it appends to `deliveries` are published after
@@ -135,6 +139,7 @@ final class GroupCommit: Sendable {
             $0.batches += 1
             $0.writes += batch.count
         }
+        committedBatch(batch.count)
         if case .success = outcome {
             let deliveries = staged.flatMap(\.deliveries)
             if !deliveries.isEmpty { sink.publish(deliveries) }

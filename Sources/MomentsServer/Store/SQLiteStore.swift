@@ -15,8 +15,11 @@ public final class SQLiteStore: MomentsStore {
     let commits: GroupCommit
     private let checkpointer: WALCheckpointer?
 
-    /// The store in a file (WAL mode, checkpointed on a connection of its own).
-    public convenience init(path: String, sink: any EventSink) throws {
+    /// The store in a file (WAL mode, checkpointed on a connection of its own); `committedBatch`
+    /// hears how many writes each commit carried.
+    public convenience init(
+        path: String, sink: any EventSink, committedBatch: @escaping @Sendable (Int) -> Void = { _ in }
+    ) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -25,18 +28,22 @@ public final class SQLiteStore: MomentsStore {
         configuration.busyMode = .timeout(5)
         try self.init(
             writer: try DatabasePool(path: path, configuration: configuration), sink: sink,
-            checkpointer: try WALCheckpointer(path: path, every: Self.checkpointInterval))
+            checkpointer: try WALCheckpointer(path: path, every: Self.checkpointInterval),
+            committedBatch: committedBatch)
     }
 
     /// The store on any GRDB writer: an in-memory `DatabaseQueue()` for tests.
     public convenience init(writer: any DatabaseWriter, sink: any EventSink) throws {
-        try self.init(writer: writer, sink: sink, checkpointer: nil)
+        try self.init(writer: writer, sink: sink, checkpointer: nil, committedBatch: { _ in })
     }
 
-    private init(writer: any DatabaseWriter, sink: any EventSink, checkpointer: WALCheckpointer?) throws {
+    private init(
+        writer: any DatabaseWriter, sink: any EventSink, checkpointer: WALCheckpointer?,
+        committedBatch: @escaping @Sendable (Int) -> Void
+    ) throws {
         try SQLiteSchema.migrator.migrate(writer)
         pool = writer
-        commits = GroupCommit(writer: writer, sink: sink)
+        commits = GroupCommit(writer: writer, sink: sink, committedBatch: committedBatch)
         self.checkpointer = checkpointer
     }
 

@@ -13,7 +13,9 @@ struct StoreSetup {
     let signingSecret: [UInt8]
     let publisherKey: String
 
-    static func open(_ configuration: ServerConfiguration, hub: PushHub, logger: Logger) async throws -> StoreSetup {
+    static func open(_ configuration: ServerConfiguration, hub: PushHub, metrics: ServerMetrics, logger: Logger)
+        async throws -> StoreSetup
+    {
         if let address = configuration.postgres {
             let store = try await PostgresStore.open(address, logger: logger)
             let secret: [UInt8]
@@ -28,7 +30,9 @@ struct StoreSetup {
         }
         try PrivateDataDir.prepare(configuration.dataDir, database: configuration.databasePath, logger: logger)
         return StoreSetup(
-            store: try SQLiteStore(path: configuration.databasePath, sink: hub), services: [],
+            store: try SQLiteStore(
+                path: configuration.databasePath, sink: hub, committedBatch: { metrics.committed($0) }),
+            services: [],
             signingSecret: try SigningSecret.load(dataDir: configuration.dataDir),
             publisherKey: try PublisherKey.load(dataDir: configuration.dataDir))
     }
