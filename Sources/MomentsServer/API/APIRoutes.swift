@@ -16,7 +16,7 @@ struct APIRoutes {
             return try await store.feed(viewer: try context.requireUser().id, before: before, limit: Int(limit))
         }
         api.post("posts") { request, context -> EditedResponse<Post> in
-            let body = try await request.decodeBody(TextBody.self, context: context, limits: limits)
+            let body = try await request.decodeBody(TextBody.self, limits: limits)
             let post = try await store.createPost(
                 author: try context.requireUser().id, text: try TextRules.validate(body.text))
             return EditedResponse(status: .created, response: post)
@@ -29,7 +29,7 @@ struct APIRoutes {
         }
         api.post("posts/:id/comments") { request, context -> EditedResponse<Comment> in
             let postId = try context.postId()
-            let body = try await request.decodeBody(TextBody.self, context: context, limits: limits)
+            let body = try await request.decodeBody(TextBody.self, limits: limits)
             let comment = try await store.comment(
                 viewer: try context.requireUser().id, postId: postId, text: try TextRules.validate(body.text))
             return EditedResponse(status: .created, response: comment)
@@ -40,7 +40,7 @@ struct APIRoutes {
             return try await store.notifications(user: try context.requireUser().id, before: before, limit: Int(limit))
         }
         api.post("notifications/read") { request, context in
-            let body = try await request.decodeBody(MarkReadBody.self, context: context, limits: limits)
+            let body = try await request.decodeBody(MarkReadBody.self, limits: limits)
             guard body.upTo >= 0 else { throw APIError.badRequest("up_to must not be negative") }
             return UnreadCount(unread: try await store.markRead(user: try context.requireUser().id, upTo: body.upTo))
         }

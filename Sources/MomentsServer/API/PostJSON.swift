@@ -8,31 +8,25 @@ import NIOCore
 enum PostJSON {
     static func write(_ post: Post, to out: inout ByteBuffer) {
         out.writeStaticString(#"{"author":"#)
-        write(post.author, to: &out)
-        out.writeStaticString(#","comments":["#)
-        for (index, comment) in post.comments.enumerated() {
-            if index > 0 { out.writeStaticString(",") }
-            write(comment, to: &out)
-        }
-        out.writeStaticString(#"],"created_at":""#)
+        out.writeJSONUser(post.author)
+        out.writeStaticString(#","comments":"#)
+        out.writeJSONArray(post.comments) { write($1, to: &$0) }
+        out.writeStaticString(#","created_at":""#)
         out.writeJSONDate(post.createdAt)
         out.writeStaticString(#"","id":"#)
         out.writeString(String(post.id))
         out.writeStaticString(#","like_count":"#)
         out.writeString(String(post.likeCount))
-        out.writeStaticString(post.likedByMe ? #","liked_by_me":true,"likers":["# : #","liked_by_me":false,"likers":["#)
-        for (index, liker) in post.likers.enumerated() {
-            if index > 0 { out.writeStaticString(",") }
-            write(liker, to: &out)
-        }
-        out.writeStaticString(#"],"text":"#)
+        out.writeStaticString(post.likedByMe ? #","liked_by_me":true,"likers":"# : #","liked_by_me":false,"likers":"#)
+        out.writeJSONArray(post.likers) { $0.writeJSONUser($1) }
+        out.writeStaticString(#","text":"#)
         out.writeJSONString(post.text)
         out.writeStaticString("}")
     }
 
     static func write(_ comment: Comment, to out: inout ByteBuffer) {
         out.writeStaticString(#"{"author":"#)
-        write(comment.author, to: &out)
+        out.writeJSONUser(comment.author)
         out.writeStaticString(#","created_at":""#)
         out.writeJSONDate(comment.createdAt)
         out.writeStaticString(#"","id":"#)
@@ -48,22 +42,11 @@ enum PostJSON {
         if let before = page.nextBefore {
             out.writeStaticString(#"{"next_before":"#)
             out.writeString(String(before))
-            out.writeStaticString(#","posts":["#)
+            out.writeStaticString(#","posts":"#)
         } else {
-            out.writeStaticString(#"{"posts":["#)
+            out.writeStaticString(#"{"posts":"#)
         }
-        for (index, post) in page.posts.enumerated() {
-            if index > 0 { out.writeStaticString(",") }
-            write(post, to: &out)
-        }
-        out.writeStaticString("]}")
-    }
-
-    private static func write(_ user: UserSummary, to out: inout ByteBuffer) {
-        out.writeStaticString(#"{"id":"#)
-        out.writeJSONString(user.id)
-        out.writeStaticString(#","name":"#)
-        out.writeJSONString(user.name)
+        out.writeJSONArray(page.posts) { write($1, to: &$0) }
         out.writeStaticString("}")
     }
 

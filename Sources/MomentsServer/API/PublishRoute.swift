@@ -12,11 +12,11 @@ struct PublishRoute {
     let limits: Limits
 
     func register(on router: Router<MomentsRequestContext>) {
-        router.post("api/publish") { request, context -> PublishResult in
+        router.post("api/publish") { request, _ -> PublishResult in
             guard let given = request.headers[.apiKey], PublisherKey.matches(given, key) else {
                 throw APIError.unauthorized("missing or wrong X-API-Key")
             }
-            let body = try await request.decodeBody(PublishBody.self, context: context, limits: limits)
+            let body = try await request.decodeBody(PublishBody.self, limits: limits)
             guard let data = body.data else { throw APIError.badRequest("data is required") }
             let recipients: [String]?
             switch (body.users, body.broadcast ?? false) {
@@ -37,12 +37,9 @@ struct PublishRoute {
 extension PublishResult: ResponseGenerator {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         Response.json { body in
-            body.writeStaticString(#"{"ids":["#)
-            for (index, id) in ids.enumerated() {
-                if index > 0 { body.writeStaticString(",") }
-                body.writeString(String(id))
-            }
-            body.writeStaticString("]}")
+            body.writeStaticString(#"{"ids":"#)
+            body.writeJSONArray(ids) { $0.writeString(String($1)) }
+            body.writeStaticString("}")
         }
     }
 }

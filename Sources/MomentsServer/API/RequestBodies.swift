@@ -6,25 +6,27 @@ protocol ScannedBody {
     init(scanning scanner: inout JSONScanner) throws
 }
 
+extension JSONScanner {
+    /// An object whose one required key is `name`, read by `read`; other keys are skipped.
+    mutating func requiredField<T>(_ name: String, _ read: (inout JSONScanner) throws -> T) throws -> T {
+        var value: T?
+        try object { key, scanner in
+            if key == name { value = try read(&scanner) } else { try scanner.skipValue() }
+        }
+        guard let value else { throw Malformed() }
+        return value
+    }
+}
+
 extension TextBody: ScannedBody {
     init(scanning scanner: inout JSONScanner) throws {
-        var text: String?
-        try scanner.object { key, scanner in
-            if key == "text" { text = try scanner.string() } else { try scanner.skipValue() }
-        }
-        guard let text else { throw JSONScanner.Malformed() }
-        self.init(text: text)
+        self.init(text: try scanner.requiredField("text") { try $0.string() })
     }
 }
 
 extension MarkReadBody: ScannedBody {
     init(scanning scanner: inout JSONScanner) throws {
-        var upTo: Int64?
-        try scanner.object { key, scanner in
-            if key == "up_to" { upTo = try scanner.integer() } else { try scanner.skipValue() }
-        }
-        guard let upTo else { throw JSONScanner.Malformed() }
-        self.init(upTo: upTo)
+        self.init(upTo: try scanner.requiredField("up_to") { try $0.integer() })
     }
 }
 

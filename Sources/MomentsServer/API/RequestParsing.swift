@@ -14,7 +14,7 @@ extension Request {
 
     /// The body as JSON of `type`, read up to the size limit (413 past it, never buffered
     /// further) and checked for nesting before it is scanned.
-    func decodeBody<T: ScannedBody>(_ type: T.Type, context: MomentsRequestContext, limits: Limits) async throws -> T {
+    func decodeBody<T: ScannedBody>(_ type: T.Type, limits: Limits) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: limits.maxBodyBytes)

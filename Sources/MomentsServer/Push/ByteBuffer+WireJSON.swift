@@ -1,4 +1,5 @@
 import Foundation
+import MomentsCore
 import NIOCore
 
 #if canImport(Glibc)
@@ -18,6 +19,27 @@ extension Int64 {
 }
 
 extension ByteBuffer {
+    /// `{"id":…,"name":…}`: every actor, author, liker and hello user.
+    mutating func writeJSONUser(_ user: UserSummary) {
+        writeStaticString(#"{"id":"#)
+        writeJSONString(user.id)
+        writeStaticString(#","name":"#)
+        writeJSONString(user.name)
+        writeStaticString("}")
+    }
+
+    /// `[a,b,…]`, each element written by `element`.
+    mutating func writeJSONArray<Element>(
+        _ elements: some Sequence<Element>, _ element: (inout ByteBuffer, Element) -> Void
+    ) {
+        writeStaticString("[")
+        for (index, item) in elements.enumerated() {
+            if index > 0 { writeStaticString(",") }
+            element(&self, item)
+        }
+        writeStaticString("]")
+    }
+
     /// A JSON string as JSONEncoder writes it with the wire settings (slashes unescaped). Runs
     /// of bytes that need no escape are copied whole: a post's comments can be megabytes.
     mutating func writeJSONString(_ text: String) {

@@ -14,11 +14,9 @@ enum EventJSON {
         out.reserveCapacity(256)
         out.writeStaticString("{")
         if let actor = event.actor {
-            out.writeStaticString(#""actor":{"id":"#)
-            out.writeJSONString(actor.id)
-            out.writeStaticString(#","name":"#)
-            out.writeJSONString(actor.name)
-            out.writeStaticString("},")
+            out.writeStaticString(#""actor":"#)
+            out.writeJSONUser(actor)
+            out.writeStaticString(",")
         }
         if let commentId = event.commentId {
             out.writeStaticString(#""comment_id":"#)
@@ -62,11 +60,9 @@ enum EventJSON {
         out.writeString(String(cursor))
         out.writeStaticString(#","type":"hello","unread":"#)
         out.writeString(String(unread))
-        out.writeStaticString(#","user":{"id":"#)
-        out.writeJSONString(user.id)
-        out.writeStaticString(#","name":"#)
-        out.writeJSONString(user.name)
-        out.writeStaticString("}}")
+        out.writeStaticString(#","user":"#)
+        out.writeJSONUser(user)
+        out.writeStaticString("}")
         return out
     }
 
@@ -76,12 +72,9 @@ enum EventJSON {
         var out = ByteBuffer()
         out.writeStaticString(#"{"cursor":"#)
         out.writeString(String(cursor))
-        out.writeStaticString(#","events":["#)
-        for (index, event) in events.enumerated() {
-            if index > 0 { out.writeStaticString(",") }
-            out.writeImmutableBuffer(event)
-        }
-        out.writeStaticString(#"],"unread":"#)
+        out.writeStaticString(#","events":"#)
+        out.writeJSONArray(events) { out, event in out.writeImmutableBuffer(event) }
+        out.writeStaticString(#","unread":"#)
         out.writeString(String(unread))
         out.writeStaticString("}")
         return out
