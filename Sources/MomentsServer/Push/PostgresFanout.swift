@@ -6,7 +6,8 @@ import ServiceLifecycle
 /// Cross-node push over PostgreSQL: LISTEN on the store's channel and hand each committed
 /// event to this node's sessions of its recipient.
 ///
-/// NOTIFY payloads are `EVENT_ID:USER_ID`, far under NOTIFY's 8000-byte limit. Events are read
+/// A NOTIFY payload holds a group commit's events as `EVENT_ID:USER_ID` lines, in id order
+/// (a big batch is split over several NOTIFYs under the 8000-byte limit). Events are read
 /// from the store once per node, only for users with a session here, in batches: what arrived
 /// while the last batch was read is read together. If the LISTEN connection drops, the node
 /// reconnects and then resyncs every local session from its cursor, so nothing committed while
@@ -61,12 +62,14 @@ struct PostgresFanout: Service {
     private func deliver(_ payloads: [String]) async throws {
         var notified: [(id: Int64, recipient: String)] = []
         for payload in payloads {
-            guard let colon = payload.firstIndex(of: ":"), let id = Int64(payload[..<colon]) else {
-                logger.warning("ignoring a malformed notification", metadata: ["payload": "\(payload)"])
-                continue
+            for line in payload.split(separator: "\n") {
+                guard let colon = line.firstIndex(of: ":"), let id = Int64(line[..<colon]) else {
+                    logger.warning("ignoring a malformed notification", metadata: ["line": "\(line)"])
+                    continue
+                }
+                let user = String(line[line.index(after: colon)...])
+                if hub.hasSubscriptions(user: user) { notified.append((id, user)) }
             }
-            let user = String(payload[payload.index(after: colon)...])
-            if hub.hasSubscriptions(user: user) { notified.append((id, user)) }
         }
         hub.publish(try await store.deliveries(notified: notified))
     }

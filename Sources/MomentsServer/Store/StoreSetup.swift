@@ -17,7 +17,8 @@ struct StoreSetup {
         async throws -> StoreSetup
     {
         if let address = configuration.postgres {
-            let store = try await PostgresStore.open(address, logger: logger)
+            let store = try await PostgresStore.open(
+                address, logger: logger, committedBatch: { metrics.committed($0) })
             let secret: [UInt8]
             if let fromEnvironment = try SigningSecret.fromEnvironment() {
                 secret = fromEnvironment

@@ -2,22 +2,30 @@ import Foundation
 import Logging
 import MomentsCore
 import PostgresNIO
+import Synchronization
 
 /// The shared store for several nodes: PostgreSQL through postgres-nio's connection pool.
 ///
-/// Writes that create events NOTIFY `moments_events` in the same transaction (delivered on
-/// commit, in commit order); every node's `PostgresFanout` turns that into pushes. Queries are
-/// parameterised through `PostgresQuery` interpolation only.
+/// Writes that create events or change unread counts go through `PostgresGroupCommit`: they
+/// NOTIFY `moments_events` in their batch's transaction (delivered on commit, in commit order);
+/// every node's `PostgresFanout` turns that into pushes. Queries are parameterised through
+/// `PostgresQuery` interpolation only.
 public final class PostgresStore: MomentsStore {
     static let channel = "moments_events"
 
     let client: PostgresClient
     let address: PostgresAddress
+    let commits: PostgresGroupCommit
+    /// Users seen to exist: users are never removed, so a publish to them needs no check.
+    private let knownUsers = Mutex(Set<String>())
     private let logger: Logger
     private let runner: Task<Void, Never>
 
     /// Connects, starts the pool and brings the schema up to date.
-    public static func open(_ address: PostgresAddress, logger: Logger) async throws -> PostgresStore {
+    /// `committedBatch` is told each group commit's number of writes.
+    public static func open(
+        _ address: PostgresAddress, logger: Logger, committedBatch: @escaping @Sendable (Int) -> Void = { _ in }
+    ) async throws -> PostgresStore {
         // One plain connection first: the pool would keep retrying an unreachable server for a
         // minute; a person starting a node wants to hear at once.
         do {
@@ -27,7 +35,7 @@ public final class PostgresStore: MomentsStore {
         } catch {
             throw ConfigurationError("cannot connect to \(address): \(Self.reason(error))")
         }
-        let store = PostgresStore(address: address, logger: logger)
+        let store = PostgresStore(address: address, logger: logger, committedBatch: committedBatch)
         do {
             try await PostgresSchema.migrate(store.client, logger: logger)
         } catch {
@@ -37,7 +45,7 @@ public final class PostgresStore: MomentsStore {
         return store
     }
 
-    private init(address: PostgresAddress, logger: Logger) {
+    private init(address: PostgresAddress, logger: Logger, committedBatch: @escaping @Sendable (Int) -> Void) {
         self.address = address
         self.logger = logger
         // The pool logs every failed attempt; failures that matter reach callers as errors.
@@ -45,6 +53,8 @@ public final class PostgresStore: MomentsStore {
         quiet.logLevel = .error
         let client = PostgresClient(configuration: address.clientConfiguration, backgroundLogger: quiet)
         self.client = client
+        commits = PostgresGroupCommit(
+            client: client, channel: Self.channel, logger: logger, committedBatch: committedBatch)
         runner = Task { await client.run() }
     }
 
@@ -156,61 +166,76 @@ public final class PostgresStore: MomentsStore {
     }
 
     public func like(viewer: String, postId: Int64) async throws -> Post {
-        try await transaction { connection in
-            let author = try await Self.visiblePostAuthor(
-                connection, postId: postId, viewer: viewer, logger: self.logger)
-            let inserted = try await Self.count(
-                connection.query(
+        try await commits.write(plan: planOnPost(postId, viewer: viewer)) { write, author in
+            guard let draft = NotificationRules.like(author: author, liker: viewer, postId: postId) else {
+                try await write.connection.query(
                     """
-                    WITH inserted AS (
-                        INSERT INTO likes (post_id, user_id, created_at) VALUES (\(postId), \(viewer), \(StoreClock.now()))
-                        ON CONFLICT DO NOTHING RETURNING 1)
-                    SELECT COUNT(*) FROM inserted
-                    """, logger: self.logger))
-            if inserted > 0, let draft = NotificationRules.like(author: author, liker: viewer, postId: postId) {
-                try await Self.lockStreams(connection, [author], logger: self.logger)
-                try await Self.insert(connection, [draft], logger: self.logger)
+                    INSERT INTO likes (post_id, user_id, created_at) VALUES (\(postId), \(viewer), \(StoreClock.now()))
+                    ON CONFLICT DO NOTHING
+                    """, logger: self.logger)
+                return
             }
-            return try await Self.fetchPosts(connection, ids: [postId], viewer: viewer, logger: self.logger)[0]
+            try write.require([draft.recipient])
+            // One statement (one round trip in the batch): the event only if the like is new.
+            var stored: [(id: Int64, recipient: String)] = []
+            for try await row in try await write.connection.query(
+                """
+                WITH liked AS (
+                    INSERT INTO likes (post_id, user_id, created_at) VALUES (\(postId), \(viewer), \(StoreClock.now()))
+                    ON CONFLICT DO NOTHING RETURNING post_id)
+                INSERT INTO events (recipient_id, type, actor_id, post_id, created_at, read)
+                SELECT \(draft.recipient), \(draft.type.rawValue), \(draft.actor), post_id, \(StoreClock.now()), false
+                FROM liked
+                RETURNING id, recipient_id
+                """, logger: self.logger
+            ).decode((Int64, String).self) {
+                stored.append(row)
+            }
+            write.stored(stored)
         }
+        return try await post(postId, viewer: viewer)
     }
 
     public func unlike(viewer: String, postId: Int64) async throws -> Post {
-        try await transaction { connection in
-            let author = try await Self.visiblePostAuthor(
-                connection, postId: postId, viewer: viewer, logger: self.logger)
+        try await commits.write(plan: planOnPost(postId, viewer: viewer)) { write, author in
             let deleted = try await Self.count(
-                connection.query(
+                write.connection.query(
                     """
                     WITH deleted AS (DELETE FROM likes WHERE post_id = \(postId) AND user_id = \(viewer) RETURNING 1)
                     SELECT COUNT(*) FROM deleted
                     """, logger: self.logger))
             if deleted > 0, let draft = NotificationRules.unlike(author: author, liker: viewer, postId: postId) {
-                try await Self.lockStreams(connection, [author], logger: self.logger)
-                try await connection.query(
+                try await write.connection.query(
                     """
                     UPDATE events SET read = true
                     WHERE recipient_id = \(author) AND type = 'like' AND actor_id = \(viewer)
                       AND post_id = \(postId) AND NOT read
                     """, logger: self.logger)
-                try await Self.insert(connection, [draft], logger: self.logger)
+                _ = try await write.insert([draft])
             }
-            return try await Self.fetchPosts(connection, ids: [postId], viewer: viewer, logger: self.logger)[0]
         }
+        return try await post(postId, viewer: viewer)
     }
 
     public func comment(viewer: String, postId: Int64, text: String) async throws -> Comment {
-        try await transaction { connection in
-            let author = try await Self.visiblePostAuthor(
-                connection, postId: postId, viewer: viewer, logger: self.logger)
-            var earlierCommenters: [String] = []
-            for try await id in try await connection.query(
-                "SELECT DISTINCT author_id FROM comments WHERE post_id = \(postId)", logger: self.logger
-            ).decode(String.self) {
-                earlierCommenters.append(id)
+        let plan: @Sendable () async throws -> (streams: [String], plan: String) = {
+            try await self.client.withConnection { connection in
+                let author = try await Self.visiblePostAuthor(
+                    connection, postId: postId, viewer: viewer, logger: self.logger)
+                let earlier = try await Self.commenters(connection, postId: postId, logger: self.logger)
+                return ([author] + earlier, author)
             }
+        }
+        let commentId = try await commits.write(plan: plan) { write, author in
+            // Read again under the locks: whoever commented since the plan is told too.
+            let earlierCommenters = try await Self.commenters(write.connection, postId: postId, logger: self.logger)
+            let recipients = NotificationRules.comment(
+                author: author, earlierCommenters: earlierCommenters, commenter: viewer, postId: postId,
+                commentId: 0, text: text
+            ).map(\.recipient)
+            try write.require(recipients)
             var commentId: Int64 = 0
-            for try await id in try await connection.query(
+            for try await id in try await write.connection.query(
                 """
                 INSERT INTO comments (post_id, author_id, text, created_at)
                 VALUES (\(postId), \(viewer), \(text), \(StoreClock.now())) RETURNING id
@@ -221,16 +246,35 @@ public final class PostgresStore: MomentsStore {
             let drafts = NotificationRules.comment(
                 author: author, earlierCommenters: earlierCommenters, commenter: viewer, postId: postId,
                 commentId: commentId, text: text)
-            try await Self.lockStreams(connection, drafts.map(\.recipient), logger: self.logger)
-            try await Self.insert(connection, drafts, logger: self.logger)
-            // Only the new one: the post's comments can be thousands.
-            guard
-                let comment = try await Self.comments(
-                    connection.query(
-                        "\(unescaped: Self.commentSelect) WHERE c.id = \(commentId)", logger: self.logger)
-                ).first
-            else { throw StoreError.notFound("comment not created") }
-            return comment
+            _ = try await write.insert(drafts)
+            return commentId
+        }
+        // Only the new one: the post's comments can be thousands.
+        guard
+            let comment = try await Self.comments(
+                client.query("\(unescaped: Self.commentSelect) WHERE c.id = \(commentId)", logger: logger)
+            ).first
+        else { throw StoreError.notFound("comment not created") }
+        return comment
+    }
+
+    /// Read after the write's commit, off the batch: as the viewer sees the post now.
+    private func post(_ id: Int64, viewer: String) async throws -> Post {
+        try await client.withConnection {
+            try await Self.fetchPosts($0, ids: [id], viewer: viewer, logger: self.logger)[0]
+        }
+    }
+
+    /// A like's, an unlike's: the post's author (the one stream it may add to), if `viewer`
+    /// may see the post. Authors never change, so the plan's answer holds inside the batch.
+    private func planOnPost(_ postId: Int64, viewer: String)
+        -> @Sendable () async throws -> (streams: [String], plan: String)
+    {
+        {
+            let author = try await self.client.withConnection { connection in
+                try await Self.visiblePostAuthor(connection, postId: postId, viewer: viewer, logger: self.logger)
+            }
+            return ([author], author)
         }
     }
 
@@ -250,31 +294,40 @@ public final class PostgresStore: MomentsStore {
     }
 
     public func markRead(user: String, upTo: Int64) async throws -> Int {
-        try await client.withConnection { connection in
-            try await connection.query(
+        // Under the user's stream lock, like every write to their events and unread count.
+        try await commits.write(plan: { ([user], ()) }) { write, _ in
+            try await write.connection.query(
                 "UPDATE events SET read = true WHERE recipient_id = \(user) AND id <= \(upTo) AND NOT read",
                 logger: self.logger)
-            return try await Self.unreadCount(connection, user, logger: self.logger)
+            return try await Self.unreadCount(write.connection, user, logger: self.logger)
         }
     }
 
-    /// One query checks the recipients, one statement stores every event and announces each.
+    /// One query checks the recipients (or finds every user), one statement stores the events.
     public func publish(to recipients: [String]?, data: String) async throws -> [Int64] {
-        try await transaction { connection in
+        let plan: @Sendable () async throws -> (streams: [String], plan: [String]) = {
+            if let recipients, self.knownUsers.withLock({ known in recipients.allSatisfy(known.contains) }) {
+                return (recipients, recipients)
+            }
             var known: [String] = []
             let query: PostgresQuery =
                 if let recipients { "SELECT id FROM users WHERE id = ANY(\(recipients)) ORDER BY id" } else {
                     "SELECT id FROM users ORDER BY id"
                 }
-            for try await id in try await connection.query(query, logger: self.logger).decode(String.self) {
+            for try await id in try await self.client.query(query, logger: self.logger).decode(String.self) {
                 known.append(id)
             }
+            self.knownUsers.withLock { $0.formUnion(known) }
             if let recipients, let unknown = NotificationRules.unknownRecipient(recipients, known: Set(known)) {
                 throw unknown
             }
-            let drafts = NotificationRules.publish(to: recipients ?? known, data: data)
-            try await Self.lockStreams(connection, drafts.map(\.recipient), logger: self.logger)
-            return try await Self.insert(connection, drafts, logger: self.logger)
+            // Users are never removed: who was there at the plan is there at the commit.
+            let streams = recipients ?? known
+            return (streams, streams)
+        }
+        return try await commits.write(events: recipients?.count ?? PostgresGroupCommit.batchEvents, plan: plan) {
+            write, streams in
+            try await write.insert(NotificationRules.publish(to: streams, data: data))
         }
     }
 
@@ -287,35 +340,35 @@ public final class PostgresStore: MomentsStore {
         }
     }
 
-    /// The notified events (id and recipient, from NOTIFY payloads) in one read, as pushes in
-    /// id order: a fan-out batch costs two queries however many events it holds.
+    /// The notified events (id and recipient, from NOTIFY payloads) as pushes in id order,
+    /// each with its recipient's unread count: one query however many events a fan-out
+    /// batch holds.
     func deliveries(notified: [(id: Int64, recipient: String)]) async throws -> [Delivery] {
         guard !notified.isEmpty else { return [] }
-        let ids = notified.map(\.id)
-        let recipients = notified.map(\.recipient)
-        let recipientOf = Dictionary(notified.map { ($0.id, $0.recipient) }, uniquingKeysWith: { first, _ in first })
-        return try await client.withConnection { connection in
-            // The pair must match: a payload cannot make an event someone else's.
-            let records = try await Self.records(
-                connection.query(
-                    """
-                    \(unescaped: EventRecord.select)
-                    WHERE (e.id, e.recipient_id) IN (SELECT * FROM unnest(\(ids)::BIGINT[], \(recipients)::TEXT[]))
-                    ORDER BY e.id
-                    """, logger: self.logger))
-            var unread: [String: Int] = [:]
-            for try await (recipient, count) in try await connection.query(
-                """
-                SELECT user_id, unread FROM unread_counts WHERE user_id = ANY(\(Array(Set(recipients))))
-                """, logger: self.logger
-            ).decode((String, Int64).self) {
-                unread[recipient] = Int(count)
-            }
-            return records.compactMap { record in
-                guard let recipient = recipientOf[record.id] else { return nil }
-                return record.delivery(to: recipient, unread: unread[recipient] ?? 0)
-            }
+        // The pair must match: a payload cannot make an event someone else's.
+        let rows = try await client.query(
+            """
+            SELECT n.recipient, coalesce(c.unread, 0), ev.*
+            FROM unnest(\(notified.map(\.id))::BIGINT[], \(notified.map(\.recipient))::TEXT[]) AS n(id, recipient)
+            JOIN LATERAL (\(unescaped: EventRecord.select) WHERE e.id = n.id AND e.recipient_id = n.recipient) AS ev
+              ON true
+            LEFT JOIN unread_counts c ON c.user_id = n.recipient
+            ORDER BY ev.id
+            """, logger: logger)
+        var deliveries: [Delivery] = []
+        for try await (
+            recipient, unread, id, type, actorId, actorName, postId, postText, commentId, text, data, at, read
+        )
+            in rows.decode(
+                (String, Int64, Int64, String, String?, String?, Int64?, String?, Int64?, String?, String?, Int64, Bool)
+                    .self)
+        {
+            let record = EventRecord(
+                id: id, type: type, actorId: actorId, actorName: actorName, postId: postId, postText: postText,
+                commentId: commentId, text: text, data: data, createdAt: at, read: read)
+            deliveries.append(record.delivery(to: recipient, unread: Int(unread)))
         }
+        return deliveries
     }
 
     public func streamPosition(user: String) async throws -> StreamPosition {
@@ -384,35 +437,14 @@ public final class PostgresStore: MomentsStore {
         throw StoreError.notFound("no post \(postId)")
     }
 
-    /// Serialises event writers per recipient until commit, in a fixed order (no deadlocks).
-    /// Ids come from one sequence, so without this a later id could commit first and a client
-    /// that already moved its cursor past it would never see the earlier one.
-    private static func lockStreams(_ connection: PostgresConnection, _ recipients: [String], logger: Logger)
-        async throws
+    private static func commenters(_ connection: PostgresConnection, postId: Int64, logger: Logger) async throws
+        -> [String]
     {
-        for recipient in Set(recipients).sorted() {
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(recipient)))", logger: logger)
-        }
-    }
-
-    /// Stores the drafts and announces each (NOTIFY is delivered to every node at commit, as
-    /// `EVENT_ID:RECIPIENT`); answers their ids, in the drafts' order.
-    @discardableResult
-    private static func insert(_ connection: PostgresConnection, _ drafts: [EventDraft], logger: Logger) async throws
-        -> [Int64]
-    {
-        var ids: [Int64] = []
-        for draft in drafts {
-            let rows = try await connection.query(
-                """
-                WITH event AS (
-                    INSERT INTO events (recipient_id, type, actor_id, post_id, comment_id, text, data, created_at, read)
-                    VALUES (\(draft.recipient), \(draft.type.rawValue), \(draft.actor), \(draft.postId), \(draft.commentId),
-                            \(draft.text), \(draft.data), \(StoreClock.now()), \(draft.read))
-                    RETURNING id)
-                SELECT id FROM (SELECT id, pg_notify(\(channel), id || ':' || \(draft.recipient)) FROM event) AS announced
-                """, logger: logger)
-            for try await id in rows.decode(Int64.self) { ids.append(id) }
+        var ids: [String] = []
+        for try await id in try await connection.query(
+            "SELECT DISTINCT author_id FROM comments WHERE post_id = \(postId)", logger: logger
+        ).decode(String.self) {
+            ids.append(id)
         }
         return ids
     }
