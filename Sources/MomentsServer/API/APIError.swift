@@ -20,6 +20,15 @@ public struct APIError: Error, HTTPResponseError {
     public static func unauthorized(_ message: String) -> APIError { APIError(.unauthorized, "unauthorized", message) }
     public static func notFound(_ message: String) -> APIError { APIError(.notFound, "not_found", message) }
 
+    /// Nothing of the write was stored; the same request works once the server has space.
+    static var storageFull: APIError {
+        var error = APIError(
+            .init(code: 507, reasonPhrase: "Insufficient Storage"), "insufficient_storage",
+            "the server's storage is full: nothing was stored, try again later")
+        error.headers[.retryAfter] = "30"
+        return error
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         response
     }

@@ -5,6 +5,7 @@ import MomentsCore
 /// Gives every failure the one error shape of docs/protocol.md, whoever threw it.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
+    let readiness: Readiness
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -12,6 +13,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
+            if StorageFull.matches(error) { readiness.storageFull() }
             let answer = Self.answer(for: error, context: context)
             metrics.rejected(answer.code)
             throw answer
@@ -26,6 +28,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return APIError.notFound(what)
         case let error as HTTPResponseError:
             return translate(error.status)
+        case let error where StorageFull.matches(error):
+            context.logger.error("storage full: write refused", metadata: ["error": "\(error)"])
+            return .storageFull
         default:
             context.logger.error("request failed", metadata: ["error": "\(error)"])
             return APIError(.internalServerError, "internal", "internal server error")

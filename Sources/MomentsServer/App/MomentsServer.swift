@@ -21,6 +21,7 @@ public final class MomentsServer: Sendable {
     private let logger: Logger
     private let webAssets: WebAssets?
     private let metrics = ServerMetrics()
+    private let readiness: Readiness
     /// One per server: the connect-rate buckets must be shared by every push transport.
     private let admission: Admission
     private let tlsConfiguration: TLSConfiguration?
@@ -38,7 +39,9 @@ public final class MomentsServer: Sendable {
         trustedProxies = try TrustedProxies(configuration.trustedProxies)
         hub = PushHub()
         admission = Admission(limits: configuration.limits, hub: hub)
-        let setup = try await StoreSetup.open(configuration, hub: hub, metrics: metrics, logger: logger)
+        readiness = Readiness(crossNode: configuration.postgres != nil)
+        let setup = try await StoreSetup.open(
+            configuration, hub: hub, metrics: metrics, readiness: readiness, logger: logger)
         store = setup.store
         storeServices = setup.services
         tokens = await TokenAuthority(secret: setup.signingSecret)
@@ -90,7 +93,7 @@ public final class MomentsServer: Sendable {
             },
             logger: logger)
         // Shut down in reverse order: sockets get 1001 before the server stops.
-        var services: [any Service] = [app, PushDrainService(hub: hub)] + storeServices
+        var services: [any Service] = [app, PushDrainService(hub: hub, readiness: readiness)] + storeServices
         if let address = configuration.metrics {
             services.append(
                 Application(
@@ -143,8 +146,10 @@ public final class MomentsServer: Sendable {
         router.add(
             middleware: ForwardedMiddleware(
                 proxies: trustedProxies, scheme: configuration.tls == nil ? "http" : "https"))
-        router.add(middleware: ErrorMiddleware(metrics: metrics))
+        router.add(middleware: ErrorMiddleware(metrics: metrics, readiness: readiness))
         router.get("healthz") { _, _ in ["status": "ok"] }
+        let readiness = self.readiness
+        router.get("readyz") { _, _ in ReadinessAnswer(reasons: readiness.reasons) }
         let limits = configuration.limits
         let api = router.group("api").add(middleware: auth).add(
             middleware: WriteLimits(

@@ -46,7 +46,7 @@ final class ServerMetrics: Sendable {
                 .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
             ])
         commits = registry.makeCounter(
-            descriptor: Self.name("store_commits", "total", "SQLite transactions committed by group commit"))
+            descriptor: Self.name("store_commits", "total", "Transactions committed by group commit"))
         committedWrites = registry.makeCounter(
             descriptor: Self.name(
                 "store_committed_writes", "total", "Writes in those transactions (÷ commits = writes per batch)"))
@@ -57,7 +57,7 @@ final class ServerMetrics: Sendable {
         MetricNameDescriptor(namespace: "moments", metricName: name, unitName: unit, helpText: help)
     }
 
-    /// A group commit of `writes` writes (the embedded store).
+    /// A group commit of `writes` successful writes.
     func committed(_ writes: Int) {
         commits.increment()
         committedWrites.increment(by: Int64(writes))

@@ -15,6 +15,7 @@ import ServiceLifecycle
 struct PostgresFanout: Service {
     let store: PostgresStore
     let hub: PushHub
+    let readiness: Readiness
     let logger: Logger
 
     func run() async throws {
@@ -33,6 +34,7 @@ struct PostgresFanout: Service {
                             }
                             listenedBefore = true
                             failures = 0
+                            readiness.listening(true)
                             let batches = NotificationBatches()
                             try await withThrowingTaskGroup(of: Void.self) { group in
                                 group.addTask {
@@ -50,7 +52,8 @@ struct PostgresFanout: Service {
                         throw error
                     }
                     try? await connection.close()
-                } catch  where !Task.isCancelled {
+                } catch where !Task.isCancelled {
+                    readiness.listening(false)
                     failures += 1
                     logger.warning("cross-node feed interrupted", metadata: ["error": "\(error)"])
                     try? await Task.sleep(for: ReconnectDelay.after(failures: failures))

@@ -42,7 +42,7 @@ final class GroupCommit: Sendable {
     private let sink: any EventSink
     private let queue = Mutex(Queue())
     private let counters = Mutex((batches: 0, writes: 0))
-    /// Told each commit's number of writes (the node's metrics).
+    /// Told each commit's number of writes that succeeded (the node's metrics and readiness).
     private let committedBatch: @Sendable (Int) -> Void
 
     init(writer: any DatabaseWriter, sink: any EventSink, committedBatch: @escaping @Sendable (Int) -> Void = { _ in })
@@ -139,8 +139,8 @@ final class GroupCommit: Sendable {
             $0.batches += 1
             $0.writes += batch.count
         }
-        committedBatch(batch.count)
         if case .success = outcome {
+            committedBatch(staged.filter { !$0.failed }.count)
             let deliveries = staged.flatMap(\.deliveries)
             if !deliveries.isEmpty { sink.publish(deliveries) }
         }

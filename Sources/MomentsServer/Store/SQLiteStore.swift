@@ -10,7 +10,7 @@ import MomentsCore
 public final class SQLiteStore: MomentsStore {
     static let checkpointInterval: Duration = .milliseconds(200)
 
-    private let pool: any DatabaseWriter
+    let pool: any DatabaseWriter
     /// Every write goes through it: one transaction for all writes waiting, pushes after commit.
     let commits: GroupCommit
     private let checkpointer: WALCheckpointer?

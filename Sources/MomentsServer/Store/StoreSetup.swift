@@ -13,12 +13,17 @@ struct StoreSetup {
     let signingSecret: [UInt8]
     let publisherKey: String
 
-    static func open(_ configuration: ServerConfiguration, hub: PushHub, metrics: ServerMetrics, logger: Logger)
-        async throws -> StoreSetup
-    {
+    static func open(
+        _ configuration: ServerConfiguration, hub: PushHub, metrics: ServerMetrics, readiness: Readiness,
+        logger: Logger
+    ) async throws -> StoreSetup {
+        let committed: @Sendable (Int) -> Void = { writes in
+            metrics.committed(writes)
+            readiness.committed(writes)
+        }
         if let address = configuration.postgres {
             let store = try await PostgresStore.open(
-                address, logger: logger, committedBatch: { metrics.committed($0) })
+                address, logger: logger, committedBatch: committed)
             let secret: [UInt8]
             if let fromEnvironment = try SigningSecret.fromEnvironment() {
                 secret = fromEnvironment
@@ -26,13 +31,14 @@ struct StoreSetup {
                 secret = Array(try await store.sharedSetting("signing_secret", proposal: SigningSecret.generate()).utf8)
             }
             return StoreSetup(
-                store: store, services: [PostgresFanout(store: store, hub: hub, logger: logger)],
+                store: store,
+                services: [PostgresFanout(store: store, hub: hub, readiness: readiness, logger: logger)],
                 signingSecret: secret, publisherKey: try await PublisherKey.shared(by: store))
         }
         try PrivateDataDir.prepare(configuration.dataDir, database: configuration.databasePath, logger: logger)
         return StoreSetup(
             store: try SQLiteStore(
-                path: configuration.databasePath, sink: hub, committedBatch: { metrics.committed($0) }),
+                path: configuration.databasePath, sink: hub, committedBatch: committed),
             services: [],
             signingSecret: try SigningSecret.load(dataDir: configuration.dataDir),
             publisherKey: try PublisherKey.load(dataDir: configuration.dataDir))
