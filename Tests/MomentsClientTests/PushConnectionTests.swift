@@ -120,3 +120,24 @@ struct PushConnectionTests {
         try await server.stop()
     }
 }
+
+@Suite("MomentsAPI writes with an Idempotency-Key")
+struct IdempotentWriteTests {
+    @Test("a comment sent twice under one key is one comment, answered the same both times")
+    func commentTwice() async throws {
+        let server = try await TestServer.start()
+        let post = try await server.api("alice").createPost(text: "retry me")
+        let bob = try await server.api("bob")
+        let first = try await bob.comment(postId: post.id, text: "只一次", idempotencyKey: "tui-1")
+        let again = try await bob.comment(postId: post.id, text: "只一次", idempotencyKey: "tui-1")
+        #expect(again == first)
+        #expect(try await bob.feed().posts.first { $0.id == post.id }?.comments.count == 1)
+        do {
+            _ = try await bob.comment(postId: post.id, text: "other", idempotencyKey: "tui-1")
+            Issue.record("a reused key was accepted")
+        } catch ClientError.api(let status, let code, _) {
+            #expect(status == 422 && code == "idempotency_key_reused")
+        }
+        try await server.stop()
+    }
+}

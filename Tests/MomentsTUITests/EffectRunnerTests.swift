@@ -11,29 +11,39 @@ struct EffectRunnerTests {
     /// Answers every request from memory and records what was asked.
     final class FakeService: MomentsService {
         let calls = Mutex<[String]>([])
+        let keys = Mutex<[String?]>([])
         let failure: (any Error)?
+        /// Fails only this many times (all when nil), then answers.
+        let failures: Int?
 
-        init(failing failure: (any Error)? = nil) { self.failure = failure }
-
-        private func record(_ call: String) throws {
-            calls.withLock { $0.append(call) }
-            if let failure { throw failure }
+        init(failing failure: (any Error)? = nil, times: Int? = nil) {
+            self.failure = failure
+            failures = times
         }
 
-        func like(postId: Int64) async throws -> Post {
-            try record("like \(postId)")
+        private func record(_ call: String, key: String? = nil) throws {
+            let attempt = calls.withLock { calls in
+                calls.append(call)
+                return calls.count
+            }
+            keys.withLock { $0.append(key) }
+            if let failure, attempt <= failures ?? .max { throw failure }
+        }
+
+        func like(postId: Int64, idempotencyKey: String?) async throws -> Post {
+            try record("like \(postId)", key: idempotencyKey)
             return post(postId, likers: [alice])
         }
-        func unlike(postId: Int64) async throws -> Post {
-            try record("unlike \(postId)")
+        func unlike(postId: Int64, idempotencyKey: String?) async throws -> Post {
+            try record("unlike \(postId)", key: idempotencyKey)
             return post(postId)
         }
-        func comment(postId: Int64, text: String) async throws -> MomentsCore.Comment {
-            try record("comment \(postId) \(text)")
+        func comment(postId: Int64, text: String, idempotencyKey: String?) async throws -> MomentsCore.Comment {
+            try record("comment \(postId) \(text)", key: idempotencyKey)
             return MomentsCore.Comment(id: 70, postId: postId, author: alice, text: text, createdAt: t0)
         }
-        func createPost(text: String) async throws -> Post {
-            try record("post \(text)")
+        func createPost(text: String, idempotencyKey: String?) async throws -> Post {
+            try record("post \(text)", key: idempotencyKey)
             return post(8, text)
         }
         func feedPage(before: Int64?) async throws -> FeedPage {
@@ -44,8 +54,8 @@ struct EffectRunnerTests {
             try record("notifications")
             return NotificationPage(notifications: [], unread: 0, cursor: 0)
         }
-        func markRead(upTo: Int64) async throws -> UnreadCount {
-            try record("read \(upTo)")
+        func markRead(upTo: Int64, idempotencyKey: String?) async throws -> UnreadCount {
+            try record("read \(upTo)", key: idempotencyKey)
             return UnreadCount(unread: 2)
         }
     }
@@ -78,11 +88,33 @@ struct EffectRunnerTests {
 
     @Test("a failure reports the server's message, or the error's description")
     func failures() async {
-        let rejected = EffectRunner(
-            service: FakeService(failing: ClientError.api(status: 404, code: "not_found", message: "no such post")))
+        let refusing = FakeService(failing: ClientError.api(status: 404, code: "not_found", message: "no such post"))
+        let rejected = EffectRunner(service: refusing, retryDelays: [.zero, .zero])
         #expect(await rejected.run(.like(postId: 3)) == .likeSettled(postId: 3, .failure("no such post")))
+        #expect(refusing.calls.withLock { $0.count } == 1, "a refusal is not sent again")
         let offline = ClientError.transport("connection refused")
-        let unreachable = EffectRunner(service: FakeService(failing: offline))
+        let away = FakeService(failing: offline)
+        let unreachable = EffectRunner(service: away, retryDelays: [.zero, .zero])
         #expect(await unreachable.run(.createPost(text: "x")) == .postSettled(.failure(offline.description)))
+        #expect(away.calls.withLock { $0.count } == 3, "sent, then once after each delay")
+    }
+
+    @Test("a write that fails in passing is sent again under the same key; each write has a key of its own")
+    func retriesUnderOneKey() async {
+        let restarting = FakeService(
+            failing: ClientError.api(status: 503, code: "server_full", message: "busy"), times: 2)
+        let runner = EffectRunner(service: restarting, retryDelays: [.zero, .zero, .zero])
+        #expect(
+            await runner.run(.comment(postId: 3, text: "好", placeholderId: -2))
+                == .commentSettled(
+                    placeholderId: -2, postId: 3,
+                    .success(MomentsCore.Comment(id: 70, postId: 3, author: alice, text: "好", createdAt: t0))))
+        let keys = restarting.keys.withLock { $0 }
+        #expect(keys.count == 3 && Set(keys).count == 1 && keys[0] != nil)
+        _ = await runner.run(.like(postId: 3))
+        #expect(restarting.keys.withLock { $0 }.last != keys[0])
+        #expect(
+            EffectRunner.passes(.transport("reset")) && EffectRunner.passes(.api(status: 429, code: "", message: "")))
+        #expect(!EffectRunner.passes(.api(status: 422, code: "idempotency_key_reused", message: "")))
     }
 }

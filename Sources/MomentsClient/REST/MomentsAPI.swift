@@ -33,24 +33,32 @@ public struct MomentsAPI: Sendable {
         try await send(.GET, "/api/feed", query: ["limit": "\(limit)", "before": before.map(String.init)])
     }
 
-    public func createPost(text: String) async throws -> Post {
-        try await send(.POST, "/api/posts", body: TextBody(text: text))
+    // Writes take an `idempotencyKey` (docs/protocol.md): sent again with the same key, a
+    // write that already happened answers as it did the first time and happens once.
+
+    public func createPost(text: String, idempotencyKey: String? = nil) async throws -> Post {
+        try await send(.POST, "/api/posts", body: TextBody(text: text), idempotencyKey: idempotencyKey)
     }
 
-    public func like(postId: Int64) async throws -> Post { try await send(.POST, "/api/posts/\(postId)/likes") }
+    public func like(postId: Int64, idempotencyKey: String? = nil) async throws -> Post {
+        try await send(.POST, "/api/posts/\(postId)/likes", idempotencyKey: idempotencyKey)
+    }
 
-    public func unlike(postId: Int64) async throws -> Post { try await send(.DELETE, "/api/posts/\(postId)/likes") }
+    public func unlike(postId: Int64, idempotencyKey: String? = nil) async throws -> Post {
+        try await send(.DELETE, "/api/posts/\(postId)/likes", idempotencyKey: idempotencyKey)
+    }
 
-    public func comment(postId: Int64, text: String) async throws -> Comment {
-        try await send(.POST, "/api/posts/\(postId)/comments", body: TextBody(text: text))
+    public func comment(postId: Int64, text: String, idempotencyKey: String? = nil) async throws -> Comment {
+        try await send(
+            .POST, "/api/posts/\(postId)/comments", body: TextBody(text: text), idempotencyKey: idempotencyKey)
     }
 
     public func notifications(before: Int64? = nil, limit: Int = 50) async throws -> NotificationPage {
         try await send(.GET, "/api/notifications", query: ["limit": "\(limit)", "before": before.map(String.init)])
     }
 
-    public func markRead(upTo: Int64) async throws -> UnreadCount {
-        try await send(.POST, "/api/notifications/read", body: MarkReadBody(upTo: upTo))
+    public func markRead(upTo: Int64, idempotencyKey: String? = nil) async throws -> UnreadCount {
+        try await send(.POST, "/api/notifications/read", body: MarkReadBody(upTo: upTo), idempotencyKey: idempotencyKey)
     }
 
     /// One long-poll (or, with `timeout` 0, one poll) of the event stream.
@@ -73,7 +81,7 @@ public struct MomentsAPI: Sendable {
 
     private func send<Answer: Decodable>(
         _ method: HTTPMethod, _ path: String, query: [String: String?] = [:], body: (some Encodable)? = NoBody?.none,
-        deadline: TimeAmount = .seconds(15)
+        idempotencyKey: String? = nil, deadline: TimeAmount = .seconds(15)
     ) async throws -> Answer {
         var components = URLComponents(url: server, resolvingAgainstBaseURL: false)!
         components.path = path
@@ -82,6 +90,7 @@ public struct MomentsAPI: Sendable {
         var request = HTTPClientRequest(url: components.string!)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try WireCoding.makeEncoder().encode(body)))

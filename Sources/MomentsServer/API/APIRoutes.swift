@@ -5,6 +5,7 @@ import MomentsCore
 struct APIRoutes {
     let store: any MomentsStore
     let limits: Limits
+    let idempotency: IdempotencyGate
 
     func register(on api: RouterGroup<MomentsRequestContext>) {
         api.get("me") { _, context in
@@ -15,24 +16,33 @@ struct APIRoutes {
             let before = try request.integer(query: "before", in: 1...Int64.max)
             return try await store.feed(viewer: try context.requireUser().id, before: before, limit: Int(limit))
         }
-        api.post("posts") { request, context -> EditedResponse<Post> in
-            let body = try await request.decodeBody(TextBody.self, limits: limits)
-            let post = try await store.createPost(
-                author: try context.requireUser().id, text: try TextRules.validate(body.text))
-            return EditedResponse(status: .created, response: post)
+        api.post("posts") { request, context in
+            let user = try context.requireUser().id
+            let (body, bytes) = try await request.decodeBodyKeepingBytes(TextBody.self, limits: limits)
+            let text = try TextRules.validate(body.text)
+            return try await idempotency.respond(
+                to: request, scope: "user:\(user)", body: bytes, status: .created, encode: PostJSON.write
+            ) { try await store.createPost(author: user, text: text, idempotent: $0) }
         }
-        api.post("posts/:id/likes") { _, context in
-            try await store.like(viewer: try context.requireUser().id, postId: try context.postId())
+        api.post("posts/:id/likes") { request, context in
+            let (user, postId) = (try context.requireUser().id, try context.postId())
+            return try await idempotency.respond(to: request, scope: "user:\(user)", encode: PostJSON.write) {
+                try await store.like(viewer: user, postId: postId, idempotent: $0)
+            }
         }
-        api.delete("posts/:id/likes") { _, context in
-            try await store.unlike(viewer: try context.requireUser().id, postId: try context.postId())
+        api.delete("posts/:id/likes") { request, context in
+            let (user, postId) = (try context.requireUser().id, try context.postId())
+            return try await idempotency.respond(to: request, scope: "user:\(user)", encode: PostJSON.write) {
+                try await store.unlike(viewer: user, postId: postId, idempotent: $0)
+            }
         }
-        api.post("posts/:id/comments") { request, context -> EditedResponse<Comment> in
-            let postId = try context.postId()
-            let body = try await request.decodeBody(TextBody.self, limits: limits)
-            let comment = try await store.comment(
-                viewer: try context.requireUser().id, postId: postId, text: try TextRules.validate(body.text))
-            return EditedResponse(status: .created, response: comment)
+        api.post("posts/:id/comments") { request, context in
+            let (user, postId) = (try context.requireUser().id, try context.postId())
+            let (body, bytes) = try await request.decodeBodyKeepingBytes(TextBody.self, limits: limits)
+            let text = try TextRules.validate(body.text)
+            return try await idempotency.respond(
+                to: request, scope: "user:\(user)", body: bytes, status: .created, encode: PostJSON.write
+            ) { try await store.comment(viewer: user, postId: postId, text: text, idempotent: $0) }
         }
         api.get("notifications") { request, context in
             let limit = try request.integer(query: "limit", in: 1...200) ?? 50
@@ -40,13 +50,20 @@ struct APIRoutes {
             return try await store.notifications(user: try context.requireUser().id, before: before, limit: Int(limit))
         }
         api.post("notifications/read") { request, context in
-            let body = try await request.decodeBody(MarkReadBody.self, limits: limits)
+            let user = try context.requireUser().id
+            let (body, bytes) = try await request.decodeBodyKeepingBytes(MarkReadBody.self, limits: limits)
             guard body.upTo >= 0 else { throw APIError.badRequest("up_to must not be negative") }
-            return UnreadCount(unread: try await store.markRead(user: try context.requireUser().id, upTo: body.upTo))
+            return try await idempotency.respond(
+                to: request, scope: "user:\(user)", body: bytes,
+                encode: { unread, out in
+                    out.writeStaticString(#"{"unread":"#)
+                    out.writeString(String(unread))
+                    out.writeStaticString("}")
+                }
+            ) { try await store.markRead(user: user, upTo: body.upTo, idempotent: $0) }
         }
     }
 }
 
 extension Me: ResponseEncodable {}
 extension NotificationPage: ResponseEncodable {}
-extension UnreadCount: ResponseEncodable {}

@@ -63,18 +63,6 @@ extension Response {
     }
 }
 
-extension Post: ResponseGenerator {
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response.json { PostJSON.write(self, to: &$0) }
-    }
-}
-
-extension Comment: ResponseGenerator {
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response.json { PostJSON.write(self, to: &$0) }
-    }
-}
-
 extension FeedPage: ResponseGenerator {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         Response.json { PostJSON.write(self, to: &$0) }

@@ -10,13 +10,14 @@ struct PublishRoute {
     let store: any MomentsStore
     let key: String
     let limits: Limits
+    let idempotency: IdempotencyGate
 
     func register(on router: Router<MomentsRequestContext>) {
-        router.post("api/publish") { request, _ -> PublishResult in
+        router.post("api/publish") { request, _ in
             guard let given = request.headers[.apiKey], PublisherKey.matches(given, key) else {
                 throw APIError.unauthorized("missing or wrong X-API-Key")
             }
-            let body = try await request.decodeBody(PublishBody.self, limits: limits)
+            let (body, bytes) = try await request.decodeBodyKeepingBytes(PublishBody.self, limits: limits)
             guard let data = body.data else { throw APIError.badRequest("data is required") }
             let recipients: [String]?
             switch (body.users, body.broadcast ?? false) {
@@ -28,18 +29,16 @@ struct PublishRoute {
                 throw APIError.badRequest(
                     "give either users (1 to \(Self.maxRecipients) user ids) or broadcast: true, not both")
             }
-            return PublishResult(ids: try await store.publish(to: recipients, data: data))
+            return try await idempotency.respond(to: request, scope: "publisher", body: bytes, encode: Self.write) {
+                try await store.publish(to: recipients, data: data, idempotent: $0)
+            }
         }
     }
-}
 
-/// Written by hand, as events are: the answer to every publish, on the hot path.
-extension PublishResult: ResponseGenerator {
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response.json { body in
-            body.writeStaticString(#"{"ids":"#)
-            body.writeJSONArray(ids) { $0.writeString(String($1)) }
-            body.writeStaticString("}")
-        }
+    /// `{"ids": [...]}`, written by hand, as events are: the answer to every publish, on the hot path.
+    static func write(_ ids: [Int64], to body: inout ByteBuffer) {
+        body.writeStaticString(#"{"ids":"#)
+        body.writeJSONArray(ids) { $0.writeString(String($1)) }
+        body.writeStaticString("}")
     }
 }

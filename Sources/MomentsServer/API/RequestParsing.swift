@@ -15,6 +15,13 @@ extension Request {
     /// The body as JSON of `type`, read up to the size limit (413 past it, never buffered
     /// further) and checked for nesting before it is scanned.
     func decodeBody<T: ScannedBody>(_ type: T.Type, limits: Limits) async throws -> T {
+        try await decodeBodyKeepingBytes(type, limits: limits).value
+    }
+
+    /// `decodeBody`, and the bytes it came as (what an `Idempotency-Key` is checked against).
+    func decodeBodyKeepingBytes<T: ScannedBody>(_ type: T.Type, limits: Limits) async throws
+        -> (value: T, bytes: ByteBuffer)
+    {
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: limits.maxBodyBytes)
@@ -26,9 +33,10 @@ extension Request {
                 .contentTooLarge, "payload_too_large", "JSON nested deeper than \(limits.maxJSONDepth) levels")
         }
         do {
-            return try buffer.withUnsafeReadableBytes { bytes in
+            let value = try buffer.withUnsafeReadableBytes { bytes in
                 try JSONScanner.scan(bytes) { try T(scanning: &$0) }
             }
+            return (value, buffer)
         } catch {
             throw APIError.badRequest("body is not valid JSON of the expected shape")
         }

@@ -155,8 +155,9 @@ public final class MomentsServer: Sendable {
             middleware: WriteLimits(
                 perUser: RateLimiter(perSecond: limits.writesPerSecondPerUser),
                 perAddress: RateLimiter(perSecond: limits.writesPerSecondPerAddress)))
-        APIRoutes(store: store, limits: limits).register(on: api)
-        PublishRoute(store: store, key: publisherKey, limits: limits).register(on: router)
+        let idempotency = IdempotencyGate(store: store, lifetime: configuration.idempotencyLifetime)
+        APIRoutes(store: store, limits: limits, idempotency: idempotency).register(on: api)
+        PublishRoute(store: store, key: publisherKey, limits: limits, idempotency: idempotency).register(on: router)
         LongPollTransport(store: store, hub: hub, limits: streamLimits, admission: admission, metrics: metrics)
             .register(on: api)
         SSETransport(stream: eventStream(.sse), heartbeat: configuration.streamHeartbeat, admission: admission)

@@ -52,7 +52,7 @@ struct PostgresFanout: Service {
                         throw error
                     }
                     try? await connection.close()
-                } catch where !Task.isCancelled {
+                } catch  where !Task.isCancelled {
                     readiness.listening(false)
                     failures += 1
                     logger.warning("cross-node feed interrupted", metadata: ["error": "\(error)"])

@@ -14,18 +14,25 @@ public protocol MomentsStore: Sendable {
     func me(_ user: String) async throws -> Me
 
     func feed(viewer: String, before: Int64?, limit: Int) async throws -> FeedPage
-    func createPost(author: String, text: String) async throws -> Post
+    // Writes: with `idempotent`, the answer is kept under its key in the write's transaction;
+    // a key already holding an unexpired answer fails the write with `StoreError.keyTaken`.
+    func createPost(author: String, text: String, idempotent: Idempotent<Post>?) async throws -> Post
     /// Idempotent; throws `StoreError.notFound` when the viewer cannot see the post.
-    func like(viewer: String, postId: Int64) async throws -> Post
-    func unlike(viewer: String, postId: Int64) async throws -> Post
-    func comment(viewer: String, postId: Int64, text: String) async throws -> Comment
+    func like(viewer: String, postId: Int64, idempotent: Idempotent<Post>?) async throws -> Post
+    func unlike(viewer: String, postId: Int64, idempotent: Idempotent<Post>?) async throws -> Post
+    func comment(viewer: String, postId: Int64, text: String, idempotent: Idempotent<Comment>?) async throws
+        -> Comment
 
     func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationPage
     /// Marks the user's events with `id <= upTo` read; answers the remaining unread count.
-    func markRead(user: String, upTo: Int64) async throws -> Int
+    func markRead(user: String, upTo: Int64, idempotent: Idempotent<Int>?) async throws -> Int
     /// A `custom` event with `data` (JSON text) for each recipient, or every user when nil;
     /// answers the event ids. Unknown recipients: `StoreError.notFound`, nothing stored.
-    func publish(to recipients: [String]?, data: String) async throws -> [Int64]
+    func publish(to recipients: [String]?, data: String, idempotent: Idempotent<[Int64]>?) async throws -> [Int64]
+    /// The answer kept under `key`, if it was stored at or after `since` (ms since 1970).
+    func storedAnswer(for key: IdempotencyKey, since: Int64) async throws -> StoredAnswer?
+    /// Removes answers stored before `cutoff`: their keys are free again anyway.
+    func forgetAnswers(before cutoff: Int64) async throws
     /// The user's events after `cursor`, oldest first, with `unread` as it is now.
     func events(user: String, after cursor: Int64, limit: Int) async throws -> [Delivery]
     /// The id of the user's newest event (0 if none) and their unread count.
@@ -36,6 +43,26 @@ public protocol MomentsStore: Sendable {
 
 extension MomentsStore {
     public func close() async {}
+
+    // The writes without a key, as everything but the REST routes makes them.
+    public func createPost(author: String, text: String) async throws -> Post {
+        try await createPost(author: author, text: text, idempotent: nil)
+    }
+    public func like(viewer: String, postId: Int64) async throws -> Post {
+        try await like(viewer: viewer, postId: postId, idempotent: nil)
+    }
+    public func unlike(viewer: String, postId: Int64) async throws -> Post {
+        try await unlike(viewer: viewer, postId: postId, idempotent: nil)
+    }
+    public func comment(viewer: String, postId: Int64, text: String) async throws -> Comment {
+        try await comment(viewer: viewer, postId: postId, text: text, idempotent: nil)
+    }
+    public func markRead(user: String, upTo: Int64) async throws -> Int {
+        try await markRead(user: user, upTo: upTo, idempotent: nil)
+    }
+    public func publish(to recipients: [String]?, data: String) async throws -> [Int64] {
+        try await publish(to: recipients, data: data, idempotent: nil)
+    }
 }
 
 public struct StreamPosition: Sendable, Equatable {
@@ -45,10 +72,13 @@ public struct StreamPosition: Sendable, Equatable {
 
 public enum StoreError: Error, Equatable, CustomStringConvertible {
     case notFound(String)
+    /// The write's idempotency key already holds an answer: nothing was written.
+    case keyTaken
 
     public var description: String {
         switch self {
         case .notFound(let what): what
+        case .keyTaken: "the idempotency key already holds an answer"
         }
     }
 }

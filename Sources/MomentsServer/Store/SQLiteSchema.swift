@@ -107,6 +107,21 @@ enum SQLiteSchema {
                     END;
                     """)
         }
+        migrator.registerMigration("v4 idempotency keys") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE idempotency_keys (
+                        scope TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        status INTEGER NOT NULL,
+                        body BLOB NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        PRIMARY KEY (scope, key)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX idempotency_keys_age ON idempotency_keys(created_at);
+                    """)
+        }
         return migrator
     }
 }

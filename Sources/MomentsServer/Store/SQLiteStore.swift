@@ -119,15 +119,15 @@ public final class SQLiteStore: MomentsStore {
         }
     }
 
-    public func createPost(author: String, text: String) async throws -> Post {
+    public func createPost(author: String, text: String, idempotent: Idempotent<Post>?) async throws -> Post {
         try await commits.write { db, _ in
             try db.cachedStatement(sql: "INSERT INTO posts (author_id, text, created_at) VALUES (?, ?, ?)").execute(
                 arguments: [author, text, StoreClock.now()])
-            return try Self.fetchPosts(db, ids: [db.lastInsertedRowID], viewer: author)[0]
+            return try Self.keep(db, idempotent, Self.fetchPosts(db, ids: [db.lastInsertedRowID], viewer: author)[0])
         }
     }
 
-    public func like(viewer: String, postId: Int64) async throws -> Post {
+    public func like(viewer: String, postId: Int64, idempotent: Idempotent<Post>?) async throws -> Post {
         try await commits.write { db, deliveries in
             let author = try Self.visiblePostAuthor(db, postId: postId, viewer: viewer)
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO likes (post_id, user_id, created_at) VALUES (?, ?, ?)")
@@ -135,11 +135,11 @@ public final class SQLiteStore: MomentsStore {
             if db.changesCount > 0, let draft = NotificationRules.like(author: author, liker: viewer, postId: postId) {
                 deliveries.append(try Self.insert(db, draft))
             }
-            return try Self.fetchPosts(db, ids: [postId], viewer: viewer)[0]
+            return try Self.keep(db, idempotent, Self.fetchPosts(db, ids: [postId], viewer: viewer)[0])
         }
     }
 
-    public func unlike(viewer: String, postId: Int64) async throws -> Post {
+    public func unlike(viewer: String, postId: Int64, idempotent: Idempotent<Post>?) async throws -> Post {
         try await commits.write { db, deliveries in
             let author = try Self.visiblePostAuthor(db, postId: postId, viewer: viewer)
             try db.cachedStatement(sql: "DELETE FROM likes WHERE post_id = ? AND user_id = ?").execute(arguments: [
@@ -155,11 +155,13 @@ public final class SQLiteStore: MomentsStore {
                 ).execute(arguments: [author, viewer, postId])
                 deliveries.append(try Self.insert(db, draft))
             }
-            return try Self.fetchPosts(db, ids: [postId], viewer: viewer)[0]
+            return try Self.keep(db, idempotent, Self.fetchPosts(db, ids: [postId], viewer: viewer)[0])
         }
     }
 
-    public func comment(viewer: String, postId: Int64, text: String) async throws -> Comment {
+    public func comment(viewer: String, postId: Int64, text: String, idempotent: Idempotent<Comment>?) async throws
+        -> Comment
+    {
         try await commits.write { db, deliveries in
             let author = try Self.visiblePostAuthor(db, postId: postId, viewer: viewer)
             let earlierCommenters = try String.fetchAll(
@@ -174,7 +176,7 @@ public final class SQLiteStore: MomentsStore {
                 commentId: commentId, text: text)
             deliveries += try drafts.map { try Self.insert(db, $0) }
             // Only the new one: the post's comments can be thousands.
-            return try Self.fetchComments(db, where: "c.id = ?", commentId)[0]
+            return try Self.keep(db, idempotent, Self.fetchComments(db, where: "c.id = ?", commentId)[0])
         }
     }
 
@@ -191,18 +193,20 @@ public final class SQLiteStore: MomentsStore {
         }
     }
 
-    public func markRead(user: String, upTo: Int64) async throws -> Int {
+    public func markRead(user: String, upTo: Int64, idempotent: Idempotent<Int>?) async throws -> Int {
         try await commits.write { db, _ in
             try db.cachedStatement(sql: "UPDATE events SET read = 1 WHERE recipient_id = ? AND id <= ? AND read = 0")
                 .execute(arguments: [user, upTo])
-            return try Self.unreadCount(db, user)
+            return try Self.keep(db, idempotent, Self.unreadCount(db, user))
         }
     }
 
     /// One prepared insert per recipient and nothing read back: a broadcast to every user is
     /// one transaction of plain inserts plus two queries, however many users there are. Every
     /// statement is cached: compiling one costs more than running it (GRDB's authorizer).
-    public func publish(to recipients: [String]?, data: String) async throws -> [Int64] {
+    public func publish(to recipients: [String]?, data: String, idempotent: Idempotent<[Int64]>?) async throws
+        -> [Int64]
+    {
         try await commits.write(events: recipients?.count ?? GroupCommit.batchEvents) { db, deliveries in
             let users: [String]
             var unread: [String: Int] = [:]
@@ -231,8 +235,52 @@ public final class SQLiteStore: MomentsStore {
                     data: data)
             }
             deliveries += published
-            return published.map(\.event.id)
+            return try Self.keep(db, idempotent, published.map(\.event.id))
         }
+    }
+
+    // MARK: idempotency keys
+
+    public func storedAnswer(for key: IdempotencyKey, since: Int64) async throws -> StoredAnswer? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT fingerprint, status, body FROM idempotency_keys
+                        WHERE scope = ? AND key = ? AND created_at >= ?
+                        """), arguments: [key.scope, key.key, since]
+            ).map { row in
+                StoredAnswer(fingerprint: row["fingerprint"], status: row["status"], body: [UInt8](row["body"] as Data))
+            }
+        }
+    }
+
+    public func forgetAnswers(before cutoff: Int64) async throws {
+        try await commits.write { db, _ in
+            try db.cachedStatement(sql: "DELETE FROM idempotency_keys WHERE created_at < ?").execute(arguments: [cutoff]
+            )
+        }
+    }
+
+    /// Keeps a keyed write's answer in its transaction (an expired one under the same key is
+    /// replaced); answers `result`.
+    private static func keep<T>(_ db: Database, _ idempotent: Idempotent<T>?, _ result: T) throws -> T {
+        guard let idempotent else { return result }
+        let answer = idempotent.stored(result)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
+                    body = excluded.body, created_at = excluded.created_at
+                WHERE idempotency_keys.created_at < ?
+                """
+        ).execute(arguments: [
+            idempotent.key.scope, idempotent.key.key, answer.fingerprint, answer.status, Data(answer.body),
+            StoreClock.now(), idempotent.expiredBefore,
+        ])
+        guard db.changesCount > 0 else { throw StoreError.keyTaken }
+        return result
     }
 
     public func events(user: String, after cursor: Int64, limit: Int) async throws -> [Delivery] {

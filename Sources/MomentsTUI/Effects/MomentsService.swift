@@ -1,15 +1,16 @@
 import MomentsClient
 import MomentsCore
 
-/// The requests effects make, so `EffectRunner` can be tested without a server.
+/// The requests effects make, so `EffectRunner` can be tested without a server. Writes carry
+/// an idempotency key: sent again under it, a write that already happened happens once.
 protocol MomentsService: Sendable {
-    func like(postId: Int64) async throws -> Post
-    func unlike(postId: Int64) async throws -> Post
-    func comment(postId: Int64, text: String) async throws -> Comment
-    func createPost(text: String) async throws -> Post
+    func like(postId: Int64, idempotencyKey: String?) async throws -> Post
+    func unlike(postId: Int64, idempotencyKey: String?) async throws -> Post
+    func comment(postId: Int64, text: String, idempotencyKey: String?) async throws -> Comment
+    func createPost(text: String, idempotencyKey: String?) async throws -> Post
     func feedPage(before: Int64?) async throws -> FeedPage
     func notificationPage() async throws -> NotificationPage
-    func markRead(upTo: Int64) async throws -> UnreadCount
+    func markRead(upTo: Int64, idempotencyKey: String?) async throws -> UnreadCount
 }
 
 extension MomentsAPI: MomentsService {

@@ -113,6 +113,23 @@ enum PostgresSchema {
                 """,
             ]
         ),
+        (
+            "v4 idempotency keys",
+            [
+                """
+                CREATE TABLE idempotency_keys (
+                    scope TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    body BYTEA NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    PRIMARY KEY (scope, key)
+                )
+                """,
+                "CREATE INDEX idempotency_keys_age ON idempotency_keys(created_at)",
+            ]
+        ),
     ]
 
     /// Applies what is missing, under an advisory lock so nodes starting together take turns.

@@ -151,29 +151,43 @@ public final class PostgresStore: MomentsStore {
         }
     }
 
-    public func createPost(author: String, text: String) async throws -> Post {
-        try await client.withConnection { connection in
-            var created: Int64?
-            for try await id in try await connection.query(
-                "INSERT INTO posts (author_id, text, created_at) VALUES (\(author), \(text), \(StoreClock.now())) RETURNING id",
-                logger: self.logger
-            ).decode(Int64.self) {
-                created = id
+    public func createPost(author: String, text: String, idempotent: Idempotent<Post>?) async throws -> Post {
+        guard let idempotent else {
+            return try await client.withConnection { connection in
+                try await Self.fetchPosts(
+                    connection, ids: [Self.insertPost(connection, author: author, text: text, logger: self.logger)],
+                    viewer: author, logger: self.logger)[0]
             }
-            guard let created else { throw StoreError.notFound("post not created") }
-            return try await Self.fetchPosts(connection, ids: [created], viewer: author, logger: self.logger)[0]
+        }
+        return try await commits.write(plan: { ([], ()) }) { write, _ in
+            let id = try await Self.insertPost(write.connection, author: author, text: text, logger: self.logger)
+            let post = try await Self.fetchPosts(write.connection, ids: [id], viewer: author, logger: self.logger)[0]
+            try await self.keep(write, idempotent, post)
+            return post
         }
     }
 
-    public func like(viewer: String, postId: Int64) async throws -> Post {
-        try await commits.write(plan: planOnPost(postId, viewer: viewer)) { write, author in
+    private static func insertPost(_ connection: PostgresConnection, author: String, text: String, logger: Logger)
+        async throws -> Int64
+    {
+        for try await id in try await connection.query(
+            "INSERT INTO posts (author_id, text, created_at) VALUES (\(author), \(text), \(StoreClock.now())) RETURNING id",
+            logger: logger
+        ).decode(Int64.self) {
+            return id
+        }
+        throw StoreError.notFound("post not created")
+    }
+
+    public func like(viewer: String, postId: Int64, idempotent: Idempotent<Post>?) async throws -> Post {
+        let kept = try await commits.write(plan: planOnPost(postId, viewer: viewer)) { write, author -> Post? in
             guard let draft = NotificationRules.like(author: author, liker: viewer, postId: postId) else {
                 try await write.connection.query(
                     """
                     INSERT INTO likes (post_id, user_id, created_at) VALUES (\(postId), \(viewer), \(StoreClock.now()))
                     ON CONFLICT DO NOTHING
                     """, logger: self.logger)
-                return
+                return try await self.keep(write, idempotent) { try await self.post(postId, viewer: viewer, in: write) }
             }
             try write.require([draft.recipient])
             // One statement (one round trip in the batch): the event only if the like is new.
@@ -192,12 +206,14 @@ public final class PostgresStore: MomentsStore {
                 stored.append(row)
             }
             write.stored(stored)
+            return try await self.keep(write, idempotent) { try await self.post(postId, viewer: viewer, in: write) }
         }
+        if let kept { return kept }
         return try await post(postId, viewer: viewer)
     }
 
-    public func unlike(viewer: String, postId: Int64) async throws -> Post {
-        try await commits.write(plan: planOnPost(postId, viewer: viewer)) { write, author in
+    public func unlike(viewer: String, postId: Int64, idempotent: Idempotent<Post>?) async throws -> Post {
+        let kept = try await commits.write(plan: planOnPost(postId, viewer: viewer)) { write, author -> Post? in
             let deleted = try await Self.count(
                 write.connection.query(
                     """
@@ -213,11 +229,15 @@ public final class PostgresStore: MomentsStore {
                     """, logger: self.logger)
                 _ = try await write.insert([draft])
             }
+            return try await self.keep(write, idempotent) { try await self.post(postId, viewer: viewer, in: write) }
         }
+        if let kept { return kept }
         return try await post(postId, viewer: viewer)
     }
 
-    public func comment(viewer: String, postId: Int64, text: String) async throws -> Comment {
+    public func comment(viewer: String, postId: Int64, text: String, idempotent: Idempotent<Comment>?) async throws
+        -> Comment
+    {
         let plan: @Sendable () async throws -> (streams: [String], plan: String) = {
             try await self.client.withConnection { connection in
                 let author = try await Self.visiblePostAuthor(
@@ -226,7 +246,7 @@ public final class PostgresStore: MomentsStore {
                 return ([author] + earlier, author)
             }
         }
-        let commentId = try await commits.write(plan: plan) { write, author in
+        let (commentId, kept) = try await commits.write(plan: plan) { write, author -> (Int64, Comment?) in
             // Read again under the locks: whoever commented since the plan is told too.
             let earlierCommenters = try await Self.commenters(write.connection, postId: postId, logger: self.logger)
             let recipients = NotificationRules.comment(
@@ -247,22 +267,81 @@ public final class PostgresStore: MomentsStore {
                 author: author, earlierCommenters: earlierCommenters, commenter: viewer, postId: postId,
                 commentId: commentId, text: text)
             _ = try await write.insert(drafts)
-            return commentId
+            let kept = try await self.keep(write, idempotent) {
+                try await Self.comment(commentId, on: write.connection, logger: self.logger)
+            }
+            return (commentId, kept)
         }
-        // Only the new one: the post's comments can be thousands.
+        if let kept { return kept }
+        return try await client.withConnection { try await Self.comment(commentId, on: $0, logger: self.logger) }
+    }
+
+    /// Only the new one: the post's comments can be thousands.
+    private static func comment(_ id: Int64, on connection: PostgresConnection, logger: Logger) async throws -> Comment
+    {
         guard
-            let comment = try await Self.comments(
-                client.query("\(unescaped: Self.commentSelect) WHERE c.id = \(commentId)", logger: logger)
+            let comment = try await comments(
+                connection.query("\(unescaped: commentSelect) WHERE c.id = \(id)", logger: logger)
             ).first
         else { throw StoreError.notFound("comment not created") }
         return comment
     }
 
-    /// Read after the write's commit, off the batch: as the viewer sees the post now.
-    private func post(_ id: Int64, viewer: String) async throws -> Post {
-        try await client.withConnection {
+    /// Read after the write's commit, off the batch: as the viewer sees the post now (or, in
+    /// `write`, as its transaction does).
+    private func post(_ id: Int64, viewer: String, in write: BatchWrite? = nil) async throws -> Post {
+        if let write {
+            return try await Self.fetchPosts(write.connection, ids: [id], viewer: viewer, logger: logger)[0]
+        }
+        return try await client.withConnection {
             try await Self.fetchPosts($0, ids: [id], viewer: viewer, logger: self.logger)[0]
         }
+    }
+
+    /// In a keyed write's transaction: its answer, `result` read there, kept under its key; nil
+    /// without a key (the answer is read after the commit, off the batch).
+    private func keep<T>(_ write: BatchWrite, _ idempotent: Idempotent<T>?, _ result: () async throws -> T)
+        async throws -> T?
+    {
+        guard let idempotent else { return nil }
+        let value = try await result()
+        try await keep(write, idempotent, value)
+        return value
+    }
+
+    /// Keeps `result`'s answer under the write's key in its transaction (replacing an expired one).
+    private func keep<T>(_ write: BatchWrite, _ idempotent: Idempotent<T>, _ result: T) async throws {
+        let answer = idempotent.stored(result)
+        let kept = try await Self.count(
+            write.connection.query(
+                """
+                WITH kept AS (
+                    INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_at)
+                    VALUES (\(idempotent.key.scope), \(idempotent.key.key), \(answer.fingerprint), \(answer.status),
+                            \(ByteBuffer(bytes: answer.body)), \(StoreClock.now()))
+                    ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
+                        body = excluded.body, created_at = excluded.created_at
+                    WHERE idempotency_keys.created_at < \(idempotent.expiredBefore)
+                    RETURNING 1)
+                SELECT COUNT(*) FROM kept
+                """, logger: logger))
+        guard kept > 0 else { throw StoreError.keyTaken }
+    }
+
+    public func storedAnswer(for key: IdempotencyKey, since: Int64) async throws -> StoredAnswer? {
+        for try await (fingerprint, status, body) in try await client.query(
+            """
+            SELECT fingerprint, status, body FROM idempotency_keys
+            WHERE scope = \(key.scope) AND key = \(key.key) AND created_at >= \(since)
+            """, logger: logger
+        ).decode((String, Int, ByteBuffer).self) {
+            return StoredAnswer(fingerprint: fingerprint, status: status, body: Array(buffer: body))
+        }
+        return nil
+    }
+
+    public func forgetAnswers(before cutoff: Int64) async throws {
+        try await client.query("DELETE FROM idempotency_keys WHERE created_at < \(cutoff)", logger: logger)
     }
 
     /// A like's, an unlike's: the post's author (the one stream it may add to), if `viewer`
@@ -293,18 +372,22 @@ public final class PostgresStore: MomentsStore {
         }
     }
 
-    public func markRead(user: String, upTo: Int64) async throws -> Int {
+    public func markRead(user: String, upTo: Int64, idempotent: Idempotent<Int>?) async throws -> Int {
         // Under the user's stream lock, like every write to their events and unread count.
         try await commits.write(plan: { ([user], ()) }) { write, _ in
             try await write.connection.query(
                 "UPDATE events SET read = true WHERE recipient_id = \(user) AND id <= \(upTo) AND NOT read",
                 logger: self.logger)
-            return try await Self.unreadCount(write.connection, user, logger: self.logger)
+            let unread = try await Self.unreadCount(write.connection, user, logger: self.logger)
+            if let idempotent { try await self.keep(write, idempotent, unread) }
+            return unread
         }
     }
 
     /// One query checks the recipients (or finds every user), one statement stores the events.
-    public func publish(to recipients: [String]?, data: String) async throws -> [Int64] {
+    public func publish(to recipients: [String]?, data: String, idempotent: Idempotent<[Int64]>?) async throws
+        -> [Int64]
+    {
         let plan: @Sendable () async throws -> (streams: [String], plan: [String]) = {
             if let recipients, self.knownUsers.withLock({ known in recipients.allSatisfy(known.contains) }) {
                 return (recipients, recipients)
@@ -327,7 +410,9 @@ public final class PostgresStore: MomentsStore {
         }
         return try await commits.write(events: recipients?.count ?? PostgresGroupCommit.batchEvents, plan: plan) {
             write, streams in
-            try await write.insert(NotificationRules.publish(to: streams, data: data))
+            let ids = try await write.insert(NotificationRules.publish(to: streams, data: data))
+            if let idempotent { try await self.keep(write, idempotent, ids) }
+            return ids
         }
     }
 
