@@ -112,6 +112,9 @@ struct Serve: AsyncParsableCommand {
             "Where /metrics is served, HOST:PORT, a listener of its own (never the public port); none serves no metrics.",
             valueName: "address"))
     var metricsAddress = "127.0.0.1:9464"
+    @Option(help: "Where the access log goes: stdout, stderr or off (one line per request and per push connection).")
+    var accessLog: AccessLogDestination = .stdout
+    @Option(help: "The access log's format: logfmt or json.") var logFormat: AccessLog.Format = .logfmt
 
     var metrics: ListenAddress? {
         get throws {
@@ -154,6 +157,7 @@ struct Serve: AsyncParsableCommand {
             $0.limits = limits.limits
             $0.trustedProxies = trustedProxy
             $0.metrics = metrics
+            $0.accessLog = accessLog.log(format: logFormat)
         }
         if demo {
             if try await DemoSeed.seedIfEmpty(server.store) {
@@ -282,3 +286,17 @@ enum UserId {
         }
     }
 }
+
+enum AccessLogDestination: String, ExpressibleByArgument, CaseIterable {
+    case stdout, stderr, off
+
+    func log(format: AccessLog.Format) -> AccessLog? {
+        switch self {
+        case .stdout: .to(.standardOutput, format: format)
+        case .stderr: .to(.standardError, format: format)
+        case .off: nil
+        }
+    }
+}
+
+extension AccessLog.Format: ExpressibleByArgument {}

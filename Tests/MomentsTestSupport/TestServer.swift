@@ -24,9 +24,12 @@ final class TestServer: Sendable {
             ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("moments-test-\(UUID().uuidString)")
         configuration.metrics = ListenAddress(host: "127.0.0.1", port: 0)
+        let logs = LogLines()
+        configuration.accessLog = AccessLog { logs.add($0) }
         tweak(&configuration)
         let server = try await MomentsServer(
-            configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            configuration: configuration, logger: Logger(label: "test", factory: { _ in LogLines.Handler(lines: logs) })
+        )
         if demo { try await DemoSeed.seedIfEmpty(server.store) }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let metricsPort = MetricsPort()
@@ -44,12 +47,13 @@ final class TestServer: Sendable {
         // A TLS server's test certificate names localhost; plain servers are reached by address.
         let url = URL(string: configuration.tls == nil ? "http://127.0.0.1:\(port)" : "https://localhost:\(port)")!
         return TestServer(
-            server: server, port: port, url: url, dataDir: configuration.dataDir, task: task, metricsPort: metricsPort)
+            server: server, port: port, url: url, dataDir: configuration.dataDir, task: task, metricsPort: metricsPort,
+            logs: logs)
     }
 
     private init(
         server: MomentsServer, port: Int, url: URL, dataDir: URL, task: Task<Void, any Error>,
-        metricsPort: MetricsPort
+        metricsPort: MetricsPort, logs: LogLines
     ) {
         self.server = server
         self.port = port
@@ -57,7 +61,11 @@ final class TestServer: Sendable {
         self.dataDir = dataDir
         self.task = task
         self.metricsPort = metricsPort
+        self.logs = logs
     }
+
+    /// Every line the server logged (its logger and its access log), in order.
+    let logs: LogLines
 
     private let metricsPort: MetricsPort
 
@@ -81,9 +89,15 @@ final class TestServer: Sendable {
         MomentsAPI(server: url, token: try await token(user))
     }
 
-    /// Graceful shutdown, waiting until the server has stopped.
+    /// Graceful shutdown, waiting until the server has stopped; then fails if any line the
+    /// server logged holds a token or the publisher key (every test that stops its server
+    /// checks this).
     func stop() async throws {
         await server.shutdown()
         try await task.value
+        let secrets = [server.publisherKey, "eyJ"]  // every JWT starts with the base64 of `{"`
+        if let leak = logs.all.first(where: { line in secrets.contains { line.contains($0) } }) {
+            throw TestFailure("a secret reached the server's log: \(leak)")
+        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MomentsCore
 import NIOCore
+import Synchronization
 
 /// Per-request state: who is asking (set by `AuthMiddleware`) and the wire JSON settings.
 public struct MomentsRequestContext: RequestContext {
@@ -18,6 +19,8 @@ public struct MomentsRequestContext: RequestContext {
     var clientAddress: String
     /// How the client reached this server, `http` or `https` (behind a TLS proxy: as it says).
     var scheme = "http"
+    /// What inner middleware learns that the access log, outside it, reports.
+    let note = RequestNote()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -27,8 +30,26 @@ public struct MomentsRequestContext: RequestContext {
     public var requestDecoder: JSONDecoder { WireCoding.makeDecoder() }
     public var responseEncoder: JSONEncoder { WireCoding.makeEncoder() }
 
+    /// Sets the authenticated user, for the routes and the access log.
+    mutating func authenticate(_ user: UserSummary) {
+        self.user = user
+        note.user = user.id
+    }
+
     func requireUser() throws -> UserSummary {
         guard let user else { throw APIError.unauthorized("missing token") }
         return user
+    }
+}
+
+/// Shared by every copy of one request's context: the access log sits outside the middleware
+/// that sets these, and contexts are values.
+final class RequestNote: Sendable {
+    private let state = Mutex<String?>(nil)
+
+    /// The authenticated user's id (or `publisher` for the publish API).
+    var user: String? {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
     }
 }

@@ -13,10 +13,11 @@ struct PublishRoute {
     let idempotency: IdempotencyGate
 
     func register(on router: Router<MomentsRequestContext>) {
-        router.post("api/publish") { request, _ in
+        router.post("api/publish") { request, context in
             guard let given = request.headers[.apiKey], PublisherKey.matches(given, key) else {
                 throw APIError.unauthorized("missing or wrong X-API-Key")
             }
+            context.note.user = "publisher"
             let (body, bytes) = try await request.decodeBodyKeepingBytes(PublishBody.self, limits: limits)
             guard let data = body.data else { throw APIError.badRequest("data is required") }
             let recipients: [String]?

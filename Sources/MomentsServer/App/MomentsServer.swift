@@ -69,7 +69,8 @@ public final class MomentsServer: Sendable {
             every: TimeAmount(configuration.pingInterval), on: MultiThreadedEventLoopGroup.singleton.next())
         defer { pingTimer.cancel() }
         let push = WebSocketPushHandler.Dependencies(
-            store: store, hub: hub, metrics: metrics, limits: configuration.limits, stream: streamLimits, pings: pings)
+            store: store, hub: hub, metrics: metrics, limits: configuration.limits, stream: streamLimits, pings: pings,
+            accessLog: configuration.accessLog)
         var server = HTTPServerBuilder { responder in
             FirstRequestDeadlineChannel(
                 base: PushUpgradeChannel(
@@ -124,7 +125,9 @@ public final class MomentsServer: Sendable {
     private var streamLimits: StreamLimits { StreamLimits(capacity: configuration.subscriptionCapacity) }
 
     private func eventStream(_ transport: ServerMetrics.Transport) -> EventStream {
-        EventStream(store: store, hub: hub, limits: streamLimits, transport: transport, metrics: metrics)
+        EventStream(
+            store: store, hub: hub, limits: streamLimits, transport: transport, metrics: metrics,
+            accessLog: configuration.accessLog)
     }
 
     private var auth: AuthMiddleware { AuthMiddleware(tokens: tokens, store: store) }
@@ -146,6 +149,7 @@ public final class MomentsServer: Sendable {
         router.add(
             middleware: ForwardedMiddleware(
                 proxies: trustedProxies, scheme: configuration.tls == nil ? "http" : "https"))
+        if let accessLog = configuration.accessLog { router.add(middleware: AccessLogMiddleware(log: accessLog)) }
         router.add(middleware: ErrorMiddleware(metrics: metrics, readiness: readiness))
         router.get("healthz") { _, _ in ["status": "ok"] }
         let readiness = self.readiness

@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     public var postgres: PostgresAddress?
     /// Bounds against bad and hostile clients.
     public var limits = Limits()
+    /// Where request and stream lines go (`moments-server serve` writes them to standard output).
+    public var accessLog: AccessLog?
     /// How long a write's answer is kept under its `Idempotency-Key`.
     public var idempotencyLifetime: Duration = .seconds(24 * 3600)
     /// Serve HTTPS and WSS on the port instead of plain HTTP.

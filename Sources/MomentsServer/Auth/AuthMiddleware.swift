@@ -13,7 +13,7 @@ struct AuthMiddleware: RouterMiddleware {
         async throws -> Response
     {
         var context = context
-        context.user = try await authenticate(request)
+        context.authenticate(try await authenticate(request))
         return try await next(request, context)
     }
 

@@ -17,14 +17,22 @@ struct EventStream {
     let limits: StreamLimits
     let transport: ServerMetrics.Transport
     let metrics: ServerMetrics
+    let accessLog: AccessLog?
 
     /// Sends the stream until it ends (answering why) or `send` throws.
     func run(
-        user: UserSummary, cursor requested: Int64?, heartbeat: Duration?, channel: any Channel,
+        user: UserSummary, cursor requested: Int64?, heartbeat: Duration?, channel: any Channel, client: String,
         send: (Item) async throws -> Void
     ) async throws -> Subscription.EndReason {
         metrics.opened(transport)
-        defer { metrics.closed(transport) }
+        let opened = ContinuousClock.now
+        var events = 0
+        accessLog?.streamOpened(transport: transport.rawValue, user: user.id, client: client)
+        defer {
+            metrics.closed(transport)
+            accessLog?.streamClosed(
+                transport: transport.rawValue, duration: .now - opened, user: user.id, client: client, events: events)
+        }
         let position = try await store.streamPosition(user: user.id)
         var cursor = StreamProgress.start(requested: requested, position: position)
         try await send(.hello(Hello(user: user, unread: position.unread, cursor: cursor)))
@@ -40,7 +48,7 @@ struct EventStream {
                 inbox.close()
                 cutoff.withLock { $0?.cancel() }
             }
-            let end = try await follow(inbox, user: user.id, heartbeat: heartbeat, send: send)
+            let end = try await follow(inbox, user: user.id, heartbeat: heartbeat, events: &events, send: send)
             cursor = inbox.cursor
             // A resync means events may have passed this node by: read the store again.
             if end != .resync { return end }
@@ -48,12 +56,13 @@ struct EventStream {
     }
 
     private func follow(
-        _ inbox: StreamInbox, user: String, heartbeat: Duration?, send: (Item) async throws -> Void
+        _ inbox: StreamInbox, user: String, heartbeat: Duration?, events: inout Int, send: (Item) async throws -> Void
     ) async throws -> Subscription.EndReason {
         let generation = inbox.beginCatchUp()
         try await StreamBacklog(store: store).read(user: user, after: inbox.cursor) { page in
             for pushed in inbox.replayed(page, generation: generation) {
                 try await send(.event(pushed))
+                events += 1
                 metrics.pushed(pushed.event, on: transport, live: false)
             }
         }
@@ -62,6 +71,7 @@ struct EventStream {
             switch await inbox.next(within: heartbeat) {
             case .event(let pushed):
                 try await send(.event(pushed))
+                events += 1
                 metrics.pushed(pushed.event, on: transport, live: true)
             case .quiet:
                 try await send(.heartbeat)

@@ -22,11 +22,12 @@ struct IframeTransport {
             let user = try context.requireUser()
             try admission.admit(user: user.id, address: context.clientAddress)
             return response(
-                user: user, cursor: try request.integer(query: "cursor", in: 0...Int64.max), channel: context.channel)
+                user: user, cursor: try request.integer(query: "cursor", in: 0...Int64.max), channel: context.channel,
+                client: context.clientAddress)
         }
     }
 
-    func response(user: UserSummary, cursor: Int64?, channel: any Channel) -> Response {
+    func response(user: UserSummary, cursor: Int64?, channel: any Channel, client: String) -> Response {
         let stream = self.stream
         let heartbeat = self.heartbeat
         let nonce = (0..<2).map { _ in String(UInt64.random(in: .min ... .max), radix: 36) }.joined()
@@ -49,7 +50,9 @@ struct IframeTransport {
                         string:
                             "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>moments stream</title></head><body>\n"
                             + Self.padding))
-                let end = try await stream.run(user: user, cursor: cursor, heartbeat: heartbeat, channel: channel) {
+                let end = try await stream.run(
+                    user: user, cursor: cursor, heartbeat: heartbeat, channel: channel, client: client
+                ) {
                     item in
                     switch item {
                     case .hello(let hello):

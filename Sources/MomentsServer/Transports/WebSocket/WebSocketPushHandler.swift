@@ -6,6 +6,8 @@ import NIOWebSocket
 struct PushGrant: Sendable {
     let user: UserSummary
     let cursor: Int64?
+    /// The client's address, for the access log.
+    let client: String
 }
 
 /// One upgraded `/api/ws` connection, served from its event loop: the hub hands events straight
@@ -26,6 +28,7 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
         let limits: Limits
         let stream: StreamLimits
         let pings: PingWheel
+        let accessLog: AccessLog?
     }
 
     enum CloseCode {
@@ -42,6 +45,8 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
     private var catchUp: Task<Void, Never>?
     private var cutoff: Scheduled<Void>?
     private var opened = false
+    private var openedAt = ContinuousClock.now
+    private var eventsSent = 0
 
     init(grant: PushGrant, dependencies: Dependencies) {
         self.grant = grant
@@ -58,7 +63,9 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         opened = true
+        openedAt = .now
         dependencies.metrics.opened(.websocket)
+        dependencies.accessLog?.streamOpened(transport: "websocket", user: grant.user.id, client: grant.client)
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let loop = context.eventLoop
         dependencies.pings.add(ObjectIdentifier(self)) { loop.execute { bound.value.pingTick() } }
@@ -85,6 +92,9 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
         subscription = nil
         dependencies.pings.remove(ObjectIdentifier(self))
         dependencies.metrics.closed(.websocket)
+        dependencies.accessLog?.streamClosed(
+            transport: "websocket", duration: .now - openedAt, user: grant.user.id, client: grant.client,
+            events: eventsSent)
     }
 
     /// Connections allow half-closure (for HTTP): a peer that hung up only closes our input.
@@ -180,6 +190,7 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
         for event in progress.replayed(page, generation: generation) {
             written = context.write(wrapOutboundOut(frame(event)))
             dependencies.metrics.pushed(event.event, on: .websocket, live: false)
+            eventsSent += 1
         }
         context.flush()
         return written ?? loop.makeSucceededVoidFuture()
@@ -219,6 +230,7 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
     private func send(_ event: PushedEvent, on context: ChannelHandlerContext) {
         context.write(wrapOutboundOut(frame(event)), promise: nil)
         dependencies.metrics.pushed(event.event, on: .websocket, live: true)
+        eventsSent += 1
     }
 
     private func frame(_ event: PushedEvent) -> WebSocketFrame {

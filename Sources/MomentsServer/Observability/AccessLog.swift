@@ -1,0 +1,131 @@
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// One line per request, and one per push connection when it closes: what an operator reads
+/// to answer "what happened at 14:02". Fields: time, method, route template (never the query
+/// string: a browser's `?token=` stays out), status, duration, user, client address (the
+/// forwarded one behind a trusted proxy), bytes of the body. logfmt by default, or JSON.
+public final class AccessLog: Sendable {
+    public enum Format: String, Sendable, CaseIterable {
+        case logfmt, json
+    }
+
+    let format: Format
+    private let write: @Sendable (String) -> Void
+
+    /// `write` gets each line without its newline.
+    public init(format: Format = .logfmt, write: @escaping @Sendable (String) -> Void) {
+        self.format = format
+        self.write = write
+    }
+
+    /// Lines to a file handle (standard output, usually), one write each.
+    public static func to(_ handle: FileHandle, format: Format = .logfmt) -> AccessLog {
+        AccessLog(format: format) { line in handle.write(Data((line + "\n").utf8)) }
+    }
+
+    func request(
+        method: String, route: String, status: Int, duration: Duration, user: String?, client: String, bytes: Int?
+    ) {
+        emit([
+            ("method", method), ("route", route), ("status", String(status)),
+            ("duration_ms", Self.milliseconds(duration)), ("user", user ?? "-"), ("client", client),
+            ("bytes", bytes.map(String.init) ?? "-"),
+        ])
+    }
+
+    /// A push connection (WebSocket, SSE, iframe) opened.
+    func streamOpened(transport: String, user: String, client: String) {
+        emit([("stream", transport), ("phase", "open"), ("user", user), ("client", client)])
+    }
+
+    /// A push connection that closed: how long it was open and how many events it carried.
+    func streamClosed(transport: String, duration: Duration, user: String, client: String, events: Int) {
+        emit([
+            ("stream", transport), ("phase", "close"), ("duration_ms", Self.milliseconds(duration)), ("user", user),
+            ("client", client), ("events", String(events)),
+        ])
+    }
+
+    private func emit(_ fields: [(String, String)]) {
+        let time = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let all = [("time", time)] + fields
+        switch format {
+        case .logfmt:
+            write(all.map { "\($0)=\(Self.logfmt($1))" }.joined(separator: " "))
+        case .json:
+            write("{" + all.map { "\(Self.json($0)):\(Self.json($1))" }.joined(separator: ",") + "}")
+        }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return String(format: "%.3f", Double(seconds) * 1000 + Double(attoseconds) / 1e15)
+    }
+
+    /// Bare when it can be, else quoted with `"` and `\` escaped (route templates, addresses
+    /// and ids are bare).
+    private static func logfmt(_ value: String) -> String {
+        guard value.isEmpty || value.contains(where: { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\\" }) else {
+            return value
+        }
+        return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            + "\""
+    }
+
+    private static func json(_ value: String) -> String {
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// Logs each request once its answer is written (a stream's, when it ends): after the
+/// forwarded address is known, around everything else.
+struct AccessLogMiddleware: RouterMiddleware {
+    typealias Context = MomentsRequestContext
+
+    let log: AccessLog
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        let start = ContinuousClock.now
+        let (log, note, client) = (log, context.note, context.clientAddress)
+        let method = request.method.rawValue
+        do {
+            var response = try await next(request, context)
+            let status = response.status.code
+            let route = context.endpointPath ?? "unmatched"
+            let body = response.body
+            response.body = ResponseBody(contentLength: body.contentLength) { writer in
+                let bytes = Atomic<Int>(0)
+                defer {
+                    log.request(
+                        method: method, route: route, status: status, duration: .now - start, user: note.user,
+                        client: client, bytes: bytes.load(ordering: .relaxed))
+                }
+                try await body.write(
+                    writer.map { buffer in
+                        bytes.add(buffer.readableBytes, ordering: .relaxed)
+                        return buffer
+                    })
+            }
+            return response
+        } catch {
+            log.request(
+                method: method, route: context.endpointPath ?? "unmatched",
+                status: (error as? any HTTPResponseError)?.status.code ?? 500, duration: .now - start,
+                user: note.user, client: client, bytes: nil)
+            throw error
+        }
+    }
+}
