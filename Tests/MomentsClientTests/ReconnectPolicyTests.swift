@@ -26,6 +26,8 @@ struct ReconnectTests {
             #expect(delay >= policy.ceiling(forAttempt: attempt) / 2)
             #expect(delay <= policy.ceiling(forAttempt: attempt))
         }
+        // The default: never more than 2 s between attempts, however long the server was away.
+        #expect((0..<64).allSatisfy { ReconnectPolicy().delay(forAttempt: $0) <= .seconds(2) })
     }
 
     @Test("the cursor accepts each id once, in increasing order, and never goes back")

@@ -6,6 +6,7 @@ struct APIRoutes {
     let store: any MomentsStore
     let limits: Limits
     let idempotency: IdempotencyGate
+    let revocations: Revocations
 
     func register(on api: RouterGroup<MomentsRequestContext>) {
         api.get("me") { _, context in
@@ -43,6 +44,15 @@ struct APIRoutes {
             return try await idempotency.respond(
                 to: request, scope: "user:\(user)", body: bytes, status: .created, encode: PostJSON.write
             ) { try await store.comment(viewer: user, postId: postId, text: text, idempotent: $0) }
+        }
+        // "Sign out everywhere": every token of the caller issued until now, this one included.
+        api.post("tokens/revoke") { _, context in
+            let before = try await revocations.revoke(user: try context.requireUser().id)
+            return Response.json { out in
+                out.writeStaticString(#"{"revoked_before":""#)
+                out.writeJSONDate(StoreClock.date(before))
+                out.writeStaticString(#""}"#)
+            }
         }
         api.get("notifications") { request, context in
             let limit = try request.integer(query: "limit", in: 1...200) ?? 50

@@ -26,6 +26,7 @@ public final class MomentsServer: Sendable {
     private let admission: Admission
     private let tlsConfiguration: TLSConfiguration?
     private let storeServices: [any Service]
+    private let revocations: Revocations
     /// The keep-alive of every WebSocket on this node.
     let pings = PingWheel()
     private let trustedProxies: TrustedProxies
@@ -46,6 +47,8 @@ public final class MomentsServer: Sendable {
         storeServices = setup.services
         tokens = await TokenAuthority(secret: setup.signingSecret)
         publisherKey = setup.publisherKey
+        revocations = Revocations(store: store, hub: hub)
+        revocations.apply(try await store.revocations(since: 0))
         do {
             webAssets = try configuration.webRoot.map(WebAssets.init(folder:))
         } catch {
@@ -94,7 +97,9 @@ public final class MomentsServer: Sendable {
             },
             logger: logger)
         // Shut down in reverse order: sockets get 1001 before the server stops.
-        var services: [any Service] = [app, PushDrainService(hub: hub, readiness: readiness)] + storeServices
+        var services: [any Service] =
+            [app, PushDrainService(hub: hub, readiness: readiness), RevocationWatch(revocations: revocations)]
+            + storeServices
         if let address = configuration.metrics {
             services.append(
                 Application(
@@ -117,6 +122,12 @@ public final class MomentsServer: Sendable {
         await store.close()
     }
 
+    /// Refuses every token of `user` issued until now, on every node within about a second
+    /// (their open connections close); answers the cut-off.
+    public func revokeTokens(of user: String) async throws -> Date {
+        StoreClock.date(try await revocations.revoke(user: user))
+    }
+
     /// Starts a graceful shutdown: push connections close with 1001, requests in flight finish.
     public func shutdown() async {
         await group.withLock { $0 }?.triggerGracefulShutdown()
@@ -130,7 +141,7 @@ public final class MomentsServer: Sendable {
             accessLog: configuration.accessLog)
     }
 
-    private var auth: AuthMiddleware { AuthMiddleware(tokens: tokens, store: store) }
+    private var auth: AuthMiddleware { AuthMiddleware(tokens: tokens, store: store, revocations: revocations) }
 
     /// The metrics listener's only route (Prometheus text format).
     private func makeMetricsRouter() -> Router<BasicRequestContext> {
@@ -160,7 +171,7 @@ public final class MomentsServer: Sendable {
                 perUser: RateLimiter(perSecond: limits.writesPerSecondPerUser),
                 perAddress: RateLimiter(perSecond: limits.writesPerSecondPerAddress)))
         let idempotency = IdempotencyGate(store: store, lifetime: configuration.idempotencyLifetime)
-        APIRoutes(store: store, limits: limits, idempotency: idempotency).register(on: api)
+        APIRoutes(store: store, limits: limits, idempotency: idempotency, revocations: revocations).register(on: api)
         PublishRoute(store: store, key: publisherKey, limits: limits, idempotency: idempotency).register(on: router)
         LongPollTransport(store: store, hub: hub, limits: streamLimits, admission: admission, metrics: metrics)
             .register(on: api)

@@ -7,6 +7,7 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = MomentsRequestContext
     let tokens: TokenAuthority
     let store: any MomentsStore
+    let revocations: Revocations
     let known = KnownUsers()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
@@ -21,9 +22,11 @@ struct AuthMiddleware: RouterMiddleware {
         guard let token = Self.token(in: request) else {
             throw APIError.unauthorized("missing token: send Authorization: Bearer TOKEN or ?token=TOKEN")
         }
-        guard let userId = await tokens.verify(token) else {
+        guard let verified = await tokens.verify(token) else {
             throw APIError.unauthorized("invalid or expired token")
         }
+        guard !revocations.refuses(verified) else { throw APIError.unauthorized("token revoked: sign in again") }
+        let userId = verified.user
         if let user = known.user(id: userId) { return user }
         guard let user = try await store.user(id: userId) else {
             throw APIError.unauthorized("token for an unknown user")

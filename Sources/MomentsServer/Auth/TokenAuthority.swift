@@ -1,6 +1,12 @@
 import Foundation
 import JWTKit
 
+/// Who a valid token names, and when it was issued (what a revocation is compared with).
+public struct VerifiedToken: Sendable, Equatable {
+    public var user: String
+    public var issuedAt: Date
+}
+
 /// Issues and checks login tokens: HS256 JWTs whose `sub` is the user id.
 public struct TokenAuthority: Sendable {
     struct Claims: JWTPayload {
@@ -35,15 +41,17 @@ public struct TokenAuthority: Sendable {
         return try await keys.sign(claims)
     }
 
-    /// The user id the token was issued for, or nil for a malformed, forged or expired token.
-    public func verify(_ token: String) async -> String? {
-        if let user = verified.user(of: token, at: Date()) { return user }
+    /// The user the token was issued for and when, or nil for a malformed, forged or expired
+    /// token. (Revocation is the caller's to check: it changes while a token stays valid.)
+    public func verify(_ token: String) async -> VerifiedToken? {
+        if let known = verified.token(token, at: Date()) { return known }
         // jwt-kit checks the signature with the key it has, whatever the header claims; a token
         // must also say what it is (no `none`, no RS256 "signed" with the HMAC secret, …).
         guard Self.algorithm(of: token) == "HS256" else { return nil }
         guard let claims = try? await keys.verify(token, as: Claims.self) else { return nil }
-        verified.remember(token, user: claims.sub.value, expires: claims.exp.value)
-        return claims.sub.value
+        let valid = VerifiedToken(user: claims.sub.value, issuedAt: claims.iat.value)
+        verified.remember(token, as: valid, expires: claims.exp.value)
+        return valid
     }
 
     private struct Header: Decodable {

@@ -8,23 +8,23 @@ import Synchronization
 final class VerifiedTokens: Sendable {
     static let capacity = 50_000
 
-    private let entries = Mutex<[String: (user: String, expires: Date)]>([:])
+    private let entries = Mutex<[String: (verified: VerifiedToken, expires: Date)]>([:])
 
-    func user(of token: String, at now: Date) -> String? {
+    func token(_ token: String, at now: Date) -> VerifiedToken? {
         entries.withLock { entries in
             guard let entry = entries[token] else { return nil }
             guard entry.expires > now else {
                 entries[token] = nil
                 return nil
             }
-            return entry.user
+            return entry.verified
         }
     }
 
-    func remember(_ token: String, user: String, expires: Date) {
+    func remember(_ token: String, as verified: VerifiedToken, expires: Date) {
         entries.withLock { entries in
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[token] = (user, expires)
+            entries[token] = (verified, expires)
         }
     }
 }

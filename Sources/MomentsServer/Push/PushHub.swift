@@ -81,6 +81,12 @@ public final class PushHub: EventSink {
         for subscription in all { subscription.end(.resync) }
     }
 
+    /// Ends every subscription of `user` with `reason` (a revocation).
+    public func end(user: String, _ reason: Subscription.EndReason) {
+        let theirs = state.withLock { $0.byUser[user].map { Array($0.values) } ?? [] }
+        for subscription in theirs { subscription.end(reason) }
+    }
+
     /// Whether anyone on this node listens to `user`: the cross-node feed skips the others.
     public func hasSubscriptions(user: String) -> Bool {
         state.withLock { $0.byUser[user] != nil }

@@ -13,6 +13,8 @@ public final class Subscription: Sendable {
         /// The node may have missed events (its cross-node feed was down): read the store again
         /// from your cursor and subscribe anew.
         case resync
+        /// The user's tokens were revoked ("sign out everywhere"): the connection is closed.
+        case revoked
     }
 
     public let id: Int

@@ -37,6 +37,11 @@ public protocol MomentsStore: Sendable {
     func events(user: String, after cursor: Int64, limit: Int) async throws -> [Delivery]
     /// The id of the user's newest event (0 if none) and their unread count.
     func streamPosition(user: String) async throws -> StreamPosition
+    /// Every token of `user` issued before `before` (ms since 1970) is refused from now on, on
+    /// every node (kept in the store; a later revocation moves the cut-off forward only).
+    func revokeTokens(user: String, before: Int64) async throws
+    /// The users whose tokens were revoked at or after `since` (ms), with their cut-offs.
+    func revocations(since: Int64) async throws -> [String: Int64]
     /// Releases connections; the store is not used afterwards.
     func close() async
 }

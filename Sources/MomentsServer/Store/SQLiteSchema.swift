@@ -122,6 +122,16 @@ enum SQLiteSchema {
                     CREATE INDEX idempotency_keys_age ON idempotency_keys(created_at);
                     """)
         }
+        migrator.registerMigration("v5 token revocations") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE token_revocations (
+                        user_id TEXT PRIMARY KEY NOT NULL REFERENCES users(id),
+                        revoked_before INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX token_revocations_time ON token_revocations(revoked_before);
+                    """)
+        }
         return migrator
     }
 }

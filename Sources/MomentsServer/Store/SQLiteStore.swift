@@ -239,6 +239,34 @@ public final class SQLiteStore: MomentsStore {
         }
     }
 
+    // MARK: token revocations
+
+    public func revokeTokens(user: String, before: Int64) async throws {
+        try await commits.write { db, _ in
+            guard try Self.fetchUser(db, user) != nil else { throw StoreError.notFound("no user \(user)") }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO token_revocations (user_id, revoked_before) VALUES (?, ?)
+                    ON CONFLICT (user_id) DO UPDATE SET revoked_before = max(revoked_before, excluded.revoked_before)
+                    """
+            ).execute(arguments: [user, before])
+        }
+    }
+
+    public func revocations(since: Int64) async throws -> [String: Int64] {
+        try await pool.read { db in
+            var cutoffs: [String: Int64] = [:]
+            for row in try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT user_id, revoked_before FROM token_revocations WHERE revoked_before >= ?"),
+                arguments: [since])
+            {
+                cutoffs[row["user_id"]] = row["revoked_before"]
+            }
+            return cutoffs
+        }
+    }
+
     // MARK: idempotency keys
 
     public func storedAnswer(for key: IdempotencyKey, since: Int64) async throws -> StoredAnswer? {

@@ -62,10 +62,15 @@ struct LongPollTransport {
         }
         if let inbox {
             inbox.caughtUp(generation: generation)
-            if case .event(let first) = await inbox.next(within: timeout) {
+            switch await inbox.next(within: timeout) {
+            case .event(let first):
                 let events = [first] + inbox.drain()
                 for pushed in events { metrics.pushed(pushed.event, on: .longpoll, live: true) }
                 return Answer(events: events, cursor: inbox.cursor, unread: events.last?.event.unread ?? 0)
+            case .ended(.revoked):
+                throw APIError.unauthorized("token revoked")
+            case .ended, .quiet:
+                break
             }
         }
         return Answer(events: [], cursor: cursor, unread: try await store.streamPosition(user: user).unread)

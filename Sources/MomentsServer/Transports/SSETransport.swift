@@ -70,6 +70,7 @@ extension Subscription.EndReason {
         switch self {
         case .overflow: "lagging"
         case .shutdown: "shutdown"
+        case .revoked: "revoked"
         case .cancelled, .resync: nil
         }
     }

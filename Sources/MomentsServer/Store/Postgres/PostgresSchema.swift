@@ -130,6 +130,18 @@ enum PostgresSchema {
                 "CREATE INDEX idempotency_keys_age ON idempotency_keys(created_at)",
             ]
         ),
+        (
+            "v5 token revocations",
+            [
+                """
+                CREATE TABLE token_revocations (
+                    user_id TEXT PRIMARY KEY REFERENCES users(id),
+                    revoked_before BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX token_revocations_time ON token_revocations(revoked_before)",
+            ]
+        ),
     ]
 
     /// Applies what is missing, under an advisory lock so nodes starting together take turns.

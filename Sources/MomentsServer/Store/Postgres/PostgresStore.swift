@@ -328,6 +328,25 @@ public final class PostgresStore: MomentsStore {
         guard kept > 0 else { throw StoreError.keyTaken }
     }
 
+    public func revokeTokens(user: String, before: Int64) async throws {
+        guard try await self.user(id: user) != nil else { throw StoreError.notFound("no user \(user)") }
+        try await client.query(
+            """
+            INSERT INTO token_revocations (user_id, revoked_before) VALUES (\(user), \(before))
+            ON CONFLICT (user_id) DO UPDATE SET revoked_before = greatest(token_revocations.revoked_before, excluded.revoked_before)
+            """, logger: logger)
+    }
+
+    public func revocations(since: Int64) async throws -> [String: Int64] {
+        var cutoffs: [String: Int64] = [:]
+        for try await (user, before) in try await client.query(
+            "SELECT user_id, revoked_before FROM token_revocations WHERE revoked_before >= \(since)", logger: logger
+        ).decode((String, Int64).self) {
+            cutoffs[user] = before
+        }
+        return cutoffs
+    }
+
     public func storedAnswer(for key: IdempotencyKey, since: Int64) async throws -> StoredAnswer? {
         for try await (fingerprint, status, body) in try await client.query(
             """

@@ -34,6 +34,8 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
     enum CloseCode {
         /// The connection fell more than the queue capacity behind (private-use range).
         static let lagging: UInt16 = 4013
+        /// The user's tokens were revoked: sign in again.
+        static let revoked: UInt16 = 4001
     }
 
     private let grant: PushGrant
@@ -247,6 +249,8 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
         switch reason {
         case .shutdown:
             close(.goingAway, reason: "server shutting down")
+        case .revoked:
+            close(.unknown(CloseCode.revoked), reason: "token revoked: sign in again")
         case .resync:
             // This node may have missed events: read the store again from where the socket is.
             guard opened, !control.closing else { return }
