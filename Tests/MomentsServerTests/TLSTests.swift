@@ -40,6 +40,31 @@ struct TLSTests {
         }
     }
 
+    @Test("a TLS slowloris (a handshake trickled, or none) is cut at the header deadline; HTTPS goes on")
+    func tlsSlowloris() async throws {
+        let certificates = try TestCertificates.make()
+        let server = try await TestServer.start {
+            $0.tls = TLSFiles(certificate: certificates.serverCertificate, privateKey: certificates.serverKey)
+            $0.limits.headerTimeout = .milliseconds(800)
+        }
+        // The first bytes of a ClientHello, then one more every 200 ms: never a whole handshake.
+        let trickle = try RawConnection(port: server.port)
+        trickle.send("\u{16}\u{03}\u{01}")
+        let trickling = Task {
+            for _ in 0..<100 where trickle.send("\u{01}") { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        let silent = try RawConnection(port: server.port)
+        let cut = try await trickle.waitForClose(within: .seconds(30))
+        trickling.cancel()
+        #expect(cut < .seconds(15), "cut only when the trickle (20 s) was over, not at the deadline")
+        _ = try await silent.waitForClose(within: .seconds(30))
+        // A real client still gets through.
+        let alice = try await TrustingClient(server, user: "alice", caFile: certificates.caCertificate)
+        #expect(try await alice.api.me().user.id == "alice")
+        try await alice.shutdown()
+        try await server.stop()
+    }
+
     @Test("with the CA file, REST and WebSocket push work over HTTPS and WSS")
     func trustedWithCAFile() async throws {
         let certificates = try TestCertificates.make()
