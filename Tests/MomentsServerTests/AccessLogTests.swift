@@ -73,6 +73,8 @@ struct AccessLogTests {
         let close = try #require(
             server.logs.all.map(Self.fields).first { $0["stream"] == "websocket" && $0["phase"] == "close" })
         #expect(close["events"] == "2" && close["user"] == "alice" && close["client"] == "127.0.0.1")
+        let upgrade = server.logs.all.map(Self.fields).first { $0["route"] == "/api/ws" }
+        #expect(upgrade?["status"] == "101" && upgrade?["user"] == "alice")
         try await server.stop()
     }
 

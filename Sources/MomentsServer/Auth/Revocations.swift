@@ -19,8 +19,7 @@ final class Revocations: Sendable {
         self.hub = hub
     }
 
-    /// Whether a valid token was issued before its user's cut-off. Tokens carry whole seconds,
-    /// so one issued in the second of a revocation counts as before it.
+    /// Whether a valid token was issued before its user's cut-off (both in milliseconds).
     func refuses(_ token: VerifiedToken) -> Bool {
         guard let cutoff = cutoffs.withLock({ $0[token.user] }) else { return false }
         return Int64(token.issuedAt.timeIntervalSince1970 * 1000) < cutoff

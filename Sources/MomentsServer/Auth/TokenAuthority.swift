@@ -33,8 +33,9 @@ public struct TokenAuthority: Sendable {
     }
 
     public func issue(user: String, ttl: Duration, now: Date = Date()) async throws -> String {
-        // Whole seconds: NumericDate as most JWT tooling prints it.
-        let now = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        // To the millisecond (a NumericDate may be fractional, RFC 7519 §2), as revocation
+        // cut-offs are: a token issued right after a revocation is not taken for one before it.
+        let now = Date(timeIntervalSince1970: (now.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
         let claims = Claims(
             sub: SubjectClaim(value: user), iat: IssuedAtClaim(value: now),
             exp: ExpirationClaim(value: now.addingTimeInterval(Double(ttl.components.seconds))))

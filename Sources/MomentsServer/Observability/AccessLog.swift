@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import Synchronization
 
-/// One line per request, and one per push connection when it closes: what an operator reads
-/// to answer "what happened at 14:02". Fields: time, method, route template (never the query
+/// One line per request, and one per push connection when it opens and when it closes: what
+/// an operator reads to answer "what happened at 14:02". Fields: time, method, route template (never the query
 /// string: a browser's `?token=` stays out), status, duration, user, client address (the
 /// forwarded one behind a trusted proxy), bytes of the body. logfmt by default, or JSON.
 public final class AccessLog: Sendable {
@@ -20,9 +20,11 @@ public final class AccessLog: Sendable {
         self.write = write
     }
 
-    /// Lines to a file handle (standard output, usually), one write each.
+    /// Lines to a file handle (standard output, usually), written off the caller's thread:
+    /// event loops and request tasks never wait on a slow log reader.
     public static func to(_ handle: FileHandle, format: Format = .logfmt) -> AccessLog {
-        AccessLog(format: format) { line in handle.write(Data((line + "\n").utf8)) }
+        let writer = LineWriter(handle)
+        return AccessLog(format: format) { writer.enqueue($0) }
     }
 
     func request(
@@ -105,6 +107,13 @@ struct AccessLogMiddleware: RouterMiddleware {
             var response = try await next(request, context)
             let status = response.status.code
             let route = context.endpointPath ?? "unmatched"
+            // An upgrade's body is never written (the gate answers 101 itself): log it now.
+            guard response.status != .switchingProtocols else {
+                log.request(
+                    method: method, route: route, status: status, duration: .now - start, user: note.user,
+                    client: client, bytes: nil)
+                return response
+            }
             let body = response.body
             response.body = ResponseBody(contentLength: body.contentLength) { writer in
                 let bytes = Atomic<Int>(0)
@@ -126,6 +135,30 @@ struct AccessLogMiddleware: RouterMiddleware {
                 status: (error as? any HTTPResponseError)?.status.code ?? 500, duration: .now - start,
                 user: note.user, client: client, bytes: nil)
             throw error
+        }
+    }
+}
+
+/// One serial writer per log: lines wait in order; past `limit` waiting (the reader stopped
+/// reading) new lines are dropped rather than held in memory or left to stall the server. A
+/// failed write (the reader gone) is dropped too: a log must not take the server down.
+private final class LineWriter: Sendable {
+    static let limit = 10_000
+
+    private let handle: FileHandle
+    private let queue = DispatchQueue(label: "moments.access-log")
+    private let waiting = Atomic<Int>(0)
+
+    init(_ handle: FileHandle) { self.handle = handle }
+
+    func enqueue(_ line: String) {
+        guard waiting.wrappingAdd(1, ordering: .relaxed).oldValue < Self.limit else {
+            waiting.wrappingSubtract(1, ordering: .relaxed)
+            return
+        }
+        queue.async {
+            try? self.handle.write(contentsOf: Data((line + "\n").utf8))
+            self.waiting.wrappingSubtract(1, ordering: .relaxed)
         }
     }
 }

@@ -6,8 +6,12 @@ import Synchronization
 /// (`/healthz` only says the process answers). A load balancer stops sending writes to a node
 /// that is not ready; the reasons say why, for the operator.
 final class Readiness: Sendable {
+    /// How long a refusal for lack of space keeps the node not ready without another one: a
+    /// node taken out of the load balancer gets no writes to show that space is back.
+    static let storageFullFor: Duration = .seconds(30)
+
     private struct State {
-        var storageFull = false
+        var storageFullAt: ContinuousClock.Instant?
         /// Nil on the embedded store, which has no cross-node feed.
         var listening: Bool?
         var draining = false
@@ -20,12 +24,12 @@ final class Readiness: Sendable {
     }
 
     /// A write was refused for lack of space.
-    func storageFull() { state.withLock { $0.storageFull = true } }
+    func storageFull() { state.withLock { $0.storageFullAt = .now } }
 
     /// A commit stored `writes` writes: there is space again.
     func committed(_ writes: Int) {
         guard writes > 0 else { return }
-        state.withLock { $0.storageFull = false }
+        state.withLock { $0.storageFullAt = nil }
     }
 
     /// The cross-node feed's LISTEN connection is up (or down).
@@ -37,7 +41,7 @@ final class Readiness: Sendable {
     var reasons: [String] {
         state.withLock { state in
             var reasons: [String] = []
-            if state.storageFull { reasons.append("storage_full") }
+            if let at = state.storageFullAt, .now - at < Self.storageFullFor { reasons.append("storage_full") }
             if state.listening == false { reasons.append("cross_node_feed_down") }
             if state.draining { reasons.append("draining") }
             return reasons

@@ -23,6 +23,7 @@ struct PostgresFanout: Service {
             var listenedBefore = false
             var failures = 0
             while !Task.isCancelled {
+                readiness.listening(false)
                 do {
                     let connection = try await PostgresConnection.connect(
                         configuration: try store.address.connectionConfiguration, id: 1, logger: logger)

@@ -17,7 +17,9 @@ final class GroupCommit: Sendable {
     /// What one write leaves for after the commit.
     private struct Staged {
         var deliveries: [Delivery] = []
-        var failed = false
+        /// Why this write failed, if it did.
+        var failure: (any Error)?
+        var failed: Bool { failure != nil }
         var finish: @Sendable (Result<Void, any Error>) -> Void
     }
 
@@ -73,7 +75,7 @@ final class GroupCommit: Sendable {
                             }
                         }
                     } catch {
-                        return Staged(failed: true) { _ in continuation.resume(throwing: error) }
+                        return Staged(failure: error) { _ in continuation.resume(throwing: error) }
                     }
                     let result = value!
                     return Staged(deliveries: deliveries) { outcome in
@@ -129,7 +131,13 @@ final class GroupCommit: Sendable {
         staged.reserveCapacity(batch.count)
         let outcome: Result<Void, any Error> = Result {
             try db.inTransaction {
-                for job in batch { staged.append(job.run(db, batch.count == 1)) }
+                for job in batch {
+                    // SQLite may roll the whole transaction back on its own (SQLITE_FULL, IOERR):
+                    // then the rest must not run outside it, committing one by one.
+                    guard db.isInsideTransaction else { throw staged.last?.failure ?? GroupCommitError.transactionLost }
+                    staged.append(job.run(db, batch.count == 1))
+                }
+                guard db.isInsideTransaction else { throw staged.last?.failure ?? GroupCommitError.transactionLost }
                 // A lone write that failed rolls the transaction back; others commit around failures.
                 if batch.count == 1, staged[0].failed { return .rollback }
                 return .commit
@@ -150,4 +158,9 @@ final class GroupCommit: Sendable {
             for job in batch[staged.count...] { job.fail(error) }
         }
     }
+}
+
+enum GroupCommitError: Error {
+    /// SQLite ended the batch's transaction without saying why: nothing of it stays.
+    case transactionLost
 }

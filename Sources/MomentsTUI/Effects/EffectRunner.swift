@@ -5,8 +5,8 @@ import MomentsCore
 /// Carries out an `Effect`: the API call it stands for, and the `Action` that reports the
 /// answer back to `update`. Failures become the message the user reads.
 ///
-/// A write gets an idempotency key when the user makes it and is sent again under that key
-/// while the failure is one that passes (the server unreachable or restarting, 408, 409, 429,
+/// A comment, post or read gets an idempotency key when the user makes it and is sent again
+/// under that key while the failure is one that passes (the server unreachable or restarting, 408, 409, 429,
 /// 5xx), after each of `retryDelays`: a blip does not undo what the user did, and a retry of
 /// a write that did reach the server does not make it twice.
 struct EffectRunner: Sendable {
@@ -18,12 +18,14 @@ struct EffectRunner: Sendable {
         switch effect {
         case .quit:
             return nil
+        // Likes are not sent again: a like retried after the user's unlike went through would
+        // undo the unlike. They are idempotent on the server; a failure shows and rolls back.
         case .like(let postId):
             return .likeSettled(
-                postId: postId, await write { try await service.like(postId: postId, idempotencyKey: $0) })
+                postId: postId, await Self.outcome { try await service.like(postId: postId, idempotencyKey: nil) })
         case .unlike(let postId):
             return .likeSettled(
-                postId: postId, await write { try await service.unlike(postId: postId, idempotencyKey: $0) })
+                postId: postId, await Self.outcome { try await service.unlike(postId: postId, idempotencyKey: nil) })
         case .comment(let postId, let text, let placeholderId):
             return .commentSettled(
                 placeholderId: placeholderId, postId: postId,

@@ -12,7 +12,8 @@ import Synchronization
 /// locks for many writes would deadlock against another node's batch if it took them as it
 /// went, so every write first names the streams it may add to (its plan: a read on any pooled
 /// connection, before it joins a batch) and the batch takes all of them at once, in one
-/// statement, in key order, and never another: no two batches can wait on each other's. A
+/// statement, in key order, and never another: no two batches wait on each other's stream
+/// locks. A
 /// write that finds it must add to a stream its plan did not name (someone commented in
 /// between) gives way before writing anything and is planned again.
 ///
@@ -129,9 +130,8 @@ final class PostgresGroupCommit: Sendable {
     private func run(_ batch: [Job]) async {
         do {
             try await client.withConnection { connection in
-                guard await !self.commit(batch, on: connection) else { return }
                 // Each again on its own: the one that failed fails with its own error.
-                for job in batch { _ = await self.commit([job], on: connection) }
+                for job in await self.commit(batch, on: connection) { _ = await self.commit([job], on: connection) }
             }
         } catch {
             // Only leasing a connection throws here: nothing of the batch ran.
@@ -140,23 +140,26 @@ final class PostgresGroupCommit: Sendable {
     }
 
     /// Runs the batch in one transaction and answers each write; or, when a write of a batch
-    /// of several fails, rolls back, answers none and answers false: each is to run alone.
-    private func commit(_ batch: [Job], on connection: PostgresConnection) async -> Bool {
+    /// of several fails, rolls back and answers the writes still unanswered: each is to run
+    /// alone. (One that gave way to a fresh plan was answered: its caller runs it again.)
+    private func commit(_ batch: [Job], on connection: PostgresConnection) async -> [Job] {
         var write = BatchWrite(connection: connection, streams: Set(batch.flatMap(\.streams)), logger: logger)
         var finishes: [Finish] = []
-        // Every write before `next` is staged or answered.
+        // Every write before `next` is staged or answered; these ones answered already.
         var next = 0
+        var yielded = Set<Int>()
         do {
             try await connection.query("BEGIN", logger: logger)
             try await write.lockStreams()
             while next < batch.count {
                 do {
                     finishes.append(try await batch[next].run(&write))
-                } catch let yielded as BatchWrite.StreamsChanged {
-                    batch[next].fail(yielded)  // wrote nothing: planned again
+                } catch let changed as BatchWrite.StreamsChanged {
+                    batch[next].fail(changed)  // wrote nothing: planned again
+                    yielded.insert(next)
                 } catch  where batch.count > 1 {
                     _ = try? await connection.query("ROLLBACK", logger: logger)
-                    return false
+                    return batch.indices.filter { !yielded.contains($0) }.map { batch[$0] }
                 }
                 next += 1
             }
@@ -166,7 +169,7 @@ final class PostgresGroupCommit: Sendable {
             _ = try? await connection.query("ROLLBACK", logger: logger)
             for finish in finishes { finish(.failure(error)) }
             for job in batch[next...] { job.fail(error) }
-            return true
+            return []
         }
         counters.withLock {
             $0.batches += 1
@@ -174,7 +177,7 @@ final class PostgresGroupCommit: Sendable {
         }
         committedBatch(finishes.count)
         for finish in finishes { finish(.success(())) }
-        return true
+        return []
     }
 }
 
