@@ -11,6 +11,22 @@ struct UpgradeTests {
     static let ping: UInt8 = 0x9
     static let pong: UInt8 = 0xA
 
+    @Test("a first request the HTTP parser rejects gets 400 and a close, and the server still shuts down at once")
+    func unreadableRequest() async throws {
+        let server = try await TestServer.start()
+        for garbage in ["GET /healthz HTTP/1.1\r\nHost: x\r\nX: a\u{01}b\r\n\r\n", "HELLO\r\n\r\n",
+            "GET /healthz HTTP/1.1\r\nno colon here\r\n\r\n",
+        ] {
+            let connection = try RawConnection(port: server.port)
+            connection.send(garbage)
+            let answer = try await connection.readToClose()
+            #expect(answer.hasPrefix("HTTP/1.1 400"), "\(garbage.debugDescription): \(answer)")
+            #expect(answer.contains("bad_request"))
+        }
+        // Those connections held the server's shutdown open for ever before.
+        try await within(.seconds(20)) { try await server.stop() }
+    }
+
     @Test("a connection that served a REST request upgrades on its next request and receives a like")
     func upgradeAfterRequest() async throws {
         let server = try await TestServer.start()

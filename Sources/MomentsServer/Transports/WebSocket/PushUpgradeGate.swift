@@ -111,6 +111,19 @@ final class PushUpgradeGate: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
+    /// A first request the decoder cannot read (a control character in a header, a line with no
+    /// colon, a garbage request line): no request loop exists yet to answer it, so the gate
+    /// does — 400 and a close — instead of leaving the connection open, unanswered, for ever.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard !decided, error is HTTPParserError else { return context.fireErrorCaught(error) }
+        settle(.failure(error))
+        let loop = context.eventLoop
+        let bound = NIOLoopBound(context, eventLoop: loop)
+        Task {
+            await PushUpgradeGate.sendAndClose(APIError.badRequest("malformed request").response, on: bound, loop: loop)
+        }
+    }
+
     func handlerRemoved(context: ChannelHandlerContext) {
         settle(.failure(ChannelError.inputClosed))
     }
