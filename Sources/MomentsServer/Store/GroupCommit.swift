@@ -114,15 +114,7 @@ final class GroupCommit: Sendable {
                 queue.draining = false
                 return nil
             }
-            var count = 0
-            var events = 0
-            for job in queue.waiting {
-                guard count == 0 || events + job.events <= Self.batchEvents else { break }
-                count += 1
-                events += job.events
-            }
-            defer { queue.waiting.removeFirst(count) }
-            return Array(queue.waiting.prefix(count))
+            return NextBatch.take(from: &queue.waiting, cap: Self.batchEvents, events: \.events)
         }
     }
 

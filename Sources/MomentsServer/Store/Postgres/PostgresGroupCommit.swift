@@ -24,7 +24,7 @@ import Synchronization
 /// rows are not fought over either (PostgreSQL would end such a deadlock by failing one side,
 /// whose writes would then run alone).
 final class PostgresGroupCommit: Sendable {
-    static let batchEvents = 1_000
+    static let batchEvents = GroupCommit.batchEvents
 
     private typealias Finish = @Sendable (Result<Void, any Error>) -> Void
 
@@ -115,15 +115,7 @@ final class PostgresGroupCommit: Sendable {
                 queue.running -= 1
                 return nil
             }
-            var count = 0
-            var events = 0
-            for job in queue.waiting {
-                guard count == 0 || events + job.events <= Self.batchEvents else { break }
-                count += 1
-                events += job.events
-            }
-            defer { queue.waiting.removeFirst(count) }
-            return Array(queue.waiting.prefix(count))
+            return NextBatch.take(from: &queue.waiting, cap: Self.batchEvents, events: \.events)
         }
     }
 
