@@ -50,6 +50,21 @@ struct EventJSONTests {
         }
     }
 
+    @Test("a notifications page, byte for byte as JSONEncoder writes it, read where it sorts")
+    func notificationsPage() throws {
+        let entries = Self.events.enumerated().map { index, event in
+            NotificationListing.Entry(event: event, data: nil, read: index % 2 == 0)
+        }
+        for entries in [[], entries] {
+            let page = NotificationPage(
+                notifications: entries.map { NotificationEntry(event: $0.event, read: $0.read) }, unread: 7, cursor: 42)
+            let foundation = String(decoding: try WireCoding.makeEncoder().encode(page), as: UTF8.self)
+            var ours = ByteBuffer()
+            NotificationListing(notifications: entries, unread: 7, cursor: 42).writeJSON(to: &ours)
+            #expect(String(buffer: ours) == foundation)
+        }
+    }
+
     @Test("custom data is written as the text it was published as, and decodes to what was sent")
     func customData() throws {
         let text =

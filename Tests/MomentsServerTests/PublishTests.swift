@@ -58,6 +58,24 @@ struct PublishTests {
         try await server.stop()
     }
 
+    @Test("custom data comes back from the notifications list byte for byte, as the streams push it")
+    func exactData() async throws {
+        let server = try await TestServer.start()
+        // What JSONValue cannot hold: 1.0 became 1, the integer lost digits, 1e400 was dropped.
+        let data = #"{"big":123456789012345678901234567890,"huge":1e400,"one":1.0,"text":"\u00e9 ü"}"#
+        let answer = try await Self.publish(
+            server, key: server.server.publisherKey, body: #"{"users":["bob"],"data":"# + data + "}")
+        #expect(answer.0 == 200)
+        var request = HTTPClientRequest(url: server.url.absoluteString + "/api/notifications?limit=1")
+        request.headers.add(name: "Authorization", value: "Bearer \(try await server.token("bob"))")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let listed = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        #expect(response.status == .ok)
+        #expect(listed.contains(#""data":"# + data + ","), "\(listed)")
+        #expect(listed.contains(#","read":false,"type":"custom","#))
+        try await server.stop()
+    }
+
     @Test("broadcast reaches every user; the answer lists one id per user")
     func broadcast() async throws {
         let server = try await TestServer.start()

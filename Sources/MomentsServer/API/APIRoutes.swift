@@ -76,4 +76,22 @@ struct APIRoutes {
 }
 
 extension Me: ResponseEncodable {}
-extension NotificationPage: ResponseEncodable {}
+/// `{"cursor":…,"notifications":[…],"unread":…}`, each entry an event with its `read` field:
+/// what `NotificationPage` decodes, with a custom event's data byte for byte as published.
+extension NotificationListing: ResponseGenerator {
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response.json { writeJSON(to: &$0) }
+    }
+
+    func writeJSON(to out: inout ByteBuffer) {
+        out.writeStaticString(#"{"cursor":"#)
+        out.writeString(String(cursor))
+        out.writeStaticString(#","notifications":"#)
+        out.writeJSONArray(notifications) { out, entry in
+            EventJSON.write(entry.event, data: entry.data, read: entry.read, to: &out)
+        }
+        out.writeStaticString(#","unread":"#)
+        out.writeString(String(unread))
+        out.writeStaticString("}")
+    }
+}

@@ -12,6 +12,12 @@ enum EventJSON {
     static func encode(_ event: Event, data: String?) -> ByteBuffer {
         var out = ByteBuffer()
         out.reserveCapacity(256)
+        write(event, data: data, to: &out)
+        return out
+    }
+
+    /// The same, into `out`; `read` is the notifications list's field, at its sorted place.
+    static func write(_ event: Event, data: String?, read: Bool? = nil, to out: inout ByteBuffer) {
         out.writeStaticString("{")
         if let actor = event.actor {
             out.writeStaticString(#""actor":"#)
@@ -41,6 +47,9 @@ enum EventJSON {
             out.writeStaticString(#","post_id":"#)
             out.writeString(String(postId))
         }
+        if let read {
+            out.writeStaticString(read ? #","read":true"# : #","read":false"#)
+        }
         if let text = event.text {
             out.writeStaticString(#","text":"#)
             out.writeJSONString(text)
@@ -50,7 +59,6 @@ enum EventJSON {
         out.writeStaticString(#"","unread":"#)
         out.writeString(String(event.unread))
         out.writeStaticString("}")
-        return out
     }
 
     /// A stream's first frame, `{"cursor":…,"type":"hello","unread":…,"user":{…}}`: one per connect.

@@ -23,7 +23,7 @@ public protocol MomentsStore: Sendable {
     func comment(viewer: String, postId: Int64, text: String, idempotent: Idempotent<Comment>?) async throws
         -> Comment
 
-    func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationPage
+    func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationListing
     /// Marks the user's events with `id <= upTo` read; answers the remaining unread count.
     func markRead(user: String, upTo: Int64, idempotent: Idempotent<Int>?) async throws -> Int
     /// A `custom` event with `data` (JSON text) for each recipient, or every user when nil;

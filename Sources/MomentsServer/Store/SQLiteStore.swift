@@ -182,14 +182,14 @@ public final class SQLiteStore: MomentsStore {
 
     // MARK: events
 
-    public func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationPage {
+    public func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationListing {
         try await pool.read { db in
             let position = try Self.position(db, user)
             let rows = try Row.fetchAll(
                 db, sql: EventRecord.select + " WHERE e.recipient_id = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?",
                 arguments: [user, before ?? Int64.max, limit])
             let notifications = rows.map { Self.record($0).entry(unread: position.unread) }
-            return NotificationPage(notifications: notifications, unread: position.unread, cursor: position.cursor)
+            return NotificationListing(notifications: notifications, unread: position.unread, cursor: position.cursor)
         }
     }
 

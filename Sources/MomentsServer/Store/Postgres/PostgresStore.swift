@@ -378,7 +378,7 @@ public final class PostgresStore: MomentsStore {
 
     // MARK: events
 
-    public func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationPage {
+    public func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationListing {
         try await client.withConnection { connection in
             let position = try await Self.position(connection, user, logger: self.logger)
             let rows = try await connection.query(
@@ -387,7 +387,7 @@ public final class PostgresStore: MomentsStore {
                 ORDER BY e.id DESC LIMIT \(limit)
                 """, logger: self.logger)
             let entries = try await Self.records(rows).map { $0.entry(unread: position.unread) }
-            return NotificationPage(notifications: entries, unread: position.unread, cursor: position.cursor)
+            return NotificationListing(notifications: entries, unread: position.unread, cursor: position.cursor)
         }
     }
 

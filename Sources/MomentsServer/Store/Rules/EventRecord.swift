@@ -1,4 +1,3 @@
-import Foundation
 import MomentsCore
 
 /// An event as both stores select it (`EventRecord.select`, then a WHERE), before it becomes
@@ -25,21 +24,20 @@ struct EventRecord {
 
     /// The event for a stream, with the recipient's unread count as it is now; `data` stays text.
     func delivery(to recipient: String, unread: Int) -> Delivery {
-        Delivery(recipient: recipient, event: event(unread: unread, data: nil), data: data)
+        Delivery(recipient: recipient, event: event(unread: unread), data: data)
     }
 
-    /// As the notifications list answers it: through `JSONEncoder`, so `data` decoded.
-    func entry(unread: Int) -> NotificationEntry {
-        let decoded = data.flatMap { try? WireCoding.makeDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
-        return NotificationEntry(event: event(unread: unread, data: decoded), read: read)
+    /// As the notifications list answers it: with whether it was read, `data` still text.
+    func entry(unread: Int) -> NotificationListing.Entry {
+        NotificationListing.Entry(event: event(unread: unread), data: data, read: read)
     }
 
-    private func event(unread: Int, data: JSONValue?) -> Event {
+    private func event(unread: Int) -> Event {
         Event(
             id: id, type: EventType(rawValue: type) ?? .like,
             actor: actorId.map { UserSummary(id: $0, name: actorName ?? $0) },
             postId: postId, postExcerpt: postText.map(PostExcerpt.of), text: text, commentId: commentId,
-            data: data, createdAt: StoreClock.date(createdAt), unread: unread)
+            createdAt: StoreClock.date(createdAt), unread: unread)
     }
 }
 
