@@ -17,11 +17,14 @@ struct TLSTests {
         let api: MomentsAPI
         let http: HTTPClient?
 
-        init(_ server: TestServer, user: String, caFile: String?) async throws {
+        /// `host` replaces the server URL's (localhost), e.g. by an address the certificate names.
+        init(_ server: TestServer, user: String, caFile: String?, host: String? = nil) async throws {
             let trust = ServerTrust(caFile: caFile)
             http = try trust.makeHTTPClient()
+            var url = URLComponents(url: server.url, resolvingAgainstBaseURL: false)!
+            if let host { url.host = host }
             api = MomentsAPI(
-                server: server.url, token: try await server.token(user), http: http ?? .shared,
+                server: url.url!, token: try await server.token(user), http: http ?? .shared,
                 tls: try trust.tlsConfiguration())
         }
 
@@ -87,6 +90,35 @@ struct TLSTests {
         try await alice.shutdown()
         try await bob.shutdown()
         try await server.stop()
+    }
+
+    @Test("wss:// to an IP address: no SNI, the certificate's IP SAN checked; one without it is refused")
+    func webSocketToAddress() async throws {
+        let certificates = try TestCertificates.make()
+        defer { certificates.remove() }
+        for otherHost in [false, true] {
+            let server = try await Self.start(certificates, otherHost: otherHost)
+            let alice = try await TrustingClient(
+                server, user: "alice", caFile: certificates.caCertificate, host: "127.0.0.1")
+            let recorder = Recorder(PushConnection(api: alice.api, after: 0, options: PushRecorder.fastOptions()))
+            if otherHost {
+                // Signed by the trusted CA, but for other.example only: not for this address.
+                try await recorder.wait(for: "the untrusted state") {
+                    $0.states.contains { if case .untrusted = $0 { true } else { false } }
+                }
+                #expect(!recorder.states.contains(.webSocket) && !recorder.states.contains(.longPolling))
+            } else {
+                try await recorder.wait(for: "wss to 127.0.0.1") { $0.states.last == .webSocket }
+                let post = try await alice.api.createPost(text: "到 IP 地址")
+                let bob = try await TrustingClient(server, user: "bob", caFile: certificates.caCertificate)
+                _ = try await bob.api.like(postId: post.id)
+                try await bob.shutdown()
+                try await recorder.wait(for: "the like over wss") { $0.events.contains { $0.postId == post.id } }
+            }
+            recorder.stop()
+            try await alice.shutdown()
+            try await server.stop()
+        }
     }
 
     @Test("without the CA the client refuses the server, and does not fall back to long-polling")

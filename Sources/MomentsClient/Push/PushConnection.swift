@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MomentsCore
+import NIOSSL
 import Synchronization
 import WSClient
 
@@ -152,15 +153,11 @@ public final class PushConnection: Sendable {
             autoPing: .enabled(timePeriod: options.pingInterval))
         configuration.closeTimeout = .seconds(5)
         let url = api.webSocketURL(cursor: lastEventId)
-        let logger = self.logger
         let tls = api.tls
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { [configuration] in
-                    try await WebSocketClient.connect(
-                        url: url, configuration: configuration, tlsConfiguration: tls, logger: logger
-                    ) {
-                        inbound, _, _ in
+                    try await self.connectWebSocket(url: url, configuration: configuration, tls: tls) { inbound in
                         let decoder = WireCoding.makeDecoder()
                         for try await message in inbound.messages(maxSize: 1 << 20) {
                             guard case .text(let text) = message else { continue }
@@ -191,13 +188,29 @@ public final class PushConnection: Sendable {
             return .upgradeRefused
         } catch let error as WebSocketClientError where error == .webSocketUpgradeFailed {
             return .upgradeRefused
-        } catch  where TLSFailure.isIPAddressSNI(error) {
-            return .upgradeRefused
         } catch {
             if let reason = TLSFailure.reason(error) {
                 return .untrusted(.untrustedCertificate(host: api.server.host ?? "?", reason: reason))
             }
             return greeted.isSet ? .ended : .failed(String(describing: error))
+        }
+    }
+
+    /// WSClient, but for `wss://` to an IP address, which it cannot reach (`AddressWebSocket`).
+    private func connectWebSocket(
+        url: String, configuration: WebSocketClientConfiguration, tls: TLSConfiguration?,
+        receive: @escaping @Sendable (WebSocketInboundStream) async throws -> Void
+    ) async throws {
+        if let tls, let parts = URLComponents(string: url), let host = parts.host, AddressWebSocket.isAddress(host) {
+            try await AddressWebSocket.connect(
+                host: host, port: parts.port ?? 443, path: parts.percentEncodedPath + (parts.query.map { "?" + $0 } ?? ""),
+                headers: [("Authorization", "Bearer \(api.token)")], configuration: configuration, tls: tls,
+                logger: logger
+            ) { inbound, _, _ in try await receive(inbound) }
+        } else {
+            try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tls, logger: logger) {
+                inbound, _, _ in try await receive(inbound)
+            }
         }
     }
 

@@ -24,14 +24,4 @@ enum TLSFailure {
             return nil
         }
     }
-
-    /// WSClient sends the URL's host as SNI, which NIOSSL refuses for an IP address, so `wss://`
-    /// to a bare IP cannot even start. Not a trust failure: long-polling over verified HTTPS
-    /// still works there.
-    static func isIPAddressSNI(_ error: any Error) -> Bool {
-        if let connection = error as? NIOConnectionError {
-            return connection.connectionErrors.contains { isIPAddressSNI($0.error) }
-        }
-        return (error as? NIOSSLExtraError) == .cannotUseIPAddressInSNI
-    }
 }
