@@ -201,16 +201,18 @@ public final class PushConnection: Sendable {
         url: String, configuration: WebSocketClientConfiguration, tls: TLSConfiguration?,
         receive: @escaping @Sendable (WebSocketInboundStream) async throws -> Void
     ) async throws {
-        if let tls, let parts = URLComponents(string: url), let host = parts.host, AddressWebSocket.isAddress(host) {
+        let parts = URLComponents(string: url)
+        let host = parts?.host?.trimmingCharacters(in: ["[", "]"])
+        if let tls, let parts, let host, AddressWebSocket.isAddress(host) {
+            let path = parts.percentEncodedPath + (parts.percentEncodedQuery.map { "?" + $0 } ?? "")
             try await AddressWebSocket.connect(
-                host: host, port: parts.port ?? 443, path: parts.percentEncodedPath + (parts.query.map { "?" + $0 } ?? ""),
-                headers: [("Authorization", "Bearer \(api.token)")], configuration: configuration, tls: tls,
-                logger: logger
+                host: host, port: parts.port ?? 443, path: path, headers: [("Authorization", "Bearer \(api.token)")],
+                configuration: configuration, tls: tls, logger: logger
             ) { inbound, _, _ in try await receive(inbound) }
         } else {
-            try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tls, logger: logger) {
-                inbound, _, _ in try await receive(inbound)
-            }
+            try await WebSocketClient.connect(
+                url: url, configuration: configuration, tlsConfiguration: tls, logger: logger
+            ) { inbound, _, _ in try await receive(inbound) }
         }
     }
 
