@@ -284,6 +284,28 @@ struct HardeningTests {
         try await server.stop()
     }
 
+    @Test("graceful shutdown closes at once what never sent a whole request, and a WebSocket that never answers")
+    func shutdownClosesAbandoned() async throws {
+        // A header deadline far beyond the bounds below: without the fix, these held shutdown for it.
+        let server = try await TestServer.start { $0.limits.headerTimeout = .seconds(300) }
+        let silent = try RawConnection(port: server.port)
+        let halfHead = try RawConnection(port: server.port)
+        halfHead.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        // Upgraded and greeted, then never reads or answers again: it will not answer the close.
+        let webSocket = try RawConnection(port: server.port)
+        webSocket.send(RawConnection.upgradeRequest(token: try await server.token("alice")))
+        _ = try await webSocket.read(untilText: "\"type\":\"hello\"")
+        try await Task.sleep(for: .milliseconds(100))  // both raw connections accepted
+
+        let stopping = Task { try await server.stop() }
+        for connection in [silent, halfHead] {
+            #expect(try await connection.readToClose(within: .seconds(60)).isEmpty)
+        }
+        let farewell = try await webSocket.readToClose(within: .seconds(60))
+        #expect(farewell.contains("server shutting down"), "the close frame 1001, then the end: \(farewell)")
+        try await stopping.value
+    }
+
     @Test(
         "tokens: expired, future-dated, alg none, RS256 with the HMAC key, tampered and other-secret tokens are rejected"
     )

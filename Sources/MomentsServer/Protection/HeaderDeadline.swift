@@ -31,6 +31,18 @@ final class FirstRequestDeadline: ChannelInboundHandler, RemovableChannelHandler
         timer?.cancel()
     }
 
+    /// Graceful shutdown closes idle connections in the HTTP layer, which is only built once the
+    /// first request's headers are in: before that (a client connected and silent, or half a
+    /// request head) this handler closes it at once, or shutdown waited for the deadline. No
+    /// request has been read, so nothing accepted is lost.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         // Look for the blank line across reads: keep the last three bytes of the previous one.

@@ -49,6 +49,8 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
     private var opened = false
     private var openedAt = ContinuousClock.now
     private var eventsSent = 0
+    /// Shutting down: the connection closes once the close frame is written.
+    private var hangUpAfterClose = false
 
     init(grant: PushGrant, dependencies: Dependencies) {
         self.grant = grant
@@ -248,6 +250,8 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
     private func subscriptionEnded(_ reason: Subscription.EndReason) {
         switch reason {
         case .shutdown:
+            // Nothing waits for the peer's answer: an abandoned peer held shutdown for the grace.
+            hangUpAfterClose = true
             close(.goingAway, reason: "server shutting down")
         case .revoked:
             close(.unknown(CloseCode.revoked), reason: "token revoked: sign in again")
@@ -303,8 +307,9 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
             var data = ByteBuffer()
             data.write(webSocketErrorCode: code)
             data.writeString(reason)
-            context.writeAndFlush(
-                wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)), promise: nil)
+            let written = context.writeAndFlush(
+                wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)))
+            if hangUpAfterClose { written.assumeIsolated().whenComplete { _ in context.close(promise: nil) } }
             // A peer that reads nothing blocks the close frame itself: cut it off after the grace.
             let channel = context.channel
             cutoff = context.eventLoop.scheduleTask(in: StreamLimits.overflowGrace) { channel.close(promise: nil) }
