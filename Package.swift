@@ -147,3 +147,27 @@ let package = Package(
         .testTarget(name: "MomentsTUITests", dependencies: ["MomentsTUI", "MomentsClient", "MomentsCore"]),
     ]
 )
+
+// Coverage-guided fuzzing (scripts/fuzz, in a build folder of its own): MOMENTS_FUZZ names
+// libFuzzer's archive without a main. Our modules are instrumented (coverage and
+// AddressSanitizer); the libraries they use are not, which keeps the build short.
+if let libFuzzer = Context.environment["MOMENTS_FUZZ"] {
+    let instrumented: SwiftSetting = .unsafeFlags(["-sanitize=fuzzer,address", "-enable-testing"])
+    for target in package.targets where ["MomentsCore", "MomentsServer", "MomentsTUI"].contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + [instrumented]
+    }
+    package.targets += [
+        .systemLibrary(name: "CFuzzer", path: "Fuzz/CFuzzer"),
+        .executableTarget(
+            name: "moments-fuzz",
+            dependencies: [
+                "CFuzzer", "MomentsCore", "MomentsServer", "MomentsTUI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Fuzz/moments-fuzz",
+            swiftSettings: [instrumented],
+            linkerSettings: [.unsafeFlags(["-sanitize=address", libFuzzer, "-lstdc++"])]),
+    ]
+}

@@ -29,8 +29,24 @@ public enum WireCoding {
         return decoder
     }
 
+    /// `2026-03-09T09:40:17.024Z`: UTC, to the millisecond, rounded. Foundation's ISO 8601 style
+    /// truncates the Double's seconds, and a Double does not hold every millisecond exactly, so it
+    /// wrote some a millisecond early (`.023` for a time stored as `…17024` ms; found by
+    /// `scripts/fuzz event` against the server's own encoder, which rounds).
     public static func formatDate(_ date: Date) -> String {
-        date.formatted(dateStyle)
+        let millis = milliseconds(date)
+        let fraction = (millis % 1000 + 1000) % 1000  // the floor's remainder, before 1970 too
+        var seconds = time_t((millis - fraction) / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+            parts.tm_hour, parts.tm_min, parts.tm_sec, Int32(fraction))
+    }
+
+    /// Whole milliseconds since 1970, rounded: the precision of every time on the wire.
+    public static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
 
     public static func parseDate(_ text: String) -> Date? {

@@ -17,6 +17,20 @@ struct WireCodingTests {
         #expect(back == event)
     }
 
+    @Test("dates are written to the millisecond they hold, rounded, and read back to it (fuzz finding)")
+    func millisecondsRounded() throws {
+        // 1773049217.024 has no exact Double; truncating its seconds wrote .023.
+        for (millis, text) in [
+            (Int64(1_773_049_217_024), "2026-03-09T09:40:17.024Z"), (0, "1970-01-01T00:00:00.000Z"),
+            (253_402_300_799_999, "9999-12-31T23:59:59.999Z"), (-1, "1969-12-31T23:59:59.999Z"),
+        ] {
+            let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+            #expect(WireCoding.formatDate(date) == text)
+            let back = try #require(WireCoding.parseDate(text))
+            #expect(WireCoding.milliseconds(back) == millis, "\(text)")
+        }
+    }
+
     @Test("a poll answer leaves out events of unknown types but keeps their cursor; a frame's mark still reads")
     func unknownEventTypes() throws {
         let json = """

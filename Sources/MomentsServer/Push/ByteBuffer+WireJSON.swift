@@ -76,7 +76,7 @@ extension ByteBuffer {
 
     /// `2026-11-26T20:25:32.437Z`: UTC, milliseconds (the store keeps milliseconds).
     mutating func writeJSONDate(_ date: Date) {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let millis = WireCoding.milliseconds(date)
         var seconds = time_t(millis.floorDiv(1000))
         var parts = tm()
         gmtime_r(&seconds, &parts)
