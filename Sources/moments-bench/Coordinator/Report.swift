@@ -37,6 +37,8 @@ struct Report: Encodable {
     var latency: Latency?
     /// A rate ladder's steps (`unicast-max`, `likes-max`), lowest rate first.
     var ladder: [LadderStep]?
+    /// A soak's samples of the server, oldest first.
+    var samples: [ProcessGauges]?
     var errors: [String] = []
 
     init(scenario: String, options: CommonOptions) {
@@ -59,7 +61,7 @@ struct Report: Encodable {
     }
 
     private enum Keys: String, CodingKey {
-        case scenario, target, label, connections, figures, latencyMs, ladder, errors
+        case scenario, target, label, connections, figures, latencyMs, ladder, samples, errors
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -71,6 +73,7 @@ struct Report: Encodable {
         try container.encode(Dictionary(figures, uniquingKeysWith: { $1 }), forKey: .figures)
         try container.encodeIfPresent(latency, forKey: .latencyMs)
         try container.encodeIfPresent(ladder, forKey: .ladder)
+        try container.encodeIfPresent(samples, forKey: .samples)
         try container.encode(errors, forKey: .errors)
     }
 
