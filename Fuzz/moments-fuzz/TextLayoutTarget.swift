@@ -14,8 +14,10 @@ enum TextLayoutTarget {
             for line in lines where line.count > 1 {
                 precondition(CellWidth.of(line) <= width, "\(line.debugDescription) is over \(width) cells")
             }
-            let kept = lines.joined().filter { $0 != " " && $0 != "\n" }
-            let given = text.filter { $0 != " " && $0 != "\n" }
+            // Line by line: joined, a space left at a line's end could combine with a mark that
+            // began the next paragraph.
+            let kept = lines.flatMap { Array($0) }.filter { $0 != " " }
+            let given = Array(text).filter { $0 != " " && $0 != "\n" }
             precondition(kept == given, "wrap lost or added characters: \(lines) for \(text.debugDescription)")
         } else {
             precondition(lines.isEmpty, "lines at width 0")

@@ -7,7 +7,7 @@ import NIOWebSocket
 /// A peer's raw bytes through NIO's frame decoder into `WebSocketControl`, with keep-alive
 /// ticks between frames, as `WebSocketPushHandler` receives them. Checked: a ping is answered
 /// with its own payload; once a close went either way nothing but the closing handshake is
-/// sent; a message over the limit is closed with 1009 and a flood with 1008.
+/// sent; a message over the limit is closed with 1009; any other close is 1008 (a flood).
 enum WebSocketControlTarget {
     static let limits = WebSocketControl.Limits(maxMessage: 64, messagesPerSecond: 4)
 
@@ -34,11 +34,14 @@ enum WebSocketControlTarget {
             let action = control.received(
                 frame.opcode, length: payload.readableBytes, fin: frame.fin, payload: payload,
                 now: start + .milliseconds(index * 50))
+            var overLimit = false
             switch frame.opcode {
-            case .text, .binary, .continuation: message = frame.fin ? 0 : message + payload.readableBytes
+            case .text, .binary, .continuation:
+                overLimit = message + payload.readableBytes > limits.maxMessage
+                message = frame.fin ? 0 : message + payload.readableBytes
             default: break
             }
-            check(action, after: frame, payload: payload, closing: closing, overLimit: message > limits.maxMessage)
+            check(action, after: frame, payload: payload, closing: closing, overLimit: overLimit)
             if case .answerClose = action { closing = true }
             if case .sendClose = action { closing = true }
             if ticks & (1 << (index % 8)) != 0 {

@@ -34,14 +34,35 @@ public enum WireCoding {
     /// wrote some a millisecond early (`.023` for a time stored as `…17024` ms; found by
     /// `scripts/fuzz event` against the server's own encoder, which rounds).
     public static func formatDate(_ date: Date) -> String {
+        String(decoding: dateBytes(date), as: UTF8.self)
+    }
+
+    /// `formatDate`'s 24 ASCII bytes, for the encoders that write JSON by hand.
+    public static func dateBytes(_ date: Date) -> [UInt8] {
         let millis = milliseconds(date)
         let fraction = (millis % 1000 + 1000) % 1000  // the floor's remainder, before 1970 too
         var seconds = time_t((millis - fraction) / 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-            parts.tm_hour, parts.tm_min, parts.tm_sec, Int32(fraction))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        func digits(_ value: Int, _ count: Int, then separator: UInt8) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+            bytes.append(separator)
+        }
+        digits(Int(parts.tm_year) + 1900, 4, then: UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2, then: UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2, then: UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2, then: UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2, then: UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2, then: UInt8(ascii: "."))
+        digits(Int(fraction), 3, then: UInt8(ascii: "Z"))
+        return bytes
     }
 
     /// Whole milliseconds since 1970, rounded: the precision of every time on the wire.

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -9,8 +10,9 @@ import WSClient
 
 /// `wss://` to an IP address. WSClient 1.6.2 hands the URL's host to NIOSSL as the SNI name even
 /// when it is an address, which TLS forbids (RFC 6066 §3) and NIOSSL refuses, so it cannot
-/// connect at all. This is the same client channel with that one difference: no SNI, and NIOSSL
-/// then checks the certificate's IP SAN against the address it connected to. The frames are
+/// connect at all. This is WSClient's client channel, cut to what a push client uses (no
+/// proxy, no extensions, no `Origin`, which only browsers send), with no SNI: NIOSSL then
+/// checks the certificate's IP SAN against the address it connected to. The frames are
 /// handled by WSCore's handler, as WSClient does it. Drop this once WSClient skips SNI for
 /// addresses.
 enum AddressWebSocket {
@@ -24,11 +26,12 @@ enum AddressWebSocket {
     }
 
     static func connect(
-        host: String, port: Int, path: String, headers: [(String, String)], configuration: WebSocketClientConfiguration,
-        tls: TLSConfiguration, logger: Logger, handler: @escaping WebSocketDataHandler<Context>
+        host: String, port: Int, path: String, configuration: WebSocketClientConfiguration, tls: TLSConfiguration,
+        logger: Logger, handler: @escaping WebSocketDataHandler<Context>
     ) async throws -> WebSocketCloseFrame? {
         let context = try NIOSSLContext(configuration: tls)
         let hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        let headers = [("Host", hostHeader)] + configuration.additionalHeaders.map { ($0.name.rawName, $0.value) }
         let upgrade = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(10))
             .connect(host: host, port: port) { channel in
@@ -37,8 +40,7 @@ enum AddressWebSocket {
                         try NIOSSLClientHandler(context: context, serverHostname: nil))
                     return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
                         configuration: upgradeConfiguration(
-                            path: path, headers: [("Host", hostHeader)] + headers,
-                            maxFrameSize: configuration.maxFrameSize))
+                            path: path, headers: headers, maxFrameSize: configuration.maxFrameSize))
                 }
             }
         guard let channel = try await upgrade.get() else { throw WebSocketClientError.webSocketUpgradeFailed }
@@ -46,12 +48,14 @@ enum AddressWebSocket {
             type: .client,
             configuration: .init(
                 extensions: [], autoPing: configuration.autoPing, closeTimeout: configuration.closeTimeout,
-                validateUTF8: configuration.validateUTF8, maxFrameSize: configuration.maxFrameSize),
+                validateUTF8: configuration.validateUTF8,
+                ignoreUncleanSSLShutdownErrors: configuration.ignoreUncleanSSLShutdownErrors,
+                maxFrameSize: configuration.maxFrameSize),
             asyncChannel: channel, context: Context(logger: logger), handler: handler)
     }
 
-    /// The upgrade request; the result is the frame channel, or nil when the server answered
-    /// without upgrading.
+    /// The upgrade request; the result is the frame channel, or nil (and the connection closed)
+    /// when the server answered without upgrading.
     private static func upgradeConfiguration(path: String, headers: [(String, String)], maxFrameSize: Int)
         -> NIOUpgradableHTTPClientPipelineConfiguration<NIOAsyncChannel<WebSocketFrame, WebSocketFrame>?>
     {
@@ -67,7 +71,7 @@ enum AddressWebSocket {
                 upgradeRequestHead: HTTPRequestHead(
                     version: .http1_1, method: .GET, uri: path, headers: HTTPHeaders(headers)),
                 upgraders: [upgrader],
-                notUpgradingCompletionHandler: { channel in channel.eventLoop.makeSucceededFuture(nil) }))
+                notUpgradingCompletionHandler: { channel in channel.close().map { nil } }))
         configuration.leftOverBytesStrategy = .forwardBytes
         return configuration
     }

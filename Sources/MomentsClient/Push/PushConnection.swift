@@ -206,8 +206,7 @@ public final class PushConnection: Sendable {
         if let tls, let parts, let host, AddressWebSocket.isAddress(host) {
             let path = parts.percentEncodedPath + (parts.percentEncodedQuery.map { "?" + $0 } ?? "")
             try await AddressWebSocket.connect(
-                host: host, port: parts.port ?? 443, path: path, headers: [("Authorization", "Bearer \(api.token)")],
-                configuration: configuration, tls: tls, logger: logger
+                host: host, port: parts.port ?? 443, path: path, configuration: configuration, tls: tls, logger: logger
             ) { inbound, _, _ in try await receive(inbound) }
         } else {
             try await WebSocketClient.connect(

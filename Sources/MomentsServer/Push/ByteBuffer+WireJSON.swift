@@ -2,22 +2,6 @@ import Foundation
 import MomentsCore
 import NIOCore
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-extension Int64 {
-    fileprivate func floorDiv(_ divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor < 0) ? quotient - 1 : quotient
-    }
-
-    fileprivate func floorMod(_ divisor: Int64) -> Int64 {
-        let remainder = self % divisor
-        return remainder < 0 ? remainder + divisor : remainder
-    }
-}
-
 extension ByteBuffer {
     /// `{"id":…,"name":…}`: every actor, author, liker and hello user.
     mutating func writeJSONUser(_ user: UserSummary) {
@@ -74,30 +58,8 @@ extension ByteBuffer {
         }
     }
 
-    /// `2026-11-26T20:25:32.437Z`: UTC, milliseconds (the store keeps milliseconds).
+    /// `2026-11-26T20:25:32.437Z` (`WireCoding.dateBytes`): UTC, milliseconds, as the stores keep them.
     mutating func writeJSONDate(_ date: Date) {
-        let millis = WireCoding.milliseconds(date)
-        var seconds = time_t(millis.floorDiv(1000))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) {
-            let digits = String(value)
-            for _ in digits.count..<width { writeStaticString("0") }
-            writeString(digits)
-        }
-        pad(parts.tm_year + 1900, 4)
-        writeStaticString("-")
-        pad(parts.tm_mon + 1, 2)
-        writeStaticString("-")
-        pad(parts.tm_mday, 2)
-        writeStaticString("T")
-        pad(parts.tm_hour, 2)
-        writeStaticString(":")
-        pad(parts.tm_min, 2)
-        writeStaticString(":")
-        pad(parts.tm_sec, 2)
-        writeStaticString(".")
-        pad(Int32(millis.floorMod(1000)), 3)
-        writeStaticString("Z")
+        writeBytes(WireCoding.dateBytes(date))
     }
 }

@@ -252,7 +252,11 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
         case .shutdown:
             // Nothing waits for the peer's answer: an abandoned peer held shutdown for the grace.
             hangUpAfterClose = true
-            close(.goingAway, reason: "server shutting down")
+            if control.closing {
+                context?.close(promise: nil)  // a close already went out (4013, a limit)
+            } else {
+                close(.goingAway, reason: "server shutting down")
+            }
         case .revoked:
             close(.unknown(CloseCode.revoked), reason: "token revoked: sign in again")
         case .resync:
