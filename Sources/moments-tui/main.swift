@@ -21,8 +21,11 @@ struct MomentsTUICommand: AsyncParsableCommand {
     @Option(help: "Login token (or MOMENTS_TOKEN). Get one with: moments-server token USER")
     var token: String?
 
-    @Option(help: "Server URL (or MOMENTS_SERVER).")
-    var server: String?
+    @Option(
+        help: ArgumentHelp(
+            "Server URL (or MOMENTS_SERVER); repeat it or separate by commas for the nodes of a cluster: when one cannot be reached, moments-tui moves to another.",
+            valueName: "url"))
+    var server: [String] = []
 
     @Option(help: "Push transport: auto (WebSocket, falling back to long-polling), websocket or longpoll.")
     var transport: TransportMode = .auto
@@ -44,24 +47,29 @@ struct MomentsTUICommand: AsyncParsableCommand {
         guard let token = token ?? environment["MOMENTS_TOKEN"], !token.isEmpty else {
             fail("no token: pass --token TOKEN or set MOMENTS_TOKEN (moments-server token USER prints one)")
         }
-        let address = server ?? environment["MOMENTS_SERVER"] ?? "http://127.0.0.1:8080"
-        guard let url = URL(string: address), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            fail("--server must be an http:// or https:// URL, got \(address)")
+        let addresses = (server.isEmpty ? [environment["MOMENTS_SERVER"] ?? "http://127.0.0.1:8080"] : server)
+            .flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let urls = addresses.map { address in
+            guard let url = URL(string: address), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                fail("--server must be an http:// or https:// URL, got \(address)")
+            }
+            return url
+        }
+        guard let scheme = urls.first?.scheme, urls.allSatisfy({ $0.scheme == scheme }) else {
+            fail("--server: every node of a cluster needs the same scheme (all http:// or all https://)")
         }
         let trust = ServerTrust(caFile: caFile, insecure: insecure)
+        if scheme == "http", trust != ServerTrust() { fail("--ca-file and --insecure apply to https:// servers only") }
         let api: MomentsAPI
-        if url.scheme == "https" {
-            do {
-                api = MomentsAPI(
-                    server: url, token: token, http: try trust.makeHTTPClient() ?? .shared,
-                    tls: try trust.tlsConfiguration())
-            } catch {
-                fail("\(error)")
-            }
-        } else {
-            guard trust == ServerTrust() else { fail("--ca-file and --insecure apply to https:// servers only") }
-            api = MomentsAPI(server: url, token: token)
+        do {
+            // With other nodes to try, a refused connection must fail at once, not at its deadline.
+            api = MomentsAPI(
+                servers: urls, token: token, http: try trust.makeHTTPClient(failFast: urls.count > 1) ?? .shared,
+                tls: scheme == "https" ? try trust.tlsConfiguration() : nil)
+        } catch {
+            fail("\(error)")
         }
+        let address = addresses.joined(separator: ",")
         var state: AppState
         do {
             state = try await Self.load(api)

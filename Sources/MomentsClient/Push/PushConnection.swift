@@ -7,7 +7,8 @@ import WSClient
 
 /// Keeps one user's event stream flowing: WebSocket first, long-polling when the upgrade is
 /// refused (retrying the WebSocket now and then), reconnecting with backoff, resuming from the
-/// last applied id so nothing is lost or repeated.
+/// last applied id so nothing is lost or repeated — on another node of the cluster when the
+/// API names several and this one cannot be reached.
 public final class PushConnection: Sendable {
     public struct Options: Sendable {
         public var mode: TransportMode = .auto
@@ -63,6 +64,7 @@ public final class PushConnection: Sendable {
         var attempt = 0
         var longPollingSince: ContinuousClock.Instant? = options.mode == .longpoll ? .now : nil
         while !Task.isCancelled {
+            let node = api.server
             let outcome: Outcome
             if let since = longPollingSince,
                 options.mode == .longpoll || ContinuousClock.now - since < options.webSocketRetry
@@ -105,7 +107,9 @@ public final class PushConnection: Sendable {
             case .ended:
                 attempt = 0
             case .failed(let reason):
-                logger.warning("push connection failed", metadata: ["reason": "\(reason)"])
+                logger.warning("push connection failed", metadata: ["reason": "\(reason)", "server": "\(node)"])
+                // Another node of the cluster, if there is one, from the same cursor.
+                api.rotation.moveOn(from: node)
                 attempt += 1
             case .upgradeRefused:
                 attempt += 1

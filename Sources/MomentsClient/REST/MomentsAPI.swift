@@ -7,17 +7,29 @@ import NIOSSL
 
 /// The REST half of docs/protocol.md, over AsyncHTTPClient.
 public struct MomentsAPI: Sendable {
-    public let server: URL
     public let token: String
     /// For `wss://`: the same trust as the HTTP client's; nil means the system's.
     public let tls: TLSConfiguration?
+    /// The cluster's nodes; requests go to the current one.
+    public let rotation: ServerRotation
     private let http: HTTPClient
+
+    /// The node requests go to now.
+    public var server: URL { rotation.current }
 
     /// - Parameters:
     ///   - server: base URL, e.g. `http://127.0.0.1:8080` or `https://moments.example.com`.
     ///   - http: the HTTP client, configured with the same trust as `tls`.
     public init(server: URL, token: String, http: HTTPClient = .shared, tls: TLSConfiguration? = nil) {
-        self.server = server
+        self.init(servers: [server], token: token, http: http, tls: tls)
+    }
+
+    /// Several nodes of one cluster: a request that cannot reach the current node is sent to
+    /// another if it is safe to repeat (a read, or a write with an `idempotencyKey`), and the
+    /// client stays there. Give it an HTTP client that fails a refused connection at once
+    /// (`ServerTrust.makeHTTPClient(failFast:)`), or each dead node costs the request's deadline.
+    public init(servers: [URL], token: String, http: HTTPClient = .shared, tls: TLSConfiguration? = nil) {
+        self.rotation = ServerRotation(servers)
         self.token = token
         self.http = http
         self.tls = tls
@@ -82,6 +94,28 @@ public struct MomentsAPI: Sendable {
     private func send<Answer: Decodable>(
         _ method: HTTPMethod, _ path: String, query: [String: String?] = [:], body: (some Encodable)? = NoBody?.none,
         idempotencyKey: String? = nil, deadline: TimeAmount = .seconds(15)
+    ) async throws -> Answer {
+        let repeatable = method == .GET || idempotencyKey != nil
+        var tried = 1
+        while true {
+            let server = rotation.current
+            do {
+                return try await send(
+                    method, path, to: server, query: query, body: body, idempotencyKey: idempotencyKey,
+                    deadline: deadline)
+            } catch ClientError.transport(let detail) {
+                // Unreachable: the next node, once each, if the request may safely happen twice.
+                guard rotation.moveOn(from: server), repeatable, tried < rotation.servers.count else {
+                    throw ClientError.transport(detail)
+                }
+                tried += 1
+            }
+        }
+    }
+
+    private func send<Answer: Decodable>(
+        _ method: HTTPMethod, _ path: String, to server: URL, query: [String: String?], body: (some Encodable)?,
+        idempotencyKey: String?, deadline: TimeAmount
     ) async throws -> Answer {
         var components = URLComponents(url: server, resolvingAgainstBaseURL: false)!
         components.path = path

@@ -34,11 +34,13 @@ public struct ServerTrust: Sendable, Equatable {
     }
 
     /// An HTTP client for this trust; the caller shuts it down. `.shared` already does what the
-    /// default trust asks, so only a CA file or `insecure` need one of their own.
-    public func makeHTTPClient() throws -> HTTPClient? {
-        guard caFile != nil || insecure else { return nil }
-        return HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(tlsConfiguration: try tlsConfiguration()))
+    /// default trust asks, so only a CA file, `insecure` or `failFast` need one of their own.
+    /// - Parameter failFast: a refused connection fails the request at once (AsyncHTTPClient
+    ///   otherwise retries it until the request's deadline): for clients with other nodes to try.
+    public func makeHTTPClient(failFast: Bool = false) throws -> HTTPClient? {
+        guard caFile != nil || insecure || failFast else { return nil }
+        var configuration = HTTPClient.Configuration(tlsConfiguration: try tlsConfiguration())
+        configuration.connectionPool.retryConnectionEstablishment = !failFast
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }
