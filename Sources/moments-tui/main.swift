@@ -23,6 +23,12 @@ struct MomentsTUICommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Read the token from this file (not readable by others), so it is not on the command line for ps to show.",
+            valueName: "path"))
+    var tokenFile: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Server URL (or MOMENTS_SERVER); repeat it or separate by commas for the nodes of a cluster: when one cannot be reached, moments-tui moves to another.",
             valueName: "url"))
     var server: [String] = []
@@ -42,24 +48,31 @@ struct MomentsTUICommand: AsyncParsableCommand {
     @Flag(help: "Do not verify the server's certificate (local experiments only; the header warns).")
     var insecure = false
 
+    @Flag(help: "No colours (also when NO_COLOR is set): unread, selection and errors in bold and reverse.")
+    var noColor = false
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        guard let token = token ?? environment["MOMENTS_TOKEN"], !token.isEmpty else {
-            fail("no token: pass --token TOKEN or set MOMENTS_TOKEN (moments-server token USER prints one)")
+        guard let token = token ?? tokenFile.map(Self.readToken) ?? environment["MOMENTS_TOKEN"], !token.isEmpty else {
+            Self.fail(
+                "no token: pass --token TOKEN or --token-file PATH, or set MOMENTS_TOKEN (moments-server token USER prints one)"
+            )
         }
         let addresses = (server.isEmpty ? [environment["MOMENTS_SERVER"] ?? "http://127.0.0.1:8080"] : server)
             .flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let urls = addresses.map { address in
             guard let url = URL(string: address), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                fail("--server must be an http:// or https:// URL, got \(address)")
+                Self.fail("--server must be an http:// or https:// URL, got \(address)")
             }
             return url
         }
         guard let scheme = urls.first?.scheme, urls.allSatisfy({ $0.scheme == scheme }) else {
-            fail("--server: every node of a cluster needs the same scheme (all http:// or all https://)")
+            Self.fail("--server: every node of a cluster needs the same scheme (all http:// or all https://)")
         }
         let trust = ServerTrust(caFile: caFile, insecure: insecure)
-        if scheme == "http", trust != ServerTrust() { fail("--ca-file and --insecure apply to https:// servers only") }
+        if scheme == "http", trust != ServerTrust() {
+            Self.fail("--ca-file and --insecure apply to https:// servers only")
+        }
         let api: MomentsAPI
         do {
             // With other nodes to try, a refused connection must fail at once, not at its deadline.
@@ -67,7 +80,7 @@ struct MomentsTUICommand: AsyncParsableCommand {
                 servers: urls, token: token, http: try trust.makeHTTPClient(failFast: urls.count > 1) ?? .shared,
                 tls: scheme == "https" ? try trust.tlsConfiguration() : nil)
         } catch {
-            fail("\(error)")
+            Self.fail("\(error)")
         }
         let address = addresses.joined(separator: ",")
         var state: AppState
@@ -75,13 +88,28 @@ struct MomentsTUICommand: AsyncParsableCommand {
             state = try await Self.load(api)
             state.insecureTLS = insecure
         } catch let error as ClientError {
-            if error.isUnauthorized { fail("token rejected by \(address)") }
-            fail("\(address): \(error)")
+            if error.isUnauthorized { Self.fail("token rejected by \(address)") }
+            Self.fail("\(address): \(error)")
         }
         var options = PushConnection.Options()
         options.mode = transport
         let logger = makeLogger()
-        await Runtime(api: api, state: state, pushOptions: options, logger: logger).run()
+        let colors = !noColor && (environment["NO_COLOR"] ?? "").isEmpty  // no-color.org: any value
+        await Runtime(api: api, state: state, pushOptions: options, logger: logger, colors: colors).run()
+    }
+
+    /// The token in `path`, refused when others may read the file (as ssh refuses such a key).
+    static func readToken(_ path: String) -> String {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue,
+            let text = try? String(contentsOfFile: path, encoding: .utf8)
+        else {
+            fail("cannot read the token file \(path)")
+        }
+        guard mode & 0o077 == 0 else {
+            fail("\(path) is readable by others (mode \(String(mode & 0o777, radix: 8))): chmod 600 \(path)")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Everything the first frame needs, so a bad token or a dead server fails before the UI.
@@ -108,7 +136,7 @@ struct MomentsTUICommand: AsyncParsableCommand {
         return FileHandle(forWritingAtPath: path)
     }
 
-    func fail(_ message: String) -> Never {
+    static func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data("moments-tui: \(message)\n".utf8))
         Foundation.exit(1)
     }

@@ -229,7 +229,8 @@ final class TmuxSession {
         try call(["set-option", "-t", "e2e", "window-size", "manual"])
         try call([
             "respawn-pane", "-k", "-t", "e2e",
-            "LANG=C.UTF-8 LC_ALL=C.UTF-8 \(command); echo $? > \(statusFile.path)",
+            // `swift test` sets NO_COLOR=1, and the tmux server inherits it: a user's terminal has none.
+            "unset NO_COLOR; LANG=C.UTF-8 LC_ALL=C.UTF-8 \(command); echo $? > \(statusFile.path)",
         ])
     }
 

@@ -147,4 +147,69 @@ struct TUITests {
         let help = try await run(tui, ["--help"])
         for key in ["l ", "c ", "p ", "n ", "r ", "q / Ctrl-C"] { #expect(help.out.contains(key)) }
     }
+
+    @Test("--token-file works; one readable by others is refused with one line")
+    func tokenFile() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("moments-token-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data((try #require(server.tokens["alice"]) + "\n").utf8).write(to: file)
+        let tui = try Binaries.path("moments-tui")
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+        let refused = try await run(tui, ["--token-file", file.path, "--server", server.url.absoluteString])
+        #expect(refused.status == 1)
+        #expect(refused.err == "moments-tui: \(file.path) is readable by others (mode 644): chmod 600 \(file.path)\n")
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        let session = try TmuxSession(
+            command: "\(tui) --token-file \(file.path) --server \(server.url.absoluteString)")
+        defer { session.kill() }
+        _ = try await session.waitForScreen("alice's feed, from the token in the file") {
+            $0.contains("Alice @alice") && $0.contains("● websocket")
+        }
+        try session.keys("q")
+        try await session.expectCleanExit()
+    }
+
+    @Test(
+        "NO_COLOR: no colour escape in the raw output (there are some without it); the title carries the unread count")
+    func noColorAndTitle() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let aliceToken = try #require(server.tokens["alice"])
+        let alice = MomentsAPI(server: server.url, token: aliceToken)
+        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        let tui = try Binaries.path("moments-tui")
+        for noColor in [false, true] {
+            let raw = FileManager.default.temporaryDirectory.appendingPathComponent("moments-raw-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: raw) }
+            let environment = noColor ? "NO_COLOR=1 " : ""
+            let session = try TmuxSession(
+                command: "\(environment)\(tui) --token \(aliceToken) --server \(server.url.absoluteString)")
+            defer { session.kill() }
+            _ = try await session.waitForScreen("the feed") { $0.contains("● websocket") }
+            // Everything the program writes from here on, as the terminal receives it.
+            try session.call(["pipe-pane", "-t", "e2e", "-o", "cat >> \(raw.path)"])
+            try await Task.sleep(for: .milliseconds(200))
+            try session.resize(columns: 90, rows: 28)  // a full redraw, colours and all
+            let unread = try await alice.me().unread
+            let post = try #require(try await alice.feed().posts.first { $0.author.id == "alice" })
+            _ = try await bob.comment(postId: post.id, text: noColor ? "无色" : "有色")
+            _ = try await session.waitForScreen("the badge at \(unread + 1)") {
+                $0.split(separator: "\n").first?.contains("● \(unread + 1)") == true
+            }
+            let title = "\u{1B}]2;(\(unread + 1)) Moments · Alice\u{07}"
+            _ = try await eventually("the title with \(unread + 1) unread") {
+                String(decoding: (try? Data(contentsOf: raw)) ?? Data(), as: UTF8.self).contains(title)
+            }
+            let output = String(decoding: try Data(contentsOf: raw), as: UTF8.self)
+            // SGR colour parameters: 30–39, 40–49, 90–97, 100–107 (38/48 start 256 and true colour).
+            let colour = try Regex(#"\x1B\[(?:[0-9;]*;)?(?:3[0-9]|4[0-9]|9[0-7]|10[0-7])(?:;[0-9;]*)?m"#)
+            #expect((output.firstMatch(of: colour) != nil) == !noColor, "NO_COLOR=\(noColor)")
+            try session.keys("q")
+            try await session.expectCleanExit()
+        }
+    }
 }

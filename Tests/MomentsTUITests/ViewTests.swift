@@ -33,6 +33,14 @@ struct ViewTests {
         #expect(render(s).text(0).contains("⚠ insecure TLS"))
     }
 
+    @Test("the terminal title carries the unread count first, and none when all is read")
+    func title() {
+        var s = state(unread: 3)
+        #expect(View.title(s) == "(3) Moments · Alice")
+        s.unread = 0
+        #expect(View.title(s) == "Moments · Alice")
+    }
+
     @Test("every row is exactly the screen width, CJK and emoji included")
     func rowsFitWidth() {
         let cjk = post(5, by: bob, "周末去爬山，山顶的日出太美了 🌄 周末去爬山，山顶的日出太美了 🌄 周末去爬山", likers: [alice, carol])

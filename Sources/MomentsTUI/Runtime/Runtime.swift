@@ -14,11 +14,16 @@ public final class Runtime: @unchecked Sendable {
     private let runner: EffectRunner
     private let pushOptions: PushConnection.Options
     private let logger: Logger
+    private let colors: Bool
     private let queue = ActionQueue()
     private var state: AppState
 
-    public init(api: MomentsAPI, state: AppState, pushOptions: PushConnection.Options, logger: Logger) {
+    /// - Parameter colors: false for `NO_COLOR` / `--no-color`.
+    public init(
+        api: MomentsAPI, state: AppState, pushOptions: PushConnection.Options, logger: Logger, colors: Bool = true
+    ) {
         self.api = api
+        self.colors = colors
         self.runner = EffectRunner(service: api)
         self.state = state
         self.pushOptions = pushOptions
@@ -38,7 +43,7 @@ public final class Runtime: @unchecked Sendable {
 
     private func loop() {
         let signals = trapSignals()
-        let terminal = Terminal()
+        let terminal = Terminal(colors: colors)
         defer {
             terminal.close()
             signals.forEach { $0.cancel() }
@@ -61,6 +66,7 @@ public final class Runtime: @unchecked Sendable {
 
         queue.push(terminal.resized)
         var lastFrame: Screen?
+        var lastTitle: String?
         while true {
             for action in queue.drain() {
                 // A resize can leave the terminal showing something else: draw even an unchanged frame.
@@ -72,6 +78,11 @@ public final class Runtime: @unchecked Sendable {
             if frame != lastFrame {
                 terminal.draw(frame)
                 lastFrame = frame
+            }
+            let title = View.title(state)
+            if title != lastTitle {
+                terminal.setTitle(title)
+                lastTitle = title
             }
 
             switch terminal.read(waiting: 30) {

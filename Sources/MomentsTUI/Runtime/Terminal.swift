@@ -3,7 +3,11 @@ import Foundation
 
 /// The only code that talks to ncurses. Owned by one thread: the UI loop's.
 final class Terminal {
-    init() {
+    /// False under `NO_COLOR` / `--no-color`: no colour escapes at all.
+    private let colors: Bool
+
+    init(colors: Bool) {
+        self.colors = colors
         setlocale(LC_ALL, "")
         initscr()
         raw()
@@ -11,7 +15,7 @@ final class Terminal {
         nonl()
         keypad(moments_stdscr(), true)
         set_escdelay(25)
-        if has_colors() {
+        if colors, has_colors() {
             start_color()
             use_default_colors()
             for color in Style.Color.allCases where color != .normal {
@@ -19,10 +23,28 @@ final class Terminal {
             }
         }
         curs_set(0)
+        // Keep the window title the terminal had, to give it back at the end (xterm's title stack).
+        Self.send("\u{1B}[22;0t")
     }
 
     func close() {
         endwin()
+        Self.send("\u{1B}[23;0t")
+    }
+
+    /// The window (or tab) title, e.g. `(3) Moments · Alice`, so the unread count shows while the
+    /// terminal is in the background. Control characters are dropped: a name must not be able to
+    /// end the escape and start another.
+    func setTitle(_ title: String) {
+        let clean = String(
+            String.UnicodeScalarView(
+                title.unicodeScalars.filter { $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) }))
+        Self.send("\u{1B}]2;\(clean)\u{07}")
+    }
+
+    /// Beside ncurses, which has flushed its frame by now (`refresh`).
+    private static func send(_ escape: String) {
+        FileHandle.standardOutput.write(Data(escape.utf8))
     }
 
     /// The terminal's current size, as the action that reports it.
@@ -38,7 +60,7 @@ final class Terminal {
                 if row == screen.rows - 1, column + CellWidth.of(text) >= screen.columns, !text.isEmpty {
                     text.removeLast()
                 }
-                moments_style(attributes(span.style), Int16(span.style.color.rawValue))
+                moments_style(attributes(span.style), colors ? Int16(span.style.color.rawValue) : 0)
                 var wide = text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
                 _ = moments_put(Int32(row), Int32(column), &wide)
                 column += CellWidth.of(span.text)
@@ -109,6 +131,8 @@ final class Terminal {
 
     private func attributes(_ style: Style) -> Int32 {
         var value: Int32 = 0
+        // Without colour, red (the unread badge, errors) is shown in reverse so it still stands out.
+        if !colors, style.color == .red { value |= moments_a_reverse() }
         if style.bold { value |= moments_a_bold() }
         if style.dim { value |= moments_a_dim() }
         if style.reverse { value |= moments_a_reverse() }

@@ -41,6 +41,12 @@ public enum View {
 
     // MARK: header
 
+    /// The terminal's title: the unread count first, as mail and chat clients do, so it reads
+    /// in a tab or task bar.
+    public static func title(_ state: AppState) -> String {
+        (state.unread > 0 ? "(\(state.unread)) " : "") + "Moments · \(state.me.name)"
+    }
+
     static func header(_ state: AppState, into screen: inout Screen) {
         var left = [Span(" Moments ", Style(color: .cyan, bold: true)), Span("· \(state.me.name) @\(state.me.id)")]
         if state.insecureTLS { left.append(Span("  ⚠ insecure TLS", Style(color: .yellow, bold: true))) }
