@@ -41,6 +41,38 @@ struct ViewTests {
         #expect(View.title(s) == "Moments · Alice")
     }
 
+    @Test("narrowing, the header gives up the id, the name and the title before the connection and the badge")
+    func narrowHeader() {
+        let connections: [ConnectionState] = [.webSocket, .longPolling, .reconnecting(at: t0.addingTimeInterval(9))]
+        for connection in connections {
+            for insecure in [false, true] {
+                var s = state(unread: 12)
+                s.connection = connection
+                s.insecureTLS = insecure
+                for columns in [20, 24, 30, 40, 60, 100] {
+                    _ = s.update(.resize(rows: 20, columns: columns))
+                    let header = render(s).text(0)
+                    let what = "\(connection), insecure \(insecure), \(columns) columns: \(header)"
+                    #expect(header.hasSuffix("● 12 "), "\(what)")
+                    #expect(header.contains(String(View.connection(s).text.prefix(1))), "\(what)")
+                    #expect(!header.contains("…"), "nothing cut mid-word: \(what)")
+                    if insecure { #expect(header.contains("⚠"), "\(what)") }
+                    if columns >= 60 { #expect(header.contains(View.connection(s).text), "\(what)") }
+                    if columns == 100 { #expect(header.contains("Moments · Alice @alice"), "\(what)") }
+                }
+            }
+        }
+    }
+
+    @Test("the key hints give way to `? help` when they do not fit")
+    func narrowHints() {
+        var s = state()
+        _ = s.update(.resize(rows: 20, columns: 100))
+        #expect(render(s).text(18).contains("l like  c comment"))
+        _ = s.update(.resize(rows: 20, columns: 40))
+        #expect(render(s).text(18).trimmingCharacters(in: .whitespaces) == "? help")
+    }
+
     @Test("every row is exactly the screen width, CJK and emoji included")
     func rowsFitWidth() {
         let cjk = post(5, by: bob, "周末去爬山，山顶的日出太美了 🌄 周末去爬山，山顶的日出太美了 🌄 周末去爬山", likers: [alice, carol])

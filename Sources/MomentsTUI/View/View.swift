@@ -47,16 +47,31 @@ public enum View {
         (state.unread > 0 ? "(\(state.unread)) " : "") + "Moments · \(state.me.name)"
     }
 
+    /// What the product exists to show goes last: as the terminal narrows the header gives up
+    /// the user's id, then the insecure-TLS warning's words, then the name, then the title,
+    /// then the connection's words (its symbol stays); the badge stays down to 20 columns.
     static func header(_ state: AppState, into screen: inout Screen) {
-        var left = [Span(" Moments ", Style(color: .cyan, bold: true)), Span("· \(state.me.name) @\(state.me.id)")]
-        if state.insecureTLS { left.append(Span("  ⚠ insecure TLS", Style(color: .yellow, bold: true))) }
-        var right = [connection(state)]
-        if state.unread > 0 {
-            right += [Span("  "), Span("● \(state.unread)", Style(color: .red, bold: true))]
-        }
-        right.append(Span(" "))
-        let used = (left + right).reduce(0) { $0 + CellWidth.of($1.text) }
-        screen.set(0, left + [Span(String(repeating: " ", count: max(1, screen.columns - used)))] + right)
+        let connection = connection(state)
+        let badge = state.unread > 0 ? [Span("  "), Span("● \(state.unread)", Style(color: .red, bold: true))] : []
+        let title = Span(" Moments ", Style(color: .cyan, bold: true))
+        let name = Span("· \(state.me.name)")
+        let id = Span(" @\(state.me.id)")
+        let warning = state.insecureTLS ? [Span("  ⚠ insecure TLS", Style(color: .yellow, bold: true))] : []
+        let shortWarning = state.insecureTLS ? [Span(" ⚠", Style(color: .yellow, bold: true))] : []
+        let symbol = Span(String(connection.text.prefix(1)), connection.style)
+        let candidates: [([Span], [Span])] = [
+            ([title, name, id] + warning, [connection] + badge),
+            ([title, name] + warning, [connection] + badge),
+            ([title, name] + shortWarning, [connection] + badge),
+            ([title] + shortWarning, [connection] + badge),
+            (shortWarning, [connection] + badge),
+            (shortWarning, [symbol] + badge),
+        ]
+        let width = { (spans: [Span]) in spans.reduce(0) { $0 + CellWidth.of($1.text) } }
+        let (left, right) =
+            candidates.first { width($0.0) + width($0.1) + 2 <= screen.columns } ?? candidates[candidates.count - 1]
+        let gap = max(1, screen.columns - width(left) - width(right) - 1)
+        screen.set(0, left + [Span(String(repeating: " ", count: gap))] + right + [Span(" ")])
     }
 
     static func connection(_ state: AppState) -> Span {
@@ -166,7 +181,9 @@ public enum View {
             screen.set(inputRow, [Span(label, Style(color: .cyan, bold: true)), Span(window.text)])
             screen.cursor = Screen.Cursor(row: inputRow, column: CellWidth.of(label) + window.cursorColumn)
         } else {
-            screen.set(inputRow, [Span(" " + keyHints, .dim)])
+            // Too narrow for every key: the one that lists them all, rather than half a list.
+            let hints = CellWidth.of(keyHints) + 1 <= screen.columns ? keyHints : "? help"
+            screen.set(inputRow, [Span(" " + hints, .dim)])
         }
         if let message = state.message {
             let style = isError(message.notice) ? Style(color: .red) : Style(color: .green)
