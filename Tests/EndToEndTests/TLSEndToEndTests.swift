@@ -22,6 +22,20 @@ struct TLSEndToEndTests {
         let url = "https://127.0.0.1:\(try #require(server.url.port))"
         let trust = ServerTrust(caFile: certificates.caCertificate)
         let http = try #require(try trust.makeHTTPClient())
+        // Shut down on every path: an HTTP client dropped unshut traps, and would take the whole
+        // test process (and the failure's message) with it.
+        do {
+            try await Self.badge(server, url: url, trust: trust, http: http, caFile: certificates.caCertificate)
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try await http.shutdown()
+    }
+
+    private static func badge(
+        _ server: ServerProcess, url: String, trust: ServerTrust, http: HTTPClient, caFile: String
+    ) async throws {
         let alice = MomentsAPI(
             server: URL(string: url)!, token: try #require(server.tokens["alice"]), http: http,
             tls: try trust.tlsConfiguration())
@@ -31,13 +45,21 @@ struct TLSEndToEndTests {
         let unread = try await alice.me().unread
 
         let tui = try Binaries.path("moments-tui")
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("moments-tui-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        // WebSocket only: on a loaded machine a handshake past its timeout would otherwise mean a
+        // minute of long-polling before the next try, and this test is about the WebSocket.
         let session = try TmuxSession(
             command:
-                "\(tui) --token \(try #require(server.tokens["alice"])) --server \(url) --ca-file \(certificates.caCertificate)"
+                "\(tui) --token \(try #require(server.tokens["alice"])) --server \(url) --ca-file \(caFile) --log \(log.path) --transport websocket"
         )
         defer { session.kill() }
-        _ = try await session.waitForScreen("the feed over wss") {
-            $0.contains("● websocket") && $0.contains("● \(unread)")
+        do {
+            _ = try await session.waitForScreen("the feed over wss") {
+                $0.contains("● websocket") && $0.contains("● \(unread)")
+            }
+        } catch {
+            throw TestFailure("\(error)\nmoments-tui's log:\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         }
         #expect(!(try session.screen()).contains("insecure"))
 
@@ -51,7 +73,6 @@ struct TLSEndToEndTests {
         }
         try session.keys("q")
         try await session.expectCleanExit()
-        try await http.shutdown()
     }
 
     @Test("moments-tui refuses an untrusted server with one line; --insecure connects and says so")
