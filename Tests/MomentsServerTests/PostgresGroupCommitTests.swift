@@ -16,6 +16,21 @@ import Testing
 struct PostgresGroupCommitTests {
     static let quiet = Logger(label: "group-commit", factory: { _ in SwiftLogNoOpLogHandler() })
 
+    /// A publish's plan that misses bob the first time, as when someone commented between plan
+    /// and batch, and names both streams after.
+    final class StalePlan: Sendable {
+        private let count = Mutex(0)
+        var rounds: Int { count.withLock { $0 } }
+
+        @Sendable func next() -> (streams: [String], plan: Void) {
+            let round = count.withLock { count in
+                count += 1
+                return count
+            }
+            return (round == 1 ? ["alice"] : ["alice", "bob"], ())
+        }
+    }
+
     /// A store on a fresh database with alice, bob and carol; and its URL.
     static func store() async throws -> (PostgresStore, String) {
         let url = try await TestPostgres.createDatabase()
@@ -151,20 +166,11 @@ struct PostgresGroupCommitTests {
     @Test("a write that must tell a stream its plan did not lock writes nothing and is planned again")
     func streamsChanged() async throws {
         let (store, _) = try await Self.store()
-        let plans = Mutex(0)
-        try await store.commits.write(
-            plan: { () -> (streams: [String], plan: Void) in
-                // The first plan misses bob, as when someone commented between plan and batch.
-                let round = plans.withLock { count in
-                    count += 1
-                    return count
-                }
-                return (round == 1 ? ["alice"] : ["alice", "bob"], ())
-            }
-        ) { write, _ in
+        let plans = StalePlan()
+        try await store.commits.write(plan: plans.next) { write, _ in
             _ = try await write.insert(NotificationRules.publish(to: ["alice", "bob"], data: "both"))
         }
-        #expect(plans.withLock { $0 } == 2)
+        #expect(plans.rounds == 2)
         for user in ["alice", "bob"] {
             #expect(try await store.events(user: user, after: 0, limit: 10).compactMap(\.data) == ["both"])
         }
@@ -177,16 +183,8 @@ struct PostgresGroupCommitTests {
         let commits = PostgresGroupCommit(
             client: store.client, channel: PostgresStore.channel, logger: Self.quiet, inFlight: 1)
         let busy = try await BusyBatch(commits)
-        let plans = Mutex(0)
-        async let moved: Void = commits.write(
-            plan: { () -> (streams: [String], plan: Void) in
-                let round = plans.withLock { count in
-                    count += 1
-                    return count
-                }
-                return (round == 1 ? ["alice"] : ["alice", "bob"], ())
-            }
-        ) { write, _ in
+        let plans = StalePlan()
+        async let moved: Void = commits.write(plan: plans.next) { write, _ in
             _ = try await write.insert(NotificationRules.publish(to: ["alice", "bob"], data: "once"))
         }
         try await eventually("the first write waiting") { commits.waiting == 1 }
