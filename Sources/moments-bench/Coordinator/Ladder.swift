@@ -101,7 +101,7 @@ struct Ladder {
         if options.warmup > 0, let first = rates.first {
             let users = session.users
             _ = await OpenLoop.run(count: Int(first * options.warmup), rate: first) { _, due in
-                await publisher.unicast(to: users.randomElement()!.id, stamp: due)
+                await publisher.unicast(to: users.indices.randomElement()!, stamp: due)
             }
             try await Task.sleep(for: .seconds(options.gap))
         }

@@ -36,9 +36,11 @@ enum ProcessCPU {
     private static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
 
     /// utime and stime, fields 14 and 15 of /proc/PID/stat, summed over the process and its
-    /// children. A child that exits between two samples drops out of the sum; the trees
-    /// measured here (nginx, the generator's workers) keep theirs for the whole run.
-    static func seconds(of root: Int32) -> Double {
+    /// children; nil once the process is gone. A child that exits between two samples drops
+    /// out of the sum; the trees measured here (nginx, PostgreSQL, the generator's workers)
+    /// keep theirs for the whole run.
+    static func seconds(of root: Int32) -> Double? {
+        guard ProcessTree.statFields(of: root) != nil else { return nil }
         var ticks = 0
         for pid in ProcessTree.members(of: root) {
             guard let fields = ProcessTree.statFields(of: pid), fields.count > 12, let user = Int(fields[11]),
@@ -53,35 +55,50 @@ enum ProcessCPU {
 /// A point in time with the CPU both sides had used by then; two marks bracket a phase.
 struct CPUMark {
     let at: UInt64
-    let server: Double?
+    /// Per server process (every node of a cluster); a node killed in between drops out.
+    let servers: [Int32: Double]
+    let postgres: Double?
     let generator: Double
 
-    static func now(server: Int32?) -> CPUMark {
+    static func now(servers: [Int32], postgres: Int32?) -> CPUMark {
         CPUMark(
-            at: Monotonic.now(), server: server.map(ProcessCPU.seconds), generator: ProcessCPU.seconds(of: getpid()))
+            at: Monotonic.now(),
+            servers: Dictionary(uniqueKeysWithValues: servers.compactMap { pid in ProcessCPU.seconds(of: pid).map { (pid, $0) } }),
+            postgres: postgres.flatMap(ProcessCPU.seconds), generator: ProcessCPU.seconds(of: getpid()) ?? 0)
     }
 
     /// What the phase since `self` cost, with `count` units of work (messages, likes, wake-ups,
     /// connections) done in it.
     func cost(until end: CPUMark, count: Int) -> CPUCost {
         let wall = Double(end.at &- at) / 1e9
-        let server = end.server.flatMap { end in self.server.map { end - $0 } }
+        let alive = servers.keys.filter { end.servers[$0] != nil }
+        let server = alive.isEmpty ? nil : alive.reduce(0) { $0 + end.servers[$1]! - servers[$1]! }
+        let postgres = end.postgres.flatMap { end in self.postgres.map { end - $0 } }
+        func perThousand(_ seconds: Double?) -> Double? {
+            seconds.flatMap { count > 0 ? $0 * 1000 / (Double(count) / 1000) : nil }
+        }
+        func percent(_ seconds: Double?) -> Double? { seconds.flatMap { wall > 0 ? $0 / wall * 100 : nil } }
         return CPUCost(
-            serverMsPer1000: server.flatMap { count > 0 ? $0 * 1000 / (Double(count) / 1000) : nil },
-            serverPercent: server.flatMap { wall > 0 ? $0 / wall * 100 : nil },
-            generatorPercent: wall > 0 ? (end.generator - generator) / wall * 100 : 0)
+            serverMsPer1000: perThousand(server), serverPercent: percent(server),
+            postgresMsPer1000: perThousand(postgres), postgresPercent: percent(postgres),
+            generatorPercent: percent(end.generator - generator) ?? 0)
     }
 }
 
-/// CPU over a measured phase. Percent is of one core: on 2 cores the machine has 200.
+/// CPU over a measured phase. Percent is of one core: on 2 cores the machine has 200. A
+/// cluster's server figures are all its nodes together; PostgreSQL's are apart.
 struct CPUCost {
     let serverMsPer1000: Double?
     let serverPercent: Double?
+    let postgresMsPer1000: Double?
+    let postgresPercent: Double?
     let generatorPercent: Double
 
     func add(into report: inout Report) {
         if let serverMsPer1000 { report.add("server_cpu_ms_per_1000", serverMsPer1000) }
         if let serverPercent { report.add("server_cpu_percent", serverPercent) }
+        if let postgresMsPer1000 { report.add("postgres_cpu_ms_per_1000", postgresMsPer1000) }
+        if let postgresPercent { report.add("postgres_cpu_percent", postgresPercent) }
         report.add("generator_cpu_percent", generatorPercent)
     }
 }

@@ -5,20 +5,32 @@ import Synchronization
 
 /// Publishes to the server under test over HTTP: Moments' `POST /api/publish` and likes, or
 /// Nchan's `POST /pub/<id>`. Every message carries `t`, the time it was due, in its data.
+///
+/// In a cluster each request goes to a random node other than the one its recipient is
+/// connected to (the cross-node path), never to a node marked down. With `failover` on, every
+/// request carries an Idempotency-Key and one that cannot reach its node is sent again to
+/// another under the same key, so a node killed mid-request loses nothing and doubles nothing.
 final class Publisher: Sendable {
     let target: Target
-    private let base: String
+    let nodes: Nodes
+    private let users: [BenchUser]
     private let apiKey: String
     private let client: HTTPClient
     private let outcomes = Mutex<(succeeded: Int, failed: Int, errors: [String])>((0, 0, []))
+    private let down = Mutex(Set<Int>())
+    private let failingOver = Atomic<Bool>(false)
 
-    init(target: Target, endpoint: Endpoint, apiKey: String) {
+    init(target: Target, nodes: Nodes, users: [BenchUser], apiKey: String) {
         self.target = target
-        self.base = endpoint.url
+        self.nodes = nodes
+        self.users = users
         self.apiKey = apiKey
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
+        // In a cluster a dead node's refused connection is a failure at once (then the next
+        // node), not a retry loop until the request's deadline.
+        configuration.connectionPool.retryConnectionEstablishment = !nodes.isCluster
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -26,10 +38,24 @@ final class Publisher: Sendable {
     var failed: Int { outcomes.withLock { $0.failed } }
     var errors: [String] { outcomes.withLock { $0.errors } }
 
-    func unicast(to user: String, stamp: UInt64) async {
+    func forgetOutcomes() {
+        outcomes.withLock { $0 = (0, 0, []) }
+    }
+
+    /// Sends every request from now on with an Idempotency-Key, again to another node when its
+    /// node cannot be reached.
+    func failOver() { failingOver.store(true, ordering: .relaxed) }
+
+    /// No request goes to `node` from now on.
+    func markDown(_ node: Int) { _ = down.withLock { $0.insert(node) } }
+
+    /// To subscriber number `position` (its place in the users file).
+    func unicast(to position: Int, stamp: UInt64) async {
+        let user = users[position].id
         switch target {
         case .moments:
-            await post("/api/publish", body: #"{"users":["\#(user)"],"data":{"t":\#(stamp)}}"#, key: true)
+            await post(
+                "/api/publish", body: #"{"users":["\#(user)"],"data":{"t":\#(stamp)}}"#, key: true, awayFrom: position)
         case .nchan:
             await post("/pub/\(user)", body: #"{"t":\#(stamp)}"#)
         }
@@ -42,13 +68,26 @@ final class Publisher: Sendable {
         }
     }
 
-    /// Moments only: the product path, a like that becomes its author's notification.
-    func like(_ post: Int64, as liker: BenchUser) async {
-        await self.post("/api/posts/\(post)/likes", body: nil, bearer: liker.token)
+    /// Moments only: the product path, a like of subscriber `author`'s post that becomes its
+    /// notification.
+    func like(postOf author: Int, as liker: BenchUser) async {
+        await post("/api/posts/\(users[author].post)/likes", body: nil, bearer: liker.token, awayFrom: author)
     }
 
-    private func post(_ path: String, body: String?, key: Bool = false, bearer: String? = nil) async {
-        var request = HTTPClientRequest(url: base + path)
+    /// A live node other than subscriber `position`'s home, and than those already `tried`;
+    /// the home when no other is left (a cluster of two that lost one).
+    private func node(awayFrom position: Int?, tried: Set<Int>) -> Int {
+        guard nodes.isCluster else { return 0 }
+        let home = position.map(nodes.home(of:))
+        let down = down.withLock { $0 }
+        let live = (0..<nodes.count).filter { !down.contains($0) && !tried.contains($0) }
+        return live.filter { $0 != home }.randomElement() ?? live.randomElement() ?? 0
+    }
+
+    private func post(
+        _ path: String, body: String?, key: Bool = false, bearer: String? = nil, awayFrom position: Int? = nil
+    ) async {
+        var request = HTTPClientRequest(url: "")
         request.method = .POST
         if key { request.headers.add(name: "X-API-Key", value: apiKey) }
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
@@ -56,13 +95,24 @@ final class Publisher: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let failure: String?
-        do {
-            let response = try await client.execute(request, timeout: .seconds(30))
-            _ = try await response.body.collect(upTo: 1 << 20)
-            failure = (200..<300).contains(response.status.code) ? nil : "HTTP \(response.status.code) for POST \(path)"
-        } catch {
-            failure = String(describing: error)
+        let retrying = failingOver.load(ordering: .relaxed)
+        if retrying { request.headers.add(name: "Idempotency-Key", value: "bench-\(UInt64.random(in: 0...UInt64.max))") }
+        var failure: String?
+        var tried = Set<Int>()
+        for attempt in 0..<(retrying ? nodes.count : 1) {
+            let node = node(awayFrom: position, tried: tried)
+            tried.insert(node)
+            request.url = nodes.endpoints[node].url + path
+            do {
+                let response = try await client.execute(request, timeout: .seconds(30))
+                _ = try await response.body.collect(upTo: 1 << 20)
+                let status = response.status.code
+                failure = (200..<300).contains(status) ? nil : "HTTP \(status) for POST \(path)"
+                break
+            } catch {
+                failure = String(describing: error)
+                if retrying, attempt < nodes.count - 1 { try? await Task.sleep(for: .milliseconds(100)) }
+            }
         }
         outcomes.withLock { outcomes in
             guard let failure else { return outcomes.succeeded += 1 }

@@ -22,4 +22,17 @@ struct ServerMemory {
         }
         return memory
     }
+
+    /// Memory per connection from samples before and after connecting (one per node, the
+    /// connections spread evenly over them); the RSS figure is the nodes' total.
+    static func report(before: [ServerMemory], after: [ServerMemory], connections: Int, into report: inout Report) {
+        guard !before.isEmpty, before.count == after.count else { return }
+        let rss = after.reduce(0) { $0 + $1.rssKB }
+        let grown = zip(before, after).reduce((rss: 0, pss: 0)) {
+            ($0.rss + $1.1.rssKB - $1.0.rssKB, $0.pss + $1.1.pssKB - $1.0.pssKB)
+        }
+        report.add("server_rss_mb", Double(rss) / 1024)
+        report.add("rss_kb_per_connection", Double(grown.rss) / Double(connections))
+        report.add("pss_kb_per_connection", Double(grown.pss) / Double(connections))
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Histogram
+import Synchronization
 
 /// One scenario run: the users, the worker processes holding their sockets, the publisher.
 struct Session {
@@ -19,12 +20,15 @@ struct Session {
         var errors: [String] = []
         /// Left out as due before the last `reset(since:)`.
         var stale = 0
+        var failovers = 0
+        var lastFailover: UInt64 = 0
     }
 
     static func open(_ options: CommonOptions) throws -> Session {
         let users = try BenchUser.load(file: options.usersFile, count: options.connections)
         let pool = try WorkerPool.start(count: min(options.workers, options.connections), options: options)
-        let publisher = Publisher(target: options.target, endpoint: options.url, apiKey: options.publisherKey)
+        let publisher = Publisher(
+            target: options.target, nodes: options.url, users: users, apiKey: options.publisherKey)
         return Session(options: options, users: users, pool: pool, publisher: publisher)
     }
 
@@ -60,6 +64,12 @@ struct Session {
         }
     }
 
+    /// Before a measured phase on connected sockets: forgets what arrived and what was published.
+    func startPhase() async throws {
+        try await reset()
+        publisher.forgetOutcomes()
+    }
+
     /// Forgets what arrived; with `since`, messages due before it are left out from then on.
     func reset(since: UInt64? = nil) async throws {
         _ = try await pool.request(.reset, since: since)
@@ -67,7 +77,7 @@ struct Session {
 
     /// The time and both sides' CPU so far, to bracket a measured phase.
     func cpuMark() -> CPUMark {
-        CPUMark.now(server: options.serverPid)
+        CPUMark.now(servers: options.serverPid, postgres: options.postgresPid)
     }
 
     private func merged() async throws -> Received {
@@ -80,8 +90,44 @@ struct Session {
             total.lastArrival = max(total.lastArrival, reply.lastArrival)
             total.errors += reply.errors
             total.stale += reply.stale
+            total.failovers += reply.failovers
+            total.lastFailover = max(total.lastFailover, reply.lastFailover)
         }
         return total
+    }
+
+    /// Unicast to random users at `rate` while `disruption` runs (after a second of load), then
+    /// waits for everything published to arrive, accounts for it and returns what arrived. CPU
+    /// is counted from the first message to the last arrival: the disruption and the catch-up
+    /// are what it costs, per message delivered (replayed ones included).
+    func underLoad(
+        rate: Double, into report: inout Report, disruption: () async throws -> Void
+    ) async throws -> Received {
+        try await startPhase()
+        let users = users
+        let publisher = publisher
+        let stopped = Atomic<Bool>(false)
+        let mark = cpuMark()
+        let load = Task {
+            await OpenLoop.run(count: .max, rate: rate, stop: { stopped.load(ordering: .relaxed) }) { _, due in
+                await publisher.unicast(to: users.indices.randomElement()!, stamp: due)
+            }
+        }
+        do {
+            try await Task.sleep(for: .seconds(1))
+            try await disruption()
+        } catch {
+            stopped.store(true, ordering: .relaxed)
+            _ = await load.value
+            throw error
+        }
+        stopped.store(true, ordering: .relaxed)
+        _ = await load.value
+        let received = try await collect(expected: publisher.succeeded)
+        mark.cost(until: cpuMark(), count: received.count).add(into: &report)
+        account(expected: publisher.succeeded, received: received, into: &report)
+        report.latency = Report.Latency(received.histogram)
+        return received
     }
 
     /// Publisher outcomes and delivery counts, the same way in every scenario.
@@ -105,17 +151,24 @@ struct Session {
 extension Session {
     /// Runs `body` with a session, closing it however the body ends.
     static func with(_ options: CommonOptions, _ body: (Session) async throws -> Report) async throws {
+        try await with(options) { [try await body($0)] }
+    }
+
+    /// One session, several measured phases, a report each (in order).
+    static func with(_ options: CommonOptions, _ body: (Session) async throws -> [Report]) async throws {
         let session = try open(options)
+        let reports: [Report]
         do {
-            let report = try await body(session)
-            await session.close()
-            report.print()
-            if ["lost", "duplicates", "unexpected", "publish_errors"].contains(where: { (report.value($0) ?? 0) > 0 }) {
-                throw ExitCode(2)
-            }
+            reports = try await body(session)
         } catch {
             await session.close()
             throw error
+        }
+        await session.close()
+        for report in reports { report.print() }
+        let failures = ["lost", "duplicates", "unexpected", "publish_errors", "stranded"]
+        if reports.contains(where: { report in failures.contains { (report.value($0) ?? 0) > 0 } }) {
+            throw ExitCode(2)
         }
     }
 }

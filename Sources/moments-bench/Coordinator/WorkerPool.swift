@@ -10,7 +10,7 @@ struct WorkerPool: Sendable {
         let sourceAddresses = options.connections > 20_000
         let workers = try (0..<count).map { index in
             var arguments = [
-                "worker", "--target", options.target.rawValue, "--url", options.url.url,
+                "worker", "--target", options.target.rawValue, "--url", options.url.argument,
                 "--users", String(options.connections), "--index", String(index), "--of", String(count),
             ]
             if let file = options.usersFile { arguments += ["--users-file", file] }

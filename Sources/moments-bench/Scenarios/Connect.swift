@@ -11,20 +11,21 @@ struct Connect: AsyncParsableCommand {
     func run() async throws {
         try await Session.with(options) { session in
             var report = Report(scenario: "connect", options: options)
-            let before = options.serverPid.map(ServerMemory.sample)
-            let mark = session.cpuMark()
-            try await session.connect(into: &report)
-            // Per 1,000 connections, over the connect phase only (not the settling after it).
-            mark.cost(until: session.cpuMark(), count: Int(report.value("connected") ?? 0)).add(into: &report)
-            try await Task.sleep(for: .seconds(settle))
-            if let pid = options.serverPid, let before {
-                let after = ServerMemory.sample(pid: pid)
-                let connections = Double(options.connections)
-                report.add("server_rss_mb", Double(after.rssKB) / 1024)
-                report.add("rss_kb_per_connection", Double(after.rssKB - before.rssKB) / connections)
-                report.add("pss_kb_per_connection", Double(after.pssKB - before.pssKB) / connections)
-            }
+            try await Self.measure(session, settle: settle, into: &report)
             return report
         }
+    }
+
+    /// Connects the session's sockets.
+    static func measure(_ session: Session, settle: Double, into report: inout Report) async throws {
+        let pids = session.options.serverPid
+        let before = pids.map(ServerMemory.sample)
+        let mark = session.cpuMark()
+        try await session.connect(into: &report)
+        // Per 1,000 connections, over the connect phase only (not the settling after it).
+        mark.cost(until: session.cpuMark(), count: Int(report.value("connected") ?? 0)).add(into: &report)
+        try await Task.sleep(for: .seconds(settle))
+        ServerMemory.report(
+            before: before, after: pids.map(ServerMemory.sample), connections: session.users.count, into: &report)
     }
 }

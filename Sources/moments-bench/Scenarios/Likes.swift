@@ -26,33 +26,39 @@ struct Likes: AsyncParsableCommand {
         try await Session.with(options) { session in
             var report = Report(scenario: "likes", options: options)
             try await session.connect(into: &report)
-            try await session.reset()
-            let users = session.users
-            let likers = users.indices.shuffled()
-            let publisher = session.publisher
-            let distance = distance
-            let due = DueTimes()
-            let mark = session.cpuMark()
-            let start = Monotonic.now()
-            let sent = await OpenLoop.run(count: Int(rate * seconds), rate: rate) { index, stamp in
-                let liker = users[likers[index]]
-                let author = users[(likers[index] + distance) % users.count]
-                due.set("\(liker.id) \(author.post)", stamp)
-                await publisher.like(author.post, as: liker)
-            }
-            report.add("achieved_rate", Double(sent) / Monotonic.seconds(since: start))
-            let received = try await session.collect(expected: publisher.succeeded)
-            // Per 1,000 likes accepted: each is a request, a transaction and a notification.
-            mark.cost(until: session.cpuMark(), count: publisher.succeeded).add(into: &report)
-            var histogram = Tally.emptyHistogram()
-            for like in received.likes {
-                if let stamp = due.get("\(like.actor) \(like.post)") {
-                    Tally.record(due: stamp, arrival: like.at, in: &histogram)
-                }
-            }
-            session.account(expected: publisher.succeeded, received: received, into: &report)
-            report.latency = Report.Latency(histogram)
+            try await Self.measure(session, rate: rate, seconds: seconds, distance: distance, into: &report)
             return report
         }
+    }
+
+    /// On connected sockets: each liker likes the post of the user `distance` places on.
+    static func measure(
+        _ session: Session, rate: Double, seconds: Double, distance: Int, into report: inout Report
+    ) async throws {
+        try await session.startPhase()
+        let users = session.users
+        let likers = users.indices.shuffled()
+        let publisher = session.publisher
+        let due = DueTimes()
+        let mark = session.cpuMark()
+        let start = Monotonic.now()
+        let sent = await OpenLoop.run(count: Int(rate * seconds), rate: rate) { index, stamp in
+            let liker = users[likers[index]]
+            let author = (likers[index] + distance) % users.count
+            due.set("\(liker.id) \(users[author].post)", stamp)
+            await publisher.like(postOf: author, as: liker)
+        }
+        report.add("achieved_rate", Double(sent) / Monotonic.seconds(since: start))
+        let received = try await session.collect(expected: publisher.succeeded)
+        // Per 1,000 likes accepted: each is a request, a transaction and a notification.
+        mark.cost(until: session.cpuMark(), count: publisher.succeeded).add(into: &report)
+        var histogram = Tally.emptyHistogram()
+        for like in received.likes {
+            if let stamp = due.get("\(like.actor) \(like.post)") {
+                Tally.record(due: stamp, arrival: like.at, in: &histogram)
+            }
+        }
+        session.account(expected: publisher.succeeded, received: received, into: &report)
+        report.latency = Report.Latency(histogram)
     }
 }

@@ -53,7 +53,7 @@ struct LikesMax: AsyncParsableCommand {
                 _ = await OpenLoop.run(count: count, rate: rate) { index, stamp in
                     let (liker, author) = pairs[offset + index]
                     due.set("\(users[liker].id) \(users[author].post)", stamp)
-                    await publisher.like(users[author].post, as: users[liker])
+                    await publisher.like(postOf: author, as: users[liker])
                 }
             } measure: { received, since in
                 // A like frame carries no time of ours: its pair says when it was due, and a

@@ -23,7 +23,9 @@ struct Soak: AsyncParsableCommand {
     func validate() throws {
         guard options.target == .moments else { throw ValidationError("soak runs Moments' own paths (likes, SSE)") }
         guard options.workers >= 2 else { throw ValidationError("soak needs --workers 2 or more (one long-polls)") }
-        guard options.serverPid != nil else { throw ValidationError("soak samples the server: give --server-pid") }
+        guard options.serverPid.count == 1, !options.url.isCluster else {
+            throw ValidationError("soak samples one server: give one --url and its --server-pid")
+        }
     }
 
     func run() async throws {
@@ -44,7 +46,7 @@ struct Soak: AsyncParsableCommand {
 
             let users = session.users
             let publisher = session.publisher
-            let side = SideStreams(endpoint: options.url)
+            let side = SideStreams(endpoint: options.url.first)
             side.start(sse: Array(users.prefix(sideStreams)), stuck: Array(users.suffix(sideStreams)))
             let stopped = Atomic<Bool>(false)
             let stop: @Sendable () -> Bool = { stopped.load(ordering: .relaxed) }
@@ -54,7 +56,7 @@ struct Soak: AsyncParsableCommand {
             }
             let unicasts = Task {
                 await OpenLoop.run(count: .max, rate: rate, stop: stop) { _, due in
-                    await publisher.unicast(to: users.randomElement()!.id, stamp: due)
+                    await publisher.unicast(to: users.indices.randomElement()!, stamp: due)
                 }
             }
             // Every (friend, post) pair once: populate's ring has 4 friends a side. Only posts of
@@ -65,11 +67,11 @@ struct Soak: AsyncParsableCommand {
                 await OpenLoop.run(count: authors.count * 4, rate: likeRate, stop: stop) { index, _ in
                     let author = authors[index % authors.count]
                     let liker = (author - 1 - index / authors.count + users.count) % users.count
-                    await publisher.like(users[author].post, as: users[liker])
+                    await publisher.like(postOf: author, as: users[liker])
                 }
             }
 
-            let pid = options.serverPid!
+            let pid = options.serverPid[0]
             let start = Monotonic.now()
             var samples = [ProcessGauges.sample(pid: pid, at: 0)]
             var reconnects = 0

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Synchronization
 
 /// `storm N`: every client drops at once and reconnects with its cursor while messages keep
 /// being published; how long until all have caught up, and nothing lost or twice.
@@ -20,32 +19,24 @@ struct Storm: AsyncParsableCommand {
         try await Session.with(options) { session in
             var report = Report(scenario: "storm", options: options)
             try await session.connect(into: &report)
-            try await session.reset()
-            let users = session.users
-            let publisher = session.publisher
-            let stopped = Atomic<Bool>(false)
-            // From the first message of the load to the last arrival: the reconnects and the
-            // catch-up are what a storm costs, per message delivered (replayed ones included).
-            let mark = session.cpuMark()
-            let load = Task {
-                await OpenLoop.run(count: .max, rate: rate, stop: { stopped.load(ordering: .relaxed) }) { _, due in
-                    await publisher.unicast(to: users.randomElement()!.id, stamp: due)
-                }
-            }
-            try await Task.sleep(for: .seconds(1))
-            let drop = Monotonic.now()
-            let replies = try await session.pool.request(.reconnect)
-            report.add("reconnect_seconds", Monotonic.seconds(since: drop))
-            report.add("reconnected", replies.reduce(0) { $0 + $1.connected })
-            report.add("reconnect_failed", replies.reduce(0) { $0 + $1.failed })
-            stopped.store(true, ordering: .relaxed)
-            _ = await load.value
-            let received = try await session.collect(expected: publisher.succeeded)
-            report.add("caught_up_seconds", Double(received.lastArrival &- drop) / 1e9)
-            mark.cost(until: session.cpuMark(), count: received.count).add(into: &report)
-            session.account(expected: publisher.succeeded, received: received, into: &report)
-            report.latency = Report.Latency(received.histogram)
+            try await Self.measure(session, rate: rate, into: &report)
             return report
         }
+    }
+
+    /// On connected sockets.
+    static func measure(_ session: Session, rate: Double, into report: inout Report) async throws {
+        var drop: UInt64 = 0
+        var reconnectSeconds = 0.0
+        var replies: [WorkerReply] = []
+        let received = try await session.underLoad(rate: rate, into: &report) {
+            drop = Monotonic.now()
+            replies = try await session.pool.request(.reconnect)
+            reconnectSeconds = Monotonic.seconds(since: drop)
+        }
+        report.add("reconnect_seconds", reconnectSeconds)
+        report.add("reconnected", replies.reduce(0) { $0 + $1.connected })
+        report.add("reconnect_failed", replies.reduce(0) { $0 + $1.failed })
+        report.add("caught_up_seconds", Double(received.lastArrival &- drop) / 1e9)
     }
 }

@@ -20,17 +20,23 @@ struct UnicastMax: AsyncParsableCommand {
         try await Session.with(options) { session in
             var report = Report(scenario: "unicast-max", options: options)
             try await session.connect(into: &report)
-            let users = session.users
-            let publisher = session.publisher
-            try await Ladder(options: ladder, session: session).climb(rates: rates, into: &report) { rate, count, _ in
-                _ = await OpenLoop.run(count: count, rate: rate) { _, due in
-                    await publisher.unicast(to: users.randomElement()!.id, stamp: due)
-                }
-            } measure: { received, _ in
-                // Stamped messages due before the step were already left out by the workers.
-                (received.count, received.histogram)
-            }
+            try await Self.climb(session, ladder: ladder, rates: rates, into: &report)
             return report
+        }
+    }
+
+    /// On connected sockets.
+    static func climb(_ session: Session, ladder: LadderOptions, rates: [Double], into report: inout Report) async throws {
+        try await session.startPhase()
+        let users = session.users
+        let publisher = session.publisher
+        try await Ladder(options: ladder, session: session).climb(rates: rates, into: &report) { rate, count, _ in
+            _ = await OpenLoop.run(count: count, rate: rate) { _, due in
+                await publisher.unicast(to: users.indices.randomElement()!, stamp: due)
+            }
+        } measure: { received, _ in
+            // Stamped messages due before the step were already left out by the workers.
+            (received.count, received.histogram)
         }
     }
 }

@@ -32,6 +32,8 @@ final class Tally: Sendable {
         /// Messages due before this are left out (see `reset(since:)`).
         var since: UInt64 = 0
         var stale = 0
+        var failovers = 0
+        var lastFailover: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -61,6 +63,14 @@ final class Tally: Sendable {
         }
     }
 
+    /// A socket whose node died is connected to another one.
+    func failedOver(at now: UInt64) {
+        state.withLock { state in
+            state.failovers += 1
+            state.lastFailover = max(state.lastFailover, now)
+        }
+    }
+
     func duplicate() {
         state.withLock { $0.duplicates += 1 }
     }
@@ -81,6 +91,8 @@ final class Tally: Sendable {
             reply.lastArrival = state.lastArrival
             reply.errors += state.errors
             reply.stale = state.stale
+            reply.failovers = state.failovers
+            reply.lastFailover = state.lastFailover
         }
     }
 }

@@ -6,28 +6,42 @@ import Synchronization
 
 /// One user's WebSocket, written on SwiftNIO directly so the generator costs little per socket.
 /// It remembers the last event id, so a reconnect resumes where it stopped (Moments).
+///
+/// In a cluster, a socket its node closes (the node died) is opened again on another node,
+/// after a random pause so a dead node's subscribers spread out, from the last event id.
 final class WebSocketSubscriber: Sendable {
     let user: BenchUser
     private let target: Target
     private let tally: Tally
+    private let nodes: Nodes
+    private let group: any EventLoopGroup
+    private let source: SocketAddress?
     private struct State {
         /// The last event id seen (or the hello's cursor); -1 before the first hello.
         var lastId: Int64 = -1
         var channel: (any Channel)?
         /// Moments: completed by the hello, once the server has placed the stream.
         var hello: EventLoopPromise<Void>?
+        /// The node connected to (or to connect to next).
+        var node: Int
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
-    init(user: BenchUser, target: Target, tally: Tally) {
+    init(user: BenchUser, target: Target, tally: Tally, nodes: Nodes, home: Int, group: any EventLoopGroup, source: SocketAddress?) {
         self.user = user
         self.target = target
         self.tally = tally
+        self.nodes = nodes
+        self.group = group
+        self.source = source
+        state = Mutex(State(node: home))
     }
 
-    func connect(on group: any EventLoopGroup, to endpoint: Endpoint, from source: SocketAddress?) async throws {
-        let path = target.webSocketPath(for: user, cursor: state.withLock { $0.lastId })
+    func connect() async throws {
+        let (cursor, node) = state.withLock { ($0.lastId, $0.node) }
+        let endpoint = nodes.endpoints[node]
+        let path = target.webSocketPath(for: user, cursor: cursor)
         let loop = group.next()
         let upgraded = loop.makePromise(of: Void.self)
         let hello = loop.makePromise(of: Void.self)
@@ -64,9 +78,10 @@ final class WebSocketSubscriber: Sendable {
             upgraded.fail(error)
             throw error
         }
-        channel.closeFuture.whenComplete { _ in
+        channel.closeFuture.whenComplete { [self] _ in
             upgraded.fail(BenchError("closed before the upgrade"))
             hello.fail(BenchError("closed before the hello"))
+            lost(channel, node: node)
         }
         do {
             try await upgraded.futureResult.get()
@@ -78,6 +93,33 @@ final class WebSocketSubscriber: Sendable {
             throw error
         }
         state.withLock { $0.channel = channel }
+    }
+
+    /// A socket closed by the other side (not by `drop`): in a cluster, fail over.
+    private func lost(_ channel: any Channel, node: Int) {
+        let current = state.withLock { state in
+            guard let held = state.channel, held === channel else { return false }
+            state.channel = nil
+            return true
+        }
+        guard current, nodes.isCluster, target.resumes else { return }
+        Task { await failOver(from: node) }
+    }
+
+    /// Connects to a random other node until one takes it, from the last event id.
+    private func failOver(from dead: Int) async {
+        let others = (0..<nodes.count).filter { $0 != dead }
+        try? await Task.sleep(for: .milliseconds(Int.random(in: 0..<500)))
+        for attempt in 0..<100 {
+            state.withLock { $0.node = others.randomElement()! }
+            do {
+                try await connect()
+                return tally.failedOver(at: Monotonic.now())
+            } catch {
+                if attempt == 99 { tally.failed("failover of \(user.id) gave up: \(error)") }
+                try? await Task.sleep(for: .milliseconds(Int.random(in: 100..<500)))
+            }
+        }
     }
 
     /// Closes the socket at once (no close handshake: a crowd of clients losing their network).

@@ -11,7 +11,7 @@ struct Worker: AsyncParsableCommand {
         abstract: "A generator process (started by the scenarios).", shouldDisplay: false)
 
     @Option var target: Target
-    @Option var url: Endpoint
+    @Option var url: Nodes
     @Option var usersFile: String?
     @Option var users: Int
     @Option var index: Int
@@ -23,38 +23,49 @@ struct Worker: AsyncParsableCommand {
 
     func run() async throws {
         let mine = try BenchUser.load(file: usersFile, count: users).enumerated()
-            .filter { $0.offset % of == index }.map(\.element)
+            .filter { $0.offset % of == index }
         let source = try sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let tally = Tally()
-        let subscribers = mine.map { WebSocketSubscriber(user: $0, target: target, tally: tally) }
+        let subscribers = mine.map {
+            WebSocketSubscriber(
+                user: $0.element, target: target, tally: tally, nodes: url, home: url.home(of: $0.offset), group: group,
+                source: source)
+        }
 
         for await line in Self.commands() {
             let command = try JSONDecoder().decode(WorkerCommand.self, from: Data(line.utf8))
             var reply = WorkerReply()
             switch command.kind {
             case .connect:
-                reply = await forEach(subscribers) { try await $0.connect(on: group, to: url, from: source) }
+                reply = await forEach(subscribers) { try await $0.connect() }
             case .reconnect:
-                await withTaskGroup(of: Void.self) { drops in
-                    for subscriber in subscribers { drops.addTask { await subscriber.drop() } }
-                }
-                reply = await forEach(subscribers) { try await $0.connect(on: group, to: url, from: source) }
+                await Self.drop(subscribers)
+                reply = await forEach(subscribers) { try await $0.connect() }
             case .poll:
                 reply = await forEach(mine) { user in
                     try await LongPollSubscriber.start(
-                        user: user, target: target, tally: tally, on: group, to: url, from: source)
+                        user: user.element, target: target, tally: tally, on: group,
+                        to: url.endpoints[url.home(of: user.offset)], from: source)
                 }
             case .reset:
                 tally.reset(since: command.since)
             case .report:
                 tally.report(into: &reply)
             case .quit:
+                // Dropped first: a socket closed by the shutdown would count as its node's loss.
+                await Self.drop(subscribers)
                 try? await group.shutdownGracefully()
                 return
             }
             let json = try JSONEncoder().encode(reply)
             FileHandle.standardOutput.write(json + Data("\n".utf8))
+        }
+    }
+
+    private static func drop(_ subscribers: [WebSocketSubscriber]) async {
+        await withTaskGroup(of: Void.self) { drops in
+            for subscriber in subscribers { drops.addTask { await subscriber.drop() } }
         }
     }
 

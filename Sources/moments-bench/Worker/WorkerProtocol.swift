@@ -34,4 +34,7 @@ struct WorkerReply: Codable, Sendable {
     var lastArrival: UInt64 = 0
     /// Messages left out because they were due before the last `reset(since:)`.
     var stale = 0
+    /// Sockets opened again on another node after theirs died, and when the last was.
+    var failovers = 0
+    var lastFailover: UInt64 = 0
 }
