@@ -47,7 +47,8 @@ struct Populate: AsyncParsableCommand {
 
     /// Runs `body` for every index, 32 at a time: PostgreSQL takes a hundred thousand users in
     /// minutes this way, where one at a time took a round trip (and a commit) each.
-    private static func each(_ indices: Range<Int>, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+    private static func each(_ indices: Range<Int>, _ body: @escaping @Sendable (Int) async throws -> Void) async throws
+    {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = indices.makeIterator()
             for _ in 0..<32 {

@@ -63,7 +63,8 @@ struct CPUMark {
     static func now(servers: [Int32], postgres: Int32?) -> CPUMark {
         CPUMark(
             at: Monotonic.now(),
-            servers: Dictionary(uniqueKeysWithValues: servers.compactMap { pid in ProcessCPU.seconds(of: pid).map { (pid, $0) } }),
+            servers: Dictionary(
+                uniqueKeysWithValues: servers.compactMap { pid in ProcessCPU.seconds(of: pid).map { (pid, $0) } }),
             postgres: postgres.flatMap(ProcessCPU.seconds), generator: ProcessCPU.seconds(of: getpid()) ?? 0)
     }
 

@@ -96,7 +96,9 @@ final class Publisher: Sendable {
             request.body = .bytes(ByteBuffer(string: body))
         }
         let retrying = failingOver.load(ordering: .relaxed)
-        if retrying { request.headers.add(name: "Idempotency-Key", value: "bench-\(UInt64.random(in: 0...UInt64.max))") }
+        if retrying {
+            request.headers.add(name: "Idempotency-Key", value: "bench-\(UInt64.random(in: 0...UInt64.max))")
+        }
         var failure: String?
         var tried = Set<Int>()
         for attempt in 0..<(retrying ? nodes.count : 1) {

@@ -28,7 +28,9 @@ struct NodeLoss: AsyncParsableCommand {
         guard options.serverPid.count == options.url.count else {
             throw ValidationError("give one --server-pid per node, in --url's order")
         }
-        guard options.url.endpoints.indices.contains(kill) else { throw ValidationError("--kill is a node's place in --url") }
+        guard options.url.endpoints.indices.contains(kill) else {
+            throw ValidationError("--kill is a node's place in --url")
+        }
     }
 
     func run() async throws {
@@ -42,7 +44,9 @@ struct NodeLoss: AsyncParsableCommand {
             var killed: UInt64 = 0
             let received = try await session.underLoad(rate: rate, into: &report) {
                 killed = Monotonic.now()
-                guard Glibc.kill(victim, SIGKILL) == 0 else { throw BenchError("cannot kill node \(kill) (pid \(victim))") }
+                guard Glibc.kill(victim, SIGKILL) == 0 else {
+                    throw BenchError("cannot kill node \(kill) (pid \(victim))")
+                }
                 publisher.markDown(kill)
                 try await Task.sleep(for: .seconds(after))
             }

@@ -26,7 +26,9 @@ struct UnicastMax: AsyncParsableCommand {
     }
 
     /// On connected sockets.
-    static func climb(_ session: Session, ladder: LadderOptions, rates: [Double], into report: inout Report) async throws {
+    static func climb(_ session: Session, ladder: LadderOptions, rates: [Double], into report: inout Report)
+        async throws
+    {
         try await session.startPhase()
         let users = session.users
         let publisher = session.publisher

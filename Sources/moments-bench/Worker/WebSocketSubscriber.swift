@@ -28,7 +28,10 @@ final class WebSocketSubscriber: Sendable {
 
     private let state: Mutex<State>
 
-    init(user: BenchUser, target: Target, tally: Tally, nodes: Nodes, home: Int, group: any EventLoopGroup, source: SocketAddress?) {
+    init(
+        user: BenchUser, target: Target, tally: Tally, nodes: Nodes, home: Int, group: any EventLoopGroup,
+        source: SocketAddress?
+    ) {
         self.user = user
         self.target = target
         self.tally = tally
