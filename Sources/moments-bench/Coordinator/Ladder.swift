@@ -43,6 +43,8 @@ struct LadderStep: Encodable {
     var max = 0.0
     var cpuMsPer1000: Double?
     var serverCpuPercent: Double?
+    var postgresCpuMsPer1000: Double?
+    var postgresCpuPercent: Double?
     var generatorCpuPercent = 0.0
     /// Publishing short of the rate, or p99 past `Ladder.saturated`: the server did not keep up.
     var overloaded = false
@@ -55,6 +57,8 @@ struct LadderStep: Encodable {
         case publishErrors = "publish_errors"
         case cpuMsPer1000 = "cpu_ms_per_1000"
         case serverCpuPercent = "server_cpu_percent"
+        case postgresCpuMsPer1000 = "postgres_cpu_ms_per_1000"
+        case postgresCpuPercent = "postgres_cpu_percent"
         case generatorCpuPercent = "generator_cpu_percent"
     }
 }
@@ -134,6 +138,7 @@ struct Ladder {
             (step.p50, step.p99, step.p999, step.max) = (latency.p50, latency.p99, latency.p999, latency.max)
             step.cpuMsPer1000 = cost.serverMsPer1000
             step.serverCpuPercent = cost.serverPercent
+            (step.postgresCpuMsPer1000, step.postgresCpuPercent) = (cost.postgresMsPer1000, cost.postgresPercent)
             step.generatorCpuPercent = cost.generatorPercent
             step.overloaded = step.p99 > Self.saturated || step.achievedRate < 0.95 * rate
             let clean = step.lost + step.duplicates + step.unexpected + step.publishErrors == 0
@@ -158,6 +163,10 @@ struct Ladder {
         if let keptUp {
             report.add("kept_up_p99", keptUp.p99)
             if let cpu = keptUp.cpuMsPer1000 { report.add("kept_up_cpu_ms_per_1000", cpu) }
+            if let cpu = keptUp.serverCpuPercent { report.add("kept_up_server_cpu_percent", cpu) }
+            if let cpu = keptUp.postgresCpuMsPer1000 { report.add("kept_up_postgres_cpu_ms_per_1000", cpu) }
+            if let cpu = keptUp.postgresCpuPercent { report.add("kept_up_postgres_cpu_percent", cpu) }
+            report.add("kept_up_generator_cpu_percent", keptUp.generatorCpuPercent)
         }
         if let top {
             report.add("sustained_offered_rate", top.rate)

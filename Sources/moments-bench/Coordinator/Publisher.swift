@@ -27,7 +27,9 @@ final class Publisher: Sendable {
         self.apiKey = apiKey
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
+        // A cluster on this machine's two cores queues requests for seconds when overloaded
+        // (a storm): waiting for a pooled connection is part of the latency, not a failure.
+        configuration.timeout = .init(connect: .seconds(nodes.isCluster ? 30 : 5), read: .seconds(30))
         // In a cluster a dead node's refused connection is a failure at once (then the next
         // node), not a retry loop until the request's deadline.
         configuration.connectionPool.retryConnectionEstablishment = !nodes.isCluster
@@ -74,14 +76,14 @@ final class Publisher: Sendable {
         await post("/api/posts/\(users[author].post)/likes", body: nil, bearer: liker.token, awayFrom: author)
     }
 
-    /// A live node other than subscriber `position`'s home, and than those already `tried`;
-    /// the home when no other is left (a cluster of two that lost one).
-    private func node(awayFrom position: Int?, tried: Set<Int>) -> Int {
-        guard nodes.isCluster else { return 0 }
+    /// A live node not `tried` yet, other than subscriber `position`'s home when there is one
+    /// (a cluster of two that lost a node has only the home left); nil when none is left.
+    private func node(awayFrom position: Int?, tried: Set<Int>) -> Int? {
+        guard nodes.isCluster else { return tried.isEmpty ? 0 : nil }
         let home = position.map(nodes.home(of:))
         let down = down.withLock { $0 }
         let live = (0..<nodes.count).filter { !down.contains($0) && !tried.contains($0) }
-        return live.filter { $0 != home }.randomElement() ?? live.randomElement() ?? 0
+        return live.filter { $0 != home }.randomElement() ?? live.randomElement()
     }
 
     private func post(
@@ -101,8 +103,8 @@ final class Publisher: Sendable {
         }
         var failure: String?
         var tried = Set<Int>()
-        for attempt in 0..<(retrying ? nodes.count : 1) {
-            let node = node(awayFrom: position, tried: tried)
+        while tried.isEmpty || (retrying && failure != nil), let node = node(awayFrom: position, tried: tried) {
+            if !tried.isEmpty { try? await Task.sleep(for: .milliseconds(100)) }
             tried.insert(node)
             request.url = nodes.endpoints[node].url + path
             do {
@@ -113,7 +115,6 @@ final class Publisher: Sendable {
                 break
             } catch {
                 failure = String(describing: error)
-                if retrying, attempt < nodes.count - 1 { try? await Task.sleep(for: .milliseconds(100)) }
             }
         }
         outcomes.withLock { outcomes in
