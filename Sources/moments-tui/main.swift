@@ -51,6 +51,12 @@ struct MomentsTUICommand: AsyncParsableCommand {
     @Flag(help: "No colours (also when NO_COLOR is set): unread, selection and errors in bold and reverse.")
     var noColor = false
 
+    @Option(
+        help: ArgumentHelp(
+            "How a like or comment gets your attention while the terminal has no focus: auto (the terminal's desktop notification when it has one, else the bell), osc777, osc9, osc99, bell or none.",
+            valueName: "method"))
+    var notify: Notifier.Method = .auto
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         guard let token = token ?? tokenFile.map(Self.readToken) ?? environment["MOMENTS_TOKEN"], !token.isEmpty else {
@@ -95,7 +101,8 @@ struct MomentsTUICommand: AsyncParsableCommand {
         options.mode = transport
         let logger = makeLogger()
         let colors = !noColor && (environment["NO_COLOR"] ?? "").isEmpty  // no-color.org: any value
-        await Runtime(api: api, state: state, pushOptions: options, logger: logger, colors: colors).run()
+        await Runtime(api: api, state: state, pushOptions: options, logger: logger, colors: colors, notify: notify)
+            .run()
     }
 
     /// The token in `path`, refused when others may read the file (as ssh refuses such a key).
@@ -143,3 +150,4 @@ struct MomentsTUICommand: AsyncParsableCommand {
 }
 
 extension TransportMode: ExpressibleByArgument {}
+extension Notifier.Method: ExpressibleByArgument {}

@@ -213,4 +213,52 @@ struct TUITests {
             try await session.expectCleanExit()
         }
     }
+
+    @Test(
+        "after a focus-out report a comment from bob is a desktop notification in the pane's raw output, wrapped for tmux; after focus-in, none"
+    )
+    func notifiesWhenUnfocused() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let aliceToken = try #require(server.tokens["alice"])
+        let alice = MomentsAPI(server: server.url, token: aliceToken)
+        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        let raw = FileManager.default.temporaryDirectory.appendingPathComponent("moments-raw-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: raw) }
+        let session = try TmuxSession(
+            command:
+                "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server \(server.url.absoluteString) --notify osc777"
+        )
+        defer { session.kill() }
+        _ = try await session.waitForScreen("the feed") { $0.contains("● websocket") }
+        try session.call(["pipe-pane", "-t", "e2e", "-o", "cat >> \(raw.path)"])
+        try await Task.sleep(for: .milliseconds(200))
+        func output() -> String { String(decoding: (try? Data(contentsOf: raw)) ?? Data(), as: UTF8.self) }
+        let unread = try await alice.me().unread
+        let post = try #require(try await alice.feed().posts.first { $0.author.id == "alice" })
+
+        // The terminal reports the focus lost (xterm's mode 1004): ESC [ O.
+        _ = try session.call(["send-keys", "-t", "e2e", "-H", "1b", "5b", "4f"])
+        try await Task.sleep(for: .milliseconds(300))
+        _ = try await bob.comment(postId: post.id, text: "来了")
+        let notification = "\u{1B}Ptmux;\u{1B}\u{1B}]777;notify;Moments;Bob commented: 来了\u{07}\u{1B}\\"
+        _ = try await eventually("the OSC 777 notification, wrapped for tmux") { output().contains(notification) }
+        _ = try await eventually("the title with \(unread + 1) unread") {
+            output().contains("\u{1B}]2;(\(unread + 1)) Moments · Alice\u{07}")
+        }
+
+        // Focus back (ESC [ I): the next comment shows on screen and alerts nobody, not even
+        // after the quiet time, when a waiting alert would have been said.
+        _ = try session.call(["send-keys", "-t", "e2e", "-H", "1b", "5b", "49"])
+        try await Task.sleep(for: .milliseconds(300))
+        _ = try await bob.comment(postId: post.id, text: "又来了")
+        _ = try await session.waitForScreen("the badge at \(unread + 2)") {
+            $0.split(separator: "\n").first?.contains("● \(unread + 2)") == true
+        }
+        try await Task.sleep(for: .seconds(Attention.quiet + 1))
+        #expect(!output().contains("又来了\u{07}"), "no notification while focused")
+        #expect(output().components(separatedBy: "]777;notify;").count == 2, "exactly one notification")
+        try session.keys("q")
+        try await session.expectCleanExit()
+    }
 }

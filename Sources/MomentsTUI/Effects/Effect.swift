@@ -8,5 +8,7 @@ public enum Effect: Equatable, Sendable {
     case loadFeed(before: Int64?)
     case loadNotifications
     case markRead(upTo: Int64)
+    /// Get the attention of a user who is not looking (the runtime picks the terminal's way).
+    case alert(String)
     case quit
 }

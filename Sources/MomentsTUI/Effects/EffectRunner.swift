@@ -13,10 +13,11 @@ struct EffectRunner: Sendable {
     let service: any MomentsService
     var retryDelays: [Duration] = [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4)]
 
-    /// The action reporting the effect's result; nil for `.quit`, which the runtime handles.
+    /// The action reporting the effect's result; nil for `.quit` and `.alert`, which the runtime
+    /// handles.
     func run(_ effect: Effect) async -> Action? {
         switch effect {
-        case .quit:
+        case .quit, .alert:
             return nil
         // Likes are not sent again: a like retried after the user's unlike went through would
         // undo the unlike. They are idempotent on the server; a failure shows and rolls back.

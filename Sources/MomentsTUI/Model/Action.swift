@@ -12,6 +12,8 @@ public enum Outcome<Value: Equatable & Sendable>: Equatable, Sendable {
 public enum Action: Equatable, Sendable {
     case key(Key)
     case resize(rows: Int, columns: Int)
+    /// The terminal reported that it gained (true) or lost the focus.
+    case focus(Bool)
     case tick(Date)
     /// SIGTERM, SIGINT or SIGHUP, or the terminal went away: time to leave, restoring it.
     case terminate

@@ -41,6 +41,10 @@ public struct AppState: Equatable, Sendable {
     /// comment has, so its answer can replace the right one.
     public var nextPlaceholderId: Int64 = -1
     public var loadingMore = false
+    /// Whether the terminal has the focus. Until it reports, the user is taken to be away: a
+    /// terminal without focus reports gets every alert rather than none.
+    public var focused = false
+    public var attention = Attention()
 
     public init(me: UserSummary, now: Date = Date()) {
         self.me = me

@@ -24,7 +24,11 @@ extension AppState {
             }
             applyToFeed(event)
             say(.event(event))
-            return panel == .notifications ? markAllRead() : []
+            var effects = panel == .notifications ? markAllRead() : []
+            if !focused, event.actor?.id != me.id, let sentence = attention.arrived(event, now: now) {
+                effects.append(.alert(sentence))
+            }
+            return effects
         }
     }
 

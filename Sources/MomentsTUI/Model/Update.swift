@@ -15,10 +15,14 @@ extension AppState {
             self.rows = rows
             self.columns = columns
             return []
+        case .focus(let focused):
+            self.focused = focused
+            if focused { attention.seen() }
+            return []
         case .tick(let date):
             now = date
             if let message, message.until <= date { self.message = nil }
-            return []
+            return attention.due(now: date).map { [.alert($0)] } ?? []
         case .terminate:
             return [.quit]
         case .push(let update):

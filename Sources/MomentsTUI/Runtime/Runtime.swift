@@ -15,15 +15,23 @@ public final class Runtime: @unchecked Sendable {
     private let pushOptions: PushConnection.Options
     private let logger: Logger
     private let colors: Bool
+    /// Resolved (never `.auto`).
+    private let notify: Notifier.Method
+    private let insideTmux: Bool
     private let queue = ActionQueue()
     private var state: AppState
 
-    /// - Parameter colors: false for `NO_COLOR` / `--no-color`.
+    /// - Parameters:
+    ///   - colors: false for `NO_COLOR` / `--no-color`.
+    ///   - notify: how to get the user's attention (`auto`: from the environment).
     public init(
-        api: MomentsAPI, state: AppState, pushOptions: PushConnection.Options, logger: Logger, colors: Bool = true
+        api: MomentsAPI, state: AppState, pushOptions: PushConnection.Options, logger: Logger, colors: Bool = true,
+        notify: Notifier.Method = .auto, environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.api = api
         self.colors = colors
+        self.notify = Notifier.resolve(notify, environment: environment)
+        self.insideTmux = environment["TMUX"] != nil
         self.runner = EffectRunner(service: api)
         self.state = state
         self.pushOptions = pushOptions
@@ -87,6 +95,7 @@ public final class Runtime: @unchecked Sendable {
 
             switch terminal.read(waiting: 30) {
             case .key(let key): queue.push(.key(key))
+            case .focus(let focused): queue.push(.focus(focused))
             case .resize: queue.push(terminal.resized)
             case .hangup: queue.push(.terminate)
             case nil: break
@@ -94,11 +103,17 @@ public final class Runtime: @unchecked Sendable {
         }
     }
 
-    /// Starts each effect as a task whose result comes back through the queue; false when one
-    /// of them is `.quit`.
+    /// Starts each effect as a task whose result comes back through the queue (an alert is
+    /// written to the terminal at once); false when one of them is `.quit`.
     private func perform(_ effects: [Effect]) -> Bool {
         for effect in effects {
             if effect == .quit { return false }
+            if case .alert(let sentence) = effect {
+                if let escape = Notifier.escape(sentence, method: notify, insideTmux: insideTmux) {
+                    Terminal.send(escape)
+                }
+                continue
+            }
             Task { [runner, queue] in
                 if let action = await runner.run(effect) { queue.push(action) }
             }

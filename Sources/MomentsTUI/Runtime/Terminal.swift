@@ -23,27 +23,34 @@ final class Terminal {
             }
         }
         curs_set(0)
-        // Keep the window title the terminal had, to give it back at the end (xterm's title stack).
-        Self.send("\u{1B}[22;0t")
+        // The terminal's focus reports (`ESC [ I`, `ESC [ O`) read as keys of their own.
+        define_key("\u{1B}[I", Self.focusIn)
+        define_key("\u{1B}[O", Self.focusOut)
+        // Keep the window title the terminal had, to give it back at the end (xterm's title
+        // stack); ask for focus reports (xterm's mode 1004), so notifications wait for the
+        // user to look away.
+        Self.send("\u{1B}[22;0t\u{1B}[?1004h")
     }
 
     func close() {
+        Self.send("\u{1B}[?1004l")
         endwin()
         Self.send("\u{1B}[23;0t")
     }
 
+    /// Key codes for the focus reports, past ncurses' own.
+    private static let focusIn = KEY_MAX + 1
+    private static let focusOut = KEY_MAX + 2
+
     /// The window (or tab) title, e.g. `(3) Moments · Alice`, so the unread count shows while the
-    /// terminal is in the background. Control characters are dropped: a name must not be able to
-    /// end the escape and start another.
+    /// terminal is in the background.
     func setTitle(_ title: String) {
-        let clean = String(
-            String.UnicodeScalarView(
-                title.unicodeScalars.filter { $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) }))
-        Self.send("\u{1B}]2;\(clean)\u{07}")
+        Self.send("\u{1B}]2;\(title.withoutControlCharacters)\u{07}")
     }
 
-    /// Beside ncurses, which has flushed its frame by now (`refresh`).
-    private static func send(_ escape: String) {
+    /// Beside ncurses, which has flushed its frame by now (`refresh`): the title, focus
+    /// reporting, a notification's escape (`Notifier`).
+    static func send(_ escape: String) {
         FileHandle.standardOutput.write(Data(escape.utf8))
     }
 
@@ -79,6 +86,8 @@ final class Terminal {
     enum Input: Equatable {
         case key(Key)
         case resize
+        /// The terminal gained (true) or lost the focus.
+        case focus(Bool)
         /// The terminal is gone (window closed, ssh dropped): nobody can see or type any more.
         case hangup
     }
@@ -113,6 +122,8 @@ final class Terminal {
 
     private static func functionKey(_ code: Int32) -> Input? {
         switch code {
+        case focusIn: .focus(true)
+        case focusOut: .focus(false)
         case KEY_RESIZE: .resize
         case KEY_UP: .key(.up)
         case KEY_DOWN: .key(.down)

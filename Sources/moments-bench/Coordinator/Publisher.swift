@@ -18,6 +18,7 @@ final class Publisher: Sendable {
     private let client: HTTPClient
     private let outcomes = Mutex<(succeeded: Int, failed: Int, errors: [String])>((0, 0, []))
     private let down = Mutex(Set<Int>())
+    private let deadline: TimeAmount
     private let failingOver = Atomic<Bool>(false)
 
     init(target: Target, nodes: Nodes, users: [BenchUser], apiKey: String) {
@@ -25,11 +26,13 @@ final class Publisher: Sendable {
         self.nodes = nodes
         self.users = users
         self.apiKey = apiKey
+        deadline = .seconds(nodes.isCluster ? 120 : 30)
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        // A cluster on this machine's two cores queues requests for seconds when overloaded
-        // (a storm): waiting for a pooled connection is part of the latency, not a failure.
-        configuration.timeout = .init(connect: .seconds(nodes.isCluster ? 30 : 5), read: .seconds(30))
+        // A cluster on this machine's two cores queues requests for tens of seconds in a storm
+        // of 95,000 reconnects: that wait is latency, not a failure (a request given up on at
+        // its deadline may still commit, and would count as delivered but not published).
+        configuration.timeout = .init(connect: .seconds(nodes.isCluster ? 120 : 5), read: deadline)
         // In a cluster a dead node's refused connection is a failure at once (then the next
         // node), not a retry loop until the request's deadline.
         configuration.connectionPool.retryConnectionEstablishment = !nodes.isCluster
@@ -108,7 +111,7 @@ final class Publisher: Sendable {
             tried.insert(node)
             request.url = nodes.endpoints[node].url + path
             do {
-                let response = try await client.execute(request, timeout: .seconds(30))
+                let response = try await client.execute(request, timeout: deadline)
                 _ = try await response.body.collect(upTo: 1 << 20)
                 let status = response.status.code
                 failure = (200..<300).contains(status) ? nil : "HTTP \(status) for POST \(path)"
