@@ -26,12 +26,18 @@ struct Populate: AsyncParsableCommand {
         let lines = try await data.withServer { server in
             let ids = (0..<users).map { "\(prefix)\($0)" }
             try await Self.each(ids.indices) { index in _ = try await server.store.saveUser(id: ids[index], name: nil) }
-            try await Self.each(ids.indices) { index in
-                guard users > 1 else { return }
+            // Each pair once: in a small ring the same two users meet from both sides, and two
+            // transactions befriending one pair at once may deadlock in PostgreSQL.
+            var pairs = Set<[Int]>()
+            for index in ids.indices where users > 1 {
                 for step in 1...min(neighbours, users - 1) {
-                    let other = ids[(index + step) % users]
-                    if other != ids[index] { try await server.store.befriend(ids[index], other) }
+                    let other = (index + step) % users
+                    if other != index { pairs.insert([min(index, other), max(index, other)]) }
                 }
+            }
+            let ordered = Array(pairs)
+            try await Self.each(ordered.indices) { pair in
+                try await server.store.befriend(ids[ordered[pair][0]], ids[ordered[pair][1]])
             }
             let lines = Mutex([String](repeating: "", count: users))
             try await Self.each(ids.indices) { index in

@@ -18,14 +18,16 @@ extension AppState {
         case .event(let event):
             newestEventId = max(newestEventId, event.id)
             unread = event.unread
-            if !notifications.contains(where: { $0.id == event.id }) {
+            let new = !notifications.contains(where: { $0.id == event.id })
+            if new {
                 // An unlike is listed but does not count as unread.
                 notifications.insert(NotificationEntry(event: event, read: event.type == .unlike), at: 0)
             }
             applyToFeed(event)
             say(.event(event))
             var effects = panel == .notifications ? markAllRead() : []
-            if !focused, event.actor?.id != me.id, let sentence = attention.arrived(event, now: now) {
+            // A replay of an event already listed was told already.
+            if new, !focused, event.actor?.id != me.id, let sentence = attention.arrived(event, now: now) {
                 effects.append(.alert(sentence))
             }
             return effects

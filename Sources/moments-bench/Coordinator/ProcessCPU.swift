@@ -36,12 +36,14 @@ enum ProcessCPU {
     private static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
 
     /// utime and stime, fields 14 and 15 of /proc/PID/stat, summed over the process and its
-    /// children; nil once the process is gone. A child that exits between two samples drops
-    /// out of the sum; the trees measured here (nginx, PostgreSQL, the generator's workers)
-    /// keep theirs for the whole run.
+    /// children, plus the root's cutime and cstime (fields 16 and 17: what its children that
+    /// have exited used, once it has reaped them: PostgreSQL's backends come and go with the
+    /// nodes' pools); nil once the process is gone.
     static func seconds(of root: Int32) -> Double? {
-        guard ProcessTree.statFields(of: root) != nil else { return nil }
-        var ticks = 0
+        guard let rootFields = ProcessTree.statFields(of: root), rootFields.count > 14,
+            let reapedUser = Int(rootFields[13]), let reapedSystem = Int(rootFields[14])
+        else { return nil }
+        var ticks = reapedUser + reapedSystem
         for pid in ProcessTree.members(of: root) {
             guard let fields = ProcessTree.statFields(of: pid), fields.count > 12, let user = Int(fields[11]),
                 let system = Int(fields[12])

@@ -7,7 +7,7 @@ import Synchronization
 /// Nchan's `POST /pub/<id>`. Every message carries `t`, the time it was due, in its data.
 ///
 /// In a cluster each request goes to a random node other than the one its recipient is
-/// connected to (the cross-node path), never to a node marked down. With `failover` on, every
+/// connected to (the cross-node path), never to a node marked down. With `failover`, every
 /// request carries an Idempotency-Key and one that cannot reach its node is sent again to
 /// another under the same key, so a node killed mid-request loses nothing and doubles nothing.
 final class Publisher: Sendable {
@@ -19,11 +19,12 @@ final class Publisher: Sendable {
     private let outcomes = Mutex<(succeeded: Int, failed: Int, errors: [String])>((0, 0, []))
     private let down = Mutex(Set<Int>())
     private let deadline: TimeAmount
-    private let failingOver = Atomic<Bool>(false)
+    private let failover: Bool
 
-    init(target: Target, nodes: Nodes, users: [BenchUser], apiKey: String) {
+    init(target: Target, nodes: Nodes, users: [BenchUser], apiKey: String, failover: Bool = false) {
         self.target = target
         self.nodes = nodes
+        self.failover = failover
         self.users = users
         self.apiKey = apiKey
         deadline = .seconds(nodes.isCluster ? 120 : 30)
@@ -33,9 +34,10 @@ final class Publisher: Sendable {
         // of 95,000 reconnects: that wait is latency, not a failure (a request given up on at
         // its deadline may still commit, and would count as delivered but not published).
         configuration.timeout = .init(connect: .seconds(nodes.isCluster ? 120 : 5), read: deadline)
-        // In a cluster a dead node's refused connection is a failure at once (then the next
-        // node), not a retry loop until the request's deadline.
-        configuration.connectionPool.retryConnectionEstablishment = !nodes.isCluster
+        // A dead node's refused connection is a failure at once (then the next node), not a
+        // retry loop until the request's deadline. Only then: it also fails every request
+        // queued for that node, which a live node's passing hiccup must not do.
+        configuration.connectionPool.retryConnectionEstablishment = !failover
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -46,10 +48,6 @@ final class Publisher: Sendable {
     func forgetOutcomes() {
         outcomes.withLock { $0 = (0, 0, []) }
     }
-
-    /// Sends every request from now on with an Idempotency-Key, again to another node when its
-    /// node cannot be reached.
-    func failOver() { failingOver.store(true, ordering: .relaxed) }
 
     /// No request goes to `node` from now on.
     func markDown(_ node: Int) { _ = down.withLock { $0.insert(node) } }
@@ -100,11 +98,11 @@ final class Publisher: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let retrying = failingOver.load(ordering: .relaxed)
+        let retrying = failover
         if retrying {
             request.headers.add(name: "Idempotency-Key", value: "bench-\(UInt64.random(in: 0...UInt64.max))")
         }
-        var failure: String?
+        var failure: String? = "no live node to send to"
         var tried = Set<Int>()
         while tried.isEmpty || (retrying && failure != nil), let node = node(awayFrom: position, tried: tried) {
             if !tried.isEmpty { try? await Task.sleep(for: .milliseconds(100)) }

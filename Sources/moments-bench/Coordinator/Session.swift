@@ -20,15 +20,20 @@ struct Session {
         var errors: [String] = []
         /// Left out as due before the last `reset(since:)`.
         var stale = 0
-        var failovers = 0
+        /// Subscribers moved to another node, by the node they were first on.
+        var failedOver: [Int] = []
         var lastFailover: UInt64 = 0
+
+        func failedOver(from node: Int) -> Int { failedOver.indices.contains(node) ? failedOver[node] : 0 }
     }
 
-    static func open(_ options: CommonOptions) throws -> Session {
+    /// `failover`: the publisher sends what a node did not answer to another (node loss).
+    static func open(_ options: CommonOptions, failover: Bool = false) throws -> Session {
         let users = try BenchUser.load(file: options.usersFile, count: options.connections)
         let pool = try WorkerPool.start(count: min(options.workers, options.connections), options: options)
         let publisher = Publisher(
-            target: options.target, nodes: options.url, users: users, apiKey: options.publisherKey)
+            target: options.target, nodes: options.url, users: users, apiKey: options.publisherKey,
+            failover: failover)
         return Session(options: options, users: users, pool: pool, publisher: publisher)
     }
 
@@ -64,9 +69,10 @@ struct Session {
         }
     }
 
-    /// Before a measured phase on connected sockets: forgets what arrived and what was published.
+    /// Before a measured phase on connected sockets: forgets what arrived and what was published;
+    /// a straggler from an earlier phase (due before now) is left out.
     func startPhase() async throws {
-        try await reset()
+        try await reset(since: Monotonic.now())
         publisher.forgetOutcomes()
     }
 
@@ -80,7 +86,7 @@ struct Session {
         CPUMark.now(servers: options.serverPid, postgres: options.postgresPid)
     }
 
-    private func merged() async throws -> Received {
+    func merged() async throws -> Received {
         var total = Received()
         for reply in try await pool.request(.report) {
             total.count += reply.received
@@ -90,7 +96,10 @@ struct Session {
             total.lastArrival = max(total.lastArrival, reply.lastArrival)
             total.errors += reply.errors
             total.stale += reply.stale
-            total.failovers += reply.failovers
+            for (node, count) in reply.failedOver.enumerated() {
+                if total.failedOver.count <= node { total.failedOver.append(0) }
+                total.failedOver[node] += count
+            }
             total.lastFailover = max(total.lastFailover, reply.lastFailover)
         }
         return total
@@ -108,6 +117,7 @@ struct Session {
         let publisher = publisher
         let stopped = Atomic<Bool>(false)
         let mark = cpuMark()
+        let start = Monotonic.now()
         let load = Task {
             await OpenLoop.run(count: .max, rate: rate, stop: { stopped.load(ordering: .relaxed) }) { _, due in
                 await publisher.unicast(to: users.indices.randomElement()!, stamp: due)
@@ -122,7 +132,7 @@ struct Session {
             throw error
         }
         stopped.store(true, ordering: .relaxed)
-        _ = await load.value
+        report.add("achieved_rate", Double(await load.value) / Monotonic.seconds(since: start))
         let received = try await collect(expected: publisher.succeeded)
         mark.cost(until: cpuMark(), count: received.count).add(into: &report)
         account(expected: publisher.succeeded, received: received, into: &report)
@@ -150,13 +160,17 @@ struct Session {
 
 extension Session {
     /// Runs `body` with a session, closing it however the body ends.
-    static func with(_ options: CommonOptions, _ body: (Session) async throws -> Report) async throws {
-        try await with(options) { [try await body($0)] }
+    static func with(
+        _ options: CommonOptions, failover: Bool = false, _ body: (Session) async throws -> Report
+    ) async throws {
+        try await with(options, failover: failover) { [try await body($0)] }
     }
 
     /// One session, several measured phases, a report each (in order).
-    static func with(_ options: CommonOptions, _ body: (Session) async throws -> [Report]) async throws {
-        let session = try open(options)
+    static func with(
+        _ options: CommonOptions, failover: Bool = false, _ body: (Session) async throws -> [Report]
+    ) async throws {
+        let session = try open(options, failover: failover)
         let reports: [Report]
         do {
             reports = try await body(session)

@@ -32,7 +32,8 @@ final class Tally: Sendable {
         /// Messages due before this are left out (see `reset(since:)`).
         var since: UInt64 = 0
         var stale = 0
-        var failovers = 0
+        /// Users that moved off their first node, by that node.
+        var failedOver: [Int: Set<String>] = [:]
         var lastFailover: UInt64 = 0
     }
 
@@ -63,10 +64,10 @@ final class Tally: Sendable {
         }
     }
 
-    /// A socket whose node died is connected to another one.
-    func failedOver(at now: UInt64) {
+    /// `user`, first connected to node `home`, is connected to another node after its node died.
+    func failedOver(_ user: String, home: Int, at now: UInt64) {
         state.withLock { state in
-            state.failovers += 1
+            state.failedOver[home, default: []].insert(user)
             state.lastFailover = max(state.lastFailover, now)
         }
     }
@@ -91,7 +92,8 @@ final class Tally: Sendable {
             reply.lastArrival = state.lastArrival
             reply.errors += state.errors
             reply.stale = state.stale
-            reply.failovers = state.failovers
+            let nodes = (state.failedOver.keys.max() ?? -1) + 1
+            reply.failedOver = (0..<nodes).map { state.failedOver[$0]?.count ?? 0 }
             reply.lastFailover = state.lastFailover
         }
     }

@@ -27,6 +27,8 @@ final class WebSocketSubscriber: Sendable {
     }
 
     private let state: Mutex<State>
+    /// The node it was given first.
+    private let home: Int
 
     init(
         user: BenchUser, target: Target, tally: Tally, nodes: Nodes, home: Int, group: any EventLoopGroup,
@@ -38,6 +40,7 @@ final class WebSocketSubscriber: Sendable {
         self.nodes = nodes
         self.group = group
         self.source = source
+        self.home = home
         state = Mutex(State(node: home))
     }
 
@@ -79,6 +82,7 @@ final class WebSocketSubscriber: Sendable {
             channel = try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
         } catch {
             upgraded.fail(error)
+            hello.fail(error)
             throw error
         }
         channel.closeFuture.whenComplete { [self] _ in
@@ -96,6 +100,16 @@ final class WebSocketSubscriber: Sendable {
             throw error
         }
         state.withLock { $0.channel = channel }
+        // Closed between its hello and here, `lost` found no channel to fail over: this
+        // attempt failed. (If `lost` did see it, it is failing over already.)
+        if !channel.isActive {
+            let ours = state.withLock { state in
+                guard let held = state.channel, held === channel else { return false }
+                state.channel = nil
+                return true
+            }
+            if ours { throw BenchError("closed right after the hello") }
+        }
     }
 
     /// A socket closed by the other side (not by `drop`): in a cluster, fail over.
@@ -117,7 +131,7 @@ final class WebSocketSubscriber: Sendable {
             state.withLock { $0.node = others.randomElement()! }
             do {
                 try await connect()
-                return tally.failedOver(at: Monotonic.now())
+                return tally.failedOver(user.id, home: home, at: Monotonic.now())
             } catch {
                 if attempt == 99 { tally.failed("failover of \(user.id) gave up: \(error)") }
                 try? await Task.sleep(for: .milliseconds(Int.random(in: 100..<500)))

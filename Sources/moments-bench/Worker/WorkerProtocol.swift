@@ -34,7 +34,8 @@ struct WorkerReply: Codable, Sendable {
     var lastArrival: UInt64 = 0
     /// Messages left out because they were due before the last `reset(since:)`.
     var stale = 0
-    /// Sockets opened again on another node after theirs died, and when the last was.
-    var failovers = 0
+    /// Subscribers that moved to another node after theirs died, by the node they were first
+    /// on (each counted once), and when the last move was.
+    var failedOver: [Int] = []
     var lastFailover: UInt64 = 0
 }
