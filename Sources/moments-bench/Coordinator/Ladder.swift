@@ -8,10 +8,17 @@ struct LadderOptions: ParsableArguments {
     @Option(help: "Seconds of quiet between steps, so the server's queues drain.") var gap = 1.0
     @Option(help: "Seconds of unicast at the first rate before the first step (not measured).") var warmup = 1.0
     @Option(help: "A step passes with p99 at most this many milliseconds (and nothing lost).") var p99Limit = 5.0
+    @Option(
+        help:
+            "A p99 past this many milliseconds is queueing, not noise: the server is saturated and the climb stops."
+    )
+    var saturatedP99 = 100.0
 
     func validate() throws {
-        guard stepSeconds > 0, gap >= 0, warmup >= 0, p99Limit > 0 else {
-            throw ValidationError("--step-seconds and --p99-limit must be positive, --gap and --warmup not negative")
+        guard stepSeconds > 0, gap >= 0, warmup >= 0, p99Limit > 0, saturatedP99 >= p99Limit else {
+            throw ValidationError(
+                "--step-seconds and --p99-limit must be positive, --gap and --warmup not negative, --saturated-p99 at least --p99-limit"
+            )
         }
     }
 
@@ -46,7 +53,7 @@ struct LadderStep: Encodable {
     var postgresCpuMsPer1000: Double?
     var postgresCpuPercent: Double?
     var generatorCpuPercent = 0.0
-    /// Publishing short of the rate, or p99 past `Ladder.saturated`: the server did not keep up.
+    /// Publishing short of the rate, or p99 past `--saturated-p99`: the server did not keep up.
     var overloaded = false
     /// Kept up, nothing lost, and p99 within the limit.
     var passed = false
@@ -81,8 +88,6 @@ struct Ladder {
 
     /// Waits this long without a new arrival before calling a step's missing messages lost.
     static let quiet = 5.0
-    /// A p99 past this (milliseconds) is queueing, not noise: the server is saturated.
-    static let saturated = 100.0
 
     /// Climbs `rates`. `available` caps the messages of all steps together (likes: distinct
     /// liker–post pairs); a step that would need more is not run, and `exhausted` says so.
@@ -140,7 +145,7 @@ struct Ladder {
             step.serverCpuPercent = cost.serverPercent
             (step.postgresCpuMsPer1000, step.postgresCpuPercent) = (cost.postgresMsPer1000, cost.postgresPercent)
             step.generatorCpuPercent = cost.generatorPercent
-            step.overloaded = step.p99 > Self.saturated || step.achievedRate < 0.95 * rate
+            step.overloaded = step.p99 > options.saturatedP99 || step.achievedRate < 0.95 * rate
             let clean = step.lost + step.duplicates + step.unexpected + step.publishErrors == 0
             step.passed = !step.overloaded && clean && step.p99 <= options.p99Limit
             steps.append(step)

@@ -37,6 +37,7 @@ struct Storm: AsyncParsableCommand {
         report.add("reconnect_seconds", reconnectSeconds)
         report.add("reconnected", replies.reduce(0) { $0 + $1.connected })
         report.add("reconnect_failed", replies.reduce(0) { $0 + $1.failed })
+        report.errors += replies.flatMap(\.errors).prefix(5)
         report.add("caught_up_seconds", Double(received.lastArrival &- drop) / 1e9)
     }
 }

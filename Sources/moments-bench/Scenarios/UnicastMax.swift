@@ -8,7 +8,7 @@ struct UnicastMax: AsyncParsableCommand {
         abstract:
             "Unicast at rising rates until the server stops keeping up; the highest step within --p99-limit is the sustained rate.",
         discussion:
-            "A step passes with p99 within --p99-limit and nothing lost; the climb stops when publishing falls under 95% of the offered rate, p99 passes 100 ms, or anything is lost. Losses in an overloaded step are expected; exit status 2 only when a step kept up and still lost."
+            "A step passes with p99 within --p99-limit and nothing lost; the climb stops when publishing falls under 95% of the offered rate, p99 passes --saturated-p99, or anything is lost. Losses in an overloaded step are expected; exit status 2 only when a step kept up and still lost."
     )
 
     @OptionGroup var options: CommonOptions

@@ -127,14 +127,25 @@ final class WebSocketSubscriber: Sendable {
     private func failOver(from dead: Int) async {
         let others = (0..<nodes.count).filter { $0 != dead }
         try? await Task.sleep(for: .milliseconds(Int.random(in: 0..<500)))
-        for attempt in 0..<100 {
-            state.withLock { $0.node = others.randomElement()! }
+        do {
+            try await reconnect(attempts: 100) { state.withLock { $0.node = others.randomElement()! } }
+            tally.failedOver(user.id, home: home, at: Monotonic.now())
+        } catch {
+            tally.failed("failover of \(user.id) gave up: \(error)")
+        }
+    }
+
+    /// Connects again from the last event id as a client would: a failed attempt (a node
+    /// too busy to answer in time) is tried again after a random pause, up to `attempts`
+    /// times; `before` runs before each (to pick a node).
+    func reconnect(attempts: Int = 10, before: () -> Void = {}) async throws {
+        for attempt in 1...attempts {
+            before()
             do {
-                try await connect()
-                return tally.failedOver(user.id, home: home, at: Monotonic.now())
+                return try await connect()
             } catch {
-                if attempt == 99 { tally.failed("failover of \(user.id) gave up: \(error)") }
-                try? await Task.sleep(for: .milliseconds(Int.random(in: 100..<500)))
+                if attempt == attempts { throw error }
+                try? await Task.sleep(for: .milliseconds(Int.random(in: 100..<1000)))
             }
         }
     }

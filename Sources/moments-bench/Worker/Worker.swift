@@ -41,7 +41,7 @@ struct Worker: AsyncParsableCommand {
                 reply = await forEach(subscribers) { try await $0.connect() }
             case .reconnect:
                 await Self.drop(subscribers)
-                reply = await forEach(subscribers) { try await $0.connect() }
+                reply = await forEach(subscribers) { try await $0.reconnect() }
             case .poll:
                 reply = await forEach(mine) { user in
                     try await LongPollSubscriber.start(
