@@ -95,8 +95,10 @@ struct Report: Encodable {
             lines.append(
                 "  ladder (offered/s, achieved/s, p50 p99 p99.9 ms, lost, server cpu ms/1000, cpu %, generator %)")
             for step in ladder {
+                let clean = step.lost + step.duplicates + step.unexpected + step.publishErrors == 0
                 let verdict =
-                    step.passed ? "pass" : step.overloaded ? "fail: overloaded" : "FAIL: lost while keeping up"
+                    step.passed
+                    ? "pass" : step.overloaded ? "fail: overloaded" : clean ? "fail: p99 over the limit" : "FAIL: lost while keeping up"
                 let cells = [
                     format(step.rate), format(step.achievedRate), format(step.p50), format(step.p99), format(step.p999),
                     format(Double(step.lost)), step.cpuMsPer1000.map(format) ?? "—",
