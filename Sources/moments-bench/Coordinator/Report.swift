@@ -98,7 +98,9 @@ struct Report: Encodable {
                 let clean = step.lost + step.duplicates + step.unexpected + step.publishErrors == 0
                 let verdict =
                     step.passed
-                    ? "pass" : step.overloaded ? "fail: overloaded" : clean ? "fail: p99 over the limit" : "FAIL: lost while keeping up"
+                    ? "pass"
+                    : step.overloaded
+                        ? "fail: overloaded" : clean ? "fail: p99 over the limit" : "FAIL: lost while keeping up"
                 let cells = [
                     format(step.rate), format(step.achievedRate), format(step.p50), format(step.p99), format(step.p999),
                     format(Double(step.lost)), step.cpuMsPer1000.map(format) ?? "—",
