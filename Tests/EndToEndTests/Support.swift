@@ -288,7 +288,16 @@ final class TmuxSession {
     /// Expects the program to have exited 0 with the terminal restored (endwin() left the
     /// alternate screen, so the UI is gone).
     func expectCleanExit(sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let status = try await exitStatus()
+        let status: Int32
+        do {
+            status = try await exitStatus()
+        } catch {
+            // What the program was doing when it did not leave: the failure must say it.
+            let running = (try? programPid()).map { "still running as pid \($0)" } ?? "no program in the pane"
+            Issue.record(
+                "did not exit (\(running)); screen:\n\((try? screen()) ?? "(none)")", sourceLocation: sourceLocation)
+            throw error
+        }
         let screen = try screen()
         #expect(status == 0, "exit status \(status); screen:\n\(screen)", sourceLocation: sourceLocation)
         #expect(!screen.contains("Moments ·"), sourceLocation: sourceLocation)
