@@ -88,6 +88,7 @@ let package = Package(
             dependencies: [
                 "MomentsTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // Load generator for scripts/bench: Moments or Nchan, WebSocket and long-poll subscribers.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import Logging
 import MomentsClient
@@ -80,10 +81,15 @@ struct MomentsTUICommand: AsyncParsableCommand {
             Self.fail("--ca-file and --insecure apply to https:// servers only")
         }
         let api: MomentsAPI
+        // Our own client (TLS trust, or failing fast for a cluster), shut down before it is
+        // released at the end: AsyncHTTPClient traps on a client dropped unshut, and at a
+        // terminal the crash report then waits for a key.
+        let ownClient: HTTPClient?
         do {
             // With other nodes to try, a refused connection must fail at once, not at its deadline.
+            ownClient = try trust.makeHTTPClient(failFast: urls.count > 1)
             api = MomentsAPI(
-                servers: urls, token: token, http: try trust.makeHTTPClient(failFast: urls.count > 1) ?? .shared,
+                servers: urls, token: token, http: ownClient ?? .shared,
                 tls: scheme == "https" ? try trust.tlsConfiguration() : nil)
         } catch {
             Self.fail("\(error)")
@@ -103,6 +109,7 @@ struct MomentsTUICommand: AsyncParsableCommand {
         let colors = !noColor && (environment["NO_COLOR"] ?? "").isEmpty  // no-color.org: any value
         await Runtime(api: api, state: state, pushOptions: options, logger: logger, colors: colors, notify: notify)
             .run()
+        try? await ownClient?.shutdown()
     }
 
     /// The token in `path`, refused when others may read the file (as ssh refuses such a key).
