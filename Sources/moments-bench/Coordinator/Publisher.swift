@@ -98,13 +98,12 @@ final class Publisher: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let retrying = failover
-        if retrying {
+        if failover {
             request.headers.add(name: "Idempotency-Key", value: "bench-\(UInt64.random(in: 0...UInt64.max))")
         }
         var failure: String? = "no live node to send to"
         var tried = Set<Int>()
-        while tried.isEmpty || (retrying && failure != nil), let node = node(awayFrom: position, tried: tried) {
+        while tried.isEmpty || (failover && failure != nil), let node = node(awayFrom: position, tried: tried) {
             if !tried.isEmpty { try? await Task.sleep(for: .milliseconds(100)) }
             tried.insert(node)
             request.url = nodes.endpoints[node].url + path
