@@ -35,6 +35,7 @@ let package = Package(
             name: "MomentsServer",
             dependencies: [
                 "MomentsCore",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -58,6 +59,7 @@ let package = Package(
             name: "moments-server",
             dependencies: [
                 "MomentsServer",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +67,7 @@ let package = Package(
             name: "MomentsClient",
             dependencies: [
                 "MomentsCore",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "WSCore", package: "swift-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -81,6 +84,7 @@ let package = Package(
             dependencies: [
                 "MomentsCore", "MomentsClient", "CNCurses",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -96,6 +100,7 @@ let package = Package(
             name: "moments-bench",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -113,6 +118,7 @@ let package = Package(
             name: "MomentsTestSupport",
             dependencies: [
                 "MomentsServer", "MomentsClient", "MomentsCore",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "WSClient", package: "swift-websocket"),
@@ -126,6 +132,7 @@ let package = Package(
             name: "MomentsServerTests",
             dependencies: [
                 "MomentsServer", "MomentsClient", "MomentsTestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -143,9 +150,16 @@ let package = Package(
                 "moments-tui",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "MomentsTUITests", dependencies: ["MomentsTUI", "MomentsClient", "MomentsCore"]),
+        .testTarget(
+            name: "MomentsTUITests",
+            dependencies: [
+                "MomentsTUI", "MomentsClient", "MomentsCore",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
     ]
 )
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import MomentsServer
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Fills a store with many users for load tests (`moments-bench`): one post each, friends with
 /// their next neighbours so that likes and comments between neighbours are allowed.
@@ -39,14 +39,14 @@ struct Populate: AsyncParsableCommand {
             try await Self.each(ordered.indices) { pair in
                 try await server.store.befriend(ids[ordered[pair][0]], ids[ordered[pair][1]])
             }
-            let lines = Mutex([String](repeating: "", count: users))
+            let lines = NIOLockedValueBox([String](repeating: "", count: users))
             try await Self.each(ids.indices) { index in
                 let id = ids[index]
                 let post = try await server.store.createPost(author: id, text: "bench post of \(id)")
                 let token = try await server.tokens.issue(user: id, ttl: ttl.duration)
-                lines.withLock { $0[index] = "\(id) \(token) \(post.id)" }
+                lines.withLockedValue { $0[index] = "\(id) \(token) \(post.id)" }
             }
-            return lines.withLock { $0 }
+            return lines.withLockedValue { $0 }
         }
         print(lines.joined(separator: "\n"))
     }

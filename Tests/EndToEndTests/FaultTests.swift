@@ -2,8 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import MomentsClient
 import MomentsCore
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 import Testing
 
 @testable import MomentsTestSupport
@@ -28,28 +28,30 @@ struct FaultTests {
         try await received.wait(for: "alice's WebSocket") { $0.states.last == .webSocket }
 
         // Comments every 10 ms from three friends; only 2xx answers count as acknowledged.
-        let server = Mutex(first.url)
-        let acknowledged = Mutex<[Int64]>([])
+        let server = NIOLockedValueBox(first.url)
+        let acknowledged = NIOLockedValueBox<[Int64]>([])
         let producing = Task {
             var round = 0
             while !Task.isCancelled {
                 let user = ["bob", "carol", "dave"][round % 3]
-                let api = MomentsAPI(server: server.withLock { $0 }, token: tokens[user] ?? "")
+                let api = MomentsAPI(server: server.withLockedValue { $0 }, token: tokens[user] ?? "")
                 if let comment = try? await api.comment(postId: post.id, text: "评论 \(round)") {
-                    acknowledged.withLock { $0.append(comment.id) }
+                    acknowledged.withLockedValue { $0.append(comment.id) }
                 }
                 round += 1
                 try? await Task.sleep(for: .milliseconds(10))
             }
         }
-        _ = try await eventually("30 acknowledged comments") { acknowledged.withLock { $0.count >= 30 } ? true : nil }
+        _ = try await eventually("30 acknowledged comments") {
+            acknowledged.withLockedValue { $0.count >= 30 } ? true : nil
+        }
         first.crash()
         let second = try await ServerProcess(fast, dataDir: first.dataDir)
         defer { second.stop() }
-        server.withLock { $0 = second.url }
-        let beforeRestart = acknowledged.withLock { $0.count }
+        server.withLockedValue { $0 = second.url }
+        let beforeRestart = acknowledged.withLockedValue { $0.count }
         _ = try await eventually("30 more after the restart") {
-            acknowledged.withLock { $0.count >= beforeRestart + 30 } ? true : nil
+            acknowledged.withLockedValue { $0.count >= beforeRestart + 30 } ? true : nil
         }
         producing.cancel()
         _ = await producing.value
@@ -59,7 +61,7 @@ struct FaultTests {
             PushConnection(
                 api: MomentsAPI(server: second.url, token: aliceToken), after: connection.lastEventId,
                 options: PushRecorder.fastOptions()))
-        let acked = Set(acknowledged.withLock { $0 })
+        let acked = Set(acknowledged.withLockedValue { $0 })
         try await resumed.wait(for: "every acknowledged comment") { recorder in
             acked.isSubset(of: Set((received.events + recorder.events).compactMap(\.commentId)))
         }

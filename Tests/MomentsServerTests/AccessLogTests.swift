@@ -2,8 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import MomentsClient
 import MomentsCore
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 import Testing
 
 @testable import MomentsServer
@@ -80,13 +80,13 @@ struct AccessLogTests {
 
     @Test("--log-format json: each line one JSON object with the same fields")
     func json() async throws {
-        let lines = Mutex<[String]>([])
+        let lines = NIOLockedValueBox<[String]>([])
         let server = try await TestServer.start { configuration in
-            configuration.accessLog = AccessLog(format: .json) { line in lines.withLock { $0.append(line) } }
+            configuration.accessLog = AccessLog(format: .json) { line in lines.withLockedValue { $0.append(line) } }
         }
         _ = try await server.api("alice").me()
         try await server.stop()
-        let me = try lines.withLock { $0 }.compactMap {
+        let me = try lines.withLockedValue { $0 }.compactMap {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]
         }.first { $0["route"] == "/api/me" }
         #expect(me?["status"] == "200" && me?["user"] == "alice" && me?["method"] == "GET")

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import MomentsCore
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import MomentsServer
@@ -12,9 +12,9 @@ import Testing
 @Suite("Group commit")
 struct GroupCommitTests {
     final class RecordingSink: EventSink {
-        let batches = Mutex<[[Delivery]]>([])
-        func publish(_ deliveries: [Delivery]) { batches.withLock { $0.append(deliveries) } }
-        var all: [Delivery] { batches.withLock { $0.flatMap { $0 } } }
+        let batches = NIOLockedValueBox<[[Delivery]]>([])
+        func publish(_ deliveries: [Delivery]) { batches.withLockedValue { $0.append(deliveries) } }
+        var all: [Delivery] { batches.withLockedValue { $0.flatMap { $0 } } }
     }
 
     /// alice, bob and carol (friends of alice), dave (nobody's friend), and a post of alice's.
@@ -72,7 +72,7 @@ struct GroupCommitTests {
         #expect(ids.count == 2)
 
         // The batch's events, in one hand-off after its commit, in id order; none from dave.
-        let pushed = sink.batches.withLock { $0 }
+        let pushed = sink.batches.withLockedValue { $0 }
         #expect(pushed.count == 1)
         let deliveries = pushed.first ?? []
         #expect(deliveries.map(\.event.id) == deliveries.map(\.event.id).sorted())
@@ -99,7 +99,7 @@ struct GroupCommitTests {
         try await busy.release()
         _ = try await (first, second, like)
         #expect(store.commits.committed.batches == before.batches + 4)  // the busy one, then one each
-        let pushed = sink.batches.withLock { $0 }
+        let pushed = sink.batches.withLockedValue { $0 }
         #expect(pushed.map(\.count) == [4, 4, 1])
         #expect(pushed.map { Set($0.compactMap(\.data)) } == [["1"], ["2"], []])
         await store.close()

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import MomentsServer
@@ -8,23 +8,23 @@ struct PingWheelTests {
     @Test("each step asks one slot's share; a turn asks every connection exactly once; removed ones never")
     func spread() {
         let wheel = PingWheel()
-        let asked = Mutex([Int](repeating: 0, count: 100))
+        let asked = NIOLockedValueBox([Int](repeating: 0, count: 100))
         let owners = (0..<100).map { _ in Owner() }
         for (index, owner) in owners.enumerated() {
-            wheel.add(ObjectIdentifier(owner)) { asked.withLock { $0[index] += 1 } }
+            wheel.add(ObjectIdentifier(owner)) { asked.withLockedValue { $0[index] += 1 } }
         }
         wheel.remove(ObjectIdentifier(owners[7]))
         var perStep: [Int] = []
         for _ in 0..<PingWheel.slots {
-            let before = asked.withLock { $0.reduce(0, +) }
+            let before = asked.withLockedValue { $0.reduce(0, +) }
             wheel.advance()
-            perStep.append(asked.withLock { $0.reduce(0, +) } - before)
+            perStep.append(asked.withLockedValue { $0.reduce(0, +) } - before)
         }
         #expect(perStep.max()! <= 100 / PingWheel.slots, "no step asks more than its slot: \(perStep)")
-        let counts = asked.withLock { $0 }
+        let counts = asked.withLockedValue { $0 }
         #expect(counts.enumerated().allSatisfy { $0.offset == 7 ? $0.element == 0 : $0.element == 1 })
         wheel.tick()
-        #expect(asked.withLock { $0.reduce(0, +) } == 2 * 99)
+        #expect(asked.withLockedValue { $0.reduce(0, +) } == 2 * 99)
     }
 
     private final class Owner {}

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import MomentsCore
+import NIOConcurrencyHelpers
 import PostgresNIO
-import Synchronization
 import Testing
 
 @testable import MomentsServer
@@ -19,11 +19,11 @@ struct PostgresGroupCommitTests {
     /// A publish's plan that misses bob the first time, as when someone commented between plan
     /// and batch, and names both streams after.
     final class StalePlan: Sendable {
-        private let count = Mutex(0)
-        var rounds: Int { count.withLock { $0 } }
+        private let count = NIOLockedValueBox(0)
+        var rounds: Int { count.withLockedValue { $0 } }
 
         @Sendable func next() -> (streams: [String], plan: Void) {
-            let round = count.withLock { count in
+            let round = count.withLockedValue { count in
                 count += 1
                 return count
             }
@@ -73,7 +73,7 @@ struct PostgresGroupCommitTests {
     /// Every payload NOTIFYed on the store's channel, from a connection of its own.
     final class Listener: Sendable {
         final class Payloads: Sendable {
-            let all = Mutex<[String]>([])
+            let all = NIOLockedValueBox<[String]>([])
         }
 
         let payloads = Payloads()
@@ -90,7 +90,7 @@ struct PostgresGroupCommitTests {
                 try await connection.listen(on: PostgresStore.channel) { notifications in
                     ready.yield()
                     for try await notification in notifications {
-                        payloads.all.withLock { $0.append(notification.payload) }
+                        payloads.all.withLockedValue { $0.append(notification.payload) }
                     }
                 }
             }
@@ -118,7 +118,7 @@ struct PostgresGroupCommitTests {
         #expect(commits.committed.writes == before.writes + 4)
 
         let lines = try await eventually("the batch's NOTIFY") {
-            listener.payloads.all.withLock { $0.isEmpty ? nil : $0 }
+            listener.payloads.all.withLockedValue { $0.isEmpty ? nil : $0 }
         }
         #expect(lines.count == 1)
         let announced = lines[0].split(separator: "\n").map(String.init)

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import MomentsCore
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import MomentsServer
@@ -222,12 +222,12 @@ struct StoreContractTests {
         let writers = ["bob", "carol", "dave"]
         try await store.befriend("alice", "dave")
         let rounds = 40
-        let writing = Mutex(true)
+        let writing = NIOLockedValueBox(true)
         let reader = Task { () -> [Int64] in
             var seen: [Int64] = []
             var cursor: Int64 = 0
             while true {
-                let stillWriting = writing.withLock { $0 }
+                let stillWriting = writing.withLockedValue { $0 }
                 let events = try await store.streamEvents(user: "alice", after: cursor, limit: 100)
                 seen += events.map(\.id)
                 cursor = events.last?.id ?? cursor
@@ -245,7 +245,7 @@ struct StoreContractTests {
             }
             try await group.waitForAll()
         }
-        writing.withLock { $0 = false }
+        writing.withLockedValue { $0 = false }
         let seen = try await within(.seconds(30)) { try await reader.value }
         let stored = try await store.streamEvents(user: "alice", after: 0, limit: 1000).map(\.id)
         let missed = Set(stored).subtracting(seen).sorted()

@@ -1,6 +1,6 @@
 import Foundation
 import MomentsCore
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import MomentsServer
@@ -154,7 +154,7 @@ struct StreamCoreTests {
 }
 
 private final class OverflowFlag: Sendable {
-    private let flag = Mutex(false)
-    func set() { flag.withLock { $0 = true } }
-    var isSet: Bool { flag.withLock { $0 } }
+    private let flag = NIOLockedValueBox(false)
+    func set() { flag.withLockedValue { $0 = true } }
+    var isSet: Bool { flag.withLockedValue { $0 } }
 }

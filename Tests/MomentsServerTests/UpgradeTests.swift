@@ -14,7 +14,8 @@ struct UpgradeTests {
     @Test("a first request the HTTP parser rejects gets 400 and a close, and the server still shuts down at once")
     func unreadableRequest() async throws {
         let server = try await TestServer.start()
-        for garbage in ["GET /healthz HTTP/1.1\r\nHost: x\r\nX: a\u{01}b\r\n\r\n", "HELLO\r\n\r\n",
+        for garbage in [
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nX: a\u{01}b\r\n\r\n", "HELLO\r\n\r\n",
             "GET /healthz HTTP/1.1\r\nno colon here\r\n\r\n",
         ] {
             let connection = try RawConnection(port: server.port)

@@ -1,7 +1,7 @@
 import Foundation
 import MomentsClient
 import MomentsCore
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import MomentsTUI
@@ -10,8 +10,8 @@ import Testing
 struct EffectRunnerTests {
     /// Answers every request from memory and records what was asked.
     final class FakeService: MomentsService {
-        let calls = Mutex<[String]>([])
-        let keys = Mutex<[String?]>([])
+        let calls = NIOLockedValueBox<[String]>([])
+        let keys = NIOLockedValueBox<[String?]>([])
         let failure: (any Error)?
         /// Fails only this many times (all when nil), then answers.
         let failures: Int?
@@ -22,11 +22,11 @@ struct EffectRunnerTests {
         }
 
         private func record(_ call: String, key: String? = nil) throws {
-            let attempt = calls.withLock { calls in
+            let attempt = calls.withLockedValue { calls in
                 calls.append(call)
                 return calls.count
             }
-            keys.withLock { $0.append(key) }
+            keys.withLockedValue { $0.append(key) }
             if let failure, attempt <= failures ?? .max { throw failure }
         }
 
@@ -81,7 +81,7 @@ struct EffectRunnerTests {
         #expect(await runner.run(.markRead(upTo: 9)) == .markedRead(.success(2)))
         #expect(await runner.run(.quit) == nil)
         #expect(
-            service.calls.withLock { $0 } == [
+            service.calls.withLockedValue { $0 } == [
                 "like 3", "unlike 3", "comment 3 好", "post hi", "feed newest", "feed 5", "notifications", "read 9",
             ])
     }
@@ -91,12 +91,12 @@ struct EffectRunnerTests {
         let refusing = FakeService(failing: ClientError.api(status: 404, code: "not_found", message: "no such post"))
         let rejected = EffectRunner(service: refusing, retryDelays: [.zero, .zero])
         #expect(await rejected.run(.like(postId: 3)) == .likeSettled(postId: 3, .failure("no such post")))
-        #expect(refusing.calls.withLock { $0.count } == 1, "a refusal is not sent again")
+        #expect(refusing.calls.withLockedValue { $0.count } == 1, "a refusal is not sent again")
         let offline = ClientError.transport("connection refused")
         let away = FakeService(failing: offline)
         let unreachable = EffectRunner(service: away, retryDelays: [.zero, .zero])
         #expect(await unreachable.run(.createPost(text: "x")) == .postSettled(.failure(offline.description)))
-        #expect(away.calls.withLock { $0.count } == 3, "sent, then once after each delay")
+        #expect(away.calls.withLockedValue { $0.count } == 3, "sent, then once after each delay")
     }
 
     @Test("a write that fails in passing is sent again under the same key; each write has a key of its own")
@@ -109,10 +109,10 @@ struct EffectRunnerTests {
                 == .commentSettled(
                     placeholderId: -2, postId: 3,
                     .success(MomentsCore.Comment(id: 70, postId: 3, author: alice, text: "好", createdAt: t0))))
-        let keys = restarting.keys.withLock { $0 }
+        let keys = restarting.keys.withLockedValue { $0 }
         #expect(keys.count == 3 && Set(keys).count == 1 && keys[0] != nil)
         _ = await runner.run(.like(postId: 3))
-        #expect(restarting.keys.withLock { $0 }.last != keys[0])
+        #expect(restarting.keys.withLockedValue { $0 }.last != keys[0])
         #expect(
             EffectRunner.passes(.transport("reset")) && EffectRunner.passes(.api(status: 429, code: "", message: "")))
         #expect(!EffectRunner.passes(.api(status: 422, code: "idempotency_key_reused", message: "")))

@@ -1,14 +1,14 @@
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What a test server logged, line by line: its logger's messages (with metadata) and its
 /// access log.
 final class LogLines: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = NIOLockedValueBox<[String]>([])
 
-    func add(_ line: String) { lines.withLock { $0.append(line) } }
+    func add(_ line: String) { lines.withLockedValue { $0.append(line) } }
 
-    var all: [String] { lines.withLock { $0 } }
+    var all: [String] { lines.withLockedValue { $0 } }
 
     struct Handler: LogHandler {
         let lines: LogLines

@@ -1,11 +1,11 @@
 import MomentsClient
 import MomentsCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Collects what a `PushConnection` reports, for tests to wait on.
 public final class PushRecorder: Sendable {
     private final class Log: Sendable {
-        let updates = Mutex<[PushUpdate]>([])
+        let updates = NIOLockedValueBox<[PushUpdate]>([])
     }
 
     private let log = Log()
@@ -14,7 +14,7 @@ public final class PushRecorder: Sendable {
     public init(_ connection: PushConnection) {
         let stream = connection.updates()
         let log = self.log
-        task = Task { for await update in stream { log.updates.withLock { $0.append(update) } } }
+        task = Task { for await update in stream { log.updates.withLockedValue { $0.append(update) } } }
     }
 
     /// Reconnecting fast, long-polls short: what tests want.
@@ -27,11 +27,11 @@ public final class PushRecorder: Sendable {
     }
 
     public var events: [Event] {
-        log.updates.withLock { $0.compactMap { if case .event(let e) = $0 { e } else { nil } } }
+        log.updates.withLockedValue { $0.compactMap { if case .event(let e) = $0 { e } else { nil } } }
     }
 
     public var states: [ConnectionState] {
-        log.updates.withLock { $0.compactMap { if case .state(let s) = $0 { s } else { nil } } }
+        log.updates.withLockedValue { $0.compactMap { if case .state(let s) = $0 { s } else { nil } } }
     }
 
     /// Waits (bounded, to catch hangs) until `condition` holds.

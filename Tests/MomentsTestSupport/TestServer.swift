@@ -3,7 +3,7 @@ import Logging
 import MomentsClient
 import MomentsCore
 import MomentsServer
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A real Moments server on 127.0.0.1 with an OS-chosen port and a throwaway data dir.
 final class TestServer: Sendable {
@@ -37,7 +37,7 @@ final class TestServer: Sendable {
             defer { continuation.finish() }
             try await server.run(
                 onListening: { port in continuation.yield(port) },
-                onMetricsListening: { port in metricsPort.value.withLock { $0 = port } })
+                onMetricsListening: { port in metricsPort.value.withLockedValue { $0 = port } })
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
@@ -70,12 +70,12 @@ final class TestServer: Sendable {
     private let metricsPort: MetricsPort
 
     final class MetricsPort: Sendable {
-        let value = Mutex<Int?>(nil)
+        let value = NIOLockedValueBox<Int?>(nil)
     }
 
     /// The metrics listener's address, once it listens.
     func metricsURL() async throws -> URL {
-        let port = try await eventually("the metrics listener") { metricsPort.value.withLock { $0 } }
+        let port = try await eventually("the metrics listener") { metricsPort.value.withLockedValue { $0 } }
         return URL(string: "http://127.0.0.1:\(port)/metrics")!
     }
 

@@ -1,15 +1,15 @@
 import AsyncHTTPClient
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// A streaming HTTP response (SSE, iframe) read as it arrives, over a real socket.
 final class TestStream: Sendable {
     let status: Int
     let contentType: String?
     let headers: [String: String]
-    private let text: Mutex<(received: String, ended: Bool)>
-    private let task: Mutex<Task<Void, Never>?>
+    private let text: NIOLockedValueBox<(received: String, ended: Bool)>
+    private let task: NIOLockedValueBox<Task<Void, Never>?>
 
     static func open(_ server: TestServer, _ path: String, headers: [(String, String)] = []) async throws -> TestStream
     {
@@ -19,14 +19,14 @@ final class TestStream: Sendable {
         let stream = TestStream(
             status: Int(response.status.code),
             headers: Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { $1 }))
-        stream.task.withLock {
+        stream.task.withLockedValue {
             $0 = Task {
                 do {
                     for try await chunk in response.body {
-                        stream.text.withLock { $0.received += String(buffer: chunk) }
+                        stream.text.withLockedValue { $0.received += String(buffer: chunk) }
                     }
                 } catch {}
-                stream.text.withLock { $0.ended = true }
+                stream.text.withLockedValue { $0.ended = true }
             }
         }
         return stream
@@ -36,25 +36,25 @@ final class TestStream: Sendable {
         self.status = status
         self.headers = headers
         self.contentType = headers["content-type"]
-        self.text = Mutex(("", false))
-        self.task = Mutex(nil)
+        self.text = NIOLockedValueBox(("", false))
+        self.task = NIOLockedValueBox(nil)
     }
 
-    var received: String { text.withLock { $0.received } }
-    var ended: Bool { text.withLock { $0.ended } }
+    var received: String { text.withLockedValue { $0.received } }
+    var ended: Bool { text.withLockedValue { $0.ended } }
 
     /// Waits (generously bounded) until what has arrived satisfies `condition`.
     @discardableResult
     func until(_ what: String, _ condition: @Sendable (String) -> Bool) async throws -> String {
         try await eventually(what) {
-            let (text, ended) = self.text.withLock { ($0.received, $0.ended) }
+            let (text, ended) = self.text.withLockedValue { ($0.received, $0.ended) }
             if condition(text) { return text }
             if ended { throw TestFailure("stream ended before \(what); received:\n\(text)") }
             return nil
         }
     }
 
-    func cancel() { task.withLock { $0?.cancel() } }
+    func cancel() { task.withLockedValue { $0?.cancel() } }
 }
 
 /// One complete Server-Sent Events frame.

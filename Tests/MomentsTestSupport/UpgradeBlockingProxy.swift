@@ -1,14 +1,14 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// A loopback TCP proxy in front of a test server that, while `refusing`, answers WebSocket
 /// upgrades itself with 502 — what a proxy that cannot pass upgrades does — and passes
 /// everything else through.
 final class UpgradeBlockingProxy: Sendable {
     private final class Switch: Sendable {
-        let on: Mutex<Bool>
-        init(_ on: Bool) { self.on = Mutex(on) }
+        let on: NIOLockedValueBox<Bool>
+        init(_ on: Bool) { self.on = NIOLockedValueBox(on) }
     }
 
     let port: Int
@@ -16,12 +16,12 @@ final class UpgradeBlockingProxy: Sendable {
     private let listener: any Channel
 
     /// Whether upgrades are refused now; flip it to let them through again.
-    func refuse(_ refusing: Bool) { refusingUpgrades.on.withLock { $0 = refusing } }
+    func refuse(_ refusing: Bool) { refusingUpgrades.on.withLockedValue { $0 = refusing } }
 
     init(target: Int, refusing: Bool) async throws {
         let state = Switch(refusing)
         refusingUpgrades = state
-        let refusal: @Sendable () -> Bool = { state.on.withLock { $0 } }
+        let refusal: @Sendable () -> Bool = { state.on.withLockedValue { $0 } }
         listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

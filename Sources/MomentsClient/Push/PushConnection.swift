@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import MomentsCore
+import NIOConcurrencyHelpers
 import NIOSSL
-import Synchronization
 import WSClient
 
 /// Keeps one user's event stream flowing: WebSocket first, long-polling when the upgrade is
@@ -26,18 +26,18 @@ public final class PushConnection: Sendable {
 
     private let api: MomentsAPI
     private let options: Options
-    private let cursor: Mutex<EventCursor>
+    private let cursor: NIOLockedValueBox<EventCursor>
     private let logger: Logger
 
     public init(api: MomentsAPI, after cursor: Int64, options: Options = Options(), logger: Logger? = nil) {
         self.api = api
         self.options = options
-        self.cursor = Mutex(EventCursor(cursor))
+        self.cursor = NIOLockedValueBox(EventCursor(cursor))
         self.logger = logger ?? Logger(label: "moments.push", factory: { _ in SwiftLogNoOpLogHandler() })
     }
 
     /// The id of the last event delivered.
-    public var lastEventId: Int64 { cursor.withLock { $0.lastId } }
+    public var lastEventId: Int64 { cursor.withLockedValue { $0.lastId } }
 
     /// Runs the connection for as long as the stream is consumed.
     public func updates() -> AsyncStream<PushUpdate> {
@@ -121,7 +121,7 @@ public final class PushConnection: Sendable {
     }
 
     private func deliver(_ events: [Event], _ output: AsyncStream<PushUpdate>.Continuation) {
-        for event in events where cursor.withLock({ $0.accept(event) }) {
+        for event in events where cursor.withLockedValue({ $0.accept(event) }) {
             output.yield(.event(event))
         }
     }
@@ -136,7 +136,7 @@ public final class PushConnection: Sendable {
                 let result = try await api.poll(cursor: lastEventId, timeout: options.longPollTimeout)
                 deliver(result.events, output)
                 // Past events of unknown types too, which the decoder left out of `events`.
-                cursor.withLock { $0.pass(result.cursor) }
+                cursor.withLockedValue { $0.pass(result.cursor) }
                 // Events carry their own count; an empty answer still tells of reads elsewhere.
                 if result.events.isEmpty { output.yield(.unread(result.unread)) }
             } catch let error as ClientError where error.isUnauthorized {
@@ -174,7 +174,7 @@ public final class PushConnection: Sendable {
                                 output.yield(.unread(hello.unread))
                             } else if let mark = try? decoder.decode(StreamMark.self, from: data) {
                                 // An event type from a newer server: not shown, but not asked for again.
-                                self.cursor.withLock { $0.pass(mark.id) }
+                                self.cursor.withLockedValue { $0.pass(mark.id) }
                             }
                         }
                     }
@@ -223,8 +223,8 @@ public final class PushConnection: Sendable {
 
     /// Set once by the frame reader, read by the handshake timer.
     private final class Flag: Sendable {
-        private let value = Mutex(false)
-        var isSet: Bool { value.withLock { $0 } }
-        func set() { value.withLock { $0 = true } }
+        private let value = NIOLockedValueBox(false)
+        var isSet: Bool { value.withLockedValue { $0 } }
+        func set() { value.withLockedValue { $0 = true } }
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The servers (nodes of one cluster) a client may use, and the one it uses now. When that one
 /// cannot be reached the client moves on — to a random one of the others, so a dead node's
@@ -8,21 +8,21 @@ import Synchronization
 /// and push move together.
 public final class ServerRotation: Sendable {
     public let servers: [URL]
-    private let index = Mutex(0)
+    private let index = NIOLockedValueBox(0)
 
     public init(_ servers: [URL]) {
         precondition(!servers.isEmpty, "a client needs a server")
         self.servers = servers
     }
 
-    public var current: URL { servers[index.withLock { $0 }] }
+    public var current: URL { servers[index.withLockedValue { $0 }] }
 
     /// Gives up on `failed`, unless another caller has moved on from it already; answers
     /// whether there is another server to try.
     @discardableResult
     public func moveOn(from failed: URL) -> Bool {
         guard servers.count > 1 else { return false }
-        index.withLock { index in
+        index.withLockedValue { index in
             guard servers[index] == failed else { return }
             let others = servers.indices.filter { $0 != index }
             index = others.randomElement()!

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// `Idempotency-Key` (IETF httpapi draft) on the routes that change state: a client may send a
 /// write again after a timeout or a crash and it happens once. The first answer is kept with
@@ -15,8 +15,8 @@ final class IdempotencyGate: Sendable {
     private let store: any MomentsStore
     private let lifetime: Duration
     /// Keys whose first request is running on this node (another node's shows as a taken key).
-    private let running = Mutex(Set<IdempotencyKey>())
-    private let lastSweep = Mutex(ContinuousClock.now)
+    private let running = NIOLockedValueBox(Set<IdempotencyKey>())
+    private let lastSweep = NIOLockedValueBox(ContinuousClock.now)
 
     init(store: any MomentsStore, lifetime: Duration) {
         self.store = store
@@ -42,8 +42,8 @@ final class IdempotencyGate: Sendable {
         let since = StoreClock.now() - Int64(lifetime.components.seconds * 1000)
         sweepIfDue(since)
         if let replay = try await replay(key, fingerprint, since) { return replay }
-        guard running.withLock({ $0.insert(key).inserted }) else { throw Self.inFlight }
-        defer { _ = running.withLock { $0.remove(key) } }
+        guard running.withLockedValue({ $0.insert(key).inserted }) else { throw Self.inFlight }
+        defer { _ = running.withLockedValue { $0.remove(key) } }
         do {
             let result = try await write(
                 Idempotent(key: key, fingerprint: fingerprint, expiredBefore: since) { result in
@@ -96,7 +96,7 @@ final class IdempotencyGate: Sendable {
     /// Expired answers are ignored at once, and removed every `sweepEvery` while keys are used.
     private func sweepIfDue(_ cutoff: Int64) {
         let now = ContinuousClock.now
-        let due = lastSweep.withLock { last in
+        let due = lastSweep.withLockedValue { last in
             guard now - last >= Self.sweepEvery else { return false }
             last = now
             return true

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import MomentsCore
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// Per-request state: who is asking (set by `AuthMiddleware`) and the wire JSON settings.
 public struct MomentsRequestContext: RequestContext {
@@ -45,11 +45,11 @@ public struct MomentsRequestContext: RequestContext {
 /// Shared by every copy of one request's context: the access log sits outside the middleware
 /// that sets these, and contexts are values.
 final class RequestNote: Sendable {
-    private let state = Mutex<String?>(nil)
+    private let state = NIOLockedValueBox<String?>(nil)
 
     /// The authenticated user's id (or `publisher` for the publish API).
     var user: String? {
-        get { state.withLock { $0 } }
-        set { state.withLock { $0 = newValue } }
+        get { state.withLockedValue { $0 } }
+        set { state.withLockedValue { $0 = newValue } }
     }
 }

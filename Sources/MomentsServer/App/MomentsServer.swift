@@ -4,11 +4,11 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import MomentsCore
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
 import ServiceLifecycle
-import Synchronization
 
 /// One Moments node: the store, the push hub, the token authority and the HTTP server on top.
 public final class MomentsServer: Sendable {
@@ -30,7 +30,7 @@ public final class MomentsServer: Sendable {
     /// The keep-alive of every WebSocket on this node.
     let pings = PingWheel()
     private let trustedProxies: TrustedProxies
-    private let group = Mutex<ServiceGroup?>(nil)
+    private let group = NIOLockedValueBox<ServiceGroup?>(nil)
 
     /// Opens (creating and migrating if needed) the data dir, store and signing secret.
     public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "moments")) async throws {
@@ -112,7 +112,7 @@ public final class MomentsServer: Sendable {
                 services: services,
                 gracefulShutdownSignals: configuration.handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
-        group.withLock { $0 = serviceGroup }
+        group.withLockedValue { $0 = serviceGroup }
         do {
             try await serviceGroup.run()
         } catch {
@@ -130,7 +130,7 @@ public final class MomentsServer: Sendable {
 
     /// Starts a graceful shutdown: push connections close with 1001, requests in flight finish.
     public func shutdown() async {
-        await group.withLock { $0 }?.triggerGracefulShutdown()
+        await group.withLockedValue { $0 }?.triggerGracefulShutdown()
     }
 
     private var streamLimits: StreamLimits { StreamLimits(capacity: configuration.subscriptionCapacity) }

@@ -1,5 +1,5 @@
 import MomentsCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Users already looked up for a verified token, for `ttl`: every authenticated request needs
 /// the user's name, and reading it from the store cost each like a hop to a reader thread and
@@ -9,17 +9,17 @@ final class KnownUsers: Sendable {
     static let capacity = 50_000
     static let ttl: Duration = .seconds(30)
 
-    private let entries = Mutex<[String: (user: UserSummary, until: ContinuousClock.Instant)]>([:])
+    private let entries = NIOLockedValueBox<[String: (user: UserSummary, until: ContinuousClock.Instant)]>([:])
 
     func user(id: String, now: ContinuousClock.Instant = .now) -> UserSummary? {
-        entries.withLock { entries in
+        entries.withLockedValue { entries in
             guard let entry = entries[id], entry.until > now else { return nil }
             return entry.user
         }
     }
 
     func remember(_ user: UserSummary, now: ContinuousClock.Instant = .now) {
-        entries.withLock { entries in
+        entries.withLockedValue { entries in
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
             entries[user.id] = (user, now + Self.ttl)
         }

@@ -1,5 +1,5 @@
+import NIOConcurrencyHelpers
 import ServiceLifecycle
-import Synchronization
 
 /// Token revocations ("sign out everywhere", `moments-server token revoke`) as this node
 /// knows them: loaded at start and read again every second from the store, where any node or
@@ -12,7 +12,7 @@ final class Revocations: Sendable {
 
     let store: any MomentsStore
     private let hub: PushHub
-    private let cutoffs = Mutex<[String: Int64]>([:])
+    private let cutoffs = NIOLockedValueBox<[String: Int64]>([:])
 
     init(store: any MomentsStore, hub: PushHub) {
         self.store = store
@@ -21,7 +21,7 @@ final class Revocations: Sendable {
 
     /// Whether a valid token was issued before its user's cut-off (both in milliseconds).
     func refuses(_ token: VerifiedToken) -> Bool {
-        guard let cutoff = cutoffs.withLock({ $0[token.user] }) else { return false }
+        guard let cutoff = cutoffs.withLockedValue({ $0[token.user] }) else { return false }
         return Int64(token.issuedAt.timeIntervalSince1970 * 1000) < cutoff
     }
 
@@ -35,7 +35,7 @@ final class Revocations: Sendable {
 
     /// Takes the cut-offs read from the store; closes the connections of users whose cut-off moved.
     func apply(_ fresh: [String: Int64]) {
-        let moved = cutoffs.withLock { cutoffs in
+        let moved = cutoffs.withLockedValue { cutoffs in
             fresh.compactMap { user, cutoff -> String? in
                 guard cutoff > cutoffs[user] ?? .min else { return nil }
                 cutoffs[user] = cutoff

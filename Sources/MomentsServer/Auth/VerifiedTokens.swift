@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Tokens already verified, until they expire: a long-poller or a liker presents the same
 /// token with every request, and checking it (header JSON, HMAC, payload JSON) was ~7% of the
@@ -8,10 +8,10 @@ import Synchronization
 final class VerifiedTokens: Sendable {
     static let capacity = 50_000
 
-    private let entries = Mutex<[String: (verified: VerifiedToken, expires: Date)]>([:])
+    private let entries = NIOLockedValueBox<[String: (verified: VerifiedToken, expires: Date)]>([:])
 
     func token(_ token: String, at now: Date) -> VerifiedToken? {
-        entries.withLock { entries in
+        entries.withLockedValue { entries in
             guard let entry = entries[token] else { return nil }
             guard entry.expires > now else {
                 entries[token] = nil
@@ -22,7 +22,7 @@ final class VerifiedTokens: Sendable {
     }
 
     func remember(_ token: String, as verified: VerifiedToken, expires: Date) {
-        entries.withLock { entries in
+        entries.withLockedValue { entries in
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
             entries[token] = (verified, expires)
         }

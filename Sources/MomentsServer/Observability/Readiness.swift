@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What `GET /readyz` answers: whether this node can take writes and push them everywhere now
 /// (`/healthz` only says the process answers). A load balancer stops sending writes to a node
@@ -17,29 +17,29 @@ final class Readiness: Sendable {
         var draining = false
     }
 
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
 
     init(crossNode: Bool) {
-        state = Mutex(State(listening: crossNode ? false : nil))
+        state = NIOLockedValueBox(State(listening: crossNode ? false : nil))
     }
 
     /// A write was refused for lack of space.
-    func storageFull() { state.withLock { $0.storageFullAt = .now } }
+    func storageFull() { state.withLockedValue { $0.storageFullAt = .now } }
 
     /// A commit stored `writes` writes: there is space again.
     func committed(_ writes: Int) {
         guard writes > 0 else { return }
-        state.withLock { $0.storageFullAt = nil }
+        state.withLockedValue { $0.storageFullAt = nil }
     }
 
     /// The cross-node feed's LISTEN connection is up (or down).
-    func listening(_ up: Bool) { state.withLock { $0.listening = up } }
+    func listening(_ up: Bool) { state.withLockedValue { $0.listening = up } }
 
-    func draining() { state.withLock { $0.draining = true } }
+    func draining() { state.withLockedValue { $0.draining = true } }
 
     /// Why the node is not ready; empty when it is.
     var reasons: [String] {
-        state.withLock { state in
+        state.withLockedValue { state in
             var reasons: [String] = []
             if let at = state.storageFullAt, .now - at < Self.storageFullFor { reasons.append("storage_full") }
             if state.listening == false { reasons.append("cross_node_feed_down") }

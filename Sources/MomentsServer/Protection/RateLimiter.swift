@@ -1,10 +1,10 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Token buckets by key: `rate` tokens a second, up to `burst` saved up.
 final class RateLimiter: Sendable {
     let rate: Double
     let burst: Double
-    private let buckets = Mutex<[String: TokenBucket]>([:])
+    private let buckets = NIOLockedValueBox<[String: TokenBucket]>([:])
 
     init(perSecond rate: Double, burst: Double? = nil) {
         self.rate = rate
@@ -13,7 +13,7 @@ final class RateLimiter: Sendable {
 
     /// Takes a token for `key`; nil when allowed, else how long until one is available.
     func take(_ key: String, now: ContinuousClock.Instant = .now) -> Duration? {
-        buckets.withLock { buckets in
+        buckets.withLockedValue { buckets in
             if buckets.count > 50_000 { Self.forgetFull(&buckets, now: now, rate: rate, burst: burst) }
             var bucket = buckets[key] ?? TokenBucket(burst: burst, now: now)
             defer { buckets[key] = bucket }

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// NOTIFY payloads between the LISTEN connection and the fan-out: whatever arrived while the
 /// previous batch was being read from the store is taken at once, so under load one read
@@ -10,10 +10,10 @@ final class NotificationBatches: Sendable {
         var finished = false
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     func add(_ payload: String) {
-        let waiter = state.withLock { state -> CheckedContinuation<[String]?, Never>? in
+        let waiter = state.withLockedValue { state -> CheckedContinuation<[String]?, Never>? in
             guard let waiter = state.waiter else {
                 state.payloads.append(payload)
                 return nil
@@ -26,7 +26,7 @@ final class NotificationBatches: Sendable {
 
     /// No more payloads: `next()` answers nil once what is queued has been taken.
     func finish() {
-        let waiter = state.withLock { state -> CheckedContinuation<[String]?, Never>? in
+        let waiter = state.withLockedValue { state -> CheckedContinuation<[String]?, Never>? in
             state.finished = true
             defer { state.waiter = nil }
             return state.waiter
@@ -37,7 +37,7 @@ final class NotificationBatches: Sendable {
     /// Everything queued (waiting for at least one), or nil once finished and empty.
     func next() async -> [String]? {
         await withCheckedContinuation { continuation in
-            let ready: [String]?? = state.withLock { state in
+            let ready: [String]?? = state.withLockedValue { state in
                 if !state.payloads.isEmpty {
                     defer { state.payloads.removeAll() }
                     return .some(state.payloads)

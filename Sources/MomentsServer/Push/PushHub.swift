@@ -1,5 +1,5 @@
 import MomentsCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The seed article's session cache: user id → that user's live subscriptions (one per open
 /// WebSocket or waiting long-poll, on any device).
@@ -15,7 +15,7 @@ public final class PushHub: EventSink {
         var shuttingDown = false
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     public init() {}
 
@@ -26,7 +26,7 @@ public final class PushHub: EventSink {
         user: String, deliver: @escaping @Sendable (PushedEvent) -> Void,
         ended: @escaping @Sendable (Subscription.EndReason) -> Void
     ) -> Subscription {
-        let (subscription, shuttingDown) = state.withLock { state in
+        let (subscription, shuttingDown) = state.withLockedValue { state in
             state.nextId += 1
             let subscription = Subscription(id: state.nextId, user: user, deliver: deliver, ended: ended)
             if !state.shuttingDown {
@@ -40,7 +40,7 @@ public final class PushHub: EventSink {
     }
 
     public func unsubscribe(_ subscription: Subscription) {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard state.byUser[subscription.user]?.removeValue(forKey: subscription.id) != nil else { return }
             state.total -= 1
             if state.byUser[subscription.user]?.isEmpty == true { state.byUser[subscription.user] = nil }
@@ -50,7 +50,7 @@ public final class PushHub: EventSink {
 
     public func publish(_ deliveries: [Delivery]) {
         for delivery in deliveries {
-            let subscriptions = state.withLock { $0.byUser[delivery.recipient].map { Array($0.values) } ?? [] }
+            let subscriptions = state.withLockedValue { $0.byUser[delivery.recipient].map { Array($0.values) } ?? [] }
             // Encoded once, and only for recipients listening here.
             guard !subscriptions.isEmpty else { continue }
             let pushed = PushedEvent(delivery)
@@ -61,7 +61,7 @@ public final class PushHub: EventSink {
     /// Ends every subscription with `.shutdown` and refuses new ones; each stays counted until
     /// its transport unsubscribes, so a drain can wait for them.
     public func shutdown() {
-        let all = state.withLock { state in
+        let all = state.withLockedValue { state in
             state.shuttingDown = true
             return state.byUser.values.flatMap(\.values)
         }
@@ -71,7 +71,7 @@ public final class PushHub: EventSink {
     /// Ends every subscription with `.resync`: transports catch up from the store and subscribe
     /// again. Called when this node's cross-node feed was interrupted and is listening again.
     public func resync() {
-        let all = state.withLock { state in
+        let all = state.withLockedValue { state in
             defer {
                 state.byUser.removeAll()
                 state.total = 0
@@ -83,29 +83,29 @@ public final class PushHub: EventSink {
 
     /// Ends every subscription of `user` with `reason` (a revocation).
     public func end(user: String, _ reason: Subscription.EndReason) {
-        let theirs = state.withLock { $0.byUser[user].map { Array($0.values) } ?? [] }
+        let theirs = state.withLockedValue { $0.byUser[user].map { Array($0.values) } ?? [] }
         for subscription in theirs { subscription.end(reason) }
     }
 
     /// Whether anyone on this node listens to `user`: the cross-node feed skips the others.
     public func hasSubscriptions(user: String) -> Bool {
-        state.withLock { $0.byUser[user] != nil }
+        state.withLockedValue { $0.byUser[user] != nil }
     }
 
     /// Events queued in all subscriptions: bounded by capacity × subscriptions, however slow
     /// the readers are.
     public var queuedEvents: Int {
-        let all = state.withLock { $0.byUser.values.flatMap(\.values) }
+        let all = state.withLockedValue { $0.byUser.values.flatMap(\.values) }
         return all.reduce(0) { $0 + $1.queued }
     }
 
     /// Live subscriptions of one user: the per-user connection limit.
     public func subscriptionCount(user: String) -> Int {
-        state.withLock { $0.byUser[user]?.count ?? 0 }
+        state.withLockedValue { $0.byUser[user]?.count ?? 0 }
     }
 
     /// Number of live subscriptions, for tests, metrics and draining.
     public var subscriptionCount: Int {
-        state.withLock { $0.total }
+        state.withLockedValue { $0.total }
     }
 }

@@ -1,5 +1,5 @@
 import MomentsCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A hub subscription for transports that write from a task (SSE, iframe, long-poll): the
 /// hub's pushes land in a `StreamProgress` under a lock, and the task takes them with `next`.
@@ -18,7 +18,7 @@ final class StreamInbox: Sendable {
         var subscription: Subscription?
     }
 
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
     private let hub: PushHub
     private let onOverflow: @Sendable () -> Void
 
@@ -30,15 +30,15 @@ final class StreamInbox: Sendable {
     ) {
         self.hub = hub
         self.onOverflow = onOverflow
-        state = Mutex(State(progress: StreamProgress(cursor: cursor, capacity: limits.capacity)))
+        state = NIOLockedValueBox(State(progress: StreamProgress(cursor: cursor, capacity: limits.capacity)))
         let subscription = hub.subscribe(
             user: user, deliver: { [weak self] in self?.published($0) }, ended: { [weak self] in self?.ended($0) })
-        state.withLock { $0.subscription = subscription }
+        state.withLockedValue { $0.subscription = subscription }
     }
 
     /// Leaves the hub; what was queued is dropped.
     func close() {
-        let subscription = state.withLock { state in
+        let subscription = state.withLockedValue { state in
             defer { state.subscription = nil }
             state.progress.discardPending()
             return state.subscription
@@ -46,15 +46,15 @@ final class StreamInbox: Sendable {
         if let subscription { hub.unsubscribe(subscription) }
     }
 
-    var cursor: Int64 { state.withLock { $0.progress.cursor } }
+    var cursor: Int64 { state.withLockedValue { $0.progress.cursor } }
 
-    func beginCatchUp() -> Int { state.withLock { $0.progress.beginCatchUp() } }
+    func beginCatchUp() -> Int { state.withLockedValue { $0.progress.beginCatchUp() } }
 
     func replayed(_ page: [PushedEvent], generation: Int) -> [PushedEvent] {
-        state.withLock { $0.progress.replayed(page, generation: generation) }
+        state.withLockedValue { $0.progress.replayed(page, generation: generation) }
     }
 
-    func caughtUp(generation: Int) { _ = state.withLock { $0.progress.caughtUp(generation: generation) } }
+    func caughtUp(generation: Int) { _ = state.withLockedValue { $0.progress.caughtUp(generation: generation) } }
 
     /// The next live event, the end, or `.quiet` once `timeout` (nil: forever) passes first.
     func next(within timeout: Duration?) async -> Next {
@@ -76,7 +76,7 @@ final class StreamInbox: Sendable {
 
     /// Every live event waiting now, without waiting.
     func drain() -> [PushedEvent] {
-        state.withLock { state in
+        state.withLockedValue { state in
             var events: [PushedEvent] = []
             while let event = state.progress.nextPending() { events.append(event) }
             return events
@@ -84,7 +84,7 @@ final class StreamInbox: Sendable {
     }
 
     private func take() -> Next? {
-        state.withLock { state in
+        state.withLockedValue { state in
             if let event = state.progress.nextPending() {
                 state.subscription?.ownerQueue(is: state.progress.queued)
                 return .event(event)
@@ -96,7 +96,7 @@ final class StreamInbox: Sendable {
     private func waitForNews() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let ready = state.withLock { state in
+                let ready = state.withLockedValue { state in
                     if state.ended != nil || state.progress.queued > 0 || Task.isCancelled { return true }
                     state.waiter = continuation
                     return false
@@ -109,14 +109,14 @@ final class StreamInbox: Sendable {
     }
 
     private func wake() {
-        state.withLock { state in
+        state.withLockedValue { state in
             defer { state.waiter = nil }
             return state.waiter
         }?.resume()
     }
 
     private func published(_ event: PushedEvent) {
-        let overflowed = state.withLock { state in
+        let overflowed = state.withLockedValue { state in
             guard state.ended == nil else { return false }
             switch state.progress.published(event, canSend: false) {
             case .overflow:
@@ -133,7 +133,7 @@ final class StreamInbox: Sendable {
     }
 
     private func ended(_ reason: Subscription.EndReason) {
-        state.withLock { state in
+        state.withLockedValue { state in
             if state.ended == nil { state.ended = reason }
         }
         wake()

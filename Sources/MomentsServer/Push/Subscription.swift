@@ -1,4 +1,5 @@
 import MomentsCore
+import NIOConcurrencyHelpers
 import Synchronization
 
 /// One live connection's entry in the `PushHub`: the hub hands it each published event and,
@@ -21,7 +22,7 @@ public final class Subscription: Sendable {
     public let user: String
     private let deliver: @Sendable (PushedEvent) -> Void
     private let ended: @Sendable (EndReason) -> Void
-    private let endReason = Mutex<EndReason?>(nil)
+    private let endReason = NIOLockedValueBox<EndReason?>(nil)
     private let queuedByOwner = Atomic<Int>(0)
 
     init(
@@ -35,12 +36,12 @@ public final class Subscription: Sendable {
     }
 
     func publish(_ event: PushedEvent) {
-        if endReason.withLock({ $0 == nil }) { deliver(event) }
+        if endReason.withLockedValue({ $0 == nil }) { deliver(event) }
     }
 
     /// Ends the subscription; only the first reason counts and reaches the owner.
     func end(_ reason: EndReason) {
-        let first = endReason.withLock { current in
+        let first = endReason.withLockedValue { current in
             guard current == nil else { return false }
             current = reason
             return true

@@ -1,5 +1,5 @@
 import GRDB
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Group commit for the embedded store: every write waiting for SQLite's single writer is run
 /// in one transaction, each in a savepoint of its own, and committed once. Only after that
@@ -42,8 +42,8 @@ final class GroupCommit: Sendable {
 
     private let writer: any DatabaseWriter
     private let sink: any EventSink
-    private let queue = Mutex(Queue())
-    private let counters = Mutex((batches: 0, writes: 0))
+    private let queue = NIOLockedValueBox(Queue())
+    private let counters = NIOLockedValueBox((batches: 0, writes: 0))
     /// Told each commit's number of writes that succeeded (the node's metrics and readiness).
     private let committedBatch: @Sendable (Int) -> Void
 
@@ -88,13 +88,13 @@ final class GroupCommit: Sendable {
     }
 
     /// Batches committed and writes in them so far: how writes grouped (GroupCommitTests).
-    var committed: (batches: Int, writes: Int) { counters.withLock { $0 } }
+    var committed: (batches: Int, writes: Int) { counters.withLockedValue { $0 } }
 
     /// Writes waiting for the writer.
-    var waiting: Int { queue.withLock { $0.waiting.count } }
+    var waiting: Int { queue.withLockedValue { $0.waiting.count } }
 
     private func enqueue(_ job: Job) {
-        let start = queue.withLock { queue in
+        let start = queue.withLockedValue { queue in
             queue.waiting.append(job)
             defer { queue.draining = true }
             return !queue.draining
@@ -109,7 +109,7 @@ final class GroupCommit: Sendable {
     /// What is waiting, oldest first, up to `batchEvents` events (at least one write), or nil
     /// (and the drain ends) when nothing is.
     private func takeBatch() -> [Job]? {
-        queue.withLock { queue in
+        queue.withLockedValue { queue in
             guard !queue.waiting.isEmpty else {
                 queue.draining = false
                 return nil
@@ -135,7 +135,7 @@ final class GroupCommit: Sendable {
                 return .commit
             }
         }
-        counters.withLock {
+        counters.withLockedValue {
             $0.batches += 1
             $0.writes += batch.count
         }

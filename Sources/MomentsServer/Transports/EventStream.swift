@@ -1,6 +1,6 @@
 import MomentsCore
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// One user's stream as the HTTP streaming transports (SSE, iframe) send it, on the stream
 /// core: a hello, the backlog after the cursor, then live events, with a heartbeat whenever
@@ -39,14 +39,14 @@ struct EventStream {
         while true {
             // An overflow while `send` is stuck on a peer that reads nothing: cut it off after the
             // grace. A stream that gets to return in time says its closing words instead.
-            let cutoff = Mutex<Scheduled<Void>?>(nil)
+            let cutoff = NIOLockedValueBox<Scheduled<Void>?>(nil)
             let inbox = StreamInbox(hub: hub, user: user.id, cursor: cursor, limits: limits) {
                 let cut = channel.eventLoop.scheduleTask(in: StreamLimits.overflowGrace) { channel.close(promise: nil) }
-                cutoff.withLock { $0 = cut }
+                cutoff.withLockedValue { $0 = cut }
             }
             defer {
                 inbox.close()
-                cutoff.withLock { $0?.cancel() }
+                cutoff.withLockedValue { $0?.cancel() }
             }
             let end = try await follow(inbox, user: user.id, heartbeat: heartbeat, events: &events, send: send)
             cursor = inbox.cursor

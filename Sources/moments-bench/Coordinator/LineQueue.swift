@@ -1,6 +1,6 @@
 import DequeModule
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Lines of a pipe, read on their own thread (so no async thread blocks on it), handed out one
 /// `next()` at a time.
@@ -11,7 +11,7 @@ final class LineQueue: Sendable {
         var finished = false
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     init(reading handle: FileHandle) {
         Thread { [self] in
@@ -30,7 +30,7 @@ final class LineQueue: Sendable {
     /// The next line, or nil once the pipe has closed.
     func next() async -> String? {
         await withCheckedContinuation { continuation in
-            let ready: String?? = state.withLock { state in
+            let ready: String?? = state.withLockedValue { state in
                 if let line = state.lines.popFirst() { return .some(line) }
                 if state.finished { return .some(nil) }
                 state.waiter = continuation
@@ -41,7 +41,7 @@ final class LineQueue: Sendable {
     }
 
     private func push(_ line: String?) {
-        let waiter = state.withLock { state -> CheckedContinuation<String?, Never>? in
+        let waiter = state.withLockedValue { state -> CheckedContinuation<String?, Never>? in
             if line == nil { state.finished = true }
             if let waiter = state.waiter {
                 state.waiter = nil

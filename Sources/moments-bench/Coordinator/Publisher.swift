@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// Publishes to the server under test over HTTP: Moments' `POST /api/publish` and likes, or
 /// Nchan's `POST /pub/<id>`. Every message carries `t`, the time it was due, in its data.
@@ -16,8 +16,8 @@ final class Publisher: Sendable {
     private let users: [BenchUser]
     private let apiKey: String
     private let client: HTTPClient
-    private let outcomes = Mutex<(succeeded: Int, failed: Int, errors: [String])>((0, 0, []))
-    private let down = Mutex(Set<Int>())
+    private let outcomes = NIOLockedValueBox<(succeeded: Int, failed: Int, errors: [String])>((0, 0, []))
+    private let down = NIOLockedValueBox(Set<Int>())
     private let deadline: TimeAmount
     private let failover: Bool
 
@@ -41,16 +41,16 @@ final class Publisher: Sendable {
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    var succeeded: Int { outcomes.withLock { $0.succeeded } }
-    var failed: Int { outcomes.withLock { $0.failed } }
-    var errors: [String] { outcomes.withLock { $0.errors } }
+    var succeeded: Int { outcomes.withLockedValue { $0.succeeded } }
+    var failed: Int { outcomes.withLockedValue { $0.failed } }
+    var errors: [String] { outcomes.withLockedValue { $0.errors } }
 
     func forgetOutcomes() {
-        outcomes.withLock { $0 = (0, 0, []) }
+        outcomes.withLockedValue { $0 = (0, 0, []) }
     }
 
     /// No request goes to `node` from now on.
-    func markDown(_ node: Int) { _ = down.withLock { $0.insert(node) } }
+    func markDown(_ node: Int) { _ = down.withLockedValue { $0.insert(node) } }
 
     /// To subscriber number `position` (its place in the users file).
     func unicast(to position: Int, stamp: UInt64) async {
@@ -82,7 +82,7 @@ final class Publisher: Sendable {
     private func node(awayFrom position: Int?, tried: Set<Int>) -> Int? {
         guard nodes.isCluster else { return tried.isEmpty ? 0 : nil }
         let home = position.map(nodes.home(of:))
-        let down = down.withLock { $0 }
+        let down = down.withLockedValue { $0 }
         let live = (0..<nodes.count).filter { !down.contains($0) && !tried.contains($0) }
         return live.filter { $0 != home }.randomElement() ?? live.randomElement()
     }
@@ -117,7 +117,7 @@ final class Publisher: Sendable {
                 failure = String(describing: error)
             }
         }
-        outcomes.withLock { outcomes in
+        outcomes.withLockedValue { outcomes in
             guard let failure else { return outcomes.succeeded += 1 }
             outcomes.failed += 1
             if outcomes.errors.count < 5, !outcomes.errors.contains(failure) { outcomes.errors.append(failure) }

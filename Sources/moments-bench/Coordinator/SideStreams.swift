@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Synchronization
 
 #if canImport(Glibc)
@@ -12,12 +13,12 @@ import Synchronization
 final class SideStreams: Sendable {
     private let endpoint: Endpoint
     private let stopped = Atomic<Bool>(false)
-    private let counts = Mutex((sseBytes: 0, stuckOpened: 0))
+    private let counts = NIOLockedValueBox((sseBytes: 0, stuckOpened: 0))
 
     init(endpoint: Endpoint) { self.endpoint = endpoint }
 
-    var sseBytes: Int { counts.withLock { $0.sseBytes } }
-    var stuckOpened: Int { counts.withLock { $0.stuckOpened } }
+    var sseBytes: Int { counts.withLockedValue { $0.sseBytes } }
+    var stuckOpened: Int { counts.withLockedValue { $0.stuckOpened } }
 
     func start(sse users: [BenchUser], stuck: [BenchUser]) {
         for user in users {
@@ -45,7 +46,7 @@ final class SideStreams: Sendable {
                 let count = recv(socket, &buffer, buffer.count, 0)
                 if count < 0, errno == EAGAIN || errno == EWOULDBLOCK { continue }
                 if count <= 0 { break }
-                counts.withLock { $0.sseBytes += count }
+                counts.withLockedValue { $0.sseBytes += count }
             }
             close(socket)
         }
@@ -57,7 +58,7 @@ final class SideStreams: Sendable {
                 sleep(1)
                 continue
             }
-            counts.withLock { $0.stuckOpened += 1 }
+            counts.withLockedValue { $0.stuckOpened += 1 }
             send(
                 socket,
                 "GET /api/ws?token=\(user.token) HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"

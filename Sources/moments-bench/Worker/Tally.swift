@@ -1,5 +1,5 @@
 import Histogram
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A like as its author's socket saw it; the coordinator knows when it was sent.
 struct LikeArrival: Codable, Sendable {
@@ -37,11 +37,11 @@ final class Tally: Sendable {
         var lastFailover: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     /// A new event arrived; `stamp` is the time the publisher meant to send it, if it says.
     func received(stamp: UInt64?, at now: UInt64) {
-        state.withLock { state in
+        state.withLockedValue { state in
             if let stamp, stamp < state.since { return state.stale += 1 }
             state.received += 1
             state.lastArrival = now
@@ -50,7 +50,7 @@ final class Tally: Sendable {
     }
 
     func liked(_ arrival: LikeArrival) {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.received += 1
             state.lastArrival = arrival.at
             state.likes.append(arrival)
@@ -59,32 +59,32 @@ final class Tally: Sendable {
 
     /// Something went wrong after the connection was up (a refused poll); the first few are kept.
     func failed(_ error: String) {
-        state.withLock { state in
+        state.withLockedValue { state in
             if state.errors.count < 5 { state.errors.append(error) }
         }
     }
 
     /// `user`, first connected to node `home`, is connected to another node after its node died.
     func failedOver(_ user: String, home: Int, at now: UInt64) {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.failedOver[home, default: []].insert(user)
             state.lastFailover = max(state.lastFailover, now)
         }
     }
 
     func duplicate() {
-        state.withLock { $0.duplicates += 1 }
+        state.withLockedValue { $0.duplicates += 1 }
     }
 
     /// Starts counting afresh. With `since`, a message due before it is counted apart as stale:
     /// a rate ladder's steps follow each other on the same sockets, and a late arrival from
     /// one step must not count as a delivery of the next (their due times do not overlap).
     func reset(since: UInt64? = nil) {
-        state.withLock { $0 = State(since: since ?? 0) }
+        state.withLockedValue { $0 = State(since: since ?? 0) }
     }
 
     func report(into reply: inout WorkerReply) {
-        state.withLock { state in
+        state.withLockedValue { state in
             reply.received = state.received
             reply.duplicates = state.duplicates
             reply.histogram = state.histogram

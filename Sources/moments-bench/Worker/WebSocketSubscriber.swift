@@ -1,8 +1,8 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
-import Synchronization
 
 /// One user's WebSocket, written on SwiftNIO directly so the generator costs little per socket.
 /// It remembers the last event id, so a reconnect resumes where it stopped (Moments).
@@ -26,7 +26,7 @@ final class WebSocketSubscriber: Sendable {
         var node: Int
     }
 
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
     /// The node it was given first.
     private let home: Int
 
@@ -41,17 +41,17 @@ final class WebSocketSubscriber: Sendable {
         self.group = group
         self.source = source
         self.home = home
-        state = Mutex(State(node: home))
+        state = NIOLockedValueBox(State(node: home))
     }
 
     func connect() async throws {
-        let (cursor, node) = state.withLock { ($0.lastId, $0.node) }
+        let (cursor, node) = state.withLockedValue { ($0.lastId, $0.node) }
         let endpoint = nodes.endpoints[node]
         let path = target.webSocketPath(for: user, cursor: cursor)
         let loop = group.next()
         let upgraded = loop.makePromise(of: Void.self)
         let hello = loop.makePromise(of: Void.self)
-        state.withLock { $0.hello = hello }
+        state.withLockedValue { $0.hello = hello }
         var bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(.seconds(10))
             .channelInitializer { [self] channel in
@@ -99,11 +99,11 @@ final class WebSocketSubscriber: Sendable {
             channel.close(promise: nil)
             throw error
         }
-        state.withLock { $0.channel = channel }
+        state.withLockedValue { $0.channel = channel }
         // Closed between its hello and here, `lost` found no channel to fail over: this
         // attempt failed. (If `lost` did see it, it is failing over already.)
         if !channel.isActive {
-            let ours = state.withLock { state in
+            let ours = state.withLockedValue { state in
                 guard let held = state.channel, held === channel else { return false }
                 state.channel = nil
                 return true
@@ -114,7 +114,7 @@ final class WebSocketSubscriber: Sendable {
 
     /// A socket closed by the other side (not by `drop`): in a cluster, fail over.
     private func lost(_ channel: any Channel, node: Int) {
-        let current = state.withLock { state in
+        let current = state.withLockedValue { state in
             guard let held = state.channel, held === channel else { return false }
             state.channel = nil
             return true
@@ -128,7 +128,7 @@ final class WebSocketSubscriber: Sendable {
         let others = (0..<nodes.count).filter { $0 != dead }
         try? await Task.sleep(for: .milliseconds(Int.random(in: 0..<500)))
         do {
-            try await reconnect(attempts: 100) { state.withLock { $0.node = others.randomElement()! } }
+            try await reconnect(attempts: 100) { state.withLockedValue { $0.node = others.randomElement()! } }
             tally.failedOver(user.id, home: home, at: Monotonic.now())
         } catch {
             tally.failed("failover of \(user.id) gave up: \(error)")
@@ -152,7 +152,7 @@ final class WebSocketSubscriber: Sendable {
 
     /// Closes the socket at once (no close handshake: a crowd of clients losing their network).
     func drop() async {
-        let channel = state.withLock { state in
+        let channel = state.withLockedValue { state in
             defer { state.channel = nil }
             return state.channel
         }
@@ -166,7 +166,7 @@ final class WebSocketSubscriber: Sendable {
             if target.resumes {
                 if FrameScan.contains(.helloType, in: bytes) {
                     let cursor = FrameScan.firstUnsigned(after: .cursorKey, in: bytes).map(Int64.init) ?? -1
-                    let hello = state.withLock { state in
+                    let hello = state.withLockedValue { state in
                         state.lastId = max(state.lastId, cursor)
                         defer { state.hello = nil }
                         return state.hello
@@ -175,7 +175,7 @@ final class WebSocketSubscriber: Sendable {
                     return
                 }
                 guard let id = FrameScan.firstUnsigned(after: .idKey, in: bytes).map(Int64.init) else { return }
-                let fresh = state.withLock { state in
+                let fresh = state.withLockedValue { state in
                     guard id > state.lastId else { return false }
                     state.lastId = id
                     return true

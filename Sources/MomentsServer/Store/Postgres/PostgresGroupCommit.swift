@@ -1,6 +1,6 @@
 import Logging
+import NIOConcurrencyHelpers
 import PostgresNIO
-import Synchronization
 
 /// Group commit for the shared store: the writes waiting on this node run in one transaction
 /// with one NOTIFY for all their events and one COMMIT (one WAL flush, one turn on PostgreSQL's
@@ -47,8 +47,8 @@ final class PostgresGroupCommit: Sendable {
     /// Batches run at once, each on its own connection: while one waits for its commit, the
     /// next is written.
     private let inFlight: Int
-    private let queue = Mutex(Queue())
-    private let counters = Mutex((batches: 0, writes: 0))
+    private let queue = NIOLockedValueBox(Queue())
+    private let counters = NIOLockedValueBox((batches: 0, writes: 0))
     private let committedBatch: @Sendable (Int) -> Void
 
     init(
@@ -89,13 +89,13 @@ final class PostgresGroupCommit: Sendable {
     }
 
     /// Batches committed and writes in them so far (tests, like the embedded store's).
-    var committed: (batches: Int, writes: Int) { counters.withLock { $0 } }
+    var committed: (batches: Int, writes: Int) { counters.withLockedValue { $0 } }
 
     /// Writes waiting for a batch.
-    var waiting: Int { queue.withLock { $0.waiting.count } }
+    var waiting: Int { queue.withLockedValue { $0.waiting.count } }
 
     private func enqueue(_ job: Job) {
-        let start = queue.withLock { queue in
+        let start = queue.withLockedValue { queue in
             queue.waiting.append(job)
             guard queue.running < inFlight else { return false }
             queue.running += 1
@@ -110,7 +110,7 @@ final class PostgresGroupCommit: Sendable {
     /// What is waiting, oldest first, up to `batchEvents` events (at least one write), or nil
     /// (and this drain ends) when nothing is.
     private func takeBatch() -> [Job]? {
-        queue.withLock { queue in
+        queue.withLockedValue { queue in
             guard !queue.waiting.isEmpty else {
                 queue.running -= 1
                 return nil
@@ -163,7 +163,7 @@ final class PostgresGroupCommit: Sendable {
             for job in batch[next...] { job.fail(error) }
             return []
         }
-        counters.withLock {
+        counters.withLockedValue {
             $0.batches += 1
             $0.writes += finishes.count
         }

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import MomentsCore
+import NIOConcurrencyHelpers
 import PostgresNIO
-import Synchronization
 
 /// The shared store for several nodes: PostgreSQL through postgres-nio's connection pool.
 ///
@@ -17,7 +17,7 @@ public final class PostgresStore: MomentsStore {
     let address: PostgresAddress
     let commits: PostgresGroupCommit
     /// Users seen to exist: users are never removed, so a publish to them needs no check.
-    private let knownUsers = Mutex(Set<String>())
+    private let knownUsers = NIOLockedValueBox(Set<String>())
     private let logger: Logger
     private let runner: Task<Void, Never>
 
@@ -408,7 +408,7 @@ public final class PostgresStore: MomentsStore {
         -> [Int64]
     {
         let plan: @Sendable () async throws -> (streams: [String], plan: [String]) = {
-            if let recipients, self.knownUsers.withLock({ known in recipients.allSatisfy(known.contains) }) {
+            if let recipients, self.knownUsers.withLockedValue({ known in recipients.allSatisfy(known.contains) }) {
                 return (recipients, recipients)
             }
             var known: [String] = []
@@ -419,7 +419,7 @@ public final class PostgresStore: MomentsStore {
             for try await id in try await self.client.query(query, logger: self.logger).decode(String.self) {
                 known.append(id)
             }
-            self.knownUsers.withLock { $0.formUnion(known) }
+            self.knownUsers.withLockedValue { $0.formUnion(known) }
             if let recipients, let unknown = NotificationRules.unknownRecipient(recipients, known: Set(known)) {
                 throw unknown
             }

@@ -1,5 +1,5 @@
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// One timer for every WebSocket's keep-alive instead of one per socket: each connection is
 /// asked once per interval to ping (or to give up on a peer that did not answer the last ping).
@@ -19,10 +19,10 @@ final class PingWheel: Sendable {
         var step = 0
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     func add(_ id: ObjectIdentifier, tick: @escaping @Sendable () -> Void) {
-        state.withLock { state in
+        state.withLockedValue { state in
             let slot = state.nextSlot
             state.nextSlot = (slot + 1) % Self.slots
             state.slots[slot][id] = tick
@@ -31,7 +31,7 @@ final class PingWheel: Sendable {
     }
 
     func remove(_ id: ObjectIdentifier) {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard let slot = state.slotOf.removeValue(forKey: id) else { return }
             state.slots[slot][id] = nil
         }
@@ -45,7 +45,7 @@ final class PingWheel: Sendable {
 
     /// Asks the connections of the next slot (the timer's step).
     func advance() {
-        let ticks = state.withLock { state in
+        let ticks = state.withLockedValue { state in
             defer { state.step = (state.step + 1) % Self.slots }
             return Array(state.slots[state.step].values)
         }
@@ -54,6 +54,6 @@ final class PingWheel: Sendable {
 
     /// Asks every connection now: a whole turn at once (tests drive the keep-alive with it).
     func tick() {
-        for tick in state.withLock({ $0.slots.flatMap(\.values) }) { tick() }
+        for tick in state.withLockedValue({ $0.slots.flatMap(\.values) }) { tick() }
     }
 }

@@ -1,14 +1,14 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The upgrade decision as it travels in the request context: `PushUpgradeGate` puts an empty
 /// one in the context of an upgrade request, and the `/api/ws` route, having admitted it, leaves
 /// the grant there (a plain GET has none, and is answered 426).
 final class PushUpgrade: Sendable {
-    private let granted = Mutex<PushGrant?>(nil)
+    private let granted = NIOLockedValueBox<PushGrant?>(nil)
 
     func admit(_ grant: PushGrant) {
-        granted.withLock { $0 = grant }
+        granted.withLockedValue { $0 = grant }
     }
 
-    var grant: PushGrant? { granted.withLock { $0 } }
+    var grant: PushGrant? { granted.withLockedValue { $0 } }
 }
