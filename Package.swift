@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        // moments-tui's config.toml.
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         // Tests forge tokens with it (jwt-kit uses the same package).
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
@@ -84,6 +86,7 @@ let package = Package(
             dependencies: [
                 "MomentsCore", "MomentsClient", "CNCurses",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),

@@ -25,4 +25,22 @@ static inline void moments_style(int attributes, short pair) { attr_set((attr_t)
 static inline int moments_put(int row, int column, const wchar_t *text) { return mvaddwstr(row, column, text); }
 static inline int moments_get_key(wint_t *key) { return get_wch(key); }
 static inline void moments_timeout(int milliseconds) { timeout(milliseconds); }
+static inline int moments_colors(void) { return COLORS; }
+// The mouse: presses of the first button (a click), and the wheel (buttons 4 and 5).
+static inline void moments_mouse_on(void) {
+    mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(0);
+}
+static inline int moments_key_mouse(void) { return KEY_MOUSE; }
+/// 1 a click, 2 the wheel up, 3 the wheel down, 0 anything else; the cell in row and column.
+static inline int moments_read_mouse(int *row, int *column) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    *row = event.y;
+    *column = event.x;
+    if (event.bstate & BUTTON1_PRESSED) return 1;
+    if (event.bstate & BUTTON4_PRESSED) return 2;
+    if (event.bstate & BUTTON5_PRESSED) return 3;
+    return 0;
+}
 #endif

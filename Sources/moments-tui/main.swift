@@ -12,8 +12,11 @@ struct MomentsTUICommand: AsyncParsableCommand {
         commandName: "moments-tui",
         abstract: "The Moments timeline in your terminal, with live likes and comments.",
         discussion: """
-            Keys:
-            \(View.helpLines.map { "  " + $0.0.padding(toLength: 20, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n"))
+            Keys (config.toml's [keys] binds them anew):
+            \(View.helpLines(.standard).map { "  " + $0.0.padding(toLength: 20, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n"))
+
+            Settings are read from $XDG_CONFIG_HOME/moments/config.toml (~/.config/moments/config.toml):
+            server, token_file, mouse, [keys], [theme], [notify]; --print-config shows them all.
 
             The header shows the connection (● websocket, ◐ long-polling, ○ reconnecting, ✕ token rejected,
             ✕ TLS: certificate not trusted) and a red ● N badge while N notifications are unread.
@@ -56,16 +59,33 @@ struct MomentsTUICommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "How a like or comment gets your attention while the terminal has no focus: auto (the terminal's desktop notification when it has one, else the bell), osc777, osc9, osc99, bell or none.",
             valueName: "method"))
-    var notify: Notifier.Method = .auto
+    var notify: Notifier.Method?
+
+    @Option(
+        help: ArgumentHelp(
+            "The configuration file (default $XDG_CONFIG_HOME/moments/config.toml).", valueName: "path"))
+    var config: String?
+
+    @Flag(help: "Print the configuration in force (file, options and defaults) as config.toml, and exit.")
+    var printConfig = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        guard let token = token ?? tokenFile.map(Self.readToken) ?? environment["MOMENTS_TOKEN"], !token.isEmpty else {
+        let settings = loadConfig(environment)
+        if printConfig {
+            print(settings.toml, terminator: "")
+            return
+        }
+        guard
+            let token = token ?? tokenFile.map(Self.readToken) ?? environment["MOMENTS_TOKEN"]
+                ?? settings.tokenFile.map(Self.readToken),
+            !token.isEmpty
+        else {
             Self.fail(
                 "no token: pass --token TOKEN or --token-file PATH, or set MOMENTS_TOKEN (moments-server token USER prints one)"
             )
         }
-        let addresses = (server.isEmpty ? [environment["MOMENTS_SERVER"] ?? "http://127.0.0.1:8080"] : server)
+        let addresses = settings.servers
             .flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let urls = addresses.map { address in
             guard let url = URL(string: address), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
@@ -103,17 +123,47 @@ struct MomentsTUICommand: AsyncParsableCommand {
             if error.isUnauthorized { Self.fail("token rejected by \(address)") }
             Self.fail("\(address): \(error)")
         }
+        let stateFiles = StateFiles(environment: environment, server: urls[0], user: state.me.id)
+        state.lastVisit = stateFiles.lastVisit()
+        state.keys = settings.keys
+        state.attention = Attention(tells: settings.notify.types)
         var options = PushConnection.Options()
         options.mode = transport
         let logger = makeLogger()
         let colors = !noColor && (environment["NO_COLOR"] ?? "").isEmpty  // no-color.org: any value
-        await Runtime(api: api, state: state, pushOptions: options, logger: logger, colors: colors, notify: notify)
-            .run()
+        await Runtime(
+            api: api, state: state, pushOptions: options, logger: logger, colors: colors, theme: settings.theme,
+            mouse: settings.mouse, notify: settings.notify.method, stateFiles: stateFiles
+        )
+        .run()
         try? await ownClient?.shutdown()
+    }
+
+    /// config.toml with the command line and the environment over it. A broken file ends the
+    /// program here, before the terminal is touched: one line, exit 2.
+    func loadConfig(_ environment: [String: String]) -> Config {
+        var settings: Config
+        do {
+            settings = try Config.load(path: config ?? Config.defaultPath(environment: environment), required: config != nil)
+        } catch {
+            FileHandle.standardError.write(Data("moments-tui: \(error)\n".utf8))
+            Foundation.exit(2)
+        }
+        if !server.isEmpty {
+            settings.servers = server
+        } else if let fromEnvironment = environment["MOMENTS_SERVER"] {
+            settings.servers = [fromEnvironment]
+        } else if settings.servers.isEmpty {
+            settings.servers = ["http://127.0.0.1:8080"]
+        }
+        if let tokenFile { settings.tokenFile = tokenFile }
+        if let notify { settings.notify.method = notify }
+        return settings
     }
 
     /// The token in `path`, refused when others may read the file (as ssh refuses such a key).
     static func readToken(_ path: String) -> String {
+        let path = NSString(string: path).expandingTildeInPath
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue,
             let text = try? String(contentsOfFile: path, encoding: .utf8)

@@ -62,23 +62,73 @@ struct LineEditorTests {
         #expect(editor.cursor == 3)
     }
 
-    @Test("the window fits the width in cells and scrolls sideways to keep the cursor in view")
-    func window() {
-        let short = LineEditor("中文ab").window(width: 10)
-        #expect(short == LineEditor.Window(text: "中文ab", cursorColumn: 6))
+    @Test("the layout wraps by cells and at line breaks, and places the cursor where the next character goes")
+    func layout() {
+        let short = LineEditor("中文ab").layout(width: 10)
+        #expect(short == LineEditor.Layout(rows: ["中文ab"], cursorRow: 0, cursorColumn: 6))
 
         let long = LineEditor("一二三四五六七八九十")  // 20 cells
-        let end = long.window(width: 9)
-        #expect(CellWidth.of(end.text) <= 9)
-        #expect(end.text.hasSuffix("十"))
-        #expect(end.cursorColumn < 9)
-        #expect(end.cursorColumn == CellWidth.of(end.text))
+        let wrapped = long.layout(width: 9)
+        #expect(wrapped.rows == ["一二三四", "五六七八", "九十"])
+        #expect(wrapped.rows.allSatisfy { CellWidth.of($0) <= 9 })
+        #expect((wrapped.cursorRow, wrapped.cursorColumn) == (2, 4))
 
         var start = long
         start.update(.home)
-        #expect(start.window(width: 9) == LineEditor.Window(text: "一二三四", cursorColumn: 0))
         start.update(.right)
-        start.update(.right)
-        #expect(start.window(width: 9).cursorColumn == 4)
+        #expect((start.layout(width: 9).cursorRow, start.layout(width: 9).cursorColumn) == (0, 2))
+
+        let lines = LineEditor("ab\n\ncd").layout(width: 9)
+        #expect(lines.rows == ["ab", "", "cd"])
+        #expect((lines.cursorRow, lines.cursorColumn) == (2, 2))
+
+        // A full last row: the cursor waits at the start of the next.
+        let full = LineEditor("abcd").layout(width: 4)
+        #expect(full.rows == ["abcd", ""])
+        #expect((full.cursorRow, full.cursorColumn) == (1, 0))
+    }
+
+    @Test("Ctrl-J makes a new line; Home and End stay on the line; ↑ and ↓ move between lines")
+    func lines() {
+        var editor = edited([.character("a"), .character("b"), .character("c"), .newline, .character("d")])
+        #expect(editor.text == "abc\nd")
+        editor.update(.home)
+        #expect(editor.cursor == 4)
+        var moved = editor.moveLine(-1)
+        #expect(moved)
+        #expect(editor.cursor == 0)
+        editor.update(.end)
+        #expect(editor.cursor == 3)
+        moved = editor.moveLine(1)
+        #expect(moved)
+        #expect(editor.cursor == 5)  // the shorter line's end
+        moved = editor.moveLine(1)
+        #expect(!moved)
+    }
+
+    @Test("Alt-b and Alt-f move by words (a CJK run is one), Ctrl-W deletes the word before, Ctrl-U the line")
+    func words() {
+        var editor = LineEditor("hello big 世界 x")
+        editor.update(.alt("b"))
+        #expect(editor.cursor == 13)
+        editor.update(.alt("b"))
+        #expect(editor.cursor == 10)
+        editor.update(.alt("b"))
+        editor.update(.alt("f"))
+        #expect(editor.cursor == 9)
+        editor.update(.control("w"))
+        #expect(editor.text == "hello  世界 x")
+        #expect(editor.cursor == 6)
+        editor.update(.control("u"))
+        #expect(editor.text == " 世界 x")
+        #expect(editor.cursor == 0)
+    }
+
+    @Test("pasted text goes in whole: line breaks kept as one, tabs as spaces, control characters dropped")
+    func paste() {
+        var editor = LineEditor("> ")
+        editor.update(.paste("第一行\r\nsecond\tline\u{1B}[31m\rthird"))
+        #expect(editor.text == "> 第一行\nsecond line[31m\nthird")
+        #expect(editor.cursor == editor.characters.count)
     }
 }

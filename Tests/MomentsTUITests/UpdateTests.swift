@@ -116,7 +116,7 @@ struct UpdateTests {
         for _ in 0..<12 { _ = s.update(.key(.down)) }
         #expect(s.selected == 12)
         _ = View.render(&s)
-        let height = FeedLayout.lines(for: many[0], width: 80, selected: false, now: t0).count
+        let height = FeedLayout.lines(for: many[0], width: 80, marks: .init(), now: t0).count
         #expect(s.feedScroll.offset <= 12 * height)
         #expect(s.feedScroll.offset + s.bodyRows >= 13 * height)
         _ = s.update(.key(.home))

@@ -16,7 +16,7 @@ struct ViewTests {
         #expect(screen.text(0).contains("● websocket"))
         #expect(screen.text(0).hasSuffix("● 3 "))
         let badge = screen.lines[0].first { $0.text == "● 3" }
-        #expect(badge?.style.color == .red)
+        #expect(badge?.style.role == .unread)
 
         s.unread = 0
         s.connection = .longPolling
@@ -64,13 +64,23 @@ struct ViewTests {
         }
     }
 
-    @Test("the key hints give way to `? help` when they do not fit")
+    @Test("the key hints keep the most useful keys that fit, never cut, and always `? help`")
     func narrowHints() {
         var s = state()
         _ = s.update(.resize(rows: 20, columns: 100))
-        #expect(render(s).text(18).contains("l like  c comment"))
+        #expect(
+            render(s).text(18).trimmingCharacters(in: .whitespaces)
+                == "j/k move  enter open  l like  c comment  p post  u unread  n notifications  q quit  ? help")
+        _ = s.update(.resize(rows: 20, columns: 80))
+        #expect(render(s).text(18).contains("n notifications  q quit  ? help"))
         _ = s.update(.resize(rows: 20, columns: 40))
-        #expect(render(s).text(18).trimmingCharacters(in: .whitespaces) == "? help")
+        #expect(render(s).text(18).trimmingCharacters(in: .whitespaces) == "j/k move  enter open  l like  ? help")
+        _ = s.update(.resize(rows: 20, columns: 20))
+        #expect(render(s).text(18).trimmingCharacters(in: .whitespaces) == "j/k move  ? help")
+        // Bound anew, the hints say the new keys.
+        s.keys.bind(.like, to: [.character("f")])
+        _ = s.update(.resize(rows: 20, columns: 100))
+        #expect(render(s).text(18).contains("f like"))
     }
 
     @Test("every row is exactly the screen width, CJK and emoji included")

@@ -1,6 +1,7 @@
 import MomentsCore
 
-/// The demo world of `serve --demo`: four friends and a few posts, some already liked.
+/// The demo world of `serve --demo`: four friends and a few posts of the last days, some
+/// already liked and commented on.
 public enum DemoSeed {
     public static let users: [UserSummary] = [
         UserSummary(id: "alice", name: "Alice"),
@@ -17,20 +18,40 @@ public enum DemoSeed {
         for (index, a) in users.enumerated() {
             for b in users[(index + 1)...] { try await store.befriend(a.id, b.id) }
         }
-        let harbour = try await store.createPost(author: "bob", text: "周末去爬山，山顶的日出太美了 🌄")
-        _ = try await store.createPost(
-            author: "carol",
-            text: "Finished the first draft of my talk on push protocols. Long-polling still surprises people.")
-        let dumplings = try await store.createPost(author: "alice", text: "今天包了饺子，猪肉白菜馅的，欢迎来吃！🥟")
-        _ = try await store.createPost(author: "dave", text: "Coffee first, then WebSockets.")
-        let release = try await store.createPost(
-            author: "alice", text: "Moments is live: likes and comments now reach you in milliseconds.")
-        _ = try await store.like(viewer: "carol", postId: harbour.id)
-        _ = try await store.like(viewer: "alice", postId: harbour.id)
-        _ = try await store.comment(viewer: "alice", postId: harbour.id, text: "好美！下次带上我")
-        _ = try await store.like(viewer: "dave", postId: dumplings.id)
-        _ = try await store.comment(viewer: "carol", postId: dumplings.id, text: "我要来！🙋")
-        _ = try await store.like(viewer: "bob", postId: release.id)
+        // A timeline with a past: posts of the last days, likes and comments after them.
+        let hour = 3600
+        let harbour = try await StoreClock.asIf(secondsAgo: 52 * hour) {
+            try await store.createPost(author: "bob", text: "周末去爬山，山顶的日出太美了 🌄")
+        }
+        _ = try await StoreClock.asIf(secondsAgo: 30 * hour) {
+            try await store.createPost(
+                author: "carol",
+                text: "Finished the first draft of my talk on push protocols. Long-polling still surprises people.")
+        }
+        try await StoreClock.asIf(secondsAgo: 28 * hour) {
+            _ = try await store.like(viewer: "carol", postId: harbour.id)
+            _ = try await store.like(viewer: "alice", postId: harbour.id)
+            _ = try await store.comment(viewer: "alice", postId: harbour.id, text: "好美！下次带上我")
+        }
+        let dumplings = try await StoreClock.asIf(secondsAgo: 6 * hour) {
+            try await store.createPost(author: "alice", text: "今天包了饺子，猪肉白菜馅的，欢迎来吃！🥟")
+        }
+        try await StoreClock.asIf(secondsAgo: 5 * hour) {
+            _ = try await store.like(viewer: "dave", postId: dumplings.id)
+        }
+        try await StoreClock.asIf(secondsAgo: 4 * hour) {
+            _ = try await store.comment(viewer: "carol", postId: dumplings.id, text: "我要来！🙋")
+        }
+        _ = try await StoreClock.asIf(secondsAgo: 3 * hour) {
+            try await store.createPost(author: "dave", text: "Coffee first, then WebSockets.")
+        }
+        let release = try await StoreClock.asIf(secondsAgo: 40 * 60) {
+            try await store.createPost(
+                author: "alice", text: "Moments is live: likes and comments now reach you in milliseconds.")
+        }
+        try await StoreClock.asIf(secondsAgo: 12 * 60) {
+            _ = try await store.like(viewer: "bob", postId: release.id)
+        }
         return true
     }
 }

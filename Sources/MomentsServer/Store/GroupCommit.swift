@@ -59,19 +59,23 @@ final class GroupCommit: Sendable {
     func write<T: Sendable>(
         events: Int = 1, _ work: @escaping @Sendable (Database, inout [Delivery]) throws -> T
     ) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
+        // The writer runs it in a task of its own: the caller's clock goes with it (DemoSeed).
+        let setBack = StoreClock.setBack
+        return try await withCheckedThrowingContinuation { continuation in
             enqueue(
                 Job(events: events) { db, alone in
                     var deliveries: [Delivery] = []
                     var value: T?
                     do {
-                        // Alone in its batch, the transaction is its savepoint: two statements fewer.
-                        if alone {
-                            value = try work(db, &deliveries)
-                        } else {
-                            try db.inSavepoint {
+                        try StoreClock.$setBack.withValue(setBack) {
+                            // Alone in its batch, the transaction is its savepoint: two statements fewer.
+                            if alone {
                                 value = try work(db, &deliveries)
-                                return .commit
+                            } else {
+                                try db.inSavepoint {
+                                    value = try work(db, &deliveries)
+                                    return .commit
+                                }
                             }
                         }
                     } catch {

@@ -11,6 +11,7 @@ public enum Outcome<Value: Equatable & Sendable>: Equatable, Sendable {
 /// Everything that can happen to the client: each becomes one call of `AppState.update`.
 public enum Action: Equatable, Sendable {
     case key(Key)
+    case mouse(MouseEvent)
     case resize(rows: Int, columns: Int)
     /// The terminal reported that it gained (true) or lost the focus.
     case focus(Bool)

@@ -8,6 +8,8 @@ public struct AppState: Equatable, Sendable {
         case feed
         case notifications
         case help
+        /// One post alone, with every liker and comment (`openPost`).
+        case post
     }
 
     public struct Message: Equatable, Sendable {
@@ -20,7 +22,7 @@ public struct AppState: Equatable, Sendable {
     public var insecureTLS = false
     public var posts: [Post] = []
     public var nextBefore: Int64?
-    public var feedScroll = FeedScroll()
+    public var feedScroll = ListScroll()
     public var notifications: [NotificationEntry] = []
     public var notificationSelected = 0
     public var unread = 0
@@ -45,6 +47,14 @@ public struct AppState: Equatable, Sendable {
     /// terminal without focus reports gets every alert rather than none.
     public var focused = false
     public var attention = Attention()
+    public var keys = KeyBindings.standard
+    public var openPost = OpenPost(postId: 0)
+    /// Where the previous run left off, for the "new since you were last here" lines.
+    public var lastVisit: LastVisit?
+    /// What the user sent, oldest first, for ↑ in an empty compose field.
+    public var sent: [String] = []
+    /// Where the last frame drew what a click can hit; set by `View`.
+    public var hitAreas = HitAreas()
 
     public init(me: UserSummary, now: Date = Date()) {
         self.me = me
@@ -55,6 +65,15 @@ public struct AppState: Equatable, Sendable {
 
     public var selectedPost: Post? { posts.indices.contains(selected) ? posts[selected] : nil }
 
-    /// Rows between the header (title and rule) and the footer (keys or input, and messages).
-    public var bodyRows: Int { max(1, rows - 4) }
+    /// The post the post view shows, while it is in the feed.
+    public var shownPost: Post? { posts.first { $0.id == openPost.postId } }
+
+    /// Posts with likes or comments the user has not read: marked in the feed, `u` goes to them.
+    public var unreadPostIds: Set<Int64> {
+        Set(notifications.filter { !$0.read && ($0.event.type == .like || $0.event.type == .comment) }.compactMap(\.event.postId))
+    }
+
+    /// Rows between the header (title and rule) and the footer (keys or input, and messages);
+    /// a compose field of several lines takes some of them.
+    public var bodyRows: Int { max(1, rows - 4 - max(0, composeRows - 1)) }
 }

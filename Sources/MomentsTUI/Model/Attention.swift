@@ -12,12 +12,17 @@ public struct Attention: Equatable, Sendable {
     public private(set) var waiting: [Event] = []
     public private(set) var lastTold: Date?
 
-    public init() {}
+    /// Which events are told: likes and comments unless config.toml's `[notify]` says otherwise.
+    public var tells: Set<EventType>
+
+    public init(tells: Set<EventType> = [.like, .comment]) {
+        self.tells = tells
+    }
 
     /// A like or comment for the user arrived while it was not looking: the sentence to tell
     /// now, or nil while the last one is too recent (it waits for `due`).
     public mutating func arrived(_ event: Event, now: Date) -> String? {
-        guard event.type == .like || event.type == .comment else { return nil }
+        guard tells.contains(event.type), event.type == .like || event.type == .comment else { return nil }
         waiting.append(event)
         return due(now: now)
     }

@@ -11,6 +11,8 @@ public enum Notice: Equatable, Sendable {
     case posting
     case posted
     case failed(Request, reason: String)
+    /// `u` found no post with unread likes or comments.
+    case nothingUnread
     case tokenRejected
     /// The server's certificate failed verification; the reason says which and why.
     case untrusted(String)

@@ -51,8 +51,9 @@ extension AppState {
 
     // MARK: likes
 
-    mutating func toggleLike() -> [Effect] {
-        guard let post = selectedPost, post.id > 0 else { return [] }
+    mutating func toggleLike(_ index: Int) -> [Effect] {
+        guard posts.indices.contains(index), posts[index].id > 0 else { return [] }
+        let post = posts[index]
         guard likeSnapshots[post.id] == nil else { return [] }  // one request per post at a time
         likeSnapshots[post.id] = post
         var changed = post
@@ -63,7 +64,7 @@ extension AppState {
         }
         changed.likedByMe.toggle()
         changed.likeCount = changed.likers.count
-        posts[selected] = changed
+        posts[index] = changed
         return [post.likedByMe ? .unlike(postId: post.id) : .like(postId: post.id)]
     }
 

@@ -1,16 +1,25 @@
 import Foundation
 import MomentsCore
 
-/// Key dispatch: global keys first, then the open panel's; while composing, the editor's.
+/// Key dispatch: the key's command (`KeyBindings`), global commands first, then the open
+/// panel's; while composing, the editor has the keys.
 extension AppState {
     mutating func handle(_ key: Key) -> [Effect] {
-        switch key {
-        case .character("q"), .interrupt:
+        guard let command = keys.command(for: key) else {
+            if panel == .help { panel = .feed }
+            return []
+        }
+        return run(command)
+    }
+
+    mutating func run(_ command: Command) -> [Effect] {
+        switch command {
+        case .quit:
             return [.quit]
-        case .character("?"):
+        case .help:
             panel = panel == .help ? .feed : .help
             return []
-        case .character("n"):
+        case .notifications:
             if panel == .notifications {
                 closeNotifications()
                 return []
@@ -18,11 +27,11 @@ extension AppState {
             panel = .notifications
             notificationSelected = 0
             return [.loadNotifications]
-        case .character("r"):
+        case .refresh:
             refreshing = true
             message = nil
             return [.loadFeed(before: nil), .loadNotifications]
-        case .escape:
+        case .back:
             closeNotifications()
             return []
         default:
@@ -33,51 +42,116 @@ extension AppState {
             panel = .feed
             return []
         case .notifications:
-            return handleNotificationKey(key)
+            return notificationCommand(command)
         case .feed:
-            return handleFeedKey(key)
+            return feedCommand(command)
+        case .post:
+            return postCommand(command)
         }
     }
 
-    private mutating func handleFeedKey(_ key: Key) -> [Effect] {
-        switch key {
-        case .character("j"), .down: return select(selected + 1)
-        case .character("k"), .up: return select(selected - 1)
+    private mutating func feedCommand(_ command: Command) -> [Effect] {
+        switch command {
+        case .down: return select(selected + 1)
+        case .up: return select(selected - 1)
         case .pageDown: return select(selected + feedScroll.pageDown)
         case .pageUp: return select(selected - feedScroll.pageUp)
-        case .home, .character("g"): return select(0)
-        case .end, .character("G"): return select(posts.count - 1)
-        case .character("l"): return toggleLike()
-        case .character("c"):
-            guard let post = selectedPost, post.id > 0 else { return [] }
-            compose = Compose(purpose: .comment(postId: post.id, author: post.author.name))
-            return []
-        case .character("p"):
+        case .top: return select(0)
+        case .bottom: return select(posts.count - 1)
+        case .like: return toggleLike(selected)
+        case .comment, .reply: return startComment(on: selectedPost, replyingTo: nil)
+        case .post:
             compose = Compose(purpose: .post)
             return []
+        case .open:
+            if let post = selectedPost { open(post) }
+            return []
+        case .nextUnread:
+            return nextUnread()
         default:
             return []
         }
     }
 
-    private mutating func handleNotificationKey(_ key: Key) -> [Effect] {
-        switch key {
-        case .character("j"), .down:
+    private mutating func postCommand(_ command: Command) -> [Effect] {
+        guard let index = posts.firstIndex(where: { $0.id == openPost.postId }) else {
+            panel = .feed
+            return []
+        }
+        let post = posts[index]
+        let last = post.comments.count
+        var scroll = openPost.scroll
+        switch command {
+        case .down: scroll.selected += 1
+        case .up: scroll.selected -= 1
+        case .pageDown: scroll.selected += scroll.pageDown
+        case .pageUp: scroll.selected -= scroll.pageUp
+        case .top: scroll.selected = 0
+        case .bottom: scroll.selected = last
+        case .like: return toggleLike(index)
+        case .comment: return startComment(on: post, replyingTo: nil)
+        case .reply: return startComment(on: post, replyingTo: openPost.selectedComment.map { post.comments[$0] })
+        case .post: compose = Compose(purpose: .post)
+        case .nextUnread:
+            panel = .feed
+            return nextUnread()
+        default: break
+        }
+        scroll.selected = min(max(scroll.selected, 0), last)
+        openPost.scroll = scroll
+        return []
+    }
+
+    private mutating func notificationCommand(_ command: Command) -> [Effect] {
+        switch command {
+        case .down:
             notificationSelected = min(notificationSelected + 1, max(0, notifications.count - 1))
-        case .character("k"), .up:
+        case .up:
             notificationSelected = max(notificationSelected - 1, 0)
-        case .enter:
-            // Jump to the post the notification is about, when the feed has it.
+        case .top:
+            notificationSelected = 0
+        case .bottom:
+            notificationSelected = max(0, notifications.count - 1)
+        case .open:
+            // Open the post the notification is about, when the feed has it.
             if notifications.indices.contains(notificationSelected),
                 let index = posts.firstIndex(where: { $0.id == notifications[notificationSelected].event.postId })
             {
                 closeNotifications()
-                return select(index)
+                let effects = select(index)
+                open(posts[index])
+                return effects
             }
         default:
             break
         }
         return []
+    }
+
+    /// Opens the post view on `post`, at the top.
+    mutating func open(_ post: Post) {
+        openPost = OpenPost(postId: post.id)
+        panel = .post
+    }
+
+    private mutating func startComment(on post: Post?, replyingTo comment: Comment?) -> [Effect] {
+        guard let post, post.id > 0 else { return [] }
+        let mention = comment.map { "@\($0.author.name) " } ?? ""
+        compose = Compose(purpose: .comment(postId: post.id, author: post.author.name), editor: LineEditor(mention))
+        return []
+    }
+
+    /// Selects the next post after the selection with unread likes or comments, wrapping
+    /// round; says so when there is none.
+    mutating func nextUnread() -> [Effect] {
+        let unread = unreadPostIds
+        guard !posts.isEmpty else { return [] }
+        let order = (1...posts.count).map { (selected + $0) % posts.count }
+        guard let next = order.first(where: { unread.contains(posts[$0].id) }) else {
+            say(.nothingUnread)
+            return []
+        }
+        return select(next)
     }
 
     mutating func editCompose(_ key: Key) -> [Effect] {
@@ -90,7 +164,7 @@ extension AppState {
             self.compose = nil
             return submit(compose)
         default:
-            compose.editor.update(key)
+            compose.update(key, history: sent)
             self.compose = compose
             return []
         }
@@ -99,6 +173,7 @@ extension AppState {
     private mutating func submit(_ compose: Compose) -> [Effect] {
         let text = compose.editor.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return [] }
+        if sent.last != text { sent.append(text) }
         switch compose.purpose {
         case .post:
             say(.posting)

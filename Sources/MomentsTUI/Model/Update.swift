@@ -11,6 +11,8 @@ extension AppState {
         switch action {
         case .key(let key):
             return compose != nil ? editCompose(key) : handle(key)
+        case .mouse(let event):
+            return compose == nil ? mouse(event) : []
         case .resize(let rows, let columns):
             self.rows = rows
             self.columns = columns

@@ -15,6 +15,9 @@ public final class Runtime: @unchecked Sendable {
     private let pushOptions: PushConnection.Options
     private let logger: Logger
     private let colors: Bool
+    private let theme: Theme
+    private let mouse: Bool
+    private let stateFiles: StateFiles?
     /// Resolved (never `.auto`).
     private let notify: Notifier.Method
     private let insideTmux: Bool
@@ -24,12 +27,17 @@ public final class Runtime: @unchecked Sendable {
     /// - Parameters:
     ///   - colors: false for `NO_COLOR` / `--no-color`.
     ///   - notify: how to get the user's attention (`auto`: from the environment).
+    ///   - stateFiles: where to keep what the next run needs (where this one left off).
     public init(
         api: MomentsAPI, state: AppState, pushOptions: PushConnection.Options, logger: Logger, colors: Bool = true,
-        notify: Notifier.Method = .auto, environment: [String: String] = ProcessInfo.processInfo.environment
+        theme: Theme = .standard, mouse: Bool = false, notify: Notifier.Method = .auto, stateFiles: StateFiles? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.api = api
         self.colors = colors
+        self.theme = theme
+        self.mouse = mouse
+        self.stateFiles = stateFiles
         self.notify = Notifier.resolve(notify, environment: environment)
         self.insideTmux = environment["TMUX"] != nil
         self.runner = EffectRunner(service: api)
@@ -51,10 +59,11 @@ public final class Runtime: @unchecked Sendable {
 
     private func loop() {
         let signals = trapSignals()
-        let terminal = Terminal(colors: colors)
+        let terminal = Terminal(colors: colors, theme: theme, mouse: mouse)
         defer {
             terminal.close()
             signals.forEach { $0.cancel() }
+            saveVisit()
         }
         let connection = PushConnection(api: api, after: state.newestEventId, options: pushOptions, logger: logger)
         let push = Task { [queue] in
@@ -96,10 +105,25 @@ public final class Runtime: @unchecked Sendable {
             switch terminal.read(waiting: 30) {
             case .key(let key): queue.push(.key(key))
             case .focus(let focused): queue.push(.focus(focused))
+            case .mouse(let event): queue.push(.mouse(event))
             case .resize: queue.push(terminal.resized)
             case .hangup: queue.push(.terminate)
             case nil: break
             }
+        }
+    }
+
+    /// Where this run leaves off, for the next one's "new since you were last here".
+    private func saveVisit() {
+        guard let stateFiles else { return }
+        // Never back: a run that loaded less than the last one saw keeps the last one's place.
+        let visit = LastVisit(
+            postId: max(state.posts.map(\.id).max() ?? 0, state.lastVisit?.postId ?? 0),
+            eventId: max(state.newestEventId, state.lastVisit?.eventId ?? 0))
+        do {
+            try stateFiles.save(visit)
+        } catch {
+            logger.warning("could not save where this run left off", metadata: ["error": "\(error)"])
         }
     }
 

@@ -6,7 +6,7 @@ final class Terminal {
     /// False under `NO_COLOR` / `--no-color`: no colour escapes at all.
     private let colors: Bool
 
-    init(colors: Bool) {
+    init(colors: Bool, theme: Theme = .standard, mouse: Bool = false) {
         self.colors = colors
         setlocale(LC_ALL, "")
         initscr()
@@ -18,22 +18,27 @@ final class Terminal {
         if colors, has_colors() {
             start_color()
             use_default_colors()
-            for color in Style.Color.allCases where color != .normal {
-                init_pair(Int16(color.rawValue), Self.ncursesColor(color), -1)
+            // One pair a role, numbered as the roles are; the terminal gets the nearest colour it has.
+            for (pair, role) in Style.Role.allCases.enumerated() where role != .normal {
+                init_extended_pair(Int32(pair), Int32(theme.color(role).number(available: Int(moments_colors()))), -1)
             }
         }
         curs_set(0)
-        // The terminal's focus reports (`ESC [ I`, `ESC [ O`) read as keys of their own.
+        if mouse { moments_mouse_on() }
+        // The terminal's focus reports (`ESC [ I`, `ESC [ O`) and the marks around pasted text
+        // (`ESC [ 200~` … `ESC [ 201~`) read as keys of their own.
         define_key("\u{1B}[I", Self.focusIn)
         define_key("\u{1B}[O", Self.focusOut)
+        define_key("\u{1B}[200~", Self.pasteStart)
+        define_key("\u{1B}[201~", Self.pasteEnd)
         // Keep the window title the terminal had, to give it back at the end (xterm's title
         // stack); ask for focus reports (xterm's mode 1004), so notifications wait for the
-        // user to look away.
-        Self.send("\u{1B}[22;0t\u{1B}[?1004h")
+        // user to look away, and for bracketed paste (mode 2004), so pasted text stays whole.
+        Self.send("\u{1B}[22;0t\u{1B}[?1004h\u{1B}[?2004h")
     }
 
     func close() {
-        Self.send("\u{1B}[?1004l")
+        Self.send("\u{1B}[?2004l\u{1B}[?1004l")
         endwin()
         Self.send("\u{1B}[23;0t")
     }
@@ -41,6 +46,8 @@ final class Terminal {
     /// Key codes for the focus reports, past ncurses' own.
     private static let focusIn = KEY_MAX + 1
     private static let focusOut = KEY_MAX + 2
+    private static let pasteStart = KEY_MAX + 3
+    private static let pasteEnd = KEY_MAX + 4
 
     /// The window (or tab) title, e.g. `(3) Moments · Alice`, so the unread count shows while the
     /// terminal is in the background.
@@ -67,7 +74,7 @@ final class Terminal {
                 if row == screen.rows - 1, column + CellWidth.of(text) >= screen.columns, !text.isEmpty {
                     text.removeLast()
                 }
-                moments_style(attributes(span.style), colors ? Int16(span.style.color.rawValue) : 0)
+                moments_style(attributes(span.style), colors ? Self.pair(span.style.role) : 0)
                 var wide = text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
                 _ = moments_put(Int32(row), Int32(column), &wide)
                 column += CellWidth.of(span.text)
@@ -88,6 +95,7 @@ final class Terminal {
         case resize
         /// The terminal gained (true) or lost the focus.
         case focus(Bool)
+        case mouse(MouseEvent)
         /// The terminal is gone (window closed, ssh dropped): nobody can see or type any more.
         case hangup
     }
@@ -99,25 +107,66 @@ final class Terminal {
         var input = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
         if poll(&input, 1, 0) > 0, input.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return .hangup }
         moments_timeout(Int32(milliseconds))
+        guard let (result, code) = Self.next() else { return nil }
+        if result == moments_key_code_yes() {
+            switch code {
+            case Self.pasteStart: return .key(.paste(readPaste()))
+            case moments_key_mouse(): return readMouse()
+            default: return Self.functionKey(code)
+            }
+        }
+        if code == 27 {
+            // Esc and a key at once is Alt and that key (terminals send Alt-x so).
+            moments_timeout(0)
+            guard let (result, next) = Self.next(), result != moments_key_code_yes() else { return .key(.escape) }
+            if next == 10 || next == 13 { return .key(.newline) }
+            return Unicode.Scalar(UInt32(next)).map { .key(.alt(Character($0))) } ?? .key(.escape)
+        }
+        return Self.key(code)
+    }
+
+    /// The next code from ncurses: whether it is a function key (`KEY_CODE_YES`) and its code.
+    private static func next() -> (Int32, Int32)? {
         var code: wint_t = 0
         let result = moments_get_key(&code)
-        if result == moments_key_code_yes() {
-            return Self.functionKey(Int32(bitPattern: code))
+        return result == moments_err() ? nil : (result, Int32(bitPattern: code))
+    }
+
+    private static func key(_ code: Int32) -> Input? {
+        if code == 127 { return .key(.backspace) }
+        if (0..<32).contains(code) { return Key.control(code: UInt32(code)).map { .key($0) } }
+        return Unicode.Scalar(UInt32(code)).map { .key(.character(Character($0))) }
+    }
+
+    /// What was pasted, up to the terminal's end mark (or a pause: a mark lost on the way must
+    /// not swallow what is typed next).
+    private func readPaste() -> String {
+        var text = ""
+        moments_timeout(200)
+        while let (result, code) = Self.next() {
+            if result == moments_key_code_yes() {
+                if code == Self.pasteEnd { break }
+                continue
+            }
+            switch code {
+            case 10, 13: text.append("\n")
+            default: if let scalar = Unicode.Scalar(UInt32(code)) { text.unicodeScalars.append(scalar) }
+            }
         }
-        guard result != moments_err() else { return nil }
-        switch code {
-        case 3: return .key(.interrupt)
-        case 1: return .key(.home)
-        case 5: return .key(.end)
-        case 8, 127: return .key(.backspace)
-        case 9: return .key(.tab)
-        case 10, 13: return .key(.enter)
-        case 27: return .key(.escape)
-        case 0..<32: return nil
-        default:
-            guard let scalar = Unicode.Scalar(UInt32(code)) else { return nil }
-            return .key(.character(Character(scalar)))
-        }
+        return text
+    }
+
+    private func readMouse() -> Input? {
+        var row: Int32 = 0
+        var column: Int32 = 0
+        let kind: MouseEvent.Kind? =
+            switch moments_read_mouse(&row, &column) {
+            case 1: .click
+            case 2: .wheelUp
+            case 3: .wheelDown
+            default: nil
+            }
+        return kind.map { .mouse(MouseEvent($0, row: Int(row), column: Int(column))) }
     }
 
     private static func functionKey(_ code: Int32) -> Input? {
@@ -142,23 +191,23 @@ final class Terminal {
 
     private func attributes(_ style: Style) -> Int32 {
         var value: Int32 = 0
-        // Without colour, red (the unread badge, errors) is shown in reverse so it still stands out.
-        if !colors, style.color == .red { value |= moments_a_reverse() }
+        // Without colour, what must stand out (the unread badge and marks, errors) is shown in
+        // reverse, a heart given and the selection in bold.
+        if !colors {
+            switch style.role {
+            case .unread, .error: value |= moments_a_reverse()
+            case .like, .accent: value |= moments_a_bold()
+            default: break
+            }
+        }
         if style.bold { value |= moments_a_bold() }
         if style.dim { value |= moments_a_dim() }
         if style.reverse { value |= moments_a_reverse() }
+        if style.underline { value |= moments_a_underline() }
         return value
     }
 
-    private static func ncursesColor(_ color: Style.Color) -> Int16 {
-        switch color {
-        case .normal: -1
-        case .red: Int16(COLOR_RED)
-        case .green: Int16(COLOR_GREEN)
-        case .yellow: Int16(COLOR_YELLOW)
-        case .cyan: Int16(COLOR_CYAN)
-        case .magenta: Int16(COLOR_MAGENTA)
-        case .blue: Int16(COLOR_BLUE)
-        }
+    private static func pair(_ role: Style.Role) -> Int16 {
+        Int16(Style.Role.allCases.firstIndex(of: role) ?? 0)
     }
 }

@@ -1,24 +1,62 @@
-/// The part of a `LineEditor`'s text that fits a width, scrolled sideways so the insertion
-/// point stays in view; counted in terminal cells, so CJK and emoji take two.
+/// The compose field's text laid out in rows of a width, wrapped by cells (CJK and emoji take
+/// two) and at its own line breaks, with the row and column of the insertion point.
 extension LineEditor {
-    public struct Window: Equatable, Sendable {
-        public var text: String
-        /// Cells from the window's left edge to the insertion point.
+    public struct Layout: Equatable, Sendable {
+        public var rows: [String]
+        public var cursorRow: Int
         public var cursorColumn: Int
     }
 
-    public func window(width: Int) -> Window {
-        let room = max(1, width)
-        var start = 0
-        while CellWidth.of(String(characters[start..<cursor])) >= room { start += 1 }
-        var visible = ""
+    public func layout(width: Int) -> Layout {
+        let room = max(2, width)
+        var rows = [""]
         var used = 0
-        for character in characters[start...] {
+        var cursorAt = (row: 0, column: 0)
+        for (index, character) in characters.enumerated() {
+            if index == cursor { cursorAt = (rows.count - 1, used) }
+            if character == "\n" {
+                rows.append("")
+                used = 0
+                continue
+            }
             let cells = CellWidth.of(character)
-            if used + cells > room { break }
-            visible.append(character)
+            if used + cells > room {
+                rows.append("")
+                used = 0
+                if index == cursor { cursorAt = (rows.count - 1, 0) }
+            }
+            rows[rows.count - 1].append(character)
             used += cells
         }
-        return Window(text: visible, cursorColumn: CellWidth.of(String(characters[start..<cursor])))
+        if cursor == characters.count {
+            // At the end of a full row the cursor goes to the start of the next.
+            if used >= room {
+                rows.append("")
+                used = 0
+            }
+            cursorAt = (rows.count - 1, used)
+        }
+        return Layout(rows: rows, cursorRow: cursorAt.row, cursorColumn: cursorAt.column)
     }
+}
+
+extension AppState {
+    /// At most this many rows for the compose field; longer text scrolls within them.
+    static let composeRowLimit = 5
+
+    var composeLabel: String {
+        switch compose?.purpose {
+        case .comment(_, let author): "Comment on \(author)'s post › "
+        case .post: "New post › "
+        case nil: ""
+        }
+    }
+
+    /// The compose field's text as it is drawn: a width beside the label.
+    var composeLayout: LineEditor.Layout? {
+        compose.map { $0.editor.layout(width: max(2, columns - CellWidth.of(composeLabel) - 1)) }
+    }
+
+    /// How many rows the compose field takes (1 when closed).
+    var composeRows: Int { min(Self.composeRowLimit, composeLayout?.rows.count ?? 1) }
 }

@@ -1,36 +1,84 @@
 import Foundation
 import MomentsCore
 
-/// How one post is laid out in the feed. `View` draws these lines and corrects the feed's
-/// scroll offset from their count, so what is drawn and what is scrolled always agree.
+/// How one post is laid out in the feed, and the pieces the post view shares. `View` draws
+/// these lines and corrects the scroll offset from their count, so what is drawn and what is
+/// scrolled always agree.
 public enum FeedLayout {
     static let gutter = 2
+    /// The feed shows a post's latest comments only; the post view (Enter) shows them all.
+    public static let commentsShown = 3
+    public static let newSinceText = "new since you were last here"
 
-    public static func lines(for post: Post, width: Int, selected: Bool, now: Date) -> [[Span]] {
-        let gutter = selected ? Span("┃ ", Style(color: .cyan, bold: true)) : Span("  ")
+    /// What marks a post or line besides its text.
+    public struct Marks: Equatable, Sendable {
+        public var selected = false
+        /// Likes or comments on it are unread.
+        public var unread = false
+        /// The first post the previous run had seen already: the line above it says so.
+        public var newSinceAbove = false
+
+        public init(selected: Bool = false, unread: Bool = false, newSinceAbove: Bool = false) {
+            self.selected = selected
+            self.unread = unread
+            self.newSinceAbove = newSinceAbove
+        }
+    }
+
+    public static func lines(for post: Post, width: Int, marks: Marks, now: Date) -> [[Span]] {
+        let gutter = gutter(marks.selected)
         let inner = max(1, width - Self.gutter)
-        var lines: [[Span]] = []
-        lines.append([
-            gutter, Span(post.author.name, Style(color: selected ? .cyan : .normal, bold: true)),
-            Span(" · " + RelativeTime.describe(post.createdAt, now: now), .dim),
-        ])
+        var lines: [[Span]] = marks.newSinceAbove ? [divider(newSinceText, width: width)] : []
+        lines += heading(post, gutter: gutter, marks: marks, now: now)
         for line in TextLayout.wrap(post.text, width: inner) { lines.append([gutter, Span(line)]) }
-        let heart = Span("♥ \(post.likeCount)", post.likedByMe ? Style(color: .red, bold: true) : .dim)
+        let heart = self.heart(post)
         let names = post.likers.map(\.name).joined(separator: ", ")
         lines.append([gutter, heart] + (names.isEmpty ? [] : [Span(" " + names, .dim)]))
-        for comment in post.comments {
-            let prefix = comment.author.name + ": "
-            let wrapped = TextLayout.wrap(prefix + comment.text, width: max(1, inner - 2))
-            for (index, line) in wrapped.enumerated() {
-                if index == 0, line.hasPrefix(prefix) {
-                    let style = comment.id < 0 ? Style.dim : Style(color: .magenta)
-                    lines.append([gutter, Span("  "), Span(prefix, style), Span(String(line.dropFirst(prefix.count)))])
-                } else {
-                    lines.append([gutter, Span("  " + line)])
-                }
-            }
+        let hidden = post.comments.count - commentsShown
+        if hidden > 0 { lines.append([gutter, Span("  … \(hidden) more", .dim)]) }
+        for comment in post.comments.suffix(commentsShown) {
+            lines += self.comment(comment, width: inner, gutter: gutter)
         }
         lines.append([])
         return lines
+    }
+
+    static func gutter(_ selected: Bool) -> Span {
+        selected ? Span("┃ ", Style(role: .accent, bold: true)) : Span("  ")
+    }
+
+    /// The author, the age, and the unread mark.
+    static func heading(_ post: Post, gutter: Span, marks: Marks, now: Date) -> [[Span]] {
+        [
+            [
+                gutter, Span(post.author.name, Style(role: marks.selected ? .accent : .normal, bold: true)),
+                Span(" · " + RelativeTime.describe(post.createdAt, now: now), .dim),
+            ] + (marks.unread ? [Span("  ● new", Style(role: .unread, bold: true))] : [])
+        ]
+    }
+
+    static func heart(_ post: Post) -> Span {
+        Span("♥ \(post.likeCount)", post.likedByMe ? Style(role: .like, bold: true) : .dim)
+    }
+
+    /// A comment, indented under its post; one not yet stored is dimmed.
+    static func comment(_ comment: Comment, width inner: Int, gutter: Span) -> [[Span]] {
+        let prefix = comment.author.name + ": "
+        let wrapped = TextLayout.wrap(prefix + comment.text, width: max(1, inner - 2))
+        return wrapped.enumerated().map { index, line in
+            if index == 0, line.hasPrefix(prefix) {
+                let style = comment.id < 0 ? Style.dim : Style(role: .author)
+                return [gutter, Span("  "), Span(prefix, style), Span(String(line.dropFirst(prefix.count)))]
+            }
+            return [gutter, Span("  " + line)]
+        }
+    }
+
+    /// `──── words ────` across the width.
+    static func divider(_ words: String, width: Int) -> [Span] {
+        let label = " \(words) "
+        let side = max(2, (width - CellWidth.of(label)) / 2)
+        let rule = String(repeating: "─", count: side)
+        return [Span(rule + label + rule, Style(role: .unread))]
     }
 }

@@ -25,6 +25,7 @@ extension View {
         case .failed(.comment, let reason): "Comment failed: \(reason)"
         case .failed(.post, let reason): "Post failed: \(reason)"
         case .failed(.markRead, let reason): "Could not mark read: \(reason)"
+        case .nothingUnread: "No unread likes or comments."
         case .tokenRejected: "The server rejected the token: get a new one."
         case .untrusted(let reason): reason
         }
@@ -32,7 +33,7 @@ extension View {
 
     public static func isError(_ notice: Notice) -> Bool {
         switch notice {
-        case .event, .posting, .posted: false
+        case .event, .posting, .posted, .nothingUnread: false
         case .failed, .tokenRejected, .untrusted: true
         }
     }

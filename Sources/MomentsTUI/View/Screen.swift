@@ -1,19 +1,37 @@
-/// How a run of cells looks. `Terminal` maps it to ncurses attributes and colour pairs.
+/// How a run of cells looks: what the text is (its role, which the theme colours) and its
+/// attributes. `Terminal` maps it to ncurses attributes and colour pairs.
 public struct Style: Equatable, Sendable, Hashable {
-    public enum Color: Int, Sendable, CaseIterable {
-        case normal, red, green, yellow, cyan, magenta, blue
+    /// What a run of text is for; `Theme` says its colour, and without colour `Terminal` shows
+    /// the roles that must stand out in reverse or bold.
+    public enum Role: String, Sendable, CaseIterable {
+        case normal
+        /// The title, the selection, key names, the compose prompt.
+        case accent
+        /// The unread badge and marks.
+        case unread
+        /// A heart the user gave.
+        case like
+        case error
+        /// Online, and messages that something worked.
+        case success
+        /// Long-polling, reconnecting, insecure TLS.
+        case warning
+        /// Comment authors' names.
+        case author
     }
 
-    public var color: Color = .normal
+    public var role: Role = .normal
     public var bold = false
     public var dim = false
     public var reverse = false
+    public var underline = false
 
-    public init(color: Color = .normal, bold: Bool = false, dim: Bool = false, reverse: Bool = false) {
-        self.color = color
+    public init(role: Role = .normal, bold: Bool = false, dim: Bool = false, reverse: Bool = false, underline: Bool = false) {
+        self.role = role
         self.bold = bold
         self.dim = dim
         self.reverse = reverse
+        self.underline = underline
     }
 
     public static let plain = Style()

@@ -6,22 +6,36 @@ import MomentsCore
 /// Pure (no terminal), so tests read the screen as lines. Like a Ratatui stateful widget it
 /// also corrects the feed's scroll offset, which only the layout can know.
 public enum View {
-    public static let keyHints = "j/k move  l like  c comment  p post  n notifications  r refresh  ? help  q quit"
+    /// The key hint line of a panel for a width, from the bindings in force: the most useful
+    /// keys that fit, in a fixed order, and always the one that lists them all.
+    public static func keyHints(_ state: AppState, width: Int) -> String {
+        let keys = state.keys
+        let move = (rank: 0, text: "\(keys.first(.down))/\(keys.first(.up)) move")
+        func hint(_ rank: Int, _ command: Command, _ word: String) -> (rank: Int, text: String) {
+            (rank, "\(keys.first(command)) \(word)")
+        }
+        let hints =
+            state.panel == .post
+            ? [move, hint(1, .like, "like"), hint(2, .comment, "comment"), hint(3, .reply, "reply"), hint(4, .back, "back"),
+                hint(5, .quit, "quit")]
+            : [move, hint(1, .open, "open"), hint(2, .like, "like"), hint(3, .comment, "comment"), hint(6, .post, "post"),
+                hint(7, .nextUnread, "unread"), hint(4, .notifications, "notifications"), hint(5, .quit, "quit")]
+        let help = "\(keys.first(.help)) help"
+        var room = width - CellWidth.of(help)
+        var shown: Set<Int> = []
+        for hint in hints.sorted(by: { $0.rank < $1.rank }) where CellWidth.of(hint.text) + 2 <= room {
+            shown.insert(hint.rank)
+            room -= CellWidth.of(hint.text) + 2
+        }
+        return (hints.filter { shown.contains($0.rank) }.map(\.text) + [help]).joined(separator: "  ")
+    }
 
-    public static let helpLines: [(String, String)] = [
-        ("j / ↓, k / ↑", "select the next / previous post"),
-        ("PgDn / PgUp", "move a screenful"),
-        ("g / Home, G / End", "first / last post"),
-        ("l", "like or unlike the selected post"),
-        ("c", "comment on the selected post"),
-        ("p", "write a new post"),
-        ("n", "notifications (opening marks them read); Enter jumps to the post"),
-        ("r", "reload the feed and notifications"),
-        ("?", "this help"),
-        ("Esc", "back to the feed; cancels editing"),
-        ("q / Ctrl-C", "quit"),
-        ("editing", "←/→, Home/End, Backspace, Delete; Enter sends, Esc cancels"),
-    ]
+    /// The help screen's table: every command with the keys bound to it now.
+    public static func helpLines(_ keys: KeyBindings) -> [(String, String)] {
+        Command.allCases.map { (keys.describe($0), $0.summary) } + [
+            ("editing", "←/→, Home/End, alt-b/alt-f, ctrl-w, ctrl-u; ctrl-j or alt-Enter a new line; ↑ what you sent; Enter sends")
+        ]
+    }
 
     public static func render(_ state: inout AppState) -> Screen {
         var screen = Screen(rows: max(state.rows, 4), columns: max(state.columns, 20))
@@ -30,11 +44,14 @@ public enum View {
         var feedLines = FeedLines(state, width: screen.columns)
         // Corrected on every panel, so the feed is where it should be when it comes back.
         state.feedScroll.correct(count: state.posts.count, viewport: state.bodyRows) { feedLines.post($0).count }
+        state.hitAreas = HitAreas()
         switch state.panel {
-        case .feed: feed(state, &feedLines, into: &screen)
-        case .notifications: notifications(state, into: &screen)
-        case .help: help(into: &screen)
+        case .feed: feed(&state, &feedLines, into: &screen)
+        case .notifications: notifications(&state, into: &screen)
+        case .help: help(state.keys, into: &screen)
+        case .post: postView(&state, into: &screen)
         }
+        state.hitAreas.badge = badgeColumns(screen)
         footer(state, into: &screen)
         return screen
     }
@@ -52,12 +69,12 @@ public enum View {
     /// then the connection's words (its symbol stays); the badge stays down to 20 columns.
     static func header(_ state: AppState, into screen: inout Screen) {
         let connection = connection(state)
-        let badge = state.unread > 0 ? [Span("  "), Span("● \(state.unread)", Style(color: .red, bold: true))] : []
-        let title = Span(" Moments ", Style(color: .cyan, bold: true))
+        let badge = state.unread > 0 ? [Span("  "), Span("● \(state.unread)", Style(role: .unread, bold: true))] : []
+        let title = Span(" Moments ", Style(role: .accent, bold: true))
         let name = Span("· \(state.me.name)")
         let id = Span(" @\(state.me.id)")
-        let warning = state.insecureTLS ? [Span("  ⚠ insecure TLS", Style(color: .yellow, bold: true))] : []
-        let shortWarning = state.insecureTLS ? [Span(" ⚠", Style(color: .yellow, bold: true))] : []
+        let warning = state.insecureTLS ? [Span("  ⚠ insecure TLS", Style(role: .warning, bold: true))] : []
+        let shortWarning = state.insecureTLS ? [Span(" ⚠", Style(role: .warning, bold: true))] : []
         let symbol = Span(String(connection.text.prefix(1)), connection.style)
         let candidates: [([Span], [Span])] = [
             ([title, name, id] + warning, [connection] + badge),
@@ -77,14 +94,14 @@ public enum View {
     static func connection(_ state: AppState) -> Span {
         switch state.connection {
         case .connecting: Span("… connecting", .dim)
-        case .webSocket: Span("● websocket", Style(color: .green))
-        case .longPolling: Span("◐ long-polling", Style(color: .yellow))
+        case .webSocket: Span("● websocket", Style(role: .success))
+        case .longPolling: Span("◐ long-polling", Style(role: .warning))
         case .reconnecting(let at):
             Span(
-                "○ reconnecting in \(max(1, Int(at.timeIntervalSince(state.now).rounded(.up))))s", Style(color: .yellow)
+                "○ reconnecting in \(max(1, Int(at.timeIntervalSince(state.now).rounded(.up))))s", Style(role: .warning)
             )
-        case .tokenRejected: Span("✕ token rejected", Style(color: .red, bold: true))
-        case .untrusted: Span("✕ TLS: certificate not trusted", Style(color: .red, bold: true))
+        case .tokenRejected: Span("✕ token rejected", Style(role: .error, bold: true))
+        case .untrusted: Span("✕ TLS: certificate not trusted", Style(role: .error, bold: true))
         }
     }
 
@@ -96,26 +113,34 @@ public enum View {
         let selected: Int
         let width: Int
         let now: Date
+        let unread: Set<Int64>
+        /// The first post the previous run had seen, when newer ones are above it.
+        let firstSeen: Int?
         private var laidOut: [[[Span]]] = []
 
         init(_ state: AppState, width: Int) {
             posts = state.posts
             selected = state.selected
             now = state.now
+            unread = state.unreadPostIds
+            firstSeen = state.lastVisit.flatMap { visit in
+                state.posts.firstIndex { $0.id <= visit.postId }.flatMap { $0 > 0 ? $0 : nil }
+            }
             self.width = width
         }
 
         mutating func post(_ index: Int) -> [[Span]] {
             while laidOut.count <= index {
                 let next = laidOut.count
-                laidOut.append(
-                    FeedLayout.lines(for: posts[next], width: width, selected: next == selected, now: now))
+                let marks = FeedLayout.Marks(
+                    selected: next == selected, unread: unread.contains(posts[next].id), newSinceAbove: next == firstSeen)
+                laidOut.append(FeedLayout.lines(for: posts[next], width: width, marks: marks, now: now))
             }
             return laidOut[index]
         }
     }
 
-    static func feed(_ state: AppState, _ feedLines: inout FeedLines, into screen: inout Screen) {
+    static func feed(_ state: inout AppState, _ feedLines: inout FeedLines, into screen: inout Screen) {
         guard !state.posts.isEmpty else {
             screen.set(3, [Span("  No posts yet. Press p to write the first one.", .dim)])
             return
@@ -123,7 +148,11 @@ public enum View {
         let offset = state.feedScroll.offset
         var lines: [[Span]] = []
         for index in state.posts.indices {
+            let first = lines.count
             lines += feedLines.post(index)
+            for line in first..<lines.count where line >= offset && line < offset + state.bodyRows {
+                state.hitAreas.items[2 + line - offset] = index
+            }
             if lines.count >= offset + state.bodyRows { break }
         }
         if state.nextBefore != nil, lines.count < offset + state.bodyRows {
@@ -135,23 +164,36 @@ public enum View {
         }
     }
 
-    static func notifications(_ state: AppState, into screen: inout Screen) {
-        screen.set(2, [Span(" Notifications", .bold), Span("  (Enter: go to post · n/Esc: back)", .dim)])
+    static func notifications(_ state: inout AppState, into screen: inout Screen) {
+        screen.set(2, [Span(" Notifications", .bold), Span("  (Enter: open the post · n/Esc: back)", .dim)])
         guard !state.notifications.isEmpty else {
             screen.set(4, [Span("  Nothing yet.", .dim)])
             return
         }
+        // The entries, and the "new since" line above the first the previous run had seen.
+        var lines: [Int?] = Array(state.notifications.indices)
+        if let visit = state.lastVisit,
+            let seen = state.notifications.firstIndex(where: { $0.event.id <= visit.eventId }), seen > 0
+        {
+            lines.insert(nil, at: seen)
+        }
         let rows = state.bodyRows - 1
-        let first = max(0, state.notificationSelected - rows + 1)
+        let selectedLine = lines.firstIndex(of: state.notificationSelected) ?? 0
+        let first = max(0, selectedLine - rows + 1)
         for row in 0..<rows {
-            let index = first + row
-            guard state.notifications.indices.contains(index) else {
+            let line = first + row
+            guard lines.indices.contains(line) else {
                 screen.set(3 + row, [])
                 continue
             }
+            guard let index = lines[line] else {
+                screen.set(3 + row, FeedLayout.divider(FeedLayout.newSinceText, width: screen.columns))
+                continue
+            }
+            state.hitAreas.items[3 + row] = index
             let notification = state.notifications[index]
             let age = RelativeTime.describe(notification.event.createdAt, now: state.now)
-            let marker = notification.read ? Span("  ") : Span("● ", Style(color: .red, bold: true))
+            let marker = notification.read ? Span("  ") : Span("● ", Style(role: .unread, bold: true))
             let isSelected = index == state.notificationSelected
             let textStyle = Style(dim: notification.event.type == .unlike, reverse: isSelected)
             let room = screen.columns - 3 - CellWidth.of(age) - 2
@@ -160,36 +202,48 @@ public enum View {
         }
     }
 
-    static func help(into screen: inout Screen) {
-        screen.set(2, [Span(" Keys", .bold)])
-        for (offset, entry) in helpLines.enumerated() {
-            screen.set(3 + offset, [Span("  " + TextLayout.pad(entry.0, to: 20), Style(color: .cyan)), Span(entry.1)])
+    static func help(_ keys: KeyBindings, into screen: inout Screen) {
+        screen.set(2, [Span(" Keys", .bold), Span("  (config.toml's [keys] changes them; moments-tui --print-config)", .dim)])
+        for (offset, entry) in helpLines(keys).enumerated() {
+            screen.set(3 + offset, [Span("  " + TextLayout.pad(entry.0, to: 20), Style(role: .accent)), Span(entry.1)])
         }
+    }
+
+    /// Where the header drew the unread badge, for a click.
+    static func badgeColumns(_ screen: Screen) -> Range<Int>? {
+        var column = 0
+        for span in screen.lines[0] {
+            let width = CellWidth.of(span.text)
+            if span.style.role == .unread { return column..<(column + width) }
+            column += width
+        }
+        return nil
     }
 
     // MARK: footer
 
     static func footer(_ state: AppState, into screen: inout Screen) {
         let inputRow = screen.rows - 2
-        if let compose = state.compose {
-            let label: String =
-                switch compose.purpose {
-                case .comment(_, let author): "Comment on \(author)'s post › "
-                case .post: "New post › "
-                }
-            let window = compose.editor.window(width: screen.columns - CellWidth.of(label) - 1)
-            screen.set(inputRow, [Span(label, Style(color: .cyan, bold: true)), Span(window.text)])
-            screen.cursor = Screen.Cursor(row: inputRow, column: CellWidth.of(label) + window.cursorColumn)
+        if let layout = state.composeLayout {
+            let label = state.composeLabel
+            let indent = String(repeating: " ", count: CellWidth.of(label))
+            // The rows that fit, scrolled so the insertion point shows.
+            let height = state.composeRows
+            let first = max(0, min(layout.cursorRow - height + 1, layout.rows.count - height))
+            for row in 0..<height {
+                let lead = row == 0 ? Span(label, Style(role: .accent, bold: true)) : Span(indent)
+                screen.set(inputRow - height + 1 + row, [lead, Span(layout.rows[first + row])])
+            }
+            screen.cursor = Screen.Cursor(
+                row: inputRow - height + 1 + layout.cursorRow - first, column: CellWidth.of(label) + layout.cursorColumn)
         } else {
-            // Too narrow for every key: the one that lists them all, rather than half a list.
-            let hints = CellWidth.of(keyHints) + 1 <= screen.columns ? keyHints : "? help"
-            screen.set(inputRow, [Span(" " + hints, .dim)])
+            screen.set(inputRow, [Span(" " + keyHints(state, width: screen.columns - 1), .dim)])
         }
         if let message = state.message {
-            let style = isError(message.notice) ? Style(color: .red) : Style(color: .green)
+            let style = isError(message.notice) ? Style(role: .error) : Style(role: .success)
             screen.set(screen.rows - 1, [Span(" " + text(for: message.notice), style)])
         } else if state.refreshing {
-            screen.set(screen.rows - 1, [Span(" " + refreshingText, Style(color: .green))])
+            screen.set(screen.rows - 1, [Span(" " + refreshingText, Style(role: .success))])
         } else {
             screen.set(screen.rows - 1, [])
         }

@@ -70,13 +70,17 @@ final class PostgresGroupCommit: Sendable {
         plan: @escaping @Sendable () async throws -> (streams: [String], plan: Plan),
         _ work: @escaping @Sendable (inout BatchWrite, Plan) async throws -> T
     ) async throws -> T {
+        // The batch runs in a task of its own: the caller's clock goes with it (DemoSeed).
+        let setBack = StoreClock.setBack
         while true {
             let (streams, planned) = try await plan()
             do {
                 return try await withCheckedThrowingContinuation { continuation in
                     enqueue(
                         Job(events: events, streams: streams) { batch in
-                            let value = try await work(&batch, planned)
+                            let value = try await StoreClock.$setBack.withValue(setBack) {
+                                try await work(&batch, planned)
+                            }
                             return { outcome in continuation.resume(with: outcome.map { value }) }
                         } fail: { error in
                             continuation.resume(throwing: error)

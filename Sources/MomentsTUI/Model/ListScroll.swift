@@ -1,7 +1,8 @@
-/// Which post is selected and which feed line is at the top of the body, in the manner of
+/// Which item of a list of items of different heights is selected (a post in the feed, a
+/// comment in a post's view) and which line is at the top of the body, in the manner of
 /// Ratatui's `ListState`: `update` moves the selection only; the view, which knows how tall
-/// each post is, corrects the offset when it draws, so the selected post stays on screen.
-public struct FeedScroll: Equatable, Sendable {
+/// each item is, corrects the offset when it draws, so the selected item stays on screen.
+public struct ListScroll: Equatable, Sendable {
     public var selected = 0
     /// The first feed line shown. Kept between frames so the view scrolls only when it must.
     public private(set) var offset = 0
@@ -14,8 +15,8 @@ public struct FeedScroll: Equatable, Sendable {
         self.selected = selected
     }
 
-    /// Shows the selected post's first line (and all of it when it fits) in `viewport` lines;
-    /// `height(i)` is how many lines post `i` of `count` takes.
+    /// Shows the selected item's first line (and all of it when it fits) in `viewport` lines;
+    /// `height(i)` is how many lines item `i` of `count` takes.
     public mutating func correct(count: Int, viewport: Int, height: (Int) -> Int) {
         guard (0..<count).contains(selected) else {
             offset = 0

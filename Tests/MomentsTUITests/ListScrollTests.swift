@@ -3,9 +3,9 @@ import Testing
 
 @testable import MomentsTUI
 
-@Suite("FeedScroll: selection and offset, corrected when drawn")
-struct FeedScrollTests {
-    func corrected(_ scroll: FeedScroll, heights: [Int], viewport: Int) -> FeedScroll {
+@Suite("ListScroll: selection and offset, corrected when drawn")
+struct ListScrollTests {
+    func corrected(_ scroll: ListScroll, heights: [Int], viewport: Int) -> ListScroll {
         var scroll = scroll
         scroll.correct(count: heights.count, viewport: viewport) { heights[$0] }
         return scroll
@@ -13,13 +13,13 @@ struct FeedScrollTests {
 
     @Test("a selection below the screen scrolls just far enough to show all of it")
     func scrollsDown() {
-        let scroll = corrected(FeedScroll(selected: 3), heights: [4, 4, 4, 4, 4], viewport: 10)
+        let scroll = corrected(ListScroll(selected: 3), heights: [4, 4, 4, 4, 4], viewport: 10)
         #expect(scroll.offset == 6)  // post 3 is lines 12..<16
     }
 
     @Test("a selection above the screen brings its first line to the top")
     func scrollsUp() {
-        var scroll = corrected(FeedScroll(selected: 4), heights: [4, 4, 4, 4, 4], viewport: 10)
+        var scroll = corrected(ListScroll(selected: 4), heights: [4, 4, 4, 4, 4], viewport: 10)
         #expect(scroll.offset == 10)
         scroll.selected = 1
         scroll = corrected(scroll, heights: [4, 4, 4, 4, 4], viewport: 10)
@@ -28,7 +28,7 @@ struct FeedScrollTests {
 
     @Test("moving within the screen does not scroll")
     func sticky() {
-        var scroll = corrected(FeedScroll(selected: 4), heights: [3, 3, 3, 3, 3], viewport: 7)
+        var scroll = corrected(ListScroll(selected: 4), heights: [3, 3, 3, 3, 3], viewport: 7)
         let offset = scroll.offset
         scroll.selected = 3
         #expect(corrected(scroll, heights: [3, 3, 3, 3, 3], viewport: 7).offset == offset)
@@ -36,13 +36,13 @@ struct FeedScrollTests {
 
     @Test("a post taller than the screen shows from its first line")
     func tallPost() {
-        let scroll = corrected(FeedScroll(selected: 1), heights: [2, 30, 2], viewport: 10)
+        let scroll = corrected(ListScroll(selected: 1), heights: [2, 30, 2], viewport: 10)
         #expect(scroll.offset == 2)
     }
 
     @Test("an empty feed or a selection outside it resets to the top")
     func empty() {
-        var scroll = corrected(FeedScroll(selected: 4), heights: [5, 5, 5, 5, 5], viewport: 6)
+        var scroll = corrected(ListScroll(selected: 4), heights: [5, 5, 5, 5, 5], viewport: 6)
         #expect(scroll.offset > 0)
         scroll = corrected(scroll, heights: [], viewport: 6)
         #expect(scroll.offset == 0)
@@ -51,10 +51,10 @@ struct FeedScrollTests {
 
     @Test("a page is as many posts as fill the screen from the selection, at least one")
     func pages() {
-        let scroll = corrected(FeedScroll(selected: 2), heights: [3, 3, 3, 3, 3, 3, 3], viewport: 10)
+        let scroll = corrected(ListScroll(selected: 2), heights: [3, 3, 3, 3, 3, 3, 3], viewport: 10)
         #expect(scroll.pageDown == 3)
         #expect(scroll.pageUp == 3)
-        let tall = corrected(FeedScroll(selected: 0), heights: [30, 3], viewport: 10)
+        let tall = corrected(ListScroll(selected: 0), heights: [30, 3], viewport: 10)
         #expect(tall.pageDown == 1)
         #expect(tall.pageUp == 1)
     }

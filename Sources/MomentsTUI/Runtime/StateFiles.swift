@@ -1,0 +1,36 @@
+import Foundation
+
+/// What moments-tui keeps between runs, under `$XDG_STATE_HOME/moments/` (by default
+/// `~/.local/state/moments/`): one set of files per server and user, private to the user.
+public struct StateFiles: Sendable {
+    public let directory: URL
+    /// `host_port_user`: whose files these are.
+    public let stem: String
+
+    public init(environment: [String: String], server: URL, user: String) {
+        let base =
+            environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
+        directory = URL(fileURLWithPath: base).appendingPathComponent("moments")
+        let parts = [server.host ?? "server", "\(server.port ?? (server.scheme == "https" ? 443 : 80))", user]
+        stem = parts.map { $0.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? String($0) : "_" }.joined() }
+            .joined(separator: "_")
+    }
+
+    private var visitFile: URL { directory.appendingPathComponent(stem + ".visit.json") }
+
+    /// Where the previous run left off; nil on a first run (or an unreadable file).
+    public func lastVisit() -> LastVisit? {
+        (try? Data(contentsOf: visitFile)).flatMap { try? JSONDecoder().decode(LastVisit.self, from: $0) }
+    }
+
+    /// Written whole to a temporary file and renamed, so a crash leaves the old one or the new.
+    public func save(_ visit: LastVisit) throws {
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let temporary = visitFile.appendingPathExtension("tmp")
+        try JSONEncoder().encode(visit).write(to: temporary)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: temporary.path)
+        _ = try FileManager.default.replaceItemAt(visitFile, withItemAt: temporary)
+    }
+}
