@@ -144,7 +144,8 @@ struct MomentsTUICommand: AsyncParsableCommand {
     func loadConfig(_ environment: [String: String]) -> Config {
         var settings: Config
         do {
-            settings = try Config.load(path: config ?? Config.defaultPath(environment: environment), required: config != nil)
+            settings = try Config.load(
+                path: config ?? Config.defaultPath(environment: environment), required: config != nil)
         } catch {
             FileHandle.standardError.write(Data("moments-tui: \(error)\n".utf8))
             Foundation.exit(2)

@@ -211,14 +211,30 @@ final class ServerProcess {
 }
 
 /// A private tmux server (its own socket) with one 100x30 window: the terminal a person would use.
+/// Its programs get config and state directories of their own (`XDG_CONFIG_HOME`,
+/// `XDG_STATE_HOME`), so nothing of the machine's user leaks in or out.
 final class TmuxSession {
     let socket = "moments-e2e-\(UUID().uuidString.prefix(8))"
     let tmux: String
     /// The wrapping shell writes the program's exit status here.
     let statusFile = FileManager.default.temporaryDirectory.appendingPathComponent(
         "moments-e2e-\(UUID().uuidString).status")
+    let home: URL
+    private let ownsHome: Bool
+    /// moments-tui's config.toml in this session's config directory.
+    var configFile: URL { home.appendingPathComponent("config/moments/config.toml") }
 
-    init(command: String, columns: Int = 100, rows: Int = 30) throws {
+    /// - Parameter home: the config and state directories' parent; a new one by default, an
+    ///   earlier session's to run again with what it left.
+    init(command: String, columns: Int = 100, rows: Int = 30, home: URL? = nil, config: String? = nil) throws {
+        self.home =
+            home ?? FileManager.default.temporaryDirectory.appendingPathComponent("moments-home-\(UUID().uuidString)")
+        ownsHome = home == nil
+        if let config {
+            try FileManager.default.createDirectory(
+                at: self.home.appendingPathComponent("config/moments"), withIntermediateDirectories: true)
+            try Data(config.utf8).write(to: self.home.appendingPathComponent("config/moments/config.toml"))
+        }
         guard let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first(where: FileManager.default.isExecutableFile)
         else { throw TestFailure("tmux is not installed (scripts/ensure-deps installs it)") }
         self.tmux = tmux
@@ -230,7 +246,8 @@ final class TmuxSession {
         try call([
             "respawn-pane", "-k", "-t", "e2e",
             // `swift test` sets NO_COLOR=1, and the tmux server inherits it: a user's terminal has none.
-            "unset NO_COLOR; LANG=C.UTF-8 LC_ALL=C.UTF-8 \(command); echo $? > \(statusFile.path)",
+            "unset NO_COLOR; export XDG_CONFIG_HOME=\(self.home.path)/config XDG_STATE_HOME=\(self.home.path)/state; "
+                + "LANG=C.UTF-8 LC_ALL=C.UTF-8 \(command); echo $? > \(statusFile.path)",
         ])
     }
 
@@ -309,5 +326,6 @@ final class TmuxSession {
         _ = try? call(["kill-session", "-t", "e2e"])
         _ = try? call(["kill-server"])
         try? FileManager.default.removeItem(at: statusFile)
+        if ownsHome { try? FileManager.default.removeItem(at: home) }
     }
 }

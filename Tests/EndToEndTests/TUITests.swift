@@ -146,7 +146,9 @@ struct TUITests {
         #expect(missing.err.hasPrefix("moments-tui: no token"))
 
         let help = try await run(tui, ["--help"])
-        for key in ["l ", "c ", "p ", "n ", "r ", "q / Ctrl-C"] { #expect(help.out.contains(key)) }
+        for key in ["l ", "c ", "p ", "n ", "r ", "u ", "enter ", "q / ctrl-c", "config.toml"] {
+            #expect(help.out.contains(key))
+        }
     }
 
     @Test("--token-file works; one readable by others is refused with one line")
@@ -260,5 +262,126 @@ struct TUITests {
         #expect(output().components(separatedBy: "]777;notify;").count == 2, "exactly one notification")
         try session.keys("q")
         try await session.expectCleanExit()
+    }
+
+    @Test("Enter opens a post with 30 comments alone; G reaches the last comment; Esc is back on the feed")
+    func postView() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let aliceToken = try #require(server.tokens["alice"])
+        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        let carol = MomentsAPI(server: server.url, token: try #require(server.tokens["carol"]))
+        let thread = try await bob.createPost(text: "三十条评论的帖子")
+        for number in 1...30 {
+            _ = try await (number % 2 == 0 ? bob : carol).comment(postId: thread.id, text: "comment \(number) 评论")
+        }
+        let session = try TmuxSession(
+            command: "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server \(server.url.absoluteString)")
+        defer { session.kill() }
+        _ = try await session.waitForScreen("the feed, the thread cut to its last comments") {
+            $0.contains("● websocket") && $0.contains("… 27 more") && $0.contains("comment 30 评论")
+        }
+        try session.keys("Enter")
+        let opened = try await session.waitForScreen("the post alone") {
+            $0.contains("30 comments") && $0.contains("comment 1 评论")
+        }
+        #expect(opened.contains("liked by") || opened.contains("no likes yet"))
+        #expect(!opened.contains("Moments is live"))
+        try session.keys("G")
+        let last = try await session.waitForScreen("the last comment") {
+            $0.contains("┃   Bob: comment 30 评论")
+        }
+        #expect(!last.contains("comment 1 评论"))
+        for other in ["Moments is live", "Coffee first", "今天包了饺子"] { #expect(!last.contains(other), "\(last)") }
+        try session.keys("Escape")
+        _ = try await session.waitForScreen("the feed again") {
+            $0.contains("… 27 more") && $0.contains("Moments is live")
+        }
+        try session.keys("q")
+        try await session.expectCleanExit()
+    }
+
+    @Test("like = \"f\" in config.toml makes f like the selected post (and l no longer does); --print-config shows it")
+    func configuredKeys() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let aliceToken = try #require(server.tokens["alice"])
+        let alice = MomentsAPI(server: server.url, token: aliceToken)
+        let tui = try Binaries.path("moments-tui")
+        let session = try TmuxSession(
+            command: "\(tui) --token \(aliceToken) --server \(server.url.absoluteString)",
+            config: "[keys]\nlike = \"f\"\n")
+        defer { session.kill() }
+        let printed = try await run(
+            tui, ["--print-config"],
+            environment: ["XDG_CONFIG_HOME": session.home.appendingPathComponent("config").path])
+        #expect(printed.status == 0)
+        #expect(printed.out.contains("like = [\"f\"]\n"), "\(printed.out)")
+        #expect(printed.out.contains("comment = [\"c\"]\n"))
+
+        let newest = try #require(try await alice.feed().posts.first)
+        #expect(!newest.likedByMe)
+        _ = try await session.waitForScreen("the feed") { $0.contains("● websocket") && $0.contains("f like") }
+        try session.keys("l")
+        try session.keys("f")
+        let liked = try await eventually("alice's like on the server, by f") {
+            try await alice.feed().posts.first { $0.id == newest.id && $0.likedByMe }
+        }
+        // `l` did nothing: had it liked, `f` would have taken the like back.
+        #expect(liked.likeCount == newest.likeCount + 1)
+        try session.keys("q")
+        try await session.expectCleanExit()
+    }
+
+    @Test(
+        "a broken config.toml stops moments-tui before it touches the terminal: one line naming file and line, exit 2")
+    func brokenConfig() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("moments-home-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let file = home.appendingPathComponent("moments/config.toml")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let tui = try Binaries.path("moments-tui")
+        for (text, line) in [("mouse = true\n[keys]\nlike = \"ctrl-shift-f\"\n", 3), ("[theme\n", 1)] {
+            try Data(text.utf8).write(to: file)
+            let result = try await run(tui, ["--token", "x"], environment: ["XDG_CONFIG_HOME": home.path])
+            #expect(result.status == 2)
+            #expect(result.err.hasPrefix("moments-tui: \(file.path):\(line): "), "\(result.err)")
+            #expect(result.err.split(separator: "\n").count == 1)
+            #expect(result.out.isEmpty)  // no escape sequence, no screen
+        }
+        let named = try await run(tui, ["--config", home.appendingPathComponent("missing.toml").path, "--token", "x"])
+        #expect(named.status == 2)
+        #expect(named.err.contains("missing.toml: no such file"))
+    }
+
+    @Test("run again, the feed shows a line under what is new since the last run")
+    func newSinceLastRun() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let aliceToken = try #require(server.tokens["alice"])
+        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("moments-home-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let command = "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server \(server.url.absoluteString)"
+        do {
+            let first = try TmuxSession(command: command, home: home)
+            defer { first.kill() }
+            _ = try await first.waitForScreen("the feed") { $0.contains("● websocket") }
+            #expect(!(try first.screen()).contains("new since you were last here"))
+            try first.keys("q")
+            try await first.expectCleanExit()
+        }
+        _ = try await bob.createPost(text: "Posted while Alice was away")
+        let second = try TmuxSession(command: command, home: home)
+        defer { second.kill() }
+        let screen = try await second.waitForScreen("the line under the new post") {
+            $0.contains("new since you were last here")
+        }
+        let lines = screen.split(separator: "\n").map(String.init)
+        let divider = try #require(lines.firstIndex { $0.contains("new since you were last here") })
+        #expect(lines.firstIndex { $0.contains("Posted while Alice was away") }! < divider)
+        #expect(lines[(divider + 1)...].contains { $0.contains("Moments is live") })
+        try second.keys("q")
+        try await second.expectCleanExit()
     }
 }

@@ -132,4 +132,27 @@ struct ViewTests {
         #expect(text.contains(" ● Carol commented: 我要来"))
         #expect(text.contains("   Bob liked your post “post”"))
     }
+
+    @Test(
+        "without colour (NO_COLOR), the badge, unread marks and errors show in reverse, the selection and a heart given in bold"
+    )
+    func monochrome() {
+        var s = state(posts: [post(3, likers: [alice]), post(2, by: bob)], unread: 2)
+        _ = s.update(
+            .notificationsLoaded(
+                .success(
+                    NotificationPage(
+                        notifications: [NotificationEntry(event: event(9, .like, post: 2, unread: 2), read: false)],
+                        unread: 2,
+                        cursor: 9))))
+        s.say(.failed(.like, reason: "server unreachable"))
+        let spans = render(s).lines.flatMap { $0 }
+        func shown(_ text: String) -> Style? { spans.first { $0.text.contains(text) }?.style.monochrome }
+        #expect(shown("● 2")?.reverse == true)
+        #expect(shown("● new")?.reverse == true)
+        #expect(shown("Like failed")?.reverse == true)
+        #expect(shown("┃")?.bold == true)
+        #expect(shown("♥ 1")?.bold == true)
+        #expect(spans.allSatisfy { $0.style.monochrome.role == .normal })
+    }
 }

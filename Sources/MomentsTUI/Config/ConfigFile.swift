@@ -75,7 +75,9 @@ struct ConfigFile {
                 throw unknown(name, in: "theme", roles.map(\.rawValue).joined(separator: ", "))
             }
             let value = table[name]!
-            guard let color = value.string.flatMap(Theme.Color.init(spec:)) ?? value.int.flatMap({ Theme.Color(spec: "\($0)") })
+            guard
+                let color = value.string.flatMap(Theme.Color.init(spec:))
+                    ?? value.int.flatMap({ Theme.Color(spec: "\($0)") })
             else {
                 throw problem(name, in: "theme", "a colour: a name (\"red\", \"bright-blue\"), 0–255 or \"#rrggbb\"")
             }
@@ -107,7 +109,8 @@ struct ConfigFile {
     }
 
     private func problem(_ key: String, in section: String? = nil, _ expected: String) -> ConfigError {
-        ConfigError(file: file, line: line(of: key, in: section), problem: "\(qualified(key, section)): expected \(expected)")
+        ConfigError(
+            file: file, line: line(of: key, in: section), problem: "\(qualified(key, section)): expected \(expected)")
     }
 
     private func unknown(_ key: String, in section: String?, _ known: String) -> ConfigError {

@@ -70,7 +70,9 @@ public struct AppState: Equatable, Sendable {
 
     /// Posts with likes or comments the user has not read: marked in the feed, `u` goes to them.
     public var unreadPostIds: Set<Int64> {
-        Set(notifications.filter { !$0.read && ($0.event.type == .like || $0.event.type == .comment) }.compactMap(\.event.postId))
+        Set(
+            notifications.filter { !$0.read && ($0.event.type == .like || $0.event.type == .comment) }.compactMap(
+                \.event.postId))
     }
 
     /// Rows between the header (title and rule) and the footer (keys or input, and messages);

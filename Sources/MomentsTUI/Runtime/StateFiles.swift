@@ -31,6 +31,8 @@ public struct StateFiles: Sendable {
         let temporary = visitFile.appendingPathExtension("tmp")
         try JSONEncoder().encode(visit).write(to: temporary)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: temporary.path)
-        _ = try FileManager.default.replaceItemAt(visitFile, withItemAt: temporary)
+        guard rename(temporary.path, visitFile.path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: visitFile.path])
+        }
     }
 }

@@ -74,7 +74,8 @@ final class Terminal {
                 if row == screen.rows - 1, column + CellWidth.of(text) >= screen.columns, !text.isEmpty {
                     text.removeLast()
                 }
-                moments_style(attributes(span.style), colors ? Self.pair(span.style.role) : 0)
+                let style = colors ? span.style : span.style.monochrome
+                moments_style(Self.attributes(style), Self.pair(style.role))
                 var wide = text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
                 _ = moments_put(Int32(row), Int32(column), &wide)
                 column += CellWidth.of(span.text)
@@ -189,17 +190,8 @@ final class Terminal {
         }
     }
 
-    private func attributes(_ style: Style) -> Int32 {
+    private static func attributes(_ style: Style) -> Int32 {
         var value: Int32 = 0
-        // Without colour, what must stand out (the unread badge and marks, errors) is shown in
-        // reverse, a heart given and the selection in bold.
-        if !colors {
-            switch style.role {
-            case .unread, .error: value |= moments_a_reverse()
-            case .like, .accent: value |= moments_a_bold()
-            default: break
-            }
-        }
         if style.bold { value |= moments_a_bold() }
         if style.dim { value |= moments_a_dim() }
         if style.reverse { value |= moments_a_reverse() }

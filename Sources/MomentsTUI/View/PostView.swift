@@ -11,9 +11,13 @@ extension View {
         }
         let width = screen.columns
         let selected = state.openPost.scroll.selected
-        var items = [postItem(post, selected: selected == 0, unread: state.unreadPostIds.contains(post.id), state, width)]
+        var items = [
+            postItem(post, selected: selected == 0, unread: state.unreadPostIds.contains(post.id), state, width)
+        ]
         for (index, comment) in post.comments.enumerated() {
-            items.append(FeedLayout.comment(comment, width: width - FeedLayout.gutter, gutter: FeedLayout.gutter(selected == index + 1)))
+            items.append(
+                FeedLayout.comment(
+                    comment, width: width - FeedLayout.gutter, gutter: FeedLayout.gutter(selected == index + 1)))
         }
         state.openPost.scroll.correct(count: items.count, viewport: state.bodyRows) { items[$0].count }
         var lines: [(item: Int, spans: [Span])] = []
@@ -30,13 +34,17 @@ extension View {
         }
     }
 
-    private static func postItem(_ post: Post, selected: Bool, unread: Bool, _ state: AppState, _ width: Int) -> [[Span]] {
+    private static func postItem(_ post: Post, selected: Bool, unread: Bool, _ state: AppState, _ width: Int)
+        -> [[Span]]
+    {
         let gutter = FeedLayout.gutter(selected)
         let inner = max(1, width - FeedLayout.gutter)
-        var lines = FeedLayout.heading(post, gutter: gutter, marks: .init(selected: selected, unread: unread), now: state.now)
+        var lines = FeedLayout.heading(
+            post, gutter: gutter, marks: .init(selected: selected, unread: unread), now: state.now)
         for line in TextLayout.wrap(post.text, width: inner) { lines.append([gutter, Span(line)]) }
         let likers = post.likers.map(\.name).joined(separator: ", ")
-        let likeLines = TextLayout.wrap(likers.isEmpty ? "no likes yet" : "liked by " + likers, width: max(1, inner - 5))
+        let likeLines = TextLayout.wrap(
+            likers.isEmpty ? "no likes yet" : "liked by " + likers, width: max(1, inner - 5))
         for (index, line) in likeLines.enumerated() {
             lines.append([gutter, index == 0 ? FeedLayout.heart(post) : Span("   "), Span(" " + line, .dim)])
         }

@@ -26,7 +26,9 @@ public struct Style: Equatable, Sendable, Hashable {
     public var reverse = false
     public var underline = false
 
-    public init(role: Role = .normal, bold: Bool = false, dim: Bool = false, reverse: Bool = false, underline: Bool = false) {
+    public init(
+        role: Role = .normal, bold: Bool = false, dim: Bool = false, reverse: Bool = false, underline: Bool = false
+    ) {
         self.role = role
         self.bold = bold
         self.dim = dim
@@ -37,6 +39,19 @@ public struct Style: Equatable, Sendable, Hashable {
     public static let plain = Style()
     public static let bold = Style(bold: true)
     public static let dim = Style(dim: true)
+
+    /// How it shows without colour (`NO_COLOR`): what must stand out (the unread badge and
+    /// marks, errors) in reverse, a heart given and the selection in bold.
+    public var monochrome: Style {
+        var style = self
+        switch role {
+        case .unread, .error: style.reverse = true
+        case .like, .accent: style.bold = true
+        default: break
+        }
+        style.role = .normal
+        return style
+    }
 }
 
 /// Text in one style.

@@ -16,10 +16,16 @@ public enum View {
         }
         let hints =
             state.panel == .post
-            ? [move, hint(1, .like, "like"), hint(2, .comment, "comment"), hint(3, .reply, "reply"), hint(4, .back, "back"),
-                hint(5, .quit, "quit")]
-            : [move, hint(1, .open, "open"), hint(2, .like, "like"), hint(3, .comment, "comment"), hint(6, .post, "post"),
-                hint(7, .nextUnread, "unread"), hint(4, .notifications, "notifications"), hint(5, .quit, "quit")]
+            ? [
+                move, hint(1, .like, "like"), hint(2, .comment, "comment"), hint(3, .reply, "reply"),
+                hint(4, .back, "back"),
+                hint(5, .quit, "quit"),
+            ]
+            : [
+                move, hint(1, .open, "open"), hint(2, .like, "like"), hint(3, .comment, "comment"),
+                hint(6, .post, "post"),
+                hint(7, .nextUnread, "unread"), hint(4, .notifications, "notifications"), hint(5, .quit, "quit"),
+            ]
         let help = "\(keys.first(.help)) help"
         var room = width - CellWidth.of(help)
         var shown: Set<Int> = []
@@ -33,7 +39,10 @@ public enum View {
     /// The help screen's table: every command with the keys bound to it now.
     public static func helpLines(_ keys: KeyBindings) -> [(String, String)] {
         Command.allCases.map { (keys.describe($0), $0.summary) } + [
-            ("editing", "←/→, Home/End, alt-b/alt-f, ctrl-w, ctrl-u; ctrl-j or alt-Enter a new line; ↑ what you sent; Enter sends")
+            (
+                "editing",
+                "←/→, Home/End, alt-b/alt-f, ctrl-w, ctrl-u; ctrl-j or alt-Enter a new line; ↑ what you sent; Enter sends"
+            )
         ]
     }
 
@@ -133,7 +142,8 @@ public enum View {
             while laidOut.count <= index {
                 let next = laidOut.count
                 let marks = FeedLayout.Marks(
-                    selected: next == selected, unread: unread.contains(posts[next].id), newSinceAbove: next == firstSeen)
+                    selected: next == selected, unread: unread.contains(posts[next].id),
+                    newSinceAbove: next == firstSeen)
                 laidOut.append(FeedLayout.lines(for: posts[next], width: width, marks: marks, now: now))
             }
             return laidOut[index]
@@ -203,7 +213,8 @@ public enum View {
     }
 
     static func help(_ keys: KeyBindings, into screen: inout Screen) {
-        screen.set(2, [Span(" Keys", .bold), Span("  (config.toml's [keys] changes them; moments-tui --print-config)", .dim)])
+        screen.set(
+            2, [Span(" Keys", .bold), Span("  (config.toml's [keys] changes them; moments-tui --print-config)", .dim)])
         for (offset, entry) in helpLines(keys).enumerated() {
             screen.set(3 + offset, [Span("  " + TextLayout.pad(entry.0, to: 20), Style(role: .accent)), Span(entry.1)])
         }
@@ -235,7 +246,8 @@ public enum View {
                 screen.set(inputRow - height + 1 + row, [lead, Span(layout.rows[first + row])])
             }
             screen.cursor = Screen.Cursor(
-                row: inputRow - height + 1 + layout.cursorRow - first, column: CellWidth.of(label) + layout.cursorColumn)
+                row: inputRow - height + 1 + layout.cursorRow - first, column: CellWidth.of(label) + layout.cursorColumn
+            )
         } else {
             screen.set(inputRow, [Span(" " + keyHints(state, width: screen.columns - 1), .dim)])
         }

@@ -1,0 +1,79 @@
+import Foundation
+import MomentsCore
+import Testing
+
+@testable import MomentsTUI
+
+@Suite("compose: several lines, what was sent, where the cursor is")
+struct ComposeTests {
+    func typed(_ text: String, into s: inout AppState) {
+        for character in text { _ = s.update(.key(.character(character))) }
+    }
+
+    @Test("Ctrl-J makes a new line and Enter sends the whole text; the field grows and the feed gives way")
+    func multiLine() {
+        var s = state()
+        let bodyRows = s.bodyRows
+        _ = s.update(.key(.character("p")))
+        typed("第一行", into: &s)
+        _ = s.update(.key(.newline))
+        typed("second", into: &s)
+        #expect(s.bodyRows == bodyRows - 1)
+        let screen = render(s)
+        #expect(screen.text(21).hasPrefix("New post › 第一行"))
+        #expect(screen.text(22).hasPrefix("           second"))
+        #expect(screen.cursor == Screen.Cursor(row: 22, column: CellWidth.of("New post › ") + 6))
+        #expect(s.update(.key(.enter)) == [.createPost(text: "第一行\nsecond")])
+        #expect(s.bodyRows == bodyRows)
+    }
+
+    @Test("a long text wraps by cells and scrolls within five rows, the cursor row in view")
+    func longText() {
+        var s = state()
+        _ = s.update(.key(.character("p")))
+        typed(String(repeating: "长", count: 300), into: &s)
+        let screen = render(s)
+        #expect(s.composeRows == AppState.composeRowLimit)
+        let cursor = try! #require(screen.cursor)
+        #expect(cursor.row == 22)
+        #expect((0..<screen.rows).allSatisfy { CellWidth.of(screen.text($0)) == 80 })
+    }
+
+    @Test("↑ in an empty field brings back what was sent, newest first; ↓ goes forward to what was typed")
+    func history() {
+        var s = state()
+        for text in ["first", "second"] {
+            _ = s.update(.key(.character("c")))
+            typed(text, into: &s)
+            _ = s.update(.key(.enter))
+        }
+        #expect(s.sent == ["first", "second"])
+        _ = s.update(.key(.character("c")))
+        _ = s.update(.key(.up))
+        #expect(s.compose?.editor.text == "second")
+        _ = s.update(.key(.up))
+        #expect(s.compose?.editor.text == "first")
+        _ = s.update(.key(.up))
+        #expect(s.compose?.editor.text == "first")  // nothing older
+        _ = s.update(.key(.down))
+        #expect(s.compose?.editor.text == "second")
+        _ = s.update(.key(.down))
+        #expect(s.compose?.editor.text == "")
+        // In a field with text, ↑ is the editor's (there is no line above): nothing recalled.
+        typed("draft", into: &s)
+        _ = s.update(.key(.up))
+        #expect(s.compose?.editor.text == "draft")
+    }
+
+    @Test("a paste goes into the field whole, newlines and all, and is not sent by its line breaks")
+    func paste() {
+        var s = state()
+        _ = s.update(.key(.character("c")))
+        #expect(s.update(.key(.paste("line one\nline two"))) == [])
+        #expect(s.compose?.editor.text == "line one\nline two")
+        // A paste outside the editor does nothing.
+        _ = s.update(.key(.escape))
+        #expect(s.update(.key(.paste("q"))) == [])
+        #expect(s.compose == nil)
+    }
+}
