@@ -384,4 +384,47 @@ struct TUITests {
         try second.keys("q")
         try await second.expectCleanExit()
     }
+
+    @Test("mouse = true: a click selects a post and the wheel moves on; pasted text (bracketed) stays whole, line breaks and all")
+    func mouseAndPaste() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let aliceToken = try #require(server.tokens["alice"])
+        let alice = MomentsAPI(server: server.url, token: aliceToken)
+        let session = try TmuxSession(
+            command: "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server \(server.url.absoluteString)",
+            config: "mouse = true\n")
+        defer { session.kill() }
+        let feed = try await session.waitForScreen("the feed") { $0.contains("● websocket") && $0.contains("Dave · ") }
+        let rows = feed.split(separator: "\n", omittingEmptySubsequences: false)
+        let dave = try #require(rows.firstIndex { $0.contains("Dave · ") })
+        // What a terminal sends for a press of the first button at (column 6, row dave), X10 style:
+        // ESC [ M, then 32 + button, 32 + column, 32 + row, both counted from 1.
+        func mouse(button: Int, row: Int) throws {
+            try session.call(
+                ["send-keys", "-t", "e2e", "-H"] + [0x1B, 0x5B, 0x4D, 32 + button, 32 + 6, 32 + row + 1].map {
+                    String($0, radix: 16)
+                })
+        }
+        try mouse(button: 0, row: dave)
+        _ = try await session.waitForScreen("Dave's post selected by the click") { $0.contains("┃ Dave · ") }
+        try mouse(button: 65, row: dave)  // the wheel, down
+        _ = try await session.waitForScreen("the next post selected by the wheel") { $0.contains("┃ 今天包了饺子") }
+
+        try session.keys("c")
+        _ = try await session.waitForScreen("the comment editor") { $0.contains("Comment on Alice's post ›") }
+        try session.call(["set-buffer", "-b", "moments", "粘贴的第一行\nsecond line"])
+        try session.call(["paste-buffer", "-p", "-b", "moments", "-t", "e2e"])
+        let pasted = try await session.waitForScreen("both lines in the editor") {
+            $0.contains("Comment on Alice's post › 粘贴的第一行") && $0.contains("second line")
+        }
+        #expect(!pasted.contains("Alice: 粘贴的第一行"))  // not sent by the line break
+        try session.keys("Enter")
+        let comment = try await eventually("the pasted comment on the server") {
+            try await alice.feed().posts.flatMap(\.comments).first { $0.text.hasPrefix("粘贴的第一行") }
+        }
+        #expect(comment.text == "粘贴的第一行\nsecond line")
+        try session.keys("q")
+        try await session.expectCleanExit()
+    }
 }

@@ -30,6 +30,16 @@ struct StoreContractTests {
 
         /// A fresh, empty store with alice, bob and carol (friends of alice) and dave (nobody's friend).
         func makeStore() async throws -> any MomentsStore {
+            let store = try await makeEmptyStore()
+            for (id, name) in [("alice", "Alice"), ("bob", "Bob"), ("carol", "Carol"), ("dave", "Dave")] {
+                try await store.saveUser(id: id, name: name)
+            }
+            try await store.befriend("alice", "bob")
+            try await store.befriend("alice", "carol")
+            return store
+        }
+
+        func makeEmptyStore() async throws -> any MomentsStore {
             let store: any MomentsStore
             switch self {
             case .sqlite:
@@ -44,17 +54,33 @@ struct StoreContractTests {
                     logger: Logger(label: "contract", factory: { _ in SwiftLogNoOpLogHandler() }))
             }
             #expect(try await store.isEmpty())
-            for (id, name) in [("alice", "Alice"), ("bob", "Bob"), ("carol", "Carol"), ("dave", "Dave")] {
-                try await store.saveUser(id: id, name: name)
-            }
-            try await store.befriend("alice", "bob")
-            try await store.befriend("alice", "carol")
             return store
         }
     }
 
     struct NoSink: EventSink {
         func publish(_ deliveries: [Delivery]) {}
+    }
+
+    @Test(
+        "the demo has a past: posts of the last days, likes and comments after their posts; what follows is now",
+        arguments: Backend.available)
+    func demoPast(_ backend: Backend) async throws {
+        let store = try await backend.makeEmptyStore()
+        #expect(try await DemoSeed.seedIfEmpty(store))
+        let now = Date()
+        let posts = try await store.feed(viewer: "alice", before: nil, limit: 20).posts
+        let ages = posts.map { now.timeIntervalSince($0.createdAt) }
+        #expect(ages == ages.sorted())  // newest first, as their ids
+        #expect(ages.first.map { $0 > 30 * 60 && $0 < 3600 } == true, "\(ages)")
+        #expect(ages.last.map { $0 > 2 * 86400 } == true, "\(ages)")
+        for post in posts {
+            #expect(post.comments.allSatisfy { $0.createdAt > post.createdAt })
+        }
+        let notifications = try await store.notifications(user: "alice", before: nil, limit: 20)
+        #expect(notifications.notifications.allSatisfy { now.timeIntervalSince($0.event.createdAt) > 60 })
+        let fresh = try await store.createPost(author: "alice", text: "now")
+        #expect(abs(fresh.createdAt.timeIntervalSinceNow) < 60)
     }
 
     @Test("users and friends", arguments: Backend.available)
