@@ -124,6 +124,12 @@ struct MomentsTUICommand: AsyncParsableCommand {
             Self.fail("\(address): \(error)")
         }
         let stateFiles = StateFiles(environment: environment, server: urls[0], user: state.me.id)
+        let outbox: Outbox
+        do {
+            outbox = try Outbox(journal: stateFiles.outboxFile) { [api] in try await api.send($0) }
+        } catch {
+            Self.fail("\(error)")
+        }
         state.lastVisit = stateFiles.lastVisit()
         state.keys = settings.keys
         state.attention = Attention(tells: settings.notify.types)
@@ -133,7 +139,7 @@ struct MomentsTUICommand: AsyncParsableCommand {
         let colors = !noColor && (environment["NO_COLOR"] ?? "").isEmpty  // no-color.org: any value
         await Runtime(
             api: api, state: state, pushOptions: options, logger: logger, colors: colors, theme: settings.theme,
-            mouse: settings.mouse, notify: settings.notify.method, stateFiles: stateFiles
+            mouse: settings.mouse, notify: settings.notify.method, stateFiles: stateFiles, outbox: outbox
         )
         .run()
         try? await ownClient?.shutdown()

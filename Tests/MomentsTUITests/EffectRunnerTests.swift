@@ -60,18 +60,32 @@ struct EffectRunnerTests {
         }
     }
 
-    @Test("each effect makes its request and reports the answer as its action")
-    func mapping() async {
+    /// Runs the runner's outbox until `done` holds for what it reported (at most 30 s).
+    func reports(
+        _ runner: EffectRunner, until done: @escaping @Sendable ([Action]) -> Bool
+    ) async throws -> [Action] {
+        let seen = NIOLockedValueBox<[Action]>([])
+        let sending = Task {
+            await runner.outbox.run { event in
+                let actions = await runner.report(event)
+                seen.withLockedValue { $0 += actions }
+            }
+        }
+        defer { sending.cancel() }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !done(seen.withLockedValue { $0 }) {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return seen.withLockedValue { $0 }
+    }
+
+    static let comment = MomentsCore.Comment(id: 70, postId: 3, author: alice, text: "好", createdAt: t0)
+
+    @Test("reads report at once; writes go through the outbox, in order, and their answers settle them")
+    func mapping() async throws {
         let service = FakeService()
         let runner = EffectRunner(service: service)
-        #expect(await runner.run(.like(postId: 3)) == .likeSettled(postId: 3, .success(post(3, likers: [alice]))))
-        #expect(await runner.run(.unlike(postId: 3)) == .likeSettled(postId: 3, .success(post(3))))
-        #expect(
-            await runner.run(.comment(postId: 3, text: "好", placeholderId: -2))
-                == .commentSettled(
-                    placeholderId: -2, postId: 3,
-                    .success(MomentsCore.Comment(id: 70, postId: 3, author: alice, text: "好", createdAt: t0))))
-        #expect(await runner.run(.createPost(text: "hi")) == .postSettled(.success(post(8, "hi"))))
         let page = FeedPage(posts: [post(1)], nextBefore: nil)
         #expect(await runner.run(.loadFeed(before: nil)) == .feedLoaded(.success(page), appending: false))
         #expect(await runner.run(.loadFeed(before: 5)) == .feedLoaded(.success(page), appending: true))
@@ -80,41 +94,74 @@ struct EffectRunnerTests {
                 == .notificationsLoaded(.success(NotificationPage(notifications: [], unread: 0, cursor: 0))))
         #expect(await runner.run(.markRead(upTo: 9)) == .markedRead(.success(2)))
         #expect(await runner.run(.quit) == nil)
+
+        #expect(await runner.run(.like(postId: 3)) == .outboxWaiting(count: 1, offline: false))
+        #expect(await runner.run(.unlike(postId: 3)) == .outboxWaiting(count: 2, offline: false))
+        _ = await runner.run(.comment(postId: 3, text: "好", placeholderId: -2))
+        _ = await runner.run(.createPost(text: "hi"))
+        let actions = try await reports(runner) { $0.contains(.outboxWaiting(count: 0, offline: false)) }
+        #expect(
+            actions.filter { if case .outboxWaiting = $0 { false } else { true } } == [
+                .likeSettled(postId: 3, .success(post(3, likers: [alice]))),
+                .likeSettled(postId: 3, .success(post(3))),
+                .commentSettled(placeholderId: -2, postId: 3, .success(Self.comment)),
+                .postSettled(.success(post(8, "hi"))),
+            ])
         #expect(
             service.calls.withLockedValue { $0 } == [
-                "like 3", "unlike 3", "comment 3 好", "post hi", "feed newest", "feed 5", "notifications", "read 9",
+                "feed newest", "feed 5", "notifications", "read 9", "like 3", "unlike 3", "comment 3 好", "post hi",
             ])
     }
 
-    @Test("a failure reports the server's message, or the error's description")
-    func failures() async {
-        let refusing = FakeService(failing: ClientError.api(status: 404, code: "not_found", message: "no such post"))
-        let rejected = EffectRunner(service: refusing, retryDelays: [.zero, .zero])
-        #expect(await rejected.run(.like(postId: 3)) == .likeSettled(postId: 3, .failure("no such post")))
-        #expect(refusing.calls.withLockedValue { $0.count } == 1, "a refusal is not sent again")
-        let offline = ClientError.transport("connection refused")
-        let away = FakeService(failing: offline)
-        let unreachable = EffectRunner(service: away, retryDelays: [.zero, .zero])
-        #expect(await unreachable.run(.createPost(text: "x")) == .postSettled(.failure(offline.description)))
-        #expect(away.calls.withLockedValue { $0.count } == 3, "sent, then once after each delay")
+    @Test("a refusal settles with the server's words: a like rolls back, a post goes back to the editor, a comment stays to retry")
+    func refusals() async throws {
+        let refusing = FakeService(failing: ClientError.api(status: 404, code: "not_found", message: "no such post"), times: 3)
+        let runner = EffectRunner(service: refusing)
+        _ = await runner.run(.like(postId: 3))
+        _ = await runner.run(.createPost(text: "my words"))
+        _ = await runner.run(.comment(postId: 3, text: "好", placeholderId: -2))
+        let actions = try await reports(runner) { $0.contains { if case .commentRefused = $0 { true } else { false } } }
+        #expect(actions.contains(.likeSettled(postId: 3, .failure("no such post"))))
+        #expect(actions.contains(.postRefused(text: "my words", reason: "no such post")))
+        #expect(actions.contains(.commentRefused(placeholderId: -2, postId: 3, reason: "no such post")))
+        #expect(refusing.calls.withLockedValue { $0.count } == 3, "a refusal is not sent again by itself")
+        #expect(await runner.outbox.entries.map(\.write) == [.comment(postId: 3, text: "好")])
+
+        // Sent again by the user, under the same key; now the server takes it.
+        _ = await runner.run(.retryComment(placeholderId: -2))
+        let retried = try await reports(runner) { $0.contains { if case .commentSettled = $0 { true } else { false } } }
+        #expect(retried.contains(.commentSettled(placeholderId: -2, postId: 3, .success(Self.comment))))
+        let keys = refusing.keys.withLockedValue { $0 }
+        #expect(keys[2] == keys[3])
+        #expect(await runner.outbox.entries.isEmpty)
     }
 
-    @Test("a write that fails in passing is sent again under the same key; each write has a key of its own")
-    func retriesUnderOneKey() async {
-        let restarting = FakeService(
-            failing: ClientError.api(status: 503, code: "server_full", message: "busy"), times: 2)
-        let runner = EffectRunner(service: restarting, retryDelays: [.zero, .zero, .zero])
-        #expect(
-            await runner.run(.comment(postId: 3, text: "好", placeholderId: -2))
-                == .commentSettled(
-                    placeholderId: -2, postId: 3,
-                    .success(MomentsCore.Comment(id: 70, postId: 3, author: alice, text: "好", createdAt: t0))))
+    @Test("while the server is unreachable or busy a write waits, and goes again under the same key until answered")
+    func waitsUnderOneKey() async throws {
+        let restarting = FakeService(failing: ClientError.transport("connection refused"), times: 3)
+        let runner = EffectRunner(service: restarting)
+        _ = await runner.run(.comment(postId: 3, text: "好", placeholderId: -2))
+        let actions = try await reports(runner) { $0.contains { if case .commentSettled = $0 { true } else { false } } }
+        #expect(actions.filter { $0 == .outboxWaiting(count: 1, offline: true) }.count == 3)
+        #expect(actions.contains(.commentSettled(placeholderId: -2, postId: 3, .success(Self.comment))))
         let keys = restarting.keys.withLockedValue { $0 }
-        #expect(keys.count == 3 && Set(keys).count == 1 && keys[0] != nil)
+        #expect(keys.count == 4 && Set(keys).count == 1 && keys[0] != nil)
         _ = await runner.run(.like(postId: 3))
-        #expect(restarting.keys.withLockedValue { $0 }.last != keys[0])
-        #expect(
-            EffectRunner.passes(.transport("reset")) && EffectRunner.passes(.api(status: 429, code: "", message: "")))
-        #expect(!EffectRunner.passes(.api(status: 422, code: "idempotency_key_reused", message: "")))
+        _ = try await reports(runner) { $0.contains { if case .likeSettled = $0 { true } else { false } } }
+        #expect(restarting.keys.withLockedValue { $0 }.last != keys[0], "each write has a key of its own")
+        #expect(Outbox.passes(.transport("reset")) && Outbox.passes(.api(status: 429, code: "", message: "")))
+        #expect(!Outbox.passes(.api(status: 422, code: "idempotency_key_reused", message: "")))
+    }
+
+    @Test("a read that fails says so in a person's words: the server's message, or 'server unreachable'")
+    func readFailures() async {
+        let refusing = EffectRunner(
+            service: FakeService(failing: ClientError.api(status: 404, code: "not_found", message: "no such post")))
+        #expect(await refusing.run(.loadNotifications) == .notificationsLoaded(.failure("no such post")))
+        let away = EffectRunner(
+            service: FakeService(failing: ClientError.transport("connection reset (error set): Connection refused")),
+            retryDelays: [.zero])
+        #expect(await away.run(.loadFeed(before: nil)) == .feedLoaded(.failure("server unreachable"), appending: false))
+        #expect(await away.run(.markRead(upTo: 3)) == .markedRead(.failure("server unreachable")))
     }
 }

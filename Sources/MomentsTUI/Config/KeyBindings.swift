@@ -7,6 +7,7 @@ public enum Command: String, CaseIterable, Sendable {
     case top, bottom
     case open, back, like, comment, reply, post
     case nextUnread = "next_unread"
+    case retry, discard
     case notifications, refresh, help, quit
 
     /// For the help screen.
@@ -25,6 +26,8 @@ public enum Command: String, CaseIterable, Sendable {
         case .reply: "reply to the selected comment (@name)"
         case .post: "write a new post"
         case .nextUnread: "next post with unread likes or comments"
+        case .retry: "send a refused comment of the post again"
+        case .discard: "let a refused comment of the post go"
         case .notifications: "notifications (opening marks them read)"
         case .refresh: "reload the feed and notifications"
         case .help: "this help"
@@ -43,6 +46,7 @@ public struct KeyBindings: Equatable, Sendable {
         .pageUp: [.pageUp], .top: [.character("g"), .home], .bottom: [.character("G"), .end],
         .open: [.enter], .back: [.escape], .like: [.character("l")], .comment: [.character("c")],
         .reply: [.character("R")], .post: [.character("p")], .nextUnread: [.character("u")],
+        .retry: [.character("t")], .discard: [.character("x")],
         .notifications: [.character("n")], .refresh: [.character("r")], .help: [.character("?")],
         .quit: [.character("q"), .interrupt],
     ])

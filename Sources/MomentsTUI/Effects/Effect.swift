@@ -5,6 +5,11 @@ public enum Effect: Equatable, Sendable {
     case unlike(postId: Int64)
     case comment(postId: Int64, text: String, placeholderId: Int64)
     case createPost(text: String)
+    /// A comment the outbox kept from an earlier run now has this placeholder on screen.
+    case adopt(id: String, placeholderId: Int64, postId: Int64)
+    /// A refused comment: send it again as it was, or let it go.
+    case retryComment(placeholderId: Int64)
+    case discardComment(placeholderId: Int64)
     case loadFeed(before: Int64?)
     case loadNotifications
     case markRead(upTo: Int64)

@@ -5,52 +5,140 @@ import MomentsCore
 /// Carries out an `Effect`: the API call it stands for, and the `Action` that reports the
 /// answer back to `update`. Failures become the message the user reads.
 ///
-/// A comment, post or read gets an idempotency key when the user makes it and is sent again
-/// under that key while the failure is one that passes (the server unreachable or restarting, 408, 409, 429,
-/// 5xx), after each of `retryDelays`: a blip does not undo what the user did, and a retry of
-/// a write that did reach the server does not make it twice.
+/// Likes, unlikes, comments and posts go through the `Outbox`: kept on disk before they are
+/// sent, sent in order under a key of their own, again while the server is away, and answered
+/// whenever the server does — `report` turns the outbox's events into the actions that settle
+/// them. Reads are marked with their own retries (`retryDelays`), under one key.
 struct EffectRunner: Sendable {
     let service: any MomentsService
+    let outbox: Outbox
+    let writes = WriteTracker()
     var retryDelays: [Duration] = [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4)]
 
-    /// The action reporting the effect's result; nil for `.quit` and `.alert`, which the runtime
-    /// handles.
+    /// - Parameter outbox: where writes wait; one in memory, sending through `service`, by default.
+    init(service: any MomentsService, outbox: Outbox? = nil, retryDelays: [Duration]? = nil) {
+        self.service = service
+        self.outbox = outbox ?? (try! Outbox(journal: nil) { [service] in try await service.send($0) })
+        if let retryDelays { self.retryDelays = retryDelays }
+    }
+
+    /// The action reporting the effect's result; nil for effects whose answer comes later
+    /// (writes, through `report`) and for `.quit` and `.alert`, which the runtime handles.
     func run(_ effect: Effect) async -> Action? {
         switch effect {
         case .quit, .alert:
             return nil
-        // Likes are not sent again: a like retried after the user's unlike went through would
-        // undo the unlike. They are idempotent on the server; a failure shows and rolls back.
         case .like(let postId):
-            return .likeSettled(
-                postId: postId, await Self.outcome { try await service.like(postId: postId, idempotencyKey: nil) })
+            return await keep(.like(postId: postId), reported: .like(postId: postId))
         case .unlike(let postId):
-            return .likeSettled(
-                postId: postId, await Self.outcome { try await service.unlike(postId: postId, idempotencyKey: nil) })
+            return await keep(.unlike(postId: postId), reported: .like(postId: postId))
         case .comment(let postId, let text, let placeholderId):
-            return .commentSettled(
-                placeholderId: placeholderId, postId: postId,
-                await write { try await service.comment(postId: postId, text: text, idempotencyKey: $0) })
+            return await keep(
+                .comment(postId: postId, text: text), reported: .comment(postId: postId, placeholderId: placeholderId))
         case .createPost(let text):
-            return .postSettled(await write { try await service.createPost(text: text, idempotencyKey: $0) })
+            return await keep(.post(text: text), reported: .post(text: text))
+        case .adopt(let id, let placeholderId, let postId):
+            await writes.track(id, .comment(postId: postId, placeholderId: placeholderId))
+            return nil
+        case .retryComment(let placeholderId):
+            if let id = await writes.id(of: placeholderId) { try? await outbox.retry(id) }
+            return await waiting()
+        case .discardComment(let placeholderId):
+            if let id = await writes.id(of: placeholderId) {
+                try? await outbox.discard(id)
+                await writes.forget(id)
+            }
+            return await waiting()
         case .loadFeed(let before):
             return .feedLoaded(
                 await Self.outcome { try await service.feedPage(before: before) }, appending: before != nil)
         case .loadNotifications:
             return .notificationsLoaded(await Self.outcome { try await service.notificationPage() })
         case .markRead(let upTo):
-            return .markedRead(await write { try await service.markRead(upTo: upTo, idempotencyKey: $0).unread })
+            return .markedRead(await markRead(upTo: upTo))
         }
     }
 
-    /// One write under one key, sent again after each of `retryDelays` while it fails in a way that passes.
-    private func write<Value>(_ send: (String) async throws -> Value) async -> Outcome<Value> {
+    /// The writes the outbox kept from an earlier run, for `update` to show as waiting again.
+    func restored() async -> [OutboxEntry] {
+        let entries = await outbox.entries
+        for entry in entries {
+            switch entry.write {
+            case .like(let postId), .unlike(let postId): await writes.track(entry.id, .like(postId: postId))
+            case .post(let text): await writes.track(entry.id, .post(text: text))
+            case .comment: break  // tracked once `update` has its placeholder (`.adopt`)
+            }
+        }
+        return entries
+    }
+
+    /// What an outbox event means to `update`: the write settled, refused, or still waiting.
+    func report(_ event: Outbox.Event) async -> [Action] {
+        switch event {
+        case .waiting:
+            return [await waiting(offline: true)]
+        case .answered(let entry, let answer):
+            let report = await writes.forget(entry.id)
+            let settled: Action? =
+                switch (report, answer) {
+                case (.like(let postId), .post(let post)): .likeSettled(postId: postId, .success(post))
+                case (.post, .post(let post)): .postSettled(.success(post))
+                case (.comment(let postId, let placeholderId), .comment(let comment)):
+                    .commentSettled(placeholderId: placeholderId, postId: postId, .success(comment))
+                default: nil
+                }
+            let count = await waiting()
+            return (settled.map { [$0] } ?? []) + [count]
+        case .refused(let entry):
+            let reason = entry.refusal ?? "refused"
+            switch await writes.report(for: entry.id) {
+            case .like(let postId):
+                // Shown rolled back: nothing is left to send again.
+                try? await outbox.discard(entry.id)
+                await writes.forget(entry.id)
+                return [.likeSettled(postId: postId, .failure(reason)), await waiting()]
+            case .post(let text):
+                // Back in the editor, so nothing typed is lost.
+                try? await outbox.discard(entry.id)
+                await writes.forget(entry.id)
+                return [.postRefused(text: text, reason: reason), await waiting()]
+            case .comment(let postId, let placeholderId):
+                return [.commentRefused(placeholderId: placeholderId, postId: postId, reason: reason), await waiting()]
+            case nil:
+                return [await waiting()]
+            }
+        }
+    }
+
+    private func keep(_ write: OutboxEntry.Write, reported report: WriteTracker.Report) async -> Action? {
+        do {
+            let entry = try await outbox.add(write)
+            await writes.track(entry.id, report)
+            return await waiting()
+        } catch {
+            // Not kept, so not sent: said as a refusal would be.
+            let reason = "cannot keep it to send: \(error)"
+            return switch report {
+            case .like(let postId): .likeSettled(postId: postId, .failure(reason))
+            case .post(let text): .postRefused(text: text, reason: reason)
+            case .comment(let postId, let placeholderId):
+                .commentRefused(placeholderId: placeholderId, postId: postId, reason: reason)
+            }
+        }
+    }
+
+    private func waiting(offline: Bool = false) async -> Action {
+        .outboxWaiting(count: await outbox.entries.count { $0.refusal == nil }, offline: offline)
+    }
+
+    /// Marked read under one key, sent again after each of `retryDelays` while it fails in a way that passes.
+    private func markRead(upTo: Int64) async -> Outcome<Int> {
         let key = UUID().uuidString
         var delays = retryDelays[...]
         while true {
             do {
-                return .success(try await send(key))
-            } catch let error as ClientError where Self.passes(error) {
+                return .success(try await service.markRead(upTo: upTo, idempotencyKey: key).unread)
+            } catch let error as ClientError where Outbox.passes(error) {
                 guard let delay = delays.popFirst() else { return await Self.outcome { throw error } }
                 try? await Task.sleep(for: delay)
             } catch {
@@ -59,24 +147,41 @@ struct EffectRunner: Sendable {
         }
     }
 
-    /// Failures worth the same request again: the server away or busy, not a refusal.
-    static func passes(_ error: ClientError) -> Bool {
-        switch error {
-        case .transport: true
-        case .api(let status, _, _): [408, 409, 429].contains(status) || status >= 500
-        default: false
-        }
-    }
-
     static func outcome<Value>(_ work: () async throws -> Value) async -> Outcome<Value> {
         do {
             return .success(try await work())
         } catch let error as ClientError {
+            switch error {
             // The server's own words, not the status and code around them.
-            if case .api(_, _, let message) = error { return .failure(message) }
-            return .failure(error.description)
+            case .api(_, _, let message): return .failure(message)
+            // As a person would say it; the details are in the log.
+            case .transport: return .failure("server unreachable")
+            default: return .failure(error.description)
+            }
         } catch {
             return .failure(String(describing: error))
         }
+    }
+}
+
+/// Which outbox entry stands for which write on screen, so its answer settles the right one.
+actor WriteTracker {
+    enum Report: Equatable, Sendable {
+        case like(postId: Int64)
+        case comment(postId: Int64, placeholderId: Int64)
+        case post(text: String)
+    }
+
+    private var reports: [String: Report] = [:]
+
+    func track(_ id: String, _ report: Report) { reports[id] = report }
+
+    func report(for id: String) -> Report? { reports[id] }
+
+    @discardableResult
+    func forget(_ id: String) -> Report? { reports.removeValue(forKey: id) }
+
+    func id(of placeholderId: Int64) -> String? {
+        reports.first { if case .comment(_, placeholderId) = $0.value { true } else { false } }?.key
     }
 }

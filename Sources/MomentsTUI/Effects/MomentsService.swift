@@ -3,11 +3,7 @@ import MomentsCore
 
 /// The requests effects make, so `EffectRunner` can be tested without a server. Writes carry
 /// an idempotency key: sent again under it, a write that already happened happens once.
-protocol MomentsService: Sendable {
-    func like(postId: Int64, idempotencyKey: String?) async throws -> Post
-    func unlike(postId: Int64, idempotencyKey: String?) async throws -> Post
-    func comment(postId: Int64, text: String, idempotencyKey: String?) async throws -> Comment
-    func createPost(text: String, idempotencyKey: String?) async throws -> Post
+protocol MomentsService: MomentsWriting {
     func feedPage(before: Int64?) async throws -> FeedPage
     func notificationPage() async throws -> NotificationPage
     func markRead(upTo: Int64, idempotencyKey: String?) async throws -> UnreadCount

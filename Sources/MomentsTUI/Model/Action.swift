@@ -24,5 +24,13 @@ public enum Action: Equatable, Sendable {
     case likeSettled(postId: Int64, Outcome<Post>)
     case commentSettled(placeholderId: Int64, postId: Int64, Outcome<Comment>)
     case postSettled(Outcome<Post>)
+    /// The server refused a post: the text goes back into the editor.
+    case postRefused(text: String, reason: String)
+    /// The server refused a comment: it stays, marked, until sent again or let go.
+    case commentRefused(placeholderId: Int64, postId: Int64, reason: String)
+    /// How many writes wait in the outbox; `offline`: the last send could not reach the server.
+    case outboxWaiting(count: Int, offline: Bool)
+    /// Writes an earlier run made that the outbox still holds.
+    case restored([OutboxEntry])
     case markedRead(Outcome<Int>)
 }

@@ -43,6 +43,10 @@ public struct AppState: Equatable, Sendable {
     /// comment has, so its answer can replace the right one.
     public var nextPlaceholderId: Int64 = -1
     public var loadingMore = false
+    /// Comments the server refused, by placeholder id: why.
+    public var refusedComments: [Int64: String] = [:]
+    /// Writes waiting in the outbox to be sent (not counting refused ones).
+    public var waitingWrites = 0
     /// Whether the terminal has the focus. Until it reports, the user is taken to be away: a
     /// terminal without focus reports gets every alert rather than none.
     public var focused = false

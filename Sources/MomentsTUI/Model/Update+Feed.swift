@@ -19,7 +19,13 @@ extension AppState {
             let known = Set(posts.map(\.id))
             posts += page.posts.filter { !known.contains($0.id) }
         } else {
-            posts = page.posts
+            // The user's comments still waiting for the server stay where they were.
+            let waiting = Dictionary(grouping: posts.flatMap(\.comments).filter { $0.id < 0 }, by: \.postId)
+            posts = page.posts.map { post in
+                var post = post
+                post.comments += waiting[post.id] ?? []
+                return post
+            }
         }
         nextBefore = page.nextBefore
         feedScroll.selected =
@@ -53,8 +59,15 @@ extension AppState {
 
     mutating func toggleLike(_ index: Int) -> [Effect] {
         guard posts.indices.contains(index), posts[index].id > 0 else { return [] }
+        guard likeSnapshots[posts[index].id] == nil else { return [] }  // one request per post at a time
         let post = posts[index]
-        guard likeSnapshots[post.id] == nil else { return [] }  // one request per post at a time
+        applyLikeToggle(index)
+        return [post.likedByMe ? .unlike(postId: post.id) : .like(postId: post.id)]
+    }
+
+    /// Shows the like (or unlike) at once, keeping the post as it was to roll back to.
+    mutating func applyLikeToggle(_ index: Int) {
+        let post = posts[index]
         likeSnapshots[post.id] = post
         var changed = post
         if post.likedByMe {
@@ -65,7 +78,6 @@ extension AppState {
         changed.likedByMe.toggle()
         changed.likeCount = changed.likers.count
         posts[index] = changed
-        return [post.likedByMe ? .unlike(postId: post.id) : .like(postId: post.id)]
     }
 
     mutating func likeSettled(postId: Int64, _ outcome: Outcome<Post>) {
@@ -89,11 +101,18 @@ extension AppState {
     // MARK: comments
 
     mutating func addComment(_ text: String, to postId: Int64) -> [Effect] {
-        guard let index = posts.firstIndex(where: { $0.id == postId }) else { return [] }
+        guard let placeholder = placeComment(text, on: postId) else { return [] }
+        return [.comment(postId: postId, text: text, placeholderId: placeholder)]
+    }
+
+    /// Shows the user's comment at once, under an id no stored comment has (negative): the
+    /// placeholder the server's answer replaces.
+    mutating func placeComment(_ text: String, on postId: Int64) -> Int64? {
+        guard let index = posts.firstIndex(where: { $0.id == postId }) else { return nil }
         let placeholder = Comment(id: nextPlaceholderId, postId: postId, author: me, text: text, createdAt: now)
         nextPlaceholderId -= 1
         posts[index].comments.append(placeholder)
-        return [.comment(postId: postId, text: text, placeholderId: placeholder.id)]
+        return placeholder.id
     }
 
     mutating func commentSettled(placeholderId: Int64, postId: Int64, _ outcome: Outcome<Comment>) {

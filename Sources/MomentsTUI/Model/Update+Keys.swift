@@ -68,6 +68,8 @@ extension AppState {
             return []
         case .nextUnread:
             return nextUnread()
+        case .retry, .discard:
+            return selectedPost.map { settleRefused(on: $0.id, retry: command == .retry) } ?? []
         default:
             return []
         }
@@ -95,6 +97,8 @@ extension AppState {
         case .nextUnread:
             panel = .feed
             return nextUnread()
+        case .retry, .discard:
+            return settleRefused(on: post.id, retry: command == .retry)
         default: break
         }
         scroll.selected = min(max(scroll.selected, 0), last)

@@ -43,6 +43,19 @@ extension AppState {
         case .postSettled(let outcome):
             postSettled(outcome)
             return []
+        case .postRefused(let text, let reason):
+            say(.failed(.post, reason: reason))
+            if compose == nil { compose = Compose(purpose: .post, editor: LineEditor(text)) }
+            return []
+        case .commentRefused(let placeholderId, _, let reason):
+            refusedComments[placeholderId] = reason
+            say(.failed(.comment, reason: reason))
+            return []
+        case .outboxWaiting(let count, _):
+            waitingWrites = count
+            return []
+        case .restored(let entries):
+            return restore(entries)
         case .markedRead(.success(let count)):
             unread = count
             return []

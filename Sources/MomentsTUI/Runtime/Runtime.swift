@@ -28,10 +28,11 @@ public final class Runtime: @unchecked Sendable {
     ///   - colors: false for `NO_COLOR` / `--no-color`.
     ///   - notify: how to get the user's attention (`auto`: from the environment).
     ///   - stateFiles: where to keep what the next run needs (where this one left off).
+    ///   - outbox: where the user's writes wait for the server (in memory only by default).
     public init(
         api: MomentsAPI, state: AppState, pushOptions: PushConnection.Options, logger: Logger, colors: Bool = true,
         theme: Theme = .standard, mouse: Bool = false, notify: Notifier.Method = .auto, stateFiles: StateFiles? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        outbox: Outbox? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.api = api
         self.colors = colors
@@ -40,7 +41,7 @@ public final class Runtime: @unchecked Sendable {
         self.stateFiles = stateFiles
         self.notify = Notifier.resolve(notify, environment: environment)
         self.insideTmux = environment["TMUX"] != nil
-        self.runner = EffectRunner(service: api)
+        self.runner = EffectRunner(service: api, outbox: outbox)
         self.state = state
         self.pushOptions = pushOptions
         self.logger = logger
@@ -66,8 +67,20 @@ public final class Runtime: @unchecked Sendable {
             saveVisit()
         }
         let connection = PushConnection(api: api, after: state.newestEventId, options: pushOptions, logger: logger)
-        let push = Task { [queue] in
-            for await update in connection.updates() { queue.push(.push(update)) }
+        let push = Task { [queue, runner] in
+            for await update in connection.updates() {
+                queue.push(.push(update))
+                // Connected again: the server is back, so what waits goes now, not after its pause.
+                if case .state(let state) = update, state == .webSocket || state == .longPolling {
+                    await runner.outbox.nudge()
+                }
+            }
+        }
+        let writes = Task { [queue, runner] in
+            queue.push(.restored(await runner.restored()))
+            await runner.outbox.run { event in
+                for action in await runner.report(event) { queue.push(action) }
+            }
         }
         let ticker = Task { [queue] in
             // Ages ("5m"), the reconnect countdown and message expiry move with the clock.
@@ -78,6 +91,7 @@ public final class Runtime: @unchecked Sendable {
         }
         defer {
             push.cancel()
+            writes.cancel()
             ticker.cancel()
         }
 

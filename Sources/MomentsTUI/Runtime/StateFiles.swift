@@ -19,6 +19,9 @@ public struct StateFiles: Sendable {
 
     private var visitFile: URL { directory.appendingPathComponent(stem + ".visit.json") }
 
+    /// The outbox's journal: the writes the server has not answered yet.
+    public var outboxFile: URL { directory.appendingPathComponent(stem + ".outbox.jsonl") }
+
     /// Where the previous run left off; nil on a first run (or an unreadable file).
     public func lastVisit() -> LastVisit? {
         (try? Data(contentsOf: visitFile)).flatMap { try? JSONDecoder().decode(LastVisit.self, from: $0) }

@@ -25,7 +25,10 @@ public enum FeedLayout {
         }
     }
 
-    public static func lines(for post: Post, width: Int, marks: Marks, now: Date) -> [[Span]] {
+    /// - Parameter refusals: why the server refused comments of the user's, by placeholder id.
+    public static func lines(
+        for post: Post, width: Int, marks: Marks, now: Date, refusals: [Int64: String] = [:]
+    ) -> [[Span]] {
         let gutter = gutter(marks.selected)
         let inner = max(1, width - Self.gutter)
         var lines: [[Span]] = marks.newSinceAbove ? [divider(newSinceText, width: width)] : []
@@ -37,7 +40,7 @@ public enum FeedLayout {
         let hidden = post.comments.count - commentsShown
         if hidden > 0 { lines.append([gutter, Span("  … \(hidden) more", .dim)]) }
         for comment in post.comments.suffix(commentsShown) {
-            lines += self.comment(comment, width: inner, gutter: gutter)
+            lines += self.comment(comment, width: inner, gutter: gutter, refusal: refusals[comment.id])
         }
         lines.append([])
         return lines
@@ -61,17 +64,28 @@ public enum FeedLayout {
         Span("♥ \(post.likeCount)", post.likedByMe ? Style(role: .like, bold: true) : .dim)
     }
 
-    /// A comment, indented under its post; one not yet stored is dimmed.
-    static func comment(_ comment: Comment, width inner: Int, gutter: Span) -> [[Span]] {
+    static let sendingText = "sending…"
+
+    /// A comment, indented under its post. One the server has not stored yet is dimmed and says
+    /// it is being sent; one it refused says why, and the keys that settle it.
+    static func comment(_ comment: Comment, width inner: Int, gutter: Span, refusal: String? = nil) -> [[Span]] {
         let prefix = comment.author.name + ": "
+        let waiting = comment.id < 0
         let wrapped = TextLayout.wrap(prefix + comment.text, width: max(1, inner - 2))
-        return wrapped.enumerated().map { index, line in
+        var lines: [[Span]] = wrapped.enumerated().map { index, line in
             if index == 0, line.hasPrefix(prefix) {
-                let style = comment.id < 0 ? Style.dim : Style(role: .author)
-                return [gutter, Span("  "), Span(prefix, style), Span(String(line.dropFirst(prefix.count)))]
+                let style = waiting ? Style.dim : Style(role: .author)
+                let text = Span(String(line.dropFirst(prefix.count)), waiting ? .dim : .plain)
+                return [gutter, Span("  "), Span(prefix, style), text]
             }
-            return [gutter, Span("  " + line)]
+            return [gutter, Span("  " + line, waiting ? .dim : .plain)]
         }
+        if let refusal {
+            lines.append([gutter, Span("    ✕ not sent: \(refusal) — t send again · x let go", Style(role: .error))])
+        } else if waiting {
+            lines[lines.count - 1].append(Span("  " + sendingText, Style(dim: true, underline: true)))
+        }
+        return lines
     }
 
     /// `──── words ────` across the width.

@@ -17,7 +17,8 @@ extension View {
         for (index, comment) in post.comments.enumerated() {
             items.append(
                 FeedLayout.comment(
-                    comment, width: width - FeedLayout.gutter, gutter: FeedLayout.gutter(selected == index + 1)))
+                    comment, width: width - FeedLayout.gutter, gutter: FeedLayout.gutter(selected == index + 1),
+                    refusal: state.refusedComments[comment.id]))
         }
         state.openPost.scroll.correct(count: items.count, viewport: state.bodyRows) { items[$0].count }
         var lines: [(item: Int, spans: [Span])] = []

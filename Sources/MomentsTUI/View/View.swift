@@ -85,13 +85,18 @@ public enum View {
         let warning = state.insecureTLS ? [Span("  ⚠ insecure TLS", Style(role: .warning, bold: true))] : []
         let shortWarning = state.insecureTLS ? [Span(" ⚠", Style(role: .warning, bold: true))] : []
         let symbol = Span(String(connection.text.prefix(1)), connection.style)
+        // Writes the outbox has not got answered yet: the count of what is at stake, kept longest.
+        let waiting =
+            state.waitingWrites > 0 ? [Span("⇡ \(state.waitingWrites) waiting  ", Style(role: .warning))] : []
+        let shortWaiting = state.waitingWrites > 0 ? [Span("⇡\(state.waitingWrites) ", Style(role: .warning))] : []
         let candidates: [([Span], [Span])] = [
-            ([title, name, id] + warning, [connection] + badge),
-            ([title, name] + warning, [connection] + badge),
-            ([title, name] + shortWarning, [connection] + badge),
-            ([title] + shortWarning, [connection] + badge),
-            (shortWarning, [connection] + badge),
-            (shortWarning, [symbol] + badge),
+            ([title, name, id] + warning, waiting + [connection] + badge),
+            ([title, name] + warning, waiting + [connection] + badge),
+            ([title, name] + shortWarning, waiting + [connection] + badge),
+            ([title] + shortWarning, waiting + [connection] + badge),
+            (shortWarning, waiting + [connection] + badge),
+            (shortWarning, shortWaiting + [connection] + badge),
+            (shortWarning, shortWaiting + [symbol] + badge),
         ]
         let width = { (spans: [Span]) in spans.reduce(0) { $0 + CellWidth.of($1.text) } }
         let (left, right) =
@@ -123,6 +128,7 @@ public enum View {
         let width: Int
         let now: Date
         let unread: Set<Int64>
+        let refusals: [Int64: String]
         /// The first post the previous run had seen, when newer ones are above it.
         let firstSeen: Int?
         private var laidOut: [[[Span]]] = []
@@ -132,6 +138,7 @@ public enum View {
             selected = state.selected
             now = state.now
             unread = state.unreadPostIds
+            refusals = state.refusedComments
             firstSeen = state.lastVisit.flatMap { visit in
                 state.posts.firstIndex { $0.id <= visit.postId }.flatMap { $0 > 0 ? $0 : nil }
             }
@@ -144,7 +151,8 @@ public enum View {
                 let marks = FeedLayout.Marks(
                     selected: next == selected, unread: unread.contains(posts[next].id),
                     newSinceAbove: next == firstSeen)
-                laidOut.append(FeedLayout.lines(for: posts[next], width: width, marks: marks, now: now))
+                laidOut.append(
+                    FeedLayout.lines(for: posts[next], width: width, marks: marks, now: now, refusals: refusals))
             }
             return laidOut[index]
         }

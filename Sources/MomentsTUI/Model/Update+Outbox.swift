@@ -1,0 +1,37 @@
+import MomentsClient
+import MomentsCore
+
+/// Writes waiting in the outbox: shown as waiting again after a restart, and refused ones
+/// sent again or let go.
+extension AppState {
+    /// What an earlier run left in the outbox, shown as it was when the user made it.
+    mutating func restore(_ entries: [OutboxEntry]) -> [Effect] {
+        var effects: [Effect] = []
+        for entry in entries {
+            switch entry.write {
+            case .like(let postId), .unlike(let postId):
+                guard let index = posts.firstIndex(where: { $0.id == postId }) else { continue }
+                let wantsLike = { if case .like = entry.write { true } else { false } }()
+                if posts[index].likedByMe != wantsLike { applyLikeToggle(index) }
+            case .comment(let postId, let text):
+                guard let placeholder = placeComment(text, on: postId) else { continue }
+                if let refusal = entry.refusal { refusedComments[placeholder] = refusal }
+                effects.append(.adopt(id: entry.id, placeholderId: placeholder, postId: postId))
+            case .post:
+                break  // shown once the server has it; the header counts it as waiting
+            }
+        }
+        return effects
+    }
+
+    /// The first refused comment on the post: sent again, or let go.
+    mutating func settleRefused(on postId: Int64, retry: Bool) -> [Effect] {
+        guard let index = posts.firstIndex(where: { $0.id == postId }),
+            let comment = posts[index].comments.first(where: { refusedComments[$0.id] != nil })
+        else { return [] }
+        refusedComments[comment.id] = nil
+        if retry { return [.retryComment(placeholderId: comment.id)] }
+        posts[index].comments.removeAll { $0.id == comment.id }
+        return [.discardComment(placeholderId: comment.id)]
+    }
+}
