@@ -385,7 +385,9 @@ struct TUITests {
         try await second.expectCleanExit()
     }
 
-    @Test("mouse = true: a click selects a post and the wheel moves on; pasted text (bracketed) stays whole, line breaks and all")
+    @Test(
+        "mouse = true: a click selects a post and the wheel moves on; pasted text (bracketed) stays whole, line breaks and all"
+    )
     func mouseAndPaste() async throws {
         let server = try await ServerProcess()
         defer { server.stop() }
@@ -402,9 +404,10 @@ struct TUITests {
         // ESC [ M, then 32 + button, 32 + column, 32 + row, both counted from 1.
         func mouse(button: Int, row: Int) throws {
             try session.call(
-                ["send-keys", "-t", "e2e", "-H"] + [0x1B, 0x5B, 0x4D, 32 + button, 32 + 6, 32 + row + 1].map {
-                    String($0, radix: 16)
-                })
+                ["send-keys", "-t", "e2e", "-H"]
+                    + [0x1B, 0x5B, 0x4D, 32 + button, 32 + 6, 32 + row + 1].map {
+                        String($0, radix: 16)
+                    })
         }
         try mouse(button: 0, row: dave)
         _ = try await session.waitForScreen("Dave's post selected by the click") { $0.contains("┃ Dave · ") }
@@ -426,5 +429,59 @@ struct TUITests {
         #expect(comment.text == "粘贴的第一行\nsecond line")
         try session.keys("q")
         try await session.expectCleanExit()
+    }
+
+    @Test(
+        "server stopped: a like and a CJK comment wait, shown as waiting; kill -9; server and moments-tui start again: each reaches the server once, and stays once"
+    )
+    func outboxAcrossKill() async throws {
+        let first = try await ServerProcess()
+        let port = try #require(first.url.port)
+        let aliceToken = try #require(first.tokens["alice"])
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("moments-home-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let command = "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server \(first.url.absoluteString)"
+        let before = try #require(try await MomentsAPI(server: first.url, token: aliceToken).feed().posts.first)
+        #expect(!before.likedByMe)
+        let text = "离线评论，稍后送达 🥟"
+
+        do {
+            let session = try TmuxSession(command: command, home: home)
+            defer { session.kill() }
+            _ = try await session.waitForScreen("the feed") { $0.contains("● websocket") }
+            _ = try await first.terminate()
+            _ = try await session.waitForScreen("the server gone") { $0.contains("○ reconnecting") }
+            try session.keys("l")
+            try session.keys("c")
+            _ = try await session.waitForScreen("the comment editor") { $0.contains("Comment on Alice's post ›") }
+            try session.type(text)
+            try session.keys("Enter")
+            let waiting = try await session.waitForScreen("both writes shown as waiting") {
+                $0.contains("⇡ 2 waiting") && $0.contains("Alice: \(text)  sending…")
+            }
+            #expect(waiting.contains("♥ \(before.likeCount + 1)"))
+            // Killed as a crash would: no chance to save or send anything.
+            Glibc.kill(try #require(Int32(try session.programPid())), SIGKILL)
+            #expect(try await session.exitStatus() == 128 + SIGKILL)
+        }
+
+        let second = try await ServerProcess(["--port", "\(port)"], dataDir: first.dataDir)
+        defer { second.stop() }
+        #expect(second.url == first.url)
+        let alice = MomentsAPI(server: second.url, token: aliceToken)
+        for run in 1...2 {
+            let session = try TmuxSession(command: command, home: home)
+            defer { session.kill() }
+            _ = try await session.waitForScreen("run \(run): everything sent") {
+                $0.contains("● websocket") && $0.contains("Alice: \(text)") && !$0.contains("waiting")
+                    && !$0.contains("sending…")
+            }
+            let post = try #require(try await alice.feed().posts.first { $0.id == before.id })
+            #expect(post.likedByMe)
+            #expect(post.likeCount == before.likeCount + 1)
+            #expect(post.comments.filter { $0.text == text }.count == 1, "run \(run)")
+            try session.keys("q")
+            try await session.expectCleanExit()
+        }
     }
 }

@@ -113,9 +113,12 @@ struct EffectRunnerTests {
             ])
     }
 
-    @Test("a refusal settles with the server's words: a like rolls back, a post goes back to the editor, a comment stays to retry")
+    @Test(
+        "a refusal settles with the server's words: a like rolls back, a post goes back to the editor, a comment stays to retry"
+    )
     func refusals() async throws {
-        let refusing = FakeService(failing: ClientError.api(status: 404, code: "not_found", message: "no such post"), times: 3)
+        let refusing = FakeService(
+            failing: ClientError.api(status: 404, code: "not_found", message: "no such post"), times: 3)
         let runner = EffectRunner(service: refusing)
         _ = await runner.run(.like(postId: 3))
         _ = await runner.run(.createPost(text: "my words"))

@@ -127,7 +127,8 @@ struct EffectRunner: Sendable {
         }
     }
 
-    private func waiting(offline: Bool = false) async -> Action {
+    /// How many writes wait to be sent, as the action that says it.
+    func waiting(offline: Bool = false) async -> Action {
         .outboxWaiting(count: await outbox.entries.count { $0.refusal == nil }, offline: offline)
     }
 

@@ -50,6 +50,10 @@ public final class Runtime: @unchecked Sendable {
     /// Runs the UI on a thread of its own (it blocks in ncurses, and must stay off the
     /// cooperative pool the network uses) until the user quits or a signal arrives.
     public func run() async {
+        // What an earlier run left in the outbox shows as waiting before the outbox sends any of
+        // it, so each answer finds what it settles.
+        for effect in state.update(.restored(await runner.restored())) { _ = await runner.run(effect) }
+        _ = state.update(await runner.waiting())
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             Thread {
                 self.loop()
@@ -77,7 +81,6 @@ public final class Runtime: @unchecked Sendable {
             }
         }
         let writes = Task { [queue, runner] in
-            queue.push(.restored(await runner.restored()))
             await runner.outbox.run { event in
                 for action in await runner.report(event) { queue.push(action) }
             }
