@@ -121,7 +121,14 @@ struct MomentsTUICommand: AsyncParsableCommand {
             state.insecureTLS = insecure
         } catch let error as ClientError {
             if error.isUnauthorized { Self.fail("token rejected by \(address)") }
-            Self.fail("\(address): \(error)")
+            // The server away, and this token's user has been here before: the last run's screen.
+            guard case .transport = error, let user = Self.subject(of: token),
+                let snapshot = StateFiles(environment: environment, server: urls[0], user: user).snapshot()
+            else {
+                Self.fail("\(address): \(error)")
+            }
+            state = AppState.offline(from: snapshot)
+            state.insecureTLS = insecure
         }
         let stateFiles = StateFiles(environment: environment, server: urls[0], user: state.me.id)
         let outbox: Outbox
@@ -143,6 +150,19 @@ struct MomentsTUICommand: AsyncParsableCommand {
         )
         .run()
         try? await ownClient?.shutdown()
+    }
+
+    /// Whose token it is, read (not verified: the server does that) from the JWT's `sub`, to
+    /// find that user's saved screen while the server cannot be asked.
+    static func subject(of token: String) -> String? {
+        let parts = token.split(separator: ".")
+        guard parts.count == 3 else { return nil }
+        var payload = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        payload += String(repeating: "=", count: (4 - payload.count % 4) % 4)
+        guard let data = Data(base64Encoded: payload),
+            let claims = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        return claims["sub"] as? String
     }
 
     /// config.toml with the command line and the environment over it. A broken file ends the

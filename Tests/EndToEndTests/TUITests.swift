@@ -484,4 +484,56 @@ struct TUITests {
             try await session.expectCleanExit()
         }
     }
+
+    @Test(
+        "started while the server is down, moments-tui shows the last run's feed marked offline and takes a like into the outbox; the server back, it catches up and sends it once"
+    )
+    func offlineStart() async throws {
+        let first = try await ServerProcess()
+        let port = try #require(first.url.port)
+        let aliceToken = try #require(first.tokens["alice"])
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("moments-home-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let command = "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server \(first.url.absoluteString)"
+        let newest = try #require(try await MomentsAPI(server: first.url, token: aliceToken).feed().posts.first)
+        do {
+            let session = try TmuxSession(command: command, home: home)
+            defer { session.kill() }
+            _ = try await session.waitForScreen("the feed") { $0.contains("● websocket") && $0.contains("Coffee first") }
+            try session.keys("q")
+            try await session.expectCleanExit()
+        }
+        _ = try await first.terminate()
+
+        let session = try TmuxSession(command: command, home: home)
+        defer { session.kill() }
+        let offline = try await session.waitForScreen("the saved feed, offline") {
+            $0.contains("Server unreachable: the feed as it was on your last visit") && $0.contains("Coffee first")
+                && $0.contains("Moments is live")
+        }
+        #expect(!offline.contains("● websocket"))
+        try session.keys("l")
+        _ = try await session.waitForScreen("the like waiting") { $0.contains("⇡ 1 waiting") }
+
+        let second = try await ServerProcess(["--port", "\(port)"], dataDir: first.dataDir)
+        defer { second.stop() }
+        let back = ContinuousClock.now
+        _ = try await session.waitForScreen("online again, nothing waiting") {
+            $0.contains("● websocket") && !$0.contains("waiting")
+        }
+        print("◇ moments-tui was back on its WebSocket \(ContinuousClock.now - back) after the server listened again")
+        let liked = try await eventually("the like on the server") {
+            try await MomentsAPI(server: second.url, token: aliceToken).feed().posts.first { $0.id == newest.id && $0.likedByMe }
+        }
+        #expect(liked.likeCount == newest.likeCount + 1)
+        try session.keys("q")
+        try await session.expectCleanExit()
+
+        // Alice's token for a server whose screen was never saved, that cannot be reached: one line, exit 1.
+        let unknown = try await run(
+            try Binaries.path("moments-tui"), ["--token", aliceToken, "--server", "http://127.0.0.1:1"],
+            environment: ["XDG_STATE_HOME": home.appendingPathComponent("state").path])
+        #expect(unknown.status == 1)
+        #expect(unknown.err.hasPrefix("moments-tui: http://127.0.0.1:1: cannot reach the server"))
+    }
 }

@@ -45,6 +45,8 @@ public struct AppState: Equatable, Sendable {
     public var loadingMore = false
     /// Comments the server refused, by placeholder id: why.
     public var refusedComments: [Int64: String] = [:]
+    /// Shown from the last run's snapshot (the server was away at start): reloaded once it answers.
+    public var stale = false
     /// Writes waiting in the outbox to be sent (not counting refused ones).
     public var waitingWrites = 0
     /// Whether the terminal has the focus. Until it reports, the user is taken to be away: a

@@ -11,6 +11,8 @@ public enum Notice: Equatable, Sendable {
     case posting
     case posted
     case failed(Request, reason: String)
+    /// Started while the server could not be reached, on the last run's feed.
+    case offlineStart
     /// `u` found no post with unread likes or comments.
     case nothingUnread
     case tokenRejected

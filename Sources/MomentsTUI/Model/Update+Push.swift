@@ -11,6 +11,12 @@ extension AppState {
             connection = state
             if state == .tokenRejected { say(.tokenRejected) }
             if case .untrusted(let reason) = state { say(.untrusted(reason)) }
+            // Started offline on the last run's feed: the server answers, so catch up with it.
+            if stale, state == .webSocket || state == .longPolling {
+                stale = false
+                refreshing = true
+                return [.loadFeed(before: nil), .loadNotifications]
+            }
             return []
         case .unread(let count):
             unread = count

@@ -130,7 +130,8 @@ public final class Runtime: @unchecked Sendable {
         }
     }
 
-    /// Where this run leaves off, for the next one's "new since you were last here".
+    /// Where this run leaves off, for the next one's "new since you were last here", and what
+    /// it showed, for a next one that starts while the server is away.
     private func saveVisit() {
         guard let stateFiles else { return }
         // Never back: a run that loaded less than the last one saw keeps the last one's place.
@@ -139,6 +140,7 @@ public final class Runtime: @unchecked Sendable {
             eventId: max(state.newestEventId, state.lastVisit?.eventId ?? 0))
         do {
             try stateFiles.save(visit)
+            try stateFiles.save(state.snapshot)
         } catch {
             logger.warning("could not save where this run left off", metadata: ["error": "\(error)"])
         }

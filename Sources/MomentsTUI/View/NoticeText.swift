@@ -26,6 +26,7 @@ extension View {
         case .failed(.post, let reason): "Post failed: \(reason)"
         case .failed(.markRead, let reason): "Could not mark read: \(reason)"
         case .nothingUnread: "No unread likes or comments."
+        case .offlineStart: "Server unreachable: the feed as it was on your last visit; what you do is sent when it is back."
         case .tokenRejected: "The server rejected the token: get a new one."
         case .untrusted(let reason): reason
         }
@@ -33,7 +34,7 @@ extension View {
 
     public static func isError(_ notice: Notice) -> Bool {
         switch notice {
-        case .event, .posting, .posted, .nothingUnread: false
+        case .event, .posting, .posted, .nothingUnread, .offlineStart: false
         case .failed, .tokenRejected, .untrusted: true
         }
     }
