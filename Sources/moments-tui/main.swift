@@ -40,6 +40,12 @@ struct MomentsTUICommand: AsyncParsableCommand {
     @Option(help: "Push transport: auto (WebSocket, falling back to long-polling), websocket or longpoll.")
     var transport: TransportMode = .auto
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds between moments-tui's pings on its WebSocket: a connection silent past the next one (a proxy or NAT that dropped it without a word) is replaced.",
+            valueName: "seconds"))
+    var pingInterval: Double = 15
+
     @Option(help: "Write diagnostics to this file (the screen belongs to the UI).")
     var log: String?
 
@@ -142,6 +148,7 @@ struct MomentsTUICommand: AsyncParsableCommand {
         state.attention = Attention(tells: settings.notify.types)
         var options = PushConnection.Options()
         options.mode = transport
+        options.pingInterval = .milliseconds(Int64(max(0.2, pingInterval) * 1000))
         let logger = makeLogger()
         let colors = !noColor && (environment["NO_COLOR"] ?? "").isEmpty  // no-color.org: any value
         await Runtime(

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import MomentsClient
 import MomentsCore
 import MomentsTUI
@@ -499,7 +500,9 @@ struct TUITests {
         do {
             let session = try TmuxSession(command: command, home: home)
             defer { session.kill() }
-            _ = try await session.waitForScreen("the feed") { $0.contains("● websocket") && $0.contains("Coffee first") }
+            _ = try await session.waitForScreen("the feed") {
+                $0.contains("● websocket") && $0.contains("Coffee first")
+            }
             try session.keys("q")
             try await session.expectCleanExit()
         }
@@ -523,7 +526,9 @@ struct TUITests {
         }
         print("◇ moments-tui was back on its WebSocket \(ContinuousClock.now - back) after the server listened again")
         let liked = try await eventually("the like on the server") {
-            try await MomentsAPI(server: second.url, token: aliceToken).feed().posts.first { $0.id == newest.id && $0.likedByMe }
+            try await MomentsAPI(server: second.url, token: aliceToken).feed().posts.first {
+                $0.id == newest.id && $0.likedByMe
+            }
         }
         #expect(liked.likeCount == newest.likeCount + 1)
         try session.keys("q")
@@ -535,5 +540,68 @@ struct TUITests {
             environment: ["XDG_STATE_HOME": home.appendingPathComponent("state").path])
         #expect(unknown.status == 1)
         #expect(unknown.err.hasPrefix("moments-tui: http://127.0.0.1:1: cannot reach the server"))
+    }
+
+    @Test("SIGSTOP past the server's ping deadline, then SIGCONT: caught up at once, nothing missed, nothing twice")
+    func stoppedAndContinued() async throws {
+        let server = try await ServerProcess(["--ping-interval", "1"])
+        defer { server.stop() }
+        let aliceToken = try #require(server.tokens["alice"])
+        let alice = MomentsAPI(server: server.url, token: aliceToken)
+        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        let session = try TmuxSession(
+            command: "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server \(server.url.absoluteString)")
+        defer { session.kill() }
+        _ = try await session.waitForScreen("the feed") { $0.contains("● websocket") }
+        let post = try #require(try await alice.feed().posts.first { $0.author.id == "alice" })
+        let pid = try #require(Int32(try session.programPid()))
+        Glibc.kill(pid, SIGSTOP)
+        defer { Glibc.kill(pid, SIGCONT) }
+        for number in 1...2 { _ = try await bob.comment(postId: post.id, text: "暂停时的评论 \(number)") }
+        // The server pings every second and gives up on a peer silent past the next ping.
+        try await Task.sleep(for: .seconds(4))
+        let woken = ContinuousClock.now
+        Glibc.kill(pid, SIGCONT)
+        let screen = try await session.waitForScreen("both comments after SIGCONT") {
+            $0.contains("Bob: 暂停时的评论 1") && $0.contains("Bob: 暂停时的评论 2") && $0.contains("● websocket")
+        }
+        print("◇ moments-tui had caught up \(ContinuousClock.now - woken) after SIGCONT")
+        #expect(screen.components(separatedBy: "Bob: 暂停时的评论 1").count == 2, "shown once")
+        try session.keys("q")
+        try await session.expectCleanExit()
+    }
+
+    @Test(
+        "a proxy that stops forwarding and keeps the sockets open: the client's own ping deadline notices, and it recovers when the proxy forwards again"
+    )
+    func blackholedPath() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let proxy = try await FaultProxy(target: try #require(server.url.port))
+        let aliceToken = try #require(server.tokens["alice"])
+        let alice = MomentsAPI(server: server.url, token: aliceToken)
+        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        let session = try TmuxSession(
+            command:
+                "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server http://127.0.0.1:\(proxy.port) --ping-interval 1"
+        )
+        defer { session.kill() }
+        _ = try await session.waitForScreen("the feed through the proxy") { $0.contains("● websocket") }
+        let post = try #require(try await alice.feed().posts.first { $0.author.id == "alice" })
+        proxy.blackhole(true)
+        _ = try await bob.comment(postId: post.id, text: "黑洞里的评论")
+        _ = try await session.waitForScreen("the silent connection given up") { !$0.contains("● websocket") }
+        #expect(!(try session.screen()).contains("黑洞里的评论"))
+        let restored = ContinuousClock.now
+        proxy.blackhole(false)
+        let screen = try await session.waitForScreen("the comment after the path came back") {
+            $0.contains("Bob: 黑洞里的评论") && $0.contains("● websocket")
+        }
+        print(
+            "◇ moments-tui was back on its WebSocket \(ContinuousClock.now - restored) after the proxy forwarded again")
+        #expect(screen.components(separatedBy: "Bob: 黑洞里的评论").count == 2, "shown once")
+        try session.keys("q")
+        try await session.expectCleanExit()
+        try await proxy.close()
     }
 }

@@ -46,7 +46,7 @@ struct PushConnectionTests {
     @Test("after falling back, the client goes back to the WebSocket once upgrades pass again; nothing lost or twice")
     func backToWebSocket() async throws {
         let server = try await TestServer.start()
-        let proxy = try await UpgradeBlockingProxy(target: server.port, refusing: true)
+        let proxy = try await FaultProxy(target: server.port, refusing: true)
         let token = try await server.token("alice")
         let alice = MomentsAPI(server: URL(string: "http://127.0.0.1:\(proxy.port)")!, token: token)
         var options = PushRecorder.fastOptions()

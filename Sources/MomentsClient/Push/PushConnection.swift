@@ -15,7 +15,8 @@ public final class PushConnection: Sendable {
         public var reconnect = ReconnectPolicy()
         /// How long long-polling lasts before the WebSocket is tried again (`auto` only).
         public var webSocketRetry: Duration = .seconds(60)
-        /// Upgrade plus hello must arrive within this, or the WebSocket counts as refused.
+        /// Upgrade plus hello must arrive within this: upgraded without a hello, the WebSocket
+        /// counts as refused; with no answer at all, as failed (and is tried again).
         public var handshakeTimeout: Duration = .seconds(10)
         /// Client pings; a server silent past the next ping is treated as gone.
         public var pingInterval: Duration = .seconds(15)
@@ -152,6 +153,7 @@ public final class PushConnection: Sendable {
 
     private func webSocket(_ output: AsyncStream<PushUpdate>.Continuation) async -> Outcome {
         let greeted = Flag()
+        let upgraded = Flag()
         var configuration = WebSocketClientConfiguration(
             maxFrameSize: 1 << 20, additionalHeaders: [.authorization: "Bearer \(api.token)"],
             autoPing: .enabled(timePeriod: options.pingInterval))
@@ -162,6 +164,7 @@ public final class PushConnection: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { [configuration] in
                     try await self.connectWebSocket(url: url, configuration: configuration, tls: tls) { inbound in
+                        upgraded.set()
                         let decoder = WireCoding.makeDecoder()
                         for try await message in inbound.messages(maxSize: 1 << 20) {
                             guard case .text(let text) = message else { continue }
@@ -189,7 +192,10 @@ public final class PushConnection: Sendable {
             }
             return greeted.isSet ? .ended : .upgradeRefused
         } catch is HandshakeTimeout {
-            return .upgradeRefused
+            // Upgraded but never greeted: something in the way holds the stream (treated as
+            // refused, so long-polling takes over). No answer at all: the path is silent, as
+            // when a proxy or NAT stopped forwarding; try again, WebSocket first.
+            return upgraded.isSet ? .upgradeRefused : .failed("no answer to the WebSocket upgrade")
         } catch let error as WebSocketClientError where error == .webSocketUpgradeFailed {
             return .upgradeRefused
         } catch {

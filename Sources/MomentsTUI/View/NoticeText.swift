@@ -26,7 +26,8 @@ extension View {
         case .failed(.post, let reason): "Post failed: \(reason)"
         case .failed(.markRead, let reason): "Could not mark read: \(reason)"
         case .nothingUnread: "No unread likes or comments."
-        case .offlineStart: "Server unreachable: the feed as it was on your last visit; what you do is sent when it is back."
+        case .offlineStart:
+            "Server unreachable: the feed as it was on your last visit; what you do is sent when it is back."
         case .tokenRejected: "The server rejected the token: get a new one."
         case .untrusted(let reason): reason
         }

@@ -2,37 +2,45 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// A loopback TCP proxy in front of a test server that, while `refusing`, answers WebSocket
-/// upgrades itself with 502 — what a proxy that cannot pass upgrades does — and passes
-/// everything else through.
-final class UpgradeBlockingProxy: Sendable {
+/// A loopback TCP proxy in front of a test server, with two faults to switch on: while
+/// `refusing`, it answers WebSocket upgrades itself with 502 — what a proxy that cannot pass
+/// upgrades does; while `blackholing`, it forwards nothing either way and keeps every
+/// connection open — a NAT or proxy that lost a path without saying so. Otherwise it relays.
+public final class FaultProxy: Sendable {
     private final class Switch: Sendable {
         let on: NIOLockedValueBox<Bool>
         init(_ on: Bool) { self.on = NIOLockedValueBox(on) }
     }
 
-    let port: Int
+    public let port: Int
     private let refusingUpgrades: Switch
+    private let blackholing = Switch(false)
     private let listener: any Channel
 
     /// Whether upgrades are refused now; flip it to let them through again.
-    func refuse(_ refusing: Bool) { refusingUpgrades.on.withLockedValue { $0 = refusing } }
+    public func refuse(_ refusing: Bool) { refusingUpgrades.on.withLockedValue { $0 = refusing } }
 
-    init(target: Int, refusing: Bool) async throws {
+    /// Whether bytes are dropped now, both ways, with the connections left open.
+    public func blackhole(_ on: Bool) { blackholing.on.withLockedValue { $0 = on } }
+
+    public init(target: Int, refusing: Bool = false) async throws {
         let state = Switch(refusing)
         refusingUpgrades = state
         let refusal: @Sendable () -> Bool = { state.on.withLockedValue { $0 } }
+        let silence = blackholing
+        let silent: @Sendable () -> Bool = { silence.on.withLockedValue { $0 } }
         listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Front(target: target, refusing: refusal))
+                    try channel.pipeline.syncOperations.addHandler(
+                        Front(target: target, refusing: refusal, silent: silent))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
         port = listener.localAddress?.port ?? 0
     }
 
-    func close() async throws { try await listener.close() }
+    public func close() async throws { try await listener.close() }
 
     /// The client side: decides on the first bytes, then relays both ways.
     private final class Front: ChannelInboundHandler, @unchecked Sendable {
@@ -41,17 +49,20 @@ final class UpgradeBlockingProxy: Sendable {
 
         let target: Int
         let refusing: @Sendable () -> Bool
+        let silent: @Sendable () -> Bool
         var backend: (any Channel)?
         var pending: [ByteBuffer] = []
         var decided = false
 
-        init(target: Int, refusing: @escaping @Sendable () -> Bool) {
+        init(target: Int, refusing: @escaping @Sendable () -> Bool, silent: @escaping @Sendable () -> Bool) {
             self.target = target
             self.refusing = refusing
+            self.silent = silent
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let buffer = unwrapInboundIn(data)
+            if silent() { return }
             if let backend {
                 backend.writeAndFlush(buffer, promise: nil)
                 return
@@ -68,10 +79,11 @@ final class UpgradeBlockingProxy: Sendable {
             }
             let front = context.channel
             let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let silent = self.silent
             ClientBootstrap(group: context.eventLoop)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(Back(front: front))
+                        try channel.pipeline.syncOperations.addHandler(Back(front: front, silent: silent))
                     }
                 }
                 .connect(host: "127.0.0.1", port: target)
@@ -97,10 +109,15 @@ final class UpgradeBlockingProxy: Sendable {
     private final class Back: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
         let front: any Channel
+        let silent: @Sendable () -> Bool
 
-        init(front: any Channel) { self.front = front }
+        init(front: any Channel, silent: @escaping @Sendable () -> Bool) {
+            self.front = front
+            self.silent = silent
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            if silent() { return }
             front.writeAndFlush(unwrapInboundIn(data), promise: nil)
         }
 
