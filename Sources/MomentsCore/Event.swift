@@ -9,6 +9,8 @@ public enum EventType: String, Codable, Sendable {
     case comment
     /// A backend service published `data` to the recipient (`POST /api/publish`).
     case custom
+    /// A friend's new post, for live feeds: in the stream, never an unread notification.
+    case post
 }
 
 /// One entry of a user's durable, ordered event stream: what every push transport delivers.

@@ -604,4 +604,27 @@ struct TUITests {
         try await session.expectCleanExit()
         try await proxy.close()
     }
+
+    @Test("a friend's post appears live in moments-tui: '1 new post ↑', then at the top once the user goes there, once")
+    func livePost() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let aliceToken = try #require(server.tokens["alice"])
+        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        let session = try TmuxSession(
+            command: "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server \(server.url.absoluteString)")
+        defer { session.kill() }
+        _ = try await session.waitForScreen("the feed") { $0.contains("● websocket") }
+        let unread = try await MomentsAPI(server: server.url, token: aliceToken).me().unread
+        _ = try await bob.createPost(text: "刚发的新帖 live")
+        _ = try await session.waitForScreen("the new post waiting above the feed") { $0.contains("1 new post ↑ g") }
+        try session.keys("g")
+        let shown = try await session.waitForScreen("the post at the top") {
+            $0.contains("┃ 刚发的新帖 live") && !$0.contains("new post ↑")
+        }
+        #expect(shown.components(separatedBy: "刚发的新帖 live").count == 2, "once")
+        #expect(try await MomentsAPI(server: server.url, token: aliceToken).me().unread == unread, "not a notification")
+        try session.keys("q")
+        try await session.expectCleanExit()
+    }
 }

@@ -83,6 +83,30 @@ struct StoreContractTests {
         #expect(abs(fresh.createdAt.timeIntervalSinceNow) < 60)
     }
 
+    @Test(
+        "a new post reaches each friend's stream as a post event: born read, never listed or counted as unread",
+        arguments: Backend.available)
+    func postEvents(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        let before = try await store.streamPosition(user: "bob").cursor
+        let unread = try await store.streamPosition(user: "bob").unread
+        let post = try await store.createPost(author: "alice", text: "大家好，新帖子")
+        for friend in ["bob", "carol"] {
+            let events = try await store.events(user: friend, after: 0, limit: 100).map(\.event)
+            let announced = events.filter { $0.type == .post }
+            #expect(announced.count == 1, "\(friend)")
+            #expect(announced.first?.postId == post.id && announced.first?.actor?.id == "alice")
+            #expect(announced.first?.text == "大家好，新帖子" && announced.first?.postExcerpt == "大家好，新帖子")
+        }
+        // Dave is nobody's friend, and the author does not hear of her own post.
+        #expect(try await store.events(user: "dave", after: 0, limit: 100).isEmpty)
+        #expect(try await store.events(user: "alice", after: 0, limit: 100).allSatisfy { $0.event.type != .post })
+        #expect(try await store.streamPosition(user: "bob").cursor > before)
+        #expect(try await store.streamPosition(user: "bob").unread == unread)
+        let listed = try await store.notifications(user: "bob", before: nil, limit: 50)
+        #expect(listed.notifications.allSatisfy { $0.event.type != .post })
+    }
+
     @Test("users and friends", arguments: Backend.available)
     func usersAndFriends(_ backend: Backend) async throws {
         let store = try await backend.makeStore()
@@ -163,8 +187,11 @@ struct StoreContractTests {
         _ = try await store.comment(viewer: "alice", postId: post.id, text: "come!")
         #expect(first.author.id == "bob" && first.postId == post.id)
         #expect(try await store.streamEvents(user: "alice", after: 0, limit: 10).map(\.actor?.id) == ["bob", "carol"])
-        #expect(try await store.streamEvents(user: "bob", after: 0, limit: 10).map(\.actor?.id) == ["carol", "alice"])
-        #expect(try await store.streamEvents(user: "carol", after: 0, limit: 10).map(\.text) == ["come!"])
+        // Bob and Carol, Alice's friends, also have the post itself in their streams.
+        let bobs = try await store.streamEvents(user: "bob", after: 0, limit: 10)
+        #expect(bobs.map(\.type) == [.post, .comment, .comment])
+        #expect(bobs.map(\.actor?.id) == ["alice", "carol", "alice"])
+        #expect(try await store.streamEvents(user: "carol", after: 0, limit: 10).map(\.text) == ["饺子", "come!"])
         let feed = try await store.feed(viewer: "bob", before: nil, limit: 1).posts[0]
         #expect(feed.comments.map(\.text) == ["我要来！", "me too\nline two", "come!"])
         await store.close()

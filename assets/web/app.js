@@ -63,7 +63,8 @@ function onPushedEvent(event) {
     toast(`From the service: ${JSON.stringify(event.data)}`);
   } else {
     const verb = { like: "liked", unlike: "took back a like on", comment: "commented on" }[event.type];
-    if (verb) toast(`${event.actor.name} ${verb} “${event.post_excerpt}”${event.text ? `: ${event.text}` : ""}`);
+    if (event.type === "post") toast(`${event.actor.name} posted: ${event.text}`);
+    else if (verb) toast(`${event.actor.name} ${verb} “${event.post_excerpt}”${event.text ? `: ${event.text}` : ""}`);
     scheduleFeedReload(event.post_id);
   }
   if (!$("notifications").hidden) loadNotifications();

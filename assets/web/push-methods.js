@@ -208,7 +208,7 @@ class ServerSentEvents extends Method {
       this.bytes += bytesOf(message.data) + 13;
       this.setState("open");
     });
-    for (const type of ["like", "unlike", "comment", "custom"]) {
+    for (const type of ["like", "unlike", "comment", "custom", "post"]) {
       source.addEventListener(type, (message) => {
         this.bytes += bytesOf(message.data) + bytesOf(`id: ${message.lastEventId}\nevent: ${type}\ndata: \n\n`);
         this.receive(JSON.parse(message.data));

@@ -120,10 +120,16 @@ public final class SQLiteStore: MomentsStore {
     }
 
     public func createPost(author: String, text: String, idempotent: Idempotent<Post>?) async throws -> Post {
-        try await commits.write { db, _ in
+        try await commits.write { db, deliveries in
             try db.cachedStatement(sql: "INSERT INTO posts (author_id, text, created_at) VALUES (?, ?, ?)").execute(
                 arguments: [author, text, StoreClock.now()])
-            return try Self.keep(db, idempotent, Self.fetchPosts(db, ids: [db.lastInsertedRowID], viewer: author)[0])
+            let postId = db.lastInsertedRowID
+            let friends = try String.fetchAll(
+                db.cachedStatement(sql: "SELECT friend_id FROM friendships WHERE user_id = ? ORDER BY friend_id"),
+                arguments: [author])
+            let drafts = NotificationRules.post(author: author, friends: friends, postId: postId, text: text)
+            deliveries += try drafts.map { try Self.insert(db, $0) }
+            return try Self.keep(db, idempotent, Self.fetchPosts(db, ids: [postId], viewer: author)[0])
         }
     }
 
@@ -186,7 +192,9 @@ public final class SQLiteStore: MomentsStore {
         try await pool.read { db in
             let position = try Self.position(db, user)
             let rows = try Row.fetchAll(
-                db, sql: EventRecord.select + " WHERE e.recipient_id = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?",
+                db,
+                sql: EventRecord.select
+                    + " WHERE e.recipient_id = ? AND e.id < ? AND e.type <> 'post' ORDER BY e.id DESC LIMIT ?",
                 arguments: [user, before ?? Int64.max, limit])
             let notifications = rows.map { Self.record($0).entry(unread: position.unread) }
             return NotificationListing(notifications: notifications, unread: position.unread, cursor: position.cursor)

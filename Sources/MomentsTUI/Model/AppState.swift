@@ -43,6 +43,12 @@ public struct AppState: Equatable, Sendable {
     /// comment has, so its answer can replace the right one.
     public var nextPlaceholderId: Int64 = -1
     public var loadingMore = false
+    /// Since when the push connection is down (nil while it is up).
+    public var outage: Outage?
+    /// The last time it was down long enough to mark what arrived after it.
+    public var gap: OfflineGap?
+    /// Friends' posts that arrived live, newest first, shown once the user goes to the top.
+    public var newPosts: [Post] = []
     /// Comments the server refused, by placeholder id: why.
     public var refusedComments: [Int64: String] = [:]
     /// Shown from the last run's snapshot (the server was away at start): reloaded once it answers.

@@ -27,6 +27,8 @@ extension AppState {
         state.unread = snapshot.notifications.unread
         state.newestEventId = snapshot.notifications.cursor
         state.stale = true
+        state.outage = Outage(
+            since: now, lastEventId: state.newestEventId, lastPostId: state.posts.map(\.id).max() ?? 0)
         state.say(.offlineStart)
         return state
     }

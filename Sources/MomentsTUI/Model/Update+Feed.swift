@@ -28,8 +28,16 @@ extension AppState {
             }
         }
         nextBefore = page.nextBefore
+        newPosts.removeAll { new in posts.contains { $0.id == new.id } }
         feedScroll.selected =
             selectedId.flatMap { id in posts.firstIndex { $0.id == id } } ?? min(selected, max(0, posts.count - 1))
+    }
+
+    /// The friends' posts that arrived live, put at the top of the feed and the first selected.
+    mutating func showNewPosts() -> [Effect] {
+        posts.insert(contentsOf: newPosts.filter { new in !posts.contains { $0.id == new.id } }, at: 0)
+        newPosts = []
+        return select(0)
     }
 
     /// Moves the selection, clamped to the feed; reaching the last post asks for older ones.

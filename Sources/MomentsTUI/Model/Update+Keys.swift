@@ -53,6 +53,8 @@ extension AppState {
     private mutating func feedCommand(_ command: Command) -> [Effect] {
         switch command {
         case .down: return select(selected + 1)
+        case .up where selected == 0, .top where !newPosts.isEmpty:
+            return showNewPosts()
         case .up: return select(selected - 1)
         case .pageDown: return select(selected + feedScroll.pageDown)
         case .pageUp: return select(selected - feedScroll.pageUp)

@@ -8,6 +8,7 @@ extension AppState {
     mutating func apply(_ update: PushUpdate) -> [Effect] {
         switch update {
         case .state(let state):
+            track(state)
             connection = state
             if state == .tokenRejected { say(.tokenRejected) }
             if case .untrusted(let reason) = state { say(.untrusted(reason)) }
@@ -21,6 +22,15 @@ extension AppState {
         case .unread(let count):
             unread = count
             return panel == .notifications && count > 0 ? markAllRead() : []
+        case .event(let event) where event.type == .post:
+            // A friend's new post: waits above the feed until the user goes to the top.
+            newestEventId = max(newestEventId, event.id)
+            if let post = Post(announcedBy: event), !posts.contains(where: { $0.id == post.id }),
+                !newPosts.contains(where: { $0.id == post.id })
+            {
+                newPosts.insert(post, at: 0)
+            }
+            return []
         case .event(let event):
             newestEventId = max(newestEventId, event.id)
             unread = event.unread
@@ -54,7 +64,7 @@ extension AppState {
                 post.comments.append(
                     Comment(id: id, postId: post.id, author: actor, text: event.text ?? "", createdAt: event.createdAt))
             }
-        case .custom:
+        case .custom, .post:
             return
         }
         post.likeCount = post.likers.count

@@ -81,7 +81,12 @@ public final class Runtime: @unchecked Sendable {
             }
         }
         let writes = Task { [queue, runner] in
-            await runner.outbox.run { event in
+            await runner.outbox.run { [logger] event in
+                // The screen says "waiting"; the log keeps the whole reason.
+                if case .waiting(let entry, let reason) = event {
+                    logger.info(
+                        "write waiting for the server", metadata: ["key": "\(entry.id)", "reason": "\(reason)"])
+                }
                 for action in await runner.report(event) { queue.push(action) }
             }
         }

@@ -15,13 +15,13 @@ public enum FeedLayout {
         public var selected = false
         /// Likes or comments on it are unread.
         public var unread = false
-        /// The first post the previous run had seen already: the line above it says so.
-        public var newSinceAbove = false
+        /// The line above it ("new since you were last here", "offline 14:02–14:37 · 3 new").
+        public var lineAbove: String?
 
-        public init(selected: Bool = false, unread: Bool = false, newSinceAbove: Bool = false) {
+        public init(selected: Bool = false, unread: Bool = false, lineAbove: String? = nil) {
             self.selected = selected
             self.unread = unread
-            self.newSinceAbove = newSinceAbove
+            self.lineAbove = lineAbove
         }
     }
 
@@ -31,7 +31,7 @@ public enum FeedLayout {
     ) -> [[Span]] {
         let gutter = gutter(marks.selected)
         let inner = max(1, width - Self.gutter)
-        var lines: [[Span]] = marks.newSinceAbove ? [divider(newSinceText, width: width)] : []
+        var lines: [[Span]] = marks.lineAbove.map { [divider($0, width: width)] } ?? []
         lines += heading(post, gutter: gutter, marks: marks, now: now)
         for line in TextLayout.wrap(post.text, width: inner) { lines.append([gutter, Span(line)]) }
         let heart = self.heart(post)

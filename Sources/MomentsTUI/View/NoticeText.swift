@@ -11,6 +11,7 @@ extension View {
         case .unlike: "\(actor) took back a like on “\(excerpt)”"
         case .comment: "\(actor) commented: \(event.text ?? "")"
         case .custom: "A message for you from the service"
+        case .post: "\(actor) posted: \(event.text ?? "")"
         }
     }
 

@@ -49,7 +49,17 @@ public enum View {
     public static func render(_ state: inout AppState) -> Screen {
         var screen = Screen(rows: max(state.rows, 4), columns: max(state.columns, 20))
         header(state, into: &screen)
-        screen.set(1, [Span(String(repeating: "─", count: screen.columns), .dim)])
+        if state.newPosts.isEmpty || state.panel != .feed {
+            screen.set(1, [Span(String(repeating: "─", count: screen.columns), .dim)])
+        } else {
+            // Friends' posts that arrived live wait above the feed, on the rule.
+            let count = state.newPosts.count
+            let words = "\(count) new post\(count == 1 ? "" : "s") ↑ \(state.keys.first(.top))"
+            screen.set(
+                1,
+                FeedLayout.divider(words, width: screen.columns).map { Span($0.text, Style(role: .accent, bold: true)) }
+            )
+        }
         var feedLines = FeedLines(state, width: screen.columns)
         // Corrected on every panel, so the feed is where it should be when it comes back.
         state.feedScroll.correct(count: state.posts.count, viewport: state.bodyRows) { feedLines.post($0).count }
@@ -110,6 +120,11 @@ public enum View {
         case .connecting: Span("… connecting", .dim)
         case .webSocket: Span("● websocket", Style(role: .success))
         case .longPolling: Span("◐ long-polling", Style(role: .warning))
+        // Down for a while: since when, which is what a person wants to know by then.
+        case .reconnecting
+        where state.outage.map { state.now.timeIntervalSince($0.since) >= OfflineGap.worthTelling }
+            ?? false:
+            Span("○ offline since \(Dividers.clock(state.outage!.since))", Style(role: .warning))
         case .reconnecting(let at):
             Span(
                 "○ reconnecting in \(max(1, Int(at.timeIntervalSince(state.now).rounded(.up))))s", Style(role: .warning)
@@ -129,8 +144,8 @@ public enum View {
         let now: Date
         let unread: Set<Int64>
         let refusals: [Int64: String]
-        /// The first post the previous run had seen, when newer ones are above it.
-        let firstSeen: Int?
+        /// Post index → the line above it.
+        let dividers: [Int: String]
         private var laidOut: [[[Span]]] = []
 
         init(_ state: AppState, width: Int) {
@@ -139,9 +154,9 @@ public enum View {
             now = state.now
             unread = state.unreadPostIds
             refusals = state.refusedComments
-            firstSeen = state.lastVisit.flatMap { visit in
-                state.posts.firstIndex { $0.id <= visit.postId }.flatMap { $0 > 0 ? $0 : nil }
-            }
+            dividers = Dividers.above(
+                ids: state.posts.map(\.id), lastVisit: state.lastVisit?.postId, gap: state.gap,
+                gapLastId: state.gap?.lastPostId)
             self.width = width
         }
 
@@ -150,7 +165,7 @@ public enum View {
                 let next = laidOut.count
                 let marks = FeedLayout.Marks(
                     selected: next == selected, unread: unread.contains(posts[next].id),
-                    newSinceAbove: next == firstSeen)
+                    lineAbove: dividers[next])
                 laidOut.append(
                     FeedLayout.lines(for: posts[next], width: width, marks: marks, now: now, refusals: refusals))
             }
@@ -188,15 +203,17 @@ public enum View {
             screen.set(4, [Span("  Nothing yet.", .dim)])
             return
         }
-        // The entries, and the "new since" line above the first the previous run had seen.
-        var lines: [Int?] = Array(state.notifications.indices)
-        if let visit = state.lastVisit,
-            let seen = state.notifications.firstIndex(where: { $0.event.id <= visit.eventId }), seen > 0
-        {
-            lines.insert(nil, at: seen)
+        // The entries, and the lines above where the last visit and the last outage ended.
+        let dividers = Dividers.above(
+            ids: state.notifications.map(\.id), lastVisit: state.lastVisit?.eventId, gap: state.gap,
+            gapLastId: state.gap?.lastEventId)
+        var lines: [(index: Int?, divider: String?)] = []
+        for index in state.notifications.indices {
+            if let divider = dividers[index] { lines.append((nil, divider)) }
+            lines.append((index, nil))
         }
         let rows = state.bodyRows - 1
-        let selectedLine = lines.firstIndex(of: state.notificationSelected) ?? 0
+        let selectedLine = lines.firstIndex { $0.index == state.notificationSelected } ?? 0
         let first = max(0, selectedLine - rows + 1)
         for row in 0..<rows {
             let line = first + row
@@ -204,8 +221,8 @@ public enum View {
                 screen.set(3 + row, [])
                 continue
             }
-            guard let index = lines[line] else {
-                screen.set(3 + row, FeedLayout.divider(FeedLayout.newSinceText, width: screen.columns))
+            guard let index = lines[line].index else {
+                screen.set(3 + row, FeedLayout.divider(lines[line].divider ?? "", width: screen.columns))
                 continue
             }
             state.hitAreas.items[3 + row] = index

@@ -152,19 +152,32 @@ public final class PostgresStore: MomentsStore {
     }
 
     public func createPost(author: String, text: String, idempotent: Idempotent<Post>?) async throws -> Post {
-        guard let idempotent else {
-            return try await client.withConnection { connection in
-                try await Self.fetchPosts(
-                    connection, ids: [Self.insertPost(connection, author: author, text: text, logger: self.logger)],
-                    viewer: author, logger: self.logger)[0]
-            }
+        // The friends' streams get the post (a live feed), so they are locked like any stream written.
+        let plan: @Sendable () async throws -> (streams: [String], plan: Void) = {
+            (try await self.client.withConnection { try await Self.friendIds($0, of: author, logger: self.logger) }, ())
         }
-        return try await commits.write(plan: { ([], ()) }) { write, _ in
+        return try await commits.write(plan: plan) { write, _ in
+            // Read again under the locks: a friend made since the plan is planned for again.
+            let friends = try await Self.friendIds(write.connection, of: author, logger: self.logger)
+            try write.require(friends)
             let id = try await Self.insertPost(write.connection, author: author, text: text, logger: self.logger)
+            _ = try await write.insert(NotificationRules.post(author: author, friends: friends, postId: id, text: text))
             let post = try await Self.fetchPosts(write.connection, ids: [id], viewer: author, logger: self.logger)[0]
-            try await self.keep(write, idempotent, post)
+            if let idempotent { try await self.keep(write, idempotent, post) }
             return post
         }
+    }
+
+    private static func friendIds(_ connection: PostgresConnection, of user: String, logger: Logger) async throws
+        -> [String]
+    {
+        var friends: [String] = []
+        for try await id in try await connection.query(
+            "SELECT friend_id FROM friendships WHERE user_id = \(user) ORDER BY friend_id", logger: logger
+        ).decode(String.self) {
+            friends.append(id)
+        }
+        return friends
     }
 
     private static func insertPost(_ connection: PostgresConnection, author: String, text: String, logger: Logger)
@@ -384,6 +397,7 @@ public final class PostgresStore: MomentsStore {
             let rows = try await connection.query(
                 """
                 \(unescaped: EventRecord.select) WHERE e.recipient_id = \(user) AND e.id < \(before ?? Int64.max)
+                  AND e.type <> 'post'
                 ORDER BY e.id DESC LIMIT \(limit)
                 """, logger: self.logger)
             let entries = try await Self.records(rows).map { $0.entry(unread: position.unread) }

@@ -43,6 +43,14 @@ enum NotificationRules {
         }
     }
 
+    /// A new post reaches the author's friends' streams, for their feeds to show it live; born
+    /// read and left out of the notifications list: news, not something to answer.
+    static func post(author: String, friends: [String], postId: Int64, text: String) -> [EventDraft] {
+        friends.filter { $0 != author }.map { friend in
+            EventDraft(recipient: friend, type: .post, actor: author, postId: postId, text: text, read: true)
+        }
+    }
+
     /// A publisher's `data` for each recipient.
     static func publish(to recipients: [String], data: String) -> [EventDraft] {
         recipients.map { EventDraft(recipient: $0, type: .custom, data: data) }
