@@ -31,6 +31,16 @@ struct OutboxViewTests {
         #expect(after.plainText.contains("Alice: 在路上"))
     }
 
+    @Test("a like waiting for the server says sending… beside its heart until answered")
+    func likeWaiting() {
+        var s = state()
+        #expect(s.update(.key(.character("l"))) == [.like(postId: 3)])
+        let row = try! #require(render(s).plainText.split(separator: "\n").first { $0.contains("♥ 1") })
+        #expect(row.contains("Alice") && row.contains("sending…"))
+        _ = s.update(.likeSettled(postId: 3, .success(post(3, likers: [alice]))))
+        #expect(!render(s).plainText.contains("sending…"))
+    }
+
     @Test("a refused comment stays, says why, and t sends it again or x lets it go")
     func refused() {
         var s = state()

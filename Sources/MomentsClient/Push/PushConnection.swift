@@ -182,6 +182,15 @@ public final class PushConnection: Sendable {
                         }
                     }
                 }
+                // Frozen for a while (SIGSTOP, a laptop asleep): the path may be dead without a word
+                // (a NAT forgot it); start again from the cursor rather than wait for a ping to fail.
+                group.addTask {
+                    while true {
+                        let start = ContinuousClock.now
+                        try await Task.sleep(for: .seconds(1))
+                        if ContinuousClock.now - start > Self.frozen { throw Woken() }
+                    }
+                }
                 group.addTask { [handshakeTimeout = options.handshakeTimeout] in
                     try await Task.sleep(for: handshakeTimeout)
                     if !greeted.isSet { throw HandshakeTimeout() }
@@ -191,6 +200,9 @@ public final class PushConnection: Sendable {
                 group.cancelAll()
             }
             return greeted.isSet ? .ended : .upgradeRefused
+        } catch is Woken {
+            logger.info("push connection replaced after the process was frozen")
+            return .ended
         } catch is HandshakeTimeout {
             // Upgraded but never greeted: something in the way holds the stream (treated as
             // refused, so long-polling takes over). No answer at all: the path is silent, as
@@ -226,6 +238,10 @@ public final class PushConnection: Sendable {
     }
 
     private struct HandshakeTimeout: Error {}
+    private struct Woken: Error {}
+
+    /// A one-second sleep that took this long means the process was stopped or the machine slept.
+    static let frozen: Duration = .seconds(4)
 
     /// Set once by the frame reader, read by the handshake timer.
     private final class Flag: Sendable {

@@ -17,11 +17,14 @@ public enum FeedLayout {
         public var unread = false
         /// The line above it ("new since you were last here", "offline 14:02–14:37 · 3 new").
         public var lineAbove: String?
+        /// The user's like or unlike of it has not been answered yet.
+        public var likeWaiting = false
 
-        public init(selected: Bool = false, unread: Bool = false, lineAbove: String? = nil) {
+        public init(selected: Bool = false, unread: Bool = false, lineAbove: String? = nil, likeWaiting: Bool = false) {
             self.selected = selected
             self.unread = unread
             self.lineAbove = lineAbove
+            self.likeWaiting = likeWaiting
         }
     }
 
@@ -36,7 +39,8 @@ public enum FeedLayout {
         for line in TextLayout.wrap(post.text, width: inner) { lines.append([gutter, Span(line)]) }
         let heart = self.heart(post)
         let names = post.likers.map(\.name).joined(separator: ", ")
-        lines.append([gutter, heart] + (names.isEmpty ? [] : [Span(" " + names, .dim)]))
+        let waiting = marks.likeWaiting ? [Span("  " + sendingText, Style(dim: true, underline: true))] : []
+        lines.append([gutter, heart] + (names.isEmpty ? [] : [Span(" " + names, .dim)]) + waiting)
         let hidden = post.comments.count - commentsShown
         if hidden > 0 { lines.append([gutter, Span("  … \(hidden) more", .dim)]) }
         for comment in post.comments.suffix(commentsShown) {

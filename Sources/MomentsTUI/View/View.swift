@@ -144,6 +144,7 @@ public enum View {
         let now: Date
         let unread: Set<Int64>
         let refusals: [Int64: String]
+        let likesWaiting: Set<Int64>
         /// Post index → the line above it.
         let dividers: [Int: String]
         private var laidOut: [[[Span]]] = []
@@ -154,6 +155,7 @@ public enum View {
             now = state.now
             unread = state.unreadPostIds
             refusals = state.refusedComments
+            likesWaiting = Set(state.likeSnapshots.keys)
             dividers = Dividers.above(
                 ids: state.posts.map(\.id), lastVisit: state.lastVisit?.postId, gap: state.gap,
                 gapLastId: state.gap?.lastPostId)
@@ -165,7 +167,7 @@ public enum View {
                 let next = laidOut.count
                 let marks = FeedLayout.Marks(
                     selected: next == selected, unread: unread.contains(posts[next].id),
-                    lineAbove: dividers[next])
+                    lineAbove: dividers[next], likeWaiting: likesWaiting.contains(posts[next].id))
                 laidOut.append(
                     FeedLayout.lines(for: posts[next], width: width, marks: marks, now: now, refusals: refusals))
             }
