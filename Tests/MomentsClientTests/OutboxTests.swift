@@ -37,6 +37,9 @@ struct OutboxTests {
         handle.write(Data(#"{"add":{"_0":{"id":"torn","write":{"post":{"te"#.utf8))
         try handle.close()
         #expect(await (try Outbox(journal: file, send: Self.never)).entries == [kept])
+        // A write after the torn one (no restart between) is not glued to it.
+        let after = try await outbox.add(.post(text: "after"))
+        #expect(await (try Outbox(journal: file, send: Self.never)).entries == [kept, after])
     }
 
     @Test("sent in order; answered ones leave the journal; a refusal stays with its reason until retried")

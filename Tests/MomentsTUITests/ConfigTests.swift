@@ -65,6 +65,7 @@ struct ConfigTests {
             ("[keys]\nlaik = \"f\"\n", 2, "unknown setting keys.laik (known: down, up"),
             ("[theme]\naccent = \"bluish\"\n", 2, "theme.accent: expected a colour"),
             ("[theme]\naccent = 300\n", 2, "theme.accent"),
+            ("[theme]\naccent = \"#-fffff\"\n", 2, "theme.accent"),
             ("[notify]\nmethod = \"loud\"\n", 2, "notify.method: expected auto, osc777"),
             ("mouse = \"yes\"\n", 1, "mouse: expected true or false"),
             ("keys = 3\n", 1, "keys: expected a table"),

@@ -131,7 +131,7 @@ struct EffectRunnerTests {
         #expect(await runner.outbox.entries.map(\.write) == [.comment(postId: 3, text: "好")])
 
         // Sent again by the user, under the same key; now the server takes it.
-        _ = await runner.run(.retryComment(placeholderId: -2))
+        _ = await runner.run(.retryComment(placeholderId: -2, postId: 3, text: "好"))
         let retried = try await reports(runner) { $0.contains { if case .commentSettled = $0 { true } else { false } } }
         #expect(retried.contains(.commentSettled(placeholderId: -2, postId: 3, .success(Self.comment))))
         let keys = refusing.keys.withLockedValue { $0 }

@@ -50,7 +50,7 @@ struct OutboxViewTests {
         _ = s.update(.commentRefused(placeholderId: -1, postId: 3, reason: "text too long"))
         #expect(render(s).plainText.contains("✕ not sent: text too long — t send again · x let go"))
         #expect(s.messageText == "Comment failed: text too long")
-        #expect(s.update(.key(.character("t"))) == [.retryComment(placeholderId: -1)])
+        #expect(s.update(.key(.character("t"))) == [.retryComment(placeholderId: -1, postId: 3, text: "x")])
         #expect(!render(s).plainText.contains("not sent"))
         #expect(render(s).plainText.contains("sending…"))
         _ = s.update(.commentRefused(placeholderId: -1, postId: 3, reason: "text too long"))
@@ -76,9 +76,16 @@ struct OutboxViewTests {
                 OutboxEntry(id: "k2", write: .comment(postId: 2, text: "离线评论")),
                 OutboxEntry(id: "k3", write: .comment(postId: 1, text: "too long"), refusal: "text too long"),
                 OutboxEntry(id: "k4", write: .like(postId: 99)),
+                OutboxEntry(id: "k6", write: .comment(postId: 99, text: "its post is not on screen")),
+                OutboxEntry(id: "k7", write: .comment(postId: 99, text: "refused, unseen"), refusal: "no"),
+                OutboxEntry(id: "k8", write: .like(postId: 3), refusal: "no"),
             ]))
         #expect(
-            effects == [.adopt(id: "k2", placeholderId: -1, postId: 2), .adopt(id: "k3", placeholderId: -2, postId: 1)])
+            effects == [
+                .adopt(id: "k2", placeholderId: -1, postId: 2), .adopt(id: "k3", placeholderId: -2, postId: 1),
+                .adopt(id: "k6", placeholderId: 0, postId: 99), .letGo(id: "k7"), .letGo(id: "k8"),
+            ])
+        #expect(!s.posts[0].likedByMe)
         #expect(s.posts[1].likedByMe && s.posts[1].likers.contains(alice))
         #expect(s.likeSnapshots[2] != nil)  // the server's answer settles it
         let text = render(s).plainText

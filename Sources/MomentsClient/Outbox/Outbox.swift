@@ -87,9 +87,11 @@ public actor Outbox {
         }
     }
 
+    /// In memory at once, then on disk: a journal that cannot be written (a full disk) must not
+    /// make an answered write go again and again.
     private func change(_ line: OutboxJournal.Line) throws {
-        try journal?.append(line)
         OutboxJournal.apply(line, to: &entries)
+        try journal?.append(line)
     }
 
     /// Until `longest` has passed or something asked for a send.
@@ -106,12 +108,15 @@ public actor Outbox {
         return .milliseconds(Int64.random(in: 0...limit.milliseconds))
     }
 
-    /// Failures worth the same request again: the server away or busy, not a refusal.
+    /// Failures worth the same request again, under the same key: the server away or busy, an
+    /// answer that could not be read (the write may have happened: the key makes a resend
+    /// safe), a token or certificate refused (the user's to fix; the write waits meanwhile).
+    /// Anything else the server said no to.
     public static func passes(_ error: ClientError) -> Bool {
         switch error {
-        case .transport: true
-        case .api(let status, _, _): [408, 409, 429].contains(status) || status >= 500
-        default: false
+        case .transport, .malformedResponse, .untrustedCertificate: true
+        case .api(let status, _, _): [401, 408, 409, 429].contains(status) || status >= 500
+        case .configuration: false
         }
     }
 

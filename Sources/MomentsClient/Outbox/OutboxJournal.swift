@@ -18,7 +18,9 @@ struct OutboxJournal: Sendable {
     /// What is still waiting, in the order it was made; the file compacted to it.
     func load() throws -> [OutboxEntry] {
         var entries: [OutboxEntry] = []
-        if let data = try? Data(contentsOf: url) {
+        // Only a journal that is not there is empty; one that cannot be read must not be replaced.
+        if FileManager.default.fileExists(atPath: url.path) {
+            let data = try Data(contentsOf: url)
             for line in data.split(separator: UInt8(ascii: "\n")) {
                 // A line cut short by a crash does not decode: it never counted.
                 guard let change = try? JSONDecoder().decode(Line.self, from: Data(line)) else { continue }
@@ -30,7 +32,8 @@ struct OutboxJournal: Sendable {
     }
 
     func append(_ line: Line) throws {
-        var data = try JSONEncoder().encode(line)
+        // A newline first as well: after a write cut short, the next line starts on its own.
+        var data = Data("\n".utf8) + (try JSONEncoder().encode(line))
         data.append(UInt8(ascii: "\n"))
         try writeSynced(data, to: url.path, flags: O_WRONLY | O_APPEND | O_CREAT)
     }

@@ -55,6 +55,8 @@ public final class PushConnection: Sendable {
         case ended
         /// Could not connect at all.
         case failed(String)
+        /// Connected, but the upgrade got no answer at all.
+        case unanswered
         case unauthorized
         /// The certificate failed verification: final, and no fallback over the same server.
         case untrusted(ClientError)
@@ -63,6 +65,9 @@ public final class PushConnection: Sendable {
     private func supervise(_ output: AsyncStream<PushUpdate>.Continuation) async {
         defer { output.finish() }
         var attempt = 0
+        /// Upgrades in a row that got no answer at all: a path gone silent, or a proxy that holds
+        /// upgrades; after a few, long-polling (`auto`) rather than trying forever.
+        var unanswered = 0
         var longPollingSince: ContinuousClock.Instant? = options.mode == .longpoll ? .now : nil
         while !Task.isCancelled {
             let node = api.server
@@ -89,7 +94,9 @@ public final class PushConnection: Sendable {
             case .untrusted(let error):
                 output.yield(.state(.untrusted(error.description)))
                 return
-            case .upgradeRefused where options.mode == .auto:
+            case .unanswered where options.mode == .auto && unanswered >= Self.unansweredBeforeFallback - 1,
+                .upgradeRefused where options.mode == .auto:
+                unanswered = 0
                 // A proxy or server that will not upgrade; a 401 here means the token, not the wire.
                 do {
                     _ = try await api.me()
@@ -105,8 +112,12 @@ public final class PushConnection: Sendable {
                 } catch {
                     attempt += 1
                 }
+            case .unanswered:
+                unanswered += 1
+                attempt += 1
             case .ended:
                 attempt = 0
+                unanswered = 0
             case .failed(let reason):
                 logger.warning("push connection failed", metadata: ["reason": "\(reason)", "server": "\(node)"])
                 // Another node of the cluster, if there is one, from the same cursor.
@@ -207,7 +218,7 @@ public final class PushConnection: Sendable {
             // Upgraded but never greeted: something in the way holds the stream (treated as
             // refused, so long-polling takes over). No answer at all: the path is silent, as
             // when a proxy or NAT stopped forwarding; try again, WebSocket first.
-            return upgraded.isSet ? .upgradeRefused : .failed("no answer to the WebSocket upgrade")
+            return upgraded.isSet ? .upgradeRefused : .unanswered
         } catch let error as WebSocketClientError where error == .webSocketUpgradeFailed {
             return .upgradeRefused
         } catch {
@@ -239,6 +250,8 @@ public final class PushConnection: Sendable {
 
     private struct HandshakeTimeout: Error {}
     private struct Woken: Error {}
+
+    static let unansweredBeforeFallback = 3
 
     /// A one-second sleep that took this long means the process was stopped or the machine slept.
     static let frozen: Duration = .seconds(4)

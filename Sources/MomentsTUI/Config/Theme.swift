@@ -34,7 +34,9 @@ extension Theme.Color {
             self = .indexed(index)
         } else if spec.hasPrefix("bright-"), let index = Theme.names.firstIndex(of: String(spec.dropFirst(7))) {
             self = .indexed(index + 8)
-        } else if spec.hasPrefix("#"), spec.count == 7, let value = Int(spec.dropFirst(), radix: 16) {
+        } else if spec.hasPrefix("#"), spec.count == 7, spec.dropFirst().allSatisfy(\.isHexDigit),
+            let value = Int(spec.dropFirst(), radix: 16)
+        {
             self = .rgb(red: value >> 16, green: (value >> 8) & 0xFF, blue: value & 0xFF)
         } else if let index = Int(spec), (0...255).contains(index) {
             self = .indexed(index)

@@ -7,13 +7,23 @@ public enum Effect: Equatable, Sendable {
     case createPost(text: String)
     /// A comment the outbox kept from an earlier run now has this placeholder on screen.
     case adopt(id: String, placeholderId: Int64, postId: Int64)
-    /// A refused comment: send it again as it was, or let it go.
-    case retryComment(placeholderId: Int64)
+    /// A refused comment: send it again as it was (kept anew if it never was), or let it go.
+    case retryComment(placeholderId: Int64, postId: Int64, text: String)
     case discardComment(placeholderId: Int64)
+    /// An outbox entry nothing on screen stands for (a refused write of an earlier run): let go.
+    case letGo(id: String)
     case loadFeed(before: Int64?)
     case loadNotifications
     case markRead(upTo: Int64)
     /// Get the attention of a user who is not looking (the runtime picks the terminal's way).
     case alert(String)
     case quit
+
+    /// One of the user's writes (or what settles one): they go to the outbox in order.
+    var isWrite: Bool {
+        switch self {
+        case .like, .unlike, .comment, .createPost, .adopt, .retryComment, .discardComment, .letGo: true
+        case .loadFeed, .loadNotifications, .markRead, .alert, .quit: false
+        }
+    }
 }

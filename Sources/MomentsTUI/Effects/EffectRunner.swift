@@ -40,8 +40,17 @@ struct EffectRunner: Sendable {
         case .adopt(let id, let placeholderId, let postId):
             await writes.track(id, .comment(postId: postId, placeholderId: placeholderId))
             return nil
-        case .retryComment(let placeholderId):
-            if let id = await writes.id(of: placeholderId) { try? await outbox.retry(id) }
+        case .retryComment(let placeholderId, let postId, let text):
+            guard let id = await writes.id(of: placeholderId) else {
+                // Never kept (the journal could not be written then): kept now.
+                return await keep(
+                    .comment(postId: postId, text: text),
+                    reported: .comment(postId: postId, placeholderId: placeholderId))
+            }
+            try? await outbox.retry(id)
+            return await waiting()
+        case .letGo(let id):
+            try? await outbox.discard(id)
             return await waiting()
         case .discardComment(let placeholderId):
             if let id = await writes.id(of: placeholderId) {
@@ -111,11 +120,14 @@ struct EffectRunner: Sendable {
     }
 
     private func keep(_ write: OutboxEntry.Write, reported report: WriteTracker.Report) async -> Action? {
+        // Tracked before it is kept: its answer may come at once.
+        let id = UUID().uuidString
+        await writes.track(id, report)
         do {
-            let entry = try await outbox.add(write)
-            await writes.track(entry.id, report)
+            try await outbox.add(write, id: id)
             return await waiting()
         } catch {
+            await writes.forget(id)
             // Not kept, so not sent: said as a refusal would be.
             let reason = "cannot keep it to send: \(error)"
             return switch report {

@@ -49,6 +49,8 @@ public struct AppState: Equatable, Sendable {
     public var gap: OfflineGap?
     /// Friends' posts that arrived live, newest first, shown once the user goes to the top.
     public var newPosts: [Post] = []
+    /// Posts the server refused, waiting to go back into the editor.
+    public var refusedPosts: [String] = []
     /// Comments the server refused, by placeholder id: why.
     public var refusedComments: [Int64: String] = [:]
     /// Shown from the last run's snapshot (the server was away at start): reloaded once it answers.

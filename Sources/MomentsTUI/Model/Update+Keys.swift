@@ -84,6 +84,8 @@ extension AppState {
         }
         let post = posts[index]
         let last = post.comments.count
+        // The comments can have changed under the selection (a placeholder answered, one let go).
+        openPost.scroll.selected = min(max(openPost.scroll.selected, 0), last)
         var scroll = openPost.scroll
         switch command {
         case .down: scroll.selected += 1
@@ -165,10 +167,13 @@ extension AppState {
         switch key {
         case .escape, .interrupt:
             self.compose = nil
+            reopenRefusedPost()
             return []
         case .enter:
             self.compose = nil
-            return submit(compose)
+            let effects = submit(compose)
+            reopenRefusedPost()
+            return effects
         default:
             compose.update(key, history: sent)
             self.compose = compose

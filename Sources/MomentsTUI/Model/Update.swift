@@ -45,7 +45,9 @@ extension AppState {
             return []
         case .postRefused(let text, let reason):
             say(.failed(.post, reason: reason))
-            if compose == nil { compose = Compose(purpose: .post, editor: LineEditor(text)) }
+            // Back in the editor; while the user writes something else, it waits its turn.
+            refusedPosts.append(text)
+            if compose == nil { reopenRefusedPost() }
             return []
         case .commentRefused(let placeholderId, _, let reason):
             refusedComments[placeholderId] = reason

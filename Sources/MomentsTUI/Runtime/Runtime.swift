@@ -80,7 +80,12 @@ public final class Runtime: @unchecked Sendable {
                 }
             }
         }
-        let writes = Task { [queue, runner] in
+        let keeping = Task { [queue, runner, writes] in
+            for await effect in writes.stream {
+                if let action = await runner.run(effect) { queue.push(action) }
+            }
+        }
+        let sending = Task { [queue, runner] in
             await runner.outbox.run { [logger] event in
                 // The screen says "waiting"; the log keeps the whole reason.
                 if case .waiting(let entry, let reason) = event {
@@ -99,7 +104,8 @@ public final class Runtime: @unchecked Sendable {
         }
         defer {
             push.cancel()
-            writes.cancel()
+            keeping.cancel()
+            sending.cancel()
             ticker.cancel()
         }
 
@@ -162,12 +168,19 @@ public final class Runtime: @unchecked Sendable {
                 }
                 continue
             }
+            if effect.isWrite {
+                writes.continuation.yield(effect)
+                continue
+            }
             Task { [runner, queue] in
                 if let action = await runner.run(effect) { queue.push(action) }
             }
         }
         return true
     }
+
+    /// The user's writes, handed to the outbox one after another: in the order they were made.
+    private let writes = AsyncStream.makeStream(of: Effect.self)
 
     /// SIGTERM, SIGINT and SIGHUP become `.terminate`, which quits like `q` does: the loop ends
     /// normally, so the terminal is always restored.

@@ -119,7 +119,12 @@ final class Terminal {
         if code == 27 {
             // Esc and a key at once is Alt and that key (terminals send Alt-x so).
             moments_timeout(0)
-            guard let (result, next) = Self.next(), result != moments_key_code_yes() else { return .key(.escape) }
+            guard let (result, next) = Self.next() else { return .key(.escape) }
+            // Esc, then a function key (an arrow, a resize, a report): each is its own.
+            guard result != moments_key_code_yes() else {
+                ungetch(next)
+                return .key(.escape)
+            }
             if next == 10 || next == 13 { return .key(.newline) }
             return Unicode.Scalar(UInt32(next)).map { .key(.alt(Character($0))) } ?? .key(.escape)
         }
@@ -144,12 +149,15 @@ final class Terminal {
     private func readPaste() -> String {
         var text = ""
         moments_timeout(200)
+        var previous: Int32 = 0
         while let (result, code) = Self.next() {
+            defer { previous = code }
             if result == moments_key_code_yes() {
                 if code == Self.pasteEnd { break }
                 continue
             }
             switch code {
+            case 10 where previous == 13: break  // CR LF is one line break
             case 10, 13: text.append("\n")
             default: if let scalar = Unicode.Scalar(UInt32(code)) { text.unicodeScalars.append(scalar) }
             }
