@@ -253,7 +253,9 @@ struct HardeningTests {
 
     @Test("slowloris: trickled headers and idle keep-alive connections are cut at the header deadline; streams are not")
     func headerDeadline() async throws {
-        let server = try await TestServer.start { $0.limits.headerTimeout = .milliseconds(800) }
+        // Seconds, not milliseconds: on a loaded machine a kept-alive client connection must not be
+        // reused just as the server cuts it (AsyncHTTPClient then reports I/O on a closed channel).
+        let server = try await TestServer.start { $0.limits.headerTimeout = .seconds(3) }
         let bystander = try await Bystander(server)
 
         // First request trickling a header line every 200 ms: cut off however long it goes on.
@@ -277,7 +279,7 @@ struct HardeningTests {
 
         // A long-poll and a WebSocket outlive the deadline.
         let alice = try await server.api("alice")
-        let polled = try await alice.poll(cursor: try await alice.me().cursor, timeout: 2)
+        let polled = try await alice.poll(cursor: try await alice.me().cursor, timeout: 4)
         #expect(polled.events.isEmpty)
         try await Task.sleep(for: .seconds(1))
         try await bystander.stillReceives()
