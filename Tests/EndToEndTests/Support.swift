@@ -15,6 +15,12 @@ enum Binaries {
         return root.appendingPathComponent(".build/debug")
     }()
 
+    /// The shell command that runs moments-tui as `token`'s user against `server`, with `options`.
+    static func tui(token: String, server: URL, _ options: String = "") throws -> String {
+        "\(try path("moments-tui")) --token \(token) --server \(server.absoluteString)"
+            + (options.isEmpty ? "" : " " + options)
+    }
+
     static func path(_ name: String) throws -> String {
         let url = directory.appendingPathComponent(name)
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
@@ -227,8 +233,7 @@ final class TmuxSession {
     /// - Parameter home: the config and state directories' parent; a new one by default, an
     ///   earlier session's to run again with what it left.
     init(command: String, columns: Int = 100, rows: Int = 30, home: URL? = nil, config: String? = nil) throws {
-        self.home =
-            home ?? FileManager.default.temporaryDirectory.appendingPathComponent("moments-home-\(UUID().uuidString)")
+        self.home = home ?? Self.newHome()
         ownsHome = home == nil
         if let config {
             try FileManager.default.createDirectory(
@@ -249,6 +254,12 @@ final class TmuxSession {
             "unset NO_COLOR; export XDG_CONFIG_HOME=\(self.home.path)/config XDG_STATE_HOME=\(self.home.path)/state; "
                 + "LANG=C.UTF-8 LC_ALL=C.UTF-8 \(command); echo $? > \(statusFile.path)",
         ])
+    }
+
+    /// A config and state directory's parent no session has used: pass it to sessions that must
+    /// see what an earlier one left (and remove it after).
+    static func newHome() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("moments-home-\(UUID().uuidString)")
     }
 
     @discardableResult

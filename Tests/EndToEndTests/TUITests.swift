@@ -230,7 +230,7 @@ struct TUITests {
         defer { try? FileManager.default.removeItem(at: raw) }
         let session = try TmuxSession(
             command:
-                "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server \(server.url.absoluteString) --notify osc777"
+                try Binaries.tui(token: aliceToken, server: server.url, "--notify osc777")
         )
         defer { session.kill() }
         _ = try await session.waitForScreen("the feed") { $0.contains("● websocket") }
@@ -277,7 +277,7 @@ struct TUITests {
             _ = try await (number % 2 == 0 ? bob : carol).comment(postId: thread.id, text: "comment \(number) 评论")
         }
         let session = try TmuxSession(
-            command: "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server \(server.url.absoluteString)")
+            command: try Binaries.tui(token: aliceToken, server: server.url))
         defer { session.kill() }
         _ = try await session.waitForScreen("the feed, the thread cut to its last comments") {
             $0.contains("● websocket") && $0.contains("… 27 more") && $0.contains("comment 30 评论")
@@ -337,7 +337,7 @@ struct TUITests {
     @Test(
         "a broken config.toml stops moments-tui before it touches the terminal: one line naming file and line, exit 2")
     func brokenConfig() async throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("moments-home-\(UUID().uuidString)")
+        let home = TmuxSession.newHome()
         defer { try? FileManager.default.removeItem(at: home) }
         let file = home.appendingPathComponent("moments/config.toml")
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -361,9 +361,9 @@ struct TUITests {
         defer { server.stop() }
         let aliceToken = try #require(server.tokens["alice"])
         let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("moments-home-\(UUID().uuidString)")
+        let home = TmuxSession.newHome()
         defer { try? FileManager.default.removeItem(at: home) }
-        let command = "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server \(server.url.absoluteString)"
+        let command = try Binaries.tui(token: aliceToken, server: server.url)
         do {
             let first = try TmuxSession(command: command, home: home)
             defer { first.kill() }
@@ -395,7 +395,7 @@ struct TUITests {
         let aliceToken = try #require(server.tokens["alice"])
         let alice = MomentsAPI(server: server.url, token: aliceToken)
         let session = try TmuxSession(
-            command: "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server \(server.url.absoluteString)",
+            command: try Binaries.tui(token: aliceToken, server: server.url),
             config: "mouse = true\n")
         defer { session.kill() }
         let feed = try await session.waitForScreen("the feed") { $0.contains("● websocket") && $0.contains("Dave · ") }
@@ -439,9 +439,9 @@ struct TUITests {
         let first = try await ServerProcess()
         let port = try #require(first.url.port)
         let aliceToken = try #require(first.tokens["alice"])
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("moments-home-\(UUID().uuidString)")
+        let home = TmuxSession.newHome()
         defer { try? FileManager.default.removeItem(at: home) }
-        let command = "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server \(first.url.absoluteString)"
+        let command = try Binaries.tui(token: aliceToken, server: first.url)
         let before = try #require(try await MomentsAPI(server: first.url, token: aliceToken).feed().posts.first)
         #expect(!before.likedByMe)
         let text = "离线评论，稍后送达 🥟"
@@ -493,9 +493,9 @@ struct TUITests {
         let first = try await ServerProcess()
         let port = try #require(first.url.port)
         let aliceToken = try #require(first.tokens["alice"])
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("moments-home-\(UUID().uuidString)")
+        let home = TmuxSession.newHome()
         defer { try? FileManager.default.removeItem(at: home) }
-        let command = "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server \(first.url.absoluteString)"
+        let command = try Binaries.tui(token: aliceToken, server: first.url)
         let newest = try #require(try await MomentsAPI(server: first.url, token: aliceToken).feed().posts.first)
         do {
             let session = try TmuxSession(command: command, home: home)
@@ -550,7 +550,7 @@ struct TUITests {
         let alice = MomentsAPI(server: server.url, token: aliceToken)
         let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
         let session = try TmuxSession(
-            command: "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server \(server.url.absoluteString)")
+            command: try Binaries.tui(token: aliceToken, server: server.url))
         defer { session.kill() }
         _ = try await session.waitForScreen("the feed") { $0.contains("● websocket") }
         let post = try #require(try await alice.feed().posts.first { $0.author.id == "alice" })
@@ -583,7 +583,8 @@ struct TUITests {
         let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
         let session = try TmuxSession(
             command:
-                "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server http://127.0.0.1:\(proxy.port) --ping-interval 1"
+                try Binaries.tui(
+                    token: aliceToken, server: URL(string: "http://127.0.0.1:\(proxy.port)")!, "--ping-interval 1")
         )
         defer { session.kill() }
         _ = try await session.waitForScreen("the feed through the proxy") { $0.contains("● websocket") }
@@ -612,7 +613,7 @@ struct TUITests {
         let aliceToken = try #require(server.tokens["alice"])
         let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
         let session = try TmuxSession(
-            command: "\(try Binaries.path("moments-tui")) --token \(aliceToken) --server \(server.url.absoluteString)")
+            command: try Binaries.tui(token: aliceToken, server: server.url))
         defer { session.kill() }
         _ = try await session.waitForScreen("the feed") { $0.contains("● websocket") }
         let unread = try await MomentsAPI(server: server.url, token: aliceToken).me().unread
