@@ -31,17 +31,25 @@ public struct PostgresAddress: Sendable, CustomStringConvertible {
     /// Without the password, for logs and messages.
     public var description: String { "postgres://\(username)@\(host):\(port)/\(database)" }
 
+    /// PostgresNIO's 10 s is short for a loaded machine whose disk is busy (seen in a CI-like
+    /// run: several connections at once timed out); a node waiting longer at start loses nothing.
+    static let connectTimeout: Duration = .seconds(30)
+
     var clientConfiguration: PostgresClient.Configuration {
-        PostgresClient.Configuration(
+        var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database,
             tls: requireTLS ? .require(.makeClientConfiguration()) : .disable)
+        configuration.options.connectTimeout = Self.connectTimeout
+        return configuration
     }
 
     var connectionConfiguration: PostgresConnection.Configuration {
         get throws {
-            PostgresConnection.Configuration(
+            var configuration = PostgresConnection.Configuration(
                 host: host, port: port, username: username, password: password, database: database,
                 tls: requireTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable)
+            configuration.options.connectTimeout = TimeAmount(Self.connectTimeout)
+            return configuration
         }
     }
 }
