@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import Testing
 
 @testable import MomentsClient
+@testable import MomentsTestSupport
 
 @Suite("Outbox: kept on disk, in order, once")
 struct OutboxTests {
@@ -87,7 +88,7 @@ struct OutboxTests {
     }
 
     func waitFor(_ condition: @escaping @Sendable () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + hangGuard
         while !condition() {
             guard ContinuousClock.now < deadline else { throw CancellationError() }
             try await Task.sleep(for: .milliseconds(10))

@@ -34,7 +34,7 @@ struct AccessLogTests {
         #expect(missing.status == .notFound)
         // A browser's stream, with the token in the query string.
         let sse = try await HTTPClient.shared.execute(
-            HTTPClientRequest(url: server.url.absoluteString + "/api/sse?token=\(token)"), timeout: .seconds(10))
+            HTTPClientRequest(url: server.url.absoluteString + "/api/sse?token=\(token)"), timeout: .seconds(10).stretched)
         var body = sse.body.makeAsyncIterator()
         _ = try await body.next()  // the hello
         try await server.stop()

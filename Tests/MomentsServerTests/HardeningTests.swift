@@ -45,7 +45,7 @@ struct HardeningTests {
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10).stretched)
         let bytes = try await response.body.collect(upTo: 1 << 20)
         let error = try? WireCoding.makeDecoder().decode(APIErrorBody.self, from: Data(bytes.readableBytesView))
         return (Int(response.status.code), error?.error.code, response.headers.first(name: "Retry-After"))
@@ -198,7 +198,7 @@ struct HardeningTests {
             // seconds (seen once at 1 per second).
             $0.limits.connectsPerSecondPerAddress = 0.1
             // Shutdown waits for the abandoned stream connections until this closes them.
-            $0.limits.headerTimeout = .seconds(1)
+            $0.limits.headerTimeout = .seconds(1).stretched
         }
         let token = try await strict.token("carol")
         var statuses: [Int] = []
@@ -257,7 +257,7 @@ struct HardeningTests {
     func headerDeadline() async throws {
         // Seconds, not milliseconds: on a loaded machine a kept-alive client connection must not be
         // reused just as the server cuts it (AsyncHTTPClient then reports I/O on a closed channel).
-        let server = try await TestServer.start { $0.limits.headerTimeout = .seconds(3) }
+        let server = try await TestServer.start { $0.limits.headerTimeout = .seconds(3).stretched }
         let bystander = try await Bystander(server)
 
         // First request trickling a header line every 200 ms: cut off however long it goes on.
@@ -265,12 +265,12 @@ struct HardeningTests {
         trickle.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
         let trickling = Task {
             for index in 0..<100 where trickle.send("X-Slow-\(index): y\r\n") {
-                try await Task.sleep(for: .milliseconds(200))
+                try await Task.sleep(for: .milliseconds(200).stretched)
             }
         }
-        let cut = try await trickle.waitForClose(within: .seconds(30))
+        let cut = try await trickle.waitForClose(within: hangGuard)
         trickling.cancel()
-        #expect(cut < .seconds(15), "cut only when the trickle (20 s) was over, not at the deadline")
+        #expect(cut < .seconds(15).stretched, "cut only when the trickle (20 s) was over, not at the deadline")
 
         // A kept-alive connection: the first request is served, then silence is cut off too.
         let idle = try RawConnection(port: server.port)
@@ -281,7 +281,7 @@ struct HardeningTests {
 
         // A long-poll and a WebSocket outlive the deadline.
         let alice = try await server.api("alice")
-        let polled = try await alice.poll(cursor: try await alice.me().cursor, timeout: 4)
+        let polled = try await alice.poll(cursor: try await alice.me().cursor, timeout: 4 * slowdown)
         #expect(polled.events.isEmpty)
         try await Task.sleep(for: .seconds(1))
         try await bystander.stillReceives()
@@ -303,9 +303,9 @@ struct HardeningTests {
 
         let stopping = Task { try await server.stop() }
         for connection in [silent, halfHead] {
-            #expect(try await connection.readToClose(within: .seconds(60)).isEmpty)
+            #expect(try await connection.readToClose(within: .seconds(60).stretched).isEmpty)
         }
-        let farewell = try await webSocket.readToClose(within: .seconds(60))
+        let farewell = try await webSocket.readToClose(within: .seconds(60).stretched)
         #expect(farewell.contains("server shutting down"), "the close frame 1001, then the end: \(farewell)")
         try await stopping.value
     }
@@ -420,7 +420,7 @@ struct HardeningTests {
         let (publicStatus, _) = try await rawRequest(server, .GET, "/metrics")
         #expect(publicStatus == 404)
         let request = HTTPClientRequest(url: try await server.metricsURL().absoluteString)
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10).stretched)
         let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
         #expect(response.headers.first(name: "Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
         #expect(text.contains(#"moments_open_connections{transport="websocket"} 1"#))
@@ -430,7 +430,7 @@ struct HardeningTests {
         #expect(text.contains(#"moments_rejected_requests_total{reason="not_found"} 1"#))
         // Group commit's counters: one more like is one more commit of one write.
         func counters() async throws -> (commits: Double, writes: Double) {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10).stretched)
             let lines = String(buffer: try await response.body.collect(upTo: 1 << 20)).split(separator: "\n")
             func value(_ name: String) -> Double {
                 lines.first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) } ?? -1

@@ -211,7 +211,7 @@ struct PostgresGroupCommitTests {
         try await first.befriend("alice", "carol")
         let rounds = 40
         // A deadlock would fail a batch (40P01); a lock cycle without PostgreSQL noticing would hang.
-        try await within(.seconds(120)) {
+        try await within(.seconds(120).stretched) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (node, order, commenter) in [
                     (first, ["alice", "bob", "carol"], "bob"), (second, ["carol", "bob", "alice"], "carol"),

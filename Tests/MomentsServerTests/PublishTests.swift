@@ -18,7 +18,7 @@ struct PublishTests {
         if let key { request.headers.add(name: "X-API-Key", value: key) }
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10).stretched)
         let bytes = Data(try await response.body.collect(upTo: 1 << 20).readableBytesView)
         let decoder = WireCoding.makeDecoder()
         return (
@@ -68,7 +68,7 @@ struct PublishTests {
         #expect(answer.0 == 200)
         var request = HTTPClientRequest(url: server.url.absoluteString + "/api/notifications?limit=1")
         request.headers.add(name: "Authorization", value: "Bearer \(try await server.token("bob"))")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10).stretched)
         let listed = String(buffer: try await response.body.collect(upTo: 1 << 20))
         #expect(response.status == .ok)
         #expect(listed.contains(#""data":"# + data + ","), "\(listed)")

@@ -14,7 +14,7 @@ import Testing
 struct ReadinessTests {
     static func get(_ server: TestServer, _ path: String) async throws -> (status: Int, body: String) {
         let response = try await HTTPClient.shared.execute(
-            HTTPClientRequest(url: server.url.absoluteString + path), timeout: .seconds(10))
+            HTTPClientRequest(url: server.url.absoluteString + path), timeout: .seconds(10).stretched)
         let body = try await response.body.collect(upTo: 1 << 20)
         return (Int(response.status.code), String(buffer: body))
     }
@@ -27,7 +27,7 @@ struct ReadinessTests {
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(["text": text])))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10).stretched)
         let bytes = try await response.body.collect(upTo: 1 << 20)
         return (
             Int(response.status.code), response.headers.first(name: "Retry-After"),

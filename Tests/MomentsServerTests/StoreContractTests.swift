@@ -299,7 +299,7 @@ struct StoreContractTests {
             try await group.waitForAll()
         }
         writing.withLockedValue { $0 = false }
-        let seen = try await within(.seconds(30)) { try await reader.value }
+        let seen = try await within { try await reader.value }
         let stored = try await store.streamEvents(user: "alice", after: 0, limit: 1000).map(\.id)
         let missed = Set(stored).subtracting(seen).sorted()
         #expect(missed.isEmpty, "the reader skipped events committed after later ids: \(missed)")

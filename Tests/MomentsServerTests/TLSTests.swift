@@ -61,19 +61,20 @@ struct TLSTests {
         let certificates = try TestCertificates.make()
         let server = try await TestServer.start {
             $0.tls = TLSFiles(certificate: certificates.serverCertificate, privateKey: certificates.serverKey)
-            $0.limits.headerTimeout = .milliseconds(800)
+            $0.limits.headerTimeout = .seconds(2).stretched
         }
-        // The first bytes of a ClientHello, then one more every 200 ms: never a whole handshake.
+        // The first bytes of a ClientHello, then one more every 200 ms: never a whole handshake
+        // (the record's length says 257 bytes).
         let trickle = try RawConnection(port: server.port)
         trickle.send("\u{16}\u{03}\u{01}")
         let trickling = Task {
-            for _ in 0..<100 where trickle.send("\u{01}") { try await Task.sleep(for: .milliseconds(200)) }
+            for _ in 0..<100 where trickle.send("\u{01}") { try await Task.sleep(for: .milliseconds(200).stretched) }
         }
         let silent = try RawConnection(port: server.port)
-        let cut = try await trickle.waitForClose(within: .seconds(30))
+        let cut = try await trickle.waitForClose(within: hangGuard)
         trickling.cancel()
-        #expect(cut < .seconds(15), "cut only when the trickle (20 s) was over, not at the deadline")
-        _ = try await silent.waitForClose(within: .seconds(30))
+        #expect(cut < .seconds(15).stretched, "cut only when the trickle (20 s) was over, not at the deadline")
+        _ = try await silent.waitForClose(within: hangGuard)
         // A real client still gets through.
         let alice = try await TrustingClient(server, user: "alice", caFile: certificates.caCertificate)
         #expect(try await alice.api.me().user.id == "alice")
@@ -143,7 +144,7 @@ struct TLSTests {
         do {
             // AsyncHTTPClient retries failing connections until the deadline, then reports why:
             // long enough for a loaded machine to finish one handshake.
-            _ = try await stranger.api.me(deadline: .seconds(8))
+            _ = try await stranger.api.me(deadline: .seconds(8).stretched)
             Issue.record("a certificate from an unknown CA was accepted")
         } catch let error as ClientError {
             guard case .untrustedCertificate(let host, _) = error else {
@@ -180,7 +181,7 @@ struct TLSTests {
             do {
                 // AsyncHTTPClient retries failing connections until the deadline, then reports why:
                 // long enough for a loaded machine to finish one handshake.
-                _ = try await alice.api.me(deadline: .seconds(8))
+                _ = try await alice.api.me(deadline: .seconds(8).stretched)
                 Issue.record("a certificate for other.example was accepted for localhost")
             } catch ClientError.untrustedCertificate(let host, let reason) {
                 #expect(host == "localhost")

@@ -18,7 +18,7 @@ struct WebPageRoutesTests {
         status: Int, headers: [String: String], body: String
     ) {
         let response = try await HTTPClient.shared.execute(
-            HTTPClientRequest(url: server.url.absoluteString + path), timeout: .seconds(10))
+            HTTPClientRequest(url: server.url.absoluteString + path), timeout: .seconds(10).stretched)
         let body = try await response.body.collect(upTo: 1 << 20)
         let headers = Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
         return (Int(response.status.code), headers, String(buffer: body))

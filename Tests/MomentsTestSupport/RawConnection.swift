@@ -48,7 +48,7 @@ final class RawConnection: @unchecked Sendable {
     }
 
     /// Reads until `done` holds for all that arrived since the last call (bounded: hangs only).
-    func read(until done: ([UInt8]) -> Bool, within limit: Duration = .seconds(30)) async throws -> [UInt8] {
+    func read(until done: ([UInt8]) -> Bool, within limit: Duration = hangGuard) async throws -> [UInt8] {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             guard let more = receiveBytes() else { throw TestFailure("the server closed the connection") }
@@ -62,7 +62,7 @@ final class RawConnection: @unchecked Sendable {
         throw TestFailure("waited \(limit); received: \(String(decoding: unread, as: UTF8.self))")
     }
 
-    func read(untilText text: String, within limit: Duration = .seconds(30)) async throws -> String {
+    func read(untilText text: String, within limit: Duration = hangGuard) async throws -> String {
         let bytes = try await read(until: { String(decoding: $0, as: UTF8.self).contains(text) }, within: limit)
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -86,7 +86,7 @@ final class RawConnection: @unchecked Sendable {
     }
 
     /// Everything until the server closes the connection (bounded).
-    func readToClose(within limit: Duration = .seconds(10)) async throws -> String {
+    func readToClose(within limit: Duration = hangGuard) async throws -> String {
         var text = ""
         let deadline = ContinuousClock.now + limit
         while true {

@@ -14,7 +14,7 @@ func rawRequest(
     if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
     for (name, value) in headers { request.headers.add(name: name, value: value) }
     if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10).stretched)
     let bytes = try await response.body.collect(upTo: 1 << 20)
     let error = try? WireCoding.makeDecoder().decode(APIErrorBody.self, from: Data(bytes.readableBytesView))
     return (Int(response.status.code), error)

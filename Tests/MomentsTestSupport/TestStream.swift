@@ -15,7 +15,7 @@ final class TestStream: Sendable {
     {
         var request = HTTPClientRequest(url: server.url.absoluteString + path)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10).stretched)
         let stream = TestStream(
             status: Int(response.status.code),
             headers: Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { $1 }))
