@@ -34,7 +34,8 @@ struct AccessLogTests {
         #expect(missing.status == .notFound)
         // A browser's stream, with the token in the query string.
         let sse = try await HTTPClient.shared.execute(
-            HTTPClientRequest(url: server.url.absoluteString + "/api/sse?token=\(token)"), timeout: .seconds(10).stretched)
+            HTTPClientRequest(url: server.url.absoluteString + "/api/sse?token=\(token)"),
+            timeout: .seconds(10).stretched)
         var body = sse.body.makeAsyncIterator()
         _ = try await body.next()  // the hello
         try await server.stop()
