@@ -90,6 +90,8 @@ struct Serve: AsyncParsableCommand {
     var noWebsocket = false
     @Option(help: "Seconds of silence after which SSE and iframe streams get a heartbeat.")
     var heartbeat = 15
+    @Option(help: "Seconds a request waits for a PostgreSQL connection before 503 store_unavailable.")
+    var postgresWait = 10
     @Option(
         help: ArgumentHelp(
             "An origin besides this server's own and loopback pages that may open WebSockets, like https://moments.example.com (repeatable).",
@@ -150,6 +152,7 @@ struct Serve: AsyncParsableCommand {
             $0.pingInterval = .seconds(max(1, pingInterval))
             $0.webSocketEnabled = !noWebsocket
             $0.streamHeartbeat = .seconds(max(1, heartbeat))
+            $0.postgresWait = .seconds(max(1, postgresWait))
             $0.allowedOrigins = allowedOrigin
             $0.demoLogins = demo
             if let webRoot { $0.webRoot = URL(fileURLWithPath: webRoot) }

@@ -104,7 +104,7 @@ struct PostgresGroupCommitTests {
     func oneBatchOneNotify() async throws {
         let (store, url) = try await Self.store()
         let commits = PostgresGroupCommit(
-            client: store.client, channel: PostgresStore.channel, logger: Self.quiet, inFlight: 1)
+            pool: store.pool, channel: PostgresStore.channel, logger: Self.quiet, inFlight: 1)
         let listener = try await Listener(url)
         let busy = try await BusyBatch(commits)
         async let first = Self.publish(commits, to: "alice", "1")
@@ -134,7 +134,7 @@ struct PostgresGroupCommitTests {
     func failureInBatch() async throws {
         let (store, _) = try await Self.store()
         let commits = PostgresGroupCommit(
-            client: store.client, channel: PostgresStore.channel, logger: Self.quiet, inFlight: 1)
+            pool: store.pool, channel: PostgresStore.channel, logger: Self.quiet, inFlight: 1)
         let busy = try await BusyBatch(commits)
         async let before = Self.publish(commits, to: "alice", "before")
         try await eventually("one write waiting") { commits.waiting == 1 }
@@ -181,7 +181,7 @@ struct PostgresGroupCommitTests {
     func yieldedThenBatchFails() async throws {
         let (store, _) = try await Self.store()
         let commits = PostgresGroupCommit(
-            client: store.client, channel: PostgresStore.channel, logger: Self.quiet, inFlight: 1)
+            pool: store.pool, channel: PostgresStore.channel, logger: Self.quiet, inFlight: 1)
         let busy = try await BusyBatch(commits)
         let plans = StalePlan()
         async let moved: Void = commits.write(plan: plans.next) { write, _ in

@@ -8,8 +8,9 @@ import Testing
 @testable import MomentsServer
 @testable import MomentsTestSupport
 
-/// A full disk is told apart from a bug (507, `/readyz`, a metric) and heals by itself; a node
-/// whose cross-node feed is down says it is not ready.
+/// A full disk is told apart from a bug (507, `/readyz`, a metric) and heals by itself; so
+/// does a database that went away (503); a node whose cross-node feed is down says it is not
+/// ready.
 @Suite("Readiness and storage full")
 struct ReadinessTests {
     static func get(_ server: TestServer, _ path: String) async throws -> (status: Int, body: String) {
@@ -79,6 +80,54 @@ struct ReadinessTests {
         #expect(try await server.api("alice").feed(limit: 100).posts.filter { $0.text == text }.count == accepted + 1)
         #expect(try await Self.get(server, "/readyz").status == 200)
         try await server.stop()
+    }
+
+    @Test(
+        "a node whose PostgreSQL is gone answers 503 store_unavailable rather than nothing, stops when asked, and heals",
+        .enabled(if: TestPostgres.isConfigured, Comment(rawValue: TestPostgres.skipReason)))
+    func databaseGone() async throws {
+        let url = try await TestPostgres.createDatabase()
+        let server = try await TestServer.start {
+            $0.postgres = try? PostgresAddress(url)
+            $0.postgresWait = .seconds(1).stretched
+        }
+        let token = try await server.token("alice")
+        let kept = try await server.api("alice").createPost(text: "before the database went")
+        let name = try #require(URL(string: url)?.path.dropFirst())
+        let admin = try #require(TestPostgres.url)
+        // Every connection of the database cut, new ones refused: PostgreSQL is gone for this node.
+        func cut() async throws {
+            try await TestPostgres.execute("ALTER DATABASE \(name) ALLOW_CONNECTIONS false", on: admin)
+            try await TestPostgres.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)'", on: admin)
+        }
+        func restore() async throws {
+            try await TestPostgres.execute("ALTER DATABASE \(name) ALLOW_CONNECTIONS true", on: admin)
+        }
+
+        try await cut()
+        let write = try await Self.post(server, token: token, text: "while it is gone")
+        #expect(write.status == 503 && write.error?.error.code == "store_unavailable" && write.retryAfter == "5")
+        let read = try await rawRequest(server, .GET, "/api/feed", token: token)
+        #expect(read.status == 503 && read.error?.error.code == "store_unavailable")
+        #expect(try await Self.get(server, "/healthz").status == 200)
+
+        try await restore()
+        try await eventually("writes to go through again") {
+            try await Self.post(server, token: token, text: "after it came back").status == 201
+        }
+        let texts = try await server.api("alice").feed(limit: 100).posts.map(\.text)
+        #expect(
+            texts.contains(kept.text) && texts.contains("after it came back") && !texts.contains("while it is gone"))
+
+        // Gone again with a write waiting for a connection: shutdown does not wait for PostgreSQL.
+        try await cut()
+        async let waiting = Self.post(server, token: token, text: "during shutdown")
+        try await Task.sleep(for: .milliseconds(100))
+        try await within { try await server.stop() }
+        // Sent before the listener closed, it was answered; a loaded machine may not have sent it yet.
+        if let answer = try? await waiting { #expect(answer.status == 503) }
+        try await restore()
     }
 
     @Test(

@@ -26,13 +26,16 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return error
         case StoreError.notFound(let what):
             return APIError.notFound(what)
+        case StoreError.unavailable:
+            context.logger.error("database unavailable: request refused", metadata: ["error": "\(error)"])
+            return .storeUnavailable
         case let error as HTTPResponseError:
             return translate(error.status)
         case let error where StorageFull.matches(error):
             context.logger.error("storage full: write refused", metadata: ["error": "\(error)"])
             return .storageFull
         default:
-            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            context.logger.error("request failed", metadata: ["error": "\(PostgresPool.reason(error))"])
             return APIError(.internalServerError, "internal", "internal server error")
         }
     }

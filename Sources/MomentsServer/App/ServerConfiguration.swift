@@ -23,6 +23,9 @@ public struct ServerConfiguration: Sendable {
     public var webRoot: URL? = ServerConfiguration.sourceWebRoot
     /// The shared PostgreSQL store (and cross-node push) instead of the embedded SQLite one.
     public var postgres: PostgresAddress?
+    /// How long a request waits for a PostgreSQL connection before it is answered 503
+    /// `store_unavailable` (PostgreSQL down, or every pooled connection busy).
+    public var postgresWait: Duration = .seconds(10)
     /// Bounds against bad and hostile clients.
     public var limits = Limits()
     /// Where request and stream lines go (`moments-server serve` writes them to standard output).

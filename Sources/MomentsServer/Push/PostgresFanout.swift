@@ -56,7 +56,7 @@ struct PostgresFanout: Service {
                 } catch  where !Task.isCancelled {
                     readiness.listening(false)
                     failures += 1
-                    logger.warning("cross-node feed interrupted", metadata: ["error": "\(error)"])
+                    logger.warning("cross-node feed interrupted", metadata: ["error": "\(PostgresPool.reason(error))"])
                     try? await Task.sleep(for: ReconnectDelay.after(failures: failures))
                 }
             }

@@ -23,7 +23,7 @@ struct StoreSetup {
         }
         if let address = configuration.postgres {
             let store = try await PostgresStore.open(
-                address, logger: logger, committedBatch: committed)
+                address, connectionWait: configuration.postgresWait, logger: logger, committedBatch: committed)
             let secret: [UInt8]
             if let fromEnvironment = try SigningSecret.fromEnvironment() {
                 secret = fromEnvironment

@@ -41,7 +41,7 @@ final class PostgresGroupCommit: Sendable {
         var running = 0
     }
 
-    private let client: PostgresClient
+    private let pool: PostgresPool
     private let channel: String
     private let logger: Logger
     /// Batches run at once, each on its own connection: while one waits for its commit, the
@@ -52,10 +52,10 @@ final class PostgresGroupCommit: Sendable {
     private let committedBatch: @Sendable (Int) -> Void
 
     init(
-        client: PostgresClient, channel: String, logger: Logger, inFlight: Int = 2,
+        pool: PostgresPool, channel: String, logger: Logger, inFlight: Int = 2,
         committedBatch: @escaping @Sendable (Int) -> Void = { _ in }
     ) {
-        self.client = client
+        self.pool = pool
         self.channel = channel
         self.logger = logger
         self.inFlight = inFlight
@@ -125,12 +125,13 @@ final class PostgresGroupCommit: Sendable {
 
     private func run(_ batch: [Job]) async {
         do {
-            try await client.withConnection { connection in
+            try await pool.withConnection { connection in
                 // Each again on its own: the one that failed fails with its own error.
                 for job in await self.commit(batch, on: connection) { _ = await self.commit([job], on: connection) }
             }
         } catch {
-            // Only leasing a connection throws here: nothing of the batch ran.
+            // Only leasing a connection throws here (none within the pool's wait): nothing of
+            // the batch ran.
             for job in batch { job.fail(error) }
         }
     }

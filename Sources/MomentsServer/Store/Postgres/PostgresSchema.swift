@@ -145,8 +145,8 @@ enum PostgresSchema {
     ]
 
     /// Applies what is missing, under an advisory lock so nodes starting together take turns.
-    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
-        try await client.withTransaction(logger: logger) { connection in
+    static func migrate(_ pool: PostgresPool, logger: Logger) async throws {
+        try await pool.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(7242001)", logger: logger)
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY)", logger: logger)

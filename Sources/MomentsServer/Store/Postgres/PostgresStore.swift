@@ -13,7 +13,7 @@ import PostgresNIO
 public final class PostgresStore: MomentsStore {
     static let channel = "moments_events"
 
-    let client: PostgresClient
+    let pool: PostgresPool
     let address: PostgresAddress
     let commits: PostgresGroupCommit
     /// Users seen to exist: users are never removed, so a publish to them needs no check.
@@ -22,9 +22,11 @@ public final class PostgresStore: MomentsStore {
     private let runner: Task<Void, Never>
 
     /// Connects, starts the pool and brings the schema up to date.
-    /// `committedBatch` is told each group commit's number of writes.
+    /// `committedBatch` is told each group commit's number of writes; a request waits at most
+    /// `connectionWait` for a connection.
     public static func open(
-        _ address: PostgresAddress, logger: Logger, committedBatch: @escaping @Sendable (Int) -> Void = { _ in }
+        _ address: PostgresAddress, connectionWait: Duration = .seconds(10), logger: Logger,
+        committedBatch: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws -> PostgresStore {
         // One plain connection first: the pool would keep retrying an unreachable server for a
         // minute; a person starting a node wants to hear at once.
@@ -33,28 +35,31 @@ public final class PostgresStore: MomentsStore {
                 configuration: try address.connectionConfiguration, id: 0, logger: logger)
             try await probe.close()
         } catch {
-            throw ConfigurationError("cannot connect to \(address): \(Self.reason(error))")
+            throw ConfigurationError("cannot connect to \(address): \(PostgresPool.reason(error))")
         }
-        let store = PostgresStore(address: address, logger: logger, committedBatch: committedBatch)
+        let store = PostgresStore(
+            address: address, connectionWait: connectionWait, logger: logger, committedBatch: committedBatch)
         do {
-            try await PostgresSchema.migrate(store.client, logger: logger)
+            try await PostgresSchema.migrate(store.pool, logger: logger)
         } catch {
             await store.close()
-            throw ConfigurationError("cannot use \(address): \(Self.reason(error))")
+            throw ConfigurationError("cannot use \(address): \(PostgresPool.reason(error))")
         }
         return store
     }
 
-    private init(address: PostgresAddress, logger: Logger, committedBatch: @escaping @Sendable (Int) -> Void) {
+    private init(
+        address: PostgresAddress, connectionWait: Duration, logger: Logger,
+        committedBatch: @escaping @Sendable (Int) -> Void
+    ) {
         self.address = address
         self.logger = logger
         // The pool logs every failed attempt; failures that matter reach callers as errors.
         var quiet = logger
         quiet.logLevel = .error
         let client = PostgresClient(configuration: address.clientConfiguration, backgroundLogger: quiet)
-        self.client = client
-        commits = PostgresGroupCommit(
-            client: client, channel: Self.channel, logger: logger, committedBatch: committedBatch)
+        pool = PostgresPool(client: client, wait: connectionWait)
+        commits = PostgresGroupCommit(pool: pool, channel: Self.channel, logger: logger, committedBatch: committedBatch)
         runner = Task { await client.run() }
     }
 
@@ -66,36 +71,46 @@ public final class PostgresStore: MomentsStore {
     /// A setting every node shares (the token secret, the publish key): kept in the database,
     /// `proposal` from whichever node asks first.
     public func sharedSetting(_ key: String, proposal: String) async throws -> String {
-        try await client.query(
+        try await pool.run(
             "INSERT INTO settings (key, value) VALUES (\(key), \(proposal)) ON CONFLICT (key) DO NOTHING",
             logger: logger)
-        for try await value in try await client.query("SELECT value FROM settings WHERE key = \(key)", logger: logger)
-            .decode(String.self)
-        {
-            return value
+        let value = try await pool.withConnection { connection -> String? in
+            for try await value in try await connection.query(
+                "SELECT value FROM settings WHERE key = \(key)", logger: self.logger
+            ).decode(String.self) {
+                return value
+            }
+            return nil
         }
-        throw ConfigurationError("the setting \(key) vanished from \(address)")
+        guard let value else { throw ConfigurationError("the setting \(key) vanished from \(address)") }
+        return value
     }
 
     // MARK: users
 
     public func isEmpty() async throws -> Bool {
-        try await count(client.query("SELECT COUNT(*) FROM users", logger: logger)) == 0
+        try await pool.withConnection {
+            try await Self.count($0.query("SELECT COUNT(*) FROM users", logger: self.logger))
+        }
+            == 0
     }
 
     public func saveUser(id: String, name: String?) async throws -> UserSummary {
-        let rows = try await client.query(
-            """
-            INSERT INTO users (id, name, created_at) VALUES (\(id), \(name ?? id), \(StoreClock.now()))
-            ON CONFLICT (id) DO UPDATE SET name = coalesce(\(name), users.name)
-            RETURNING id, name
-            """, logger: logger)
-        for try await (id, name) in rows.decode((String, String).self) { return UserSummary(id: id, name: name) }
-        throw StoreError.notFound("no user \(id)")
+        let now = StoreClock.now()
+        return try await pool.withConnection { connection in
+            let rows = try await connection.query(
+                """
+                INSERT INTO users (id, name, created_at) VALUES (\(id), \(name ?? id), \(now))
+                ON CONFLICT (id) DO UPDATE SET name = coalesce(\(name), users.name)
+                RETURNING id, name
+                """, logger: self.logger)
+            for try await (id, name) in rows.decode((String, String).self) { return UserSummary(id: id, name: name) }
+            throw StoreError.notFound("no user \(id)")
+        }
     }
 
     public func user(id: String) async throws -> UserSummary? {
-        try await client.withConnection { try await Self.fetchUser($0, id, logger: self.logger) }
+        try await pool.withConnection { try await Self.fetchUser($0, id, logger: self.logger) }
     }
 
     public func befriend(_ a: String, _ b: String) async throws {
@@ -112,7 +127,7 @@ public final class PostgresStore: MomentsStore {
     }
 
     public func me(_ user: String) async throws -> Me {
-        try await client.withConnection { connection in
+        try await pool.withConnection { connection in
             guard let me = try await Self.fetchUser(connection, user, logger: self.logger) else {
                 throw StoreError.notFound("no user \(user)")
             }
@@ -133,7 +148,7 @@ public final class PostgresStore: MomentsStore {
     // MARK: posts
 
     public func feed(viewer: String, before: Int64?, limit: Int) async throws -> FeedPage {
-        try await client.withConnection { connection in
+        try await pool.withConnection { connection in
             var ids: [Int64] = []
             for try await id in try await connection.query(
                 """
@@ -154,7 +169,7 @@ public final class PostgresStore: MomentsStore {
     public func createPost(author: String, text: String, idempotent: Idempotent<Post>?) async throws -> Post {
         // The friends' streams get the post (a live feed), so they are locked like any stream written.
         let plan: @Sendable () async throws -> (streams: [String], plan: Void) = {
-            (try await self.client.withConnection { try await Self.friendIds($0, of: author, logger: self.logger) }, ())
+            (try await self.pool.withConnection { try await Self.friendIds($0, of: author, logger: self.logger) }, ())
         }
         return try await commits.write(plan: plan) { write, _ in
             // Read again under the locks: a friend made since the plan is planned for again.
@@ -252,7 +267,7 @@ public final class PostgresStore: MomentsStore {
         -> Comment
     {
         let plan: @Sendable () async throws -> (streams: [String], plan: String) = {
-            try await self.client.withConnection { connection in
+            try await self.pool.withConnection { connection in
                 let author = try await Self.visiblePostAuthor(
                     connection, postId: postId, viewer: viewer, logger: self.logger)
                 let earlier = try await Self.commenters(connection, postId: postId, logger: self.logger)
@@ -286,7 +301,7 @@ public final class PostgresStore: MomentsStore {
             return (commentId, kept)
         }
         if let kept { return kept }
-        return try await client.withConnection { try await Self.comment(commentId, on: $0, logger: self.logger) }
+        return try await pool.withConnection { try await Self.comment(commentId, on: $0, logger: self.logger) }
     }
 
     /// Only the new one: the post's comments can be thousands.
@@ -306,7 +321,7 @@ public final class PostgresStore: MomentsStore {
         if let write {
             return try await Self.fetchPosts(write.connection, ids: [id], viewer: viewer, logger: logger)[0]
         }
-        return try await client.withConnection {
+        return try await pool.withConnection {
             try await Self.fetchPosts($0, ids: [id], viewer: viewer, logger: self.logger)[0]
         }
     }
@@ -343,7 +358,7 @@ public final class PostgresStore: MomentsStore {
 
     public func revokeTokens(user: String, before: Int64) async throws {
         guard try await self.user(id: user) != nil else { throw StoreError.notFound("no user \(user)") }
-        try await client.query(
+        try await pool.run(
             """
             INSERT INTO token_revocations (user_id, revoked_before) VALUES (\(user), \(before))
             ON CONFLICT (user_id) DO UPDATE SET revoked_before = greatest(token_revocations.revoked_before, excluded.revoked_before)
@@ -351,29 +366,34 @@ public final class PostgresStore: MomentsStore {
     }
 
     public func revocations(since: Int64) async throws -> [String: Int64] {
-        var cutoffs: [String: Int64] = [:]
-        for try await (user, before) in try await client.query(
-            "SELECT user_id, revoked_before FROM token_revocations WHERE revoked_before >= \(since)", logger: logger
-        ).decode((String, Int64).self) {
-            cutoffs[user] = before
+        try await pool.withConnection { connection in
+            var cutoffs: [String: Int64] = [:]
+            for try await (user, before) in try await connection.query(
+                "SELECT user_id, revoked_before FROM token_revocations WHERE revoked_before >= \(since)",
+                logger: self.logger
+            ).decode((String, Int64).self) {
+                cutoffs[user] = before
+            }
+            return cutoffs
         }
-        return cutoffs
     }
 
     public func storedAnswer(for key: IdempotencyKey, since: Int64) async throws -> StoredAnswer? {
-        for try await (fingerprint, status, body) in try await client.query(
-            """
-            SELECT fingerprint, status, body FROM idempotency_keys
-            WHERE scope = \(key.scope) AND key = \(key.key) AND created_at >= \(since)
-            """, logger: logger
-        ).decode((String, Int, ByteBuffer).self) {
-            return StoredAnswer(fingerprint: fingerprint, status: status, body: Array(buffer: body))
+        try await pool.withConnection { connection in
+            for try await (fingerprint, status, body) in try await connection.query(
+                """
+                SELECT fingerprint, status, body FROM idempotency_keys
+                WHERE scope = \(key.scope) AND key = \(key.key) AND created_at >= \(since)
+                """, logger: self.logger
+            ).decode((String, Int, ByteBuffer).self) {
+                return StoredAnswer(fingerprint: fingerprint, status: status, body: Array(buffer: body))
+            }
+            return nil
         }
-        return nil
     }
 
     public func forgetAnswers(before cutoff: Int64) async throws {
-        try await client.query("DELETE FROM idempotency_keys WHERE created_at < \(cutoff)", logger: logger)
+        try await pool.run("DELETE FROM idempotency_keys WHERE created_at < \(cutoff)", logger: logger)
     }
 
     /// A like's, an unlike's: the post's author (the one stream it may add to), if `viewer`
@@ -382,7 +402,7 @@ public final class PostgresStore: MomentsStore {
         -> @Sendable () async throws -> (streams: [String], plan: String)
     {
         {
-            let author = try await self.client.withConnection { connection in
+            let author = try await self.pool.withConnection { connection in
                 try await Self.visiblePostAuthor(connection, postId: postId, viewer: viewer, logger: self.logger)
             }
             return ([author], author)
@@ -392,7 +412,7 @@ public final class PostgresStore: MomentsStore {
     // MARK: events
 
     public func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationListing {
-        try await client.withConnection { connection in
+        try await pool.withConnection { connection in
             let position = try await Self.position(connection, user, logger: self.logger)
             let rows = try await connection.query(
                 """
@@ -425,13 +445,16 @@ public final class PostgresStore: MomentsStore {
             if let recipients, self.knownUsers.withLockedValue({ known in recipients.allSatisfy(known.contains) }) {
                 return (recipients, recipients)
             }
-            var known: [String] = []
             let query: PostgresQuery =
                 if let recipients { "SELECT id FROM users WHERE id = ANY(\(recipients)) ORDER BY id" } else {
                     "SELECT id FROM users ORDER BY id"
                 }
-            for try await id in try await self.client.query(query, logger: self.logger).decode(String.self) {
-                known.append(id)
+            let known = try await self.pool.withConnection { connection in
+                var known: [String] = []
+                for try await id in try await connection.query(query, logger: self.logger).decode(String.self) {
+                    known.append(id)
+                }
+                return known
             }
             self.knownUsers.withLockedValue { $0.formUnion(known) }
             if let recipients, let unknown = NotificationRules.unknownRecipient(recipients, known: Set(known)) {
@@ -450,7 +473,7 @@ public final class PostgresStore: MomentsStore {
     }
 
     public func events(user: String, after cursor: Int64, limit: Int) async throws -> [Delivery] {
-        try await client.withConnection { connection in
+        try await pool.withConnection { connection in
             try await Self.events(
                 connection,
                 "\(unescaped: EventRecord.select) WHERE e.recipient_id = \(user) AND e.id > \(cursor) ORDER BY e.id LIMIT \(limit)",
@@ -464,47 +487,47 @@ public final class PostgresStore: MomentsStore {
     func deliveries(notified: [(id: Int64, recipient: String)]) async throws -> [Delivery] {
         guard !notified.isEmpty else { return [] }
         // The pair must match: a payload cannot make an event someone else's.
-        let rows = try await client.query(
-            """
-            SELECT n.recipient, coalesce(c.unread, 0), ev.*
-            FROM unnest(\(notified.map(\.id))::BIGINT[], \(notified.map(\.recipient))::TEXT[]) AS n(id, recipient)
-            JOIN LATERAL (\(unescaped: EventRecord.select) WHERE e.id = n.id AND e.recipient_id = n.recipient) AS ev
-              ON true
-            LEFT JOIN unread_counts c ON c.user_id = n.recipient
-            ORDER BY ev.id
-            """, logger: logger)
-        var deliveries: [Delivery] = []
-        for try await (
-            recipient, unread, id, type, actorId, actorName, postId, postText, commentId, text, data, at, read
-        )
-            in rows.decode(
-                (String, Int64, Int64, String, String?, String?, Int64?, String?, Int64?, String?, String?, Int64, Bool)
+        return try await pool.withConnection { connection in
+            let rows = try await connection.query(
+                """
+                SELECT n.recipient, coalesce(c.unread, 0), ev.*
+                FROM unnest(\(notified.map(\.id))::BIGINT[], \(notified.map(\.recipient))::TEXT[]) AS n(id, recipient)
+                JOIN LATERAL (\(unescaped: EventRecord.select) WHERE e.id = n.id AND e.recipient_id = n.recipient) AS ev
+                  ON true
+                LEFT JOIN unread_counts c ON c.user_id = n.recipient
+                ORDER BY ev.id
+                """, logger: self.logger)
+            var deliveries: [Delivery] = []
+            for try await (
+                recipient, unread, id, type, actorId, actorName, postId, postText, commentId, text, data, at, read
+            )
+                in rows.decode(
+                    (
+                        String, Int64, Int64, String, String?, String?, Int64?, String?, Int64?, String?, String?,
+                        Int64, Bool
+                    )
                     .self)
-        {
-            let record = EventRecord(
-                id: id, type: type, actorId: actorId, actorName: actorName, postId: postId, postText: postText,
-                commentId: commentId, text: text, data: data, createdAt: at, read: read)
-            deliveries.append(record.delivery(to: recipient, unread: Int(unread)))
+            {
+                let record = EventRecord(
+                    id: id, type: type, actorId: actorId, actorName: actorName, postId: postId, postText: postText,
+                    commentId: commentId, text: text, data: data, createdAt: at, read: read)
+                deliveries.append(record.delivery(to: recipient, unread: Int(unread)))
+            }
+            return deliveries
         }
-        return deliveries
     }
 
     public func streamPosition(user: String) async throws -> StreamPosition {
-        try await client.withConnection { try await Self.position($0, user, logger: self.logger) }
+        try await pool.withConnection { try await Self.position($0, user, logger: self.logger) }
     }
 
     // MARK: helpers
 
-    /// A transaction whose failure is the closure's own error (a `StoreError` stays one).
-    private func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> sending T) async throws -> T {
-        do {
-            return try await client.withTransaction(logger: logger) { try await body($0) }
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error
-        }
+    private func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T)
+        async throws -> T
+    {
+        try await pool.withTransaction(logger: logger, body)
     }
-
-    private func count(_ rows: PostgresRowSequence) async throws -> Int64 { try await Self.count(rows) }
 
     private static func count(_ rows: PostgresRowSequence) async throws -> Int64 {
         for try await value in rows.decode(Int64.self) { return value }
@@ -645,10 +668,4 @@ public final class PostgresStore: MomentsStore {
             comments: try await fetchComments(connection, postIds: ids, logger: logger), viewer: viewer)
     }
 
-    private static func reason(_ error: any Error) -> String {
-        guard let error = error as? PSQLError else { return "\(error)" }
-        if let message = error.serverInfo?[.message] { return message }
-        if let underlying = error.underlying { return "\(underlying)" }
-        return "\(error.code)"
-    }
 }
