@@ -162,8 +162,11 @@ final class ServerProcess {
         let output = self.dataDir.appendingPathComponent("server-\(UUID().uuidString).out")
         child = try Child(
             try Binaries.path("moments-server"),
-            ["serve", "--demo", "--port", "0", "--metrics-address", "127.0.0.1:0", "--data-dir", self.dataDir.path]
-                + arguments,
+            [
+                "serve", "--demo", "--port", "0", "--metrics-address", "127.0.0.1:0", "--data-dir", self.dataDir.path,
+                // As long as a PostgreSQL connect may take on a loaded machine (TestPostgres.connectionWait).
+                "--postgres-wait", "30",
+            ] + arguments,
             stdout: output.path, stderr: self.dataDir.appendingPathComponent("server.err").path)
         let text = try await eventually("the server to listen") { () -> String? in
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""

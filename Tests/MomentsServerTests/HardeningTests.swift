@@ -291,7 +291,7 @@ struct HardeningTests {
     @Test("graceful shutdown closes at once what never sent a whole request, and a WebSocket that never answers")
     func shutdownClosesAbandoned() async throws {
         // A header deadline far beyond the bounds below: without the fix, these held shutdown for it.
-        let server = try await TestServer.start { $0.limits.headerTimeout = .seconds(300) }
+        let server = try await TestServer.start { $0.limits.headerTimeout = .seconds(300).stretched }
         let silent = try RawConnection(port: server.port)
         let halfHead = try RawConnection(port: server.port)
         halfHead.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")

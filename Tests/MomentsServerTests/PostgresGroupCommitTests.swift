@@ -34,7 +34,8 @@ struct PostgresGroupCommitTests {
     /// A store on a fresh database with alice, bob and carol; and its URL.
     static func store() async throws -> (PostgresStore, String) {
         let url = try await TestPostgres.createDatabase()
-        let store = try await PostgresStore.open(PostgresAddress(url), logger: quiet)
+        let store = try await PostgresStore.open(
+            PostgresAddress(url), connectionWait: TestPostgres.connectionWait, logger: quiet)
         for user in ["alice", "bob", "carol"] { _ = try await store.saveUser(id: user, name: nil) }
         return (store, url)
     }
@@ -205,7 +206,8 @@ struct PostgresGroupCommitTests {
     @Test("two nodes batching the same streams in opposite orders never deadlock, and each stream stays in order")
     func twoNodesNoDeadlock() async throws {
         let (first, url) = try await Self.store()
-        let second = try await PostgresStore.open(PostgresAddress(url), logger: Self.quiet)
+        let second = try await PostgresStore.open(
+            PostgresAddress(url), connectionWait: TestPostgres.connectionWait, logger: Self.quiet)
         let post = try await first.createPost(author: "alice", text: "busy")
         try await first.befriend("alice", "bob")
         try await first.befriend("alice", "carol")

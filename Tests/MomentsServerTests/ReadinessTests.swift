@@ -95,11 +95,12 @@ struct ReadinessTests {
         let kept = try await server.api("alice").createPost(text: "before the database went")
         let name = try #require(URL(string: url)?.path.dropFirst())
         let admin = try #require(TestPostgres.url)
-        // Every connection of the database cut, new ones refused: PostgreSQL is gone for this node.
+        // Every connection of the database cut (waiting until each has gone), new ones refused:
+        // PostgreSQL is gone for this node.
         func cut() async throws {
             try await TestPostgres.execute("ALTER DATABASE \(name) ALLOW_CONNECTIONS false", on: admin)
             try await TestPostgres.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)'", on: admin)
+                "SELECT pg_terminate_backend(pid, 30000) FROM pg_stat_activity WHERE datname = '\(name)'", on: admin)
         }
         func restore() async throws {
             try await TestPostgres.execute("ALTER DATABASE \(name) ALLOW_CONNECTIONS true", on: admin)

@@ -51,6 +51,7 @@ struct StoreContractTests {
             case .postgres:
                 store = try await PostgresStore.open(
                     PostgresAddress(try await TestPostgres.createDatabase()),
+                    connectionWait: TestPostgres.connectionWait,
                     logger: Logger(label: "contract", factory: { _ in SwiftLogNoOpLogHandler() }))
             }
             #expect(try await store.isEmpty())

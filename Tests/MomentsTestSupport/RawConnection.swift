@@ -86,7 +86,7 @@ final class RawConnection: @unchecked Sendable {
     }
 
     /// Everything until the server closes the connection (bounded).
-    func readToClose(within limit: Duration = hangGuard) async throws -> String {
+    func readToClose(within limit: Duration = .seconds(10).stretched) async throws -> String {
         var text = ""
         let deadline = ContinuousClock.now + limit
         while true {

@@ -13,6 +13,11 @@ public enum TestPostgres {
 
     public static var isConfigured: Bool { url != nil }
 
+    /// How long a test's store waits for a pooled connection: as long as a connect may take
+    /// (`PostgresAddress.connectTimeout`; several at once on a loaded machine have taken over
+    /// 10 s), not the production 10 s.
+    public static let connectionWait: Duration = .seconds(30).stretched
+
     public static let skipReason =
         "no PostgreSQL: MOMENTS_TEST_POSTGRES is not set (scripts/test starts one; or scripts/with-postgres -- swift test)"
 

@@ -26,6 +26,10 @@ final class TestServer: Sendable {
         configuration.metrics = ListenAddress(host: "127.0.0.1", port: 0)
         let logs = LogLines()
         configuration.accessLog = AccessLog { logs.add($0) }
+        // The server's own deadlines stretch with the tests' bounds: a close the server owes is
+        // read within `readToClose`'s 10 s, well before the idle deadline would close it anyway.
+        configuration.limits.headerTimeout = .seconds(30).stretched
+        configuration.postgresWait = TestPostgres.connectionWait
         tweak(&configuration)
         let server = try await MomentsServer(
             configuration: configuration, logger: Logger(label: "test", factory: { _ in LogLines.Handler(lines: logs) })

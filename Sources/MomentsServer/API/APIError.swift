@@ -20,11 +20,9 @@ public struct APIError: Error, HTTPResponseError {
     public static func unauthorized(_ message: String) -> APIError { APIError(.unauthorized, "unauthorized", message) }
     public static func notFound(_ message: String) -> APIError { APIError(.notFound, "not_found", message) }
 
-    /// Nothing was done; the same request works once the database answers again.
+    /// The same request works once the database answers again.
     static var storeUnavailable: APIError {
-        var error = APIError(
-            .serviceUnavailable, "store_unavailable", "the database is not answering: nothing was done, try again later"
-        )
+        var error = APIError(.serviceUnavailable, "store_unavailable", "the database is not answering: try again later")
         error.headers[.retryAfter] = "5"
         return error
     }

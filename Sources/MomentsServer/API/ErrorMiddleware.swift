@@ -26,8 +26,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return error
         case StoreError.notFound(let what):
             return APIError.notFound(what)
-        case StoreError.unavailable:
-            context.logger.error("database unavailable: request refused", metadata: ["error": "\(error)"])
+        case let error where StoreUnavailable.matches(error):
+            context.logger.error(
+                "database unavailable: request refused", metadata: ["error": "\(PostgresPool.reason(error))"])
             return .storeUnavailable
         case let error as HTTPResponseError:
             return translate(error.status)

@@ -4,30 +4,57 @@ import PostgresNIO
 
 /// postgres-nio's connection pool, with a bound on how long a caller waits for a connection.
 ///
-/// The pool keeps a lease waiting for as long as it cannot connect: while PostgreSQL is down,
-/// for ever. A request then went unanswered, and a graceful shutdown waited for it with no
-/// end; now it fails with `StoreError.unavailable` (503 `store_unavailable`) after `wait`.
-/// Once leased, a connection is the caller's for as long as its work takes.
+/// The pool keeps a lease waiting while it cannot connect, until its circuit breaker trips
+/// (a minute of failed connects) and then fails leases at once with an error of its own. A
+/// request went unanswered all that while, and a graceful shutdown waited for it; then it got
+/// 500. Now a caller that has no connection after `wait`, or whose lease fails, gets
+/// `StoreError.unavailable` (503 `store_unavailable`). Once leased, a connection is the
+/// caller's for as long as its work takes: the wait bounds getting one, not the queries.
 struct PostgresPool: Sendable {
     let client: PostgresClient
     let wait: Duration
 
+    /// Which came first: the connection or the end of the wait. Decided once, under the lock,
+    /// so work never starts on a connection leased just after the caller was told "nothing was
+    /// done".
+    private enum Lease {
+        case waiting, leased, gaveUp
+    }
+
     func withConnection<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let leased = NIOLockedValueBox(false)
+        let lease = NIOLockedValueBox(Lease.waiting)
+        let unavailable = StoreError.unavailable(wait)
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
-                try await client.withConnection { connection in
-                    leased.withLockedValue { $0 = true }
-                    return try await body(connection)
+                do {
+                    return try await client.withConnection { connection in
+                        let mine = lease.withLockedValue { state in
+                            guard state == .waiting else { return false }
+                            state = .leased
+                            return true
+                        }
+                        guard mine else { throw unavailable }
+                        return try await body(connection)
+                    }
+                } catch {
+                    // A failure before the work started (the pool closed, its circuit broken) is
+                    // the database being unavailable; once leased, the work's own error stands.
+                    guard lease.withLockedValue({ $0 }) != .leased, !Task.isCancelled else { throw error }
+                    throw unavailable
                 }
             }
             group.addTask {
-                try await Task.sleep(for: wait)
-                // Leased in time: the work goes on, however long it takes.
-                if leased.withLockedValue({ $0 }) { return nil }
-                throw StoreError.unavailable(wait)
+                // A caller cancelled meanwhile still gets what the work did.
+                try? await Task.sleep(for: wait)
+                let late = lease.withLockedValue { state in
+                    guard state == .waiting else { return false }
+                    state = .gaveUp
+                    return true
+                }
+                if late { throw unavailable }
+                return nil
             }
             while let answer = try await group.next() {
                 if let answer {
@@ -35,7 +62,7 @@ struct PostgresPool: Sendable {
                     return answer
                 }
             }
-            throw CancellationError()  // not reached: the lease's task answers or throws
+            throw unavailable  // not reached: the lease's task answers or throws
         }
     }
 
