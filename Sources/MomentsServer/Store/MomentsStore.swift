@@ -79,15 +79,15 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case notFound(String)
     /// The write's idempotency key already holds an answer: nothing was written.
     case keyTaken
-    /// The shared database handed out no connection within this long (it is down, or every
-    /// connection is busy): nothing was done.
-    case unavailable(Duration)
+    /// The shared database handed out no connection (it is down, or every connection is
+    /// busy), for the reason given: nothing was done.
+    case unavailable(String)
 
     public var description: String {
         switch self {
         case .notFound(let what): what
         case .keyTaken: "the idempotency key already holds an answer"
-        case .unavailable(let wait): "the database gave no connection within \(wait)"
+        case .unavailable(let reason): "the database gave no connection: \(reason)"
         }
     }
 }

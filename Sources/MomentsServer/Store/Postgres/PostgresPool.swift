@@ -25,7 +25,7 @@ struct PostgresPool: Sendable {
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let lease = NIOLockedValueBox(Lease.waiting)
-        let unavailable = StoreError.unavailable(wait)
+        let late = StoreError.unavailable("none within \(wait)")
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
                 do {
@@ -35,25 +35,25 @@ struct PostgresPool: Sendable {
                             state = .leased
                             return true
                         }
-                        guard mine else { throw unavailable }
+                        guard mine else { throw late }
                         return try await body(connection)
                     }
                 } catch {
                     // A failure before the work started (the pool closed, its circuit broken) is
                     // the database being unavailable; once leased, the work's own error stands.
                     guard lease.withLockedValue({ $0 }) != .leased, !Task.isCancelled else { throw error }
-                    throw unavailable
+                    throw error as? StoreError ?? StoreError.unavailable(Self.reason(error))
                 }
             }
             group.addTask {
                 // A caller cancelled meanwhile still gets what the work did.
                 try? await Task.sleep(for: wait)
-                let late = lease.withLockedValue { state in
+                let gaveUp = lease.withLockedValue { state in
                     guard state == .waiting else { return false }
                     state = .gaveUp
                     return true
                 }
-                if late { throw unavailable }
+                if gaveUp { throw late }
                 return nil
             }
             while let answer = try await group.next() {
@@ -62,7 +62,7 @@ struct PostgresPool: Sendable {
                     return answer
                 }
             }
-            throw unavailable  // not reached: the lease's task answers or throws
+            throw late  // not reached: the lease's task answers or throws
         }
     }
 
