@@ -43,7 +43,7 @@ struct PostgresFanout: Service {
                                     for try await notification in notifications { batches.add(notification.payload) }
                                 }
                                 group.addTask {
-                                    while let payloads = await batches.next() { try await deliver(payloads) }
+                                    while let payloads = await batches.next() { try await deliverPatiently(payloads) }
                                 }
                                 try await group.waitForAll()
                             }
@@ -59,6 +59,20 @@ struct PostgresFanout: Service {
                     logger.warning("cross-node feed interrupted", metadata: ["error": "\(PostgresPool.reason(error))"])
                     try? await Task.sleep(for: ReconnectDelay.after(failures: failures))
                 }
+            }
+        }
+    }
+
+    /// A pool with every connection busy is no reason to drop the LISTEN connection and make
+    /// every local session resync (more load, just when there is too much): read the batch
+    /// again. A database that is gone ends the LISTEN connection too, and that ends this.
+    private func deliverPatiently(_ payloads: [String]) async throws {
+        while true {
+            do {
+                return try await deliver(payloads)
+            } catch StoreError.unavailable(let reason) where !Task.isCancelled {
+                logger.warning("cross-node events waiting for a connection", metadata: ["reason": "\(reason)"])
+                try await Task.sleep(for: .milliseconds(200))
             }
         }
     }
