@@ -164,8 +164,8 @@ final class ServerProcess {
             try Binaries.path("moments-server"),
             [
                 "serve", "--demo", "--port", "0", "--metrics-address", "127.0.0.1:0", "--data-dir", self.dataDir.path,
-                // As long as a PostgreSQL connect may take on a loaded machine (TestPostgres.connectionWait).
-                "--postgres-wait", "30",
+                // As long as a PostgreSQL connect may take on a loaded machine.
+                "--postgres-wait", "\(TestPostgres.connectionWait.components.seconds)",
             ] + arguments,
             stdout: output.path, stderr: self.dataDir.appendingPathComponent("server.err").path)
         let text = try await eventually("the server to listen") { () -> String? in

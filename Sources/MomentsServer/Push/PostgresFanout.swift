@@ -45,7 +45,11 @@ struct PostgresFanout: Service {
                                 group.addTask {
                                     while let payloads = await batches.next() { try await deliverPatiently(payloads) }
                                 }
-                                try await group.waitForAll()
+                                // Whichever ends first ends the other (waitForAll would not): a
+                                // LISTEN connection lost, or events that cannot be read, is a
+                                // reconnect and a resync, with the node not ready meanwhile.
+                                defer { group.cancelAll() }
+                                try await group.next()
                             }
                         }
                     } catch {
@@ -63,19 +67,27 @@ struct PostgresFanout: Service {
         }
     }
 
-    /// A pool with every connection busy is no reason to drop the LISTEN connection and make
-    /// every local session resync (more load, just when there is too much): read the batch
-    /// again. A database that is gone ends the LISTEN connection too, and that ends this.
+    /// A pool with every connection busy (or one lost under the read) is no reason to drop
+    /// the LISTEN connection and make every local session resync, more load just when there is
+    /// too much: read the batch again, backing off. Still failing after about half a minute, it
+    /// gives up: the caller reconnects and resyncs.
     private func deliverPatiently(_ payloads: [String]) async throws {
+        var failures = 0
         while true {
             do {
                 return try await deliver(payloads)
-            } catch StoreError.unavailable(let reason) where !Task.isCancelled {
-                logger.warning("cross-node events waiting for a connection", metadata: ["reason": "\(reason)"])
-                try await Task.sleep(for: .milliseconds(200))
+            } catch  where StoreUnavailable.matches(error) && failures < Self.patience && !Task.isCancelled {
+                failures += 1
+                logger.warning(
+                    "cross-node events waiting for the database",
+                    metadata: ["error": "\(PostgresPool.reason(error))", "attempt": "\(failures)"])
+                try await Task.sleep(for: ReconnectDelay.after(failures: failures))
             }
         }
     }
+
+    /// Retries of one batch's read: their backoff adds up to about 25 s.
+    static let patience = 10
 
     private func deliver(_ payloads: [String]) async throws {
         var notified: [(id: Int64, recipient: String)] = []

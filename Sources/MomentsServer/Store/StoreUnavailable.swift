@@ -11,11 +11,14 @@ enum StoreUnavailable {
         guard let error = error as? PSQLError else { return false }
         switch error.code {
         case .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown, .poolClosed:
-            return true
+            // A connection postgres-nio closed for a protocol error of its own is a bug, not an outage.
+            guard let underlying = error.underlying as? PSQLError else { return true }
+            return matches(underlying)
         case .server:
-            // Class 08: connection exception; 57P0x: the server shutting down or not yet up.
+            // Class 08, connection exception (not 08P01, a protocol violation: a bug); 57P0x: the
+            // server shutting down or not yet up.
             let state = error.serverInfo?[.sqlState] ?? ""
-            return state.hasPrefix("08") || state.hasPrefix("57P")
+            return (state.hasPrefix("08") && state != "08P01") || state.hasPrefix("57P")
         default:
             return false
         }

@@ -46,14 +46,14 @@ struct PostgresPool: Sendable {
                 }
             }
             group.addTask {
-                // A caller cancelled meanwhile still gets what the work did.
+                // A caller cancelled meanwhile still gets what the work did, if it started.
                 try? await Task.sleep(for: wait)
                 let gaveUp = lease.withLockedValue { state in
                     guard state == .waiting else { return false }
                     state = .gaveUp
                     return true
                 }
-                if gaveUp { throw late }
+                if gaveUp { throw Task.isCancelled ? CancellationError() as any Error : late }
                 return nil
             }
             while let answer = try await group.next() {
