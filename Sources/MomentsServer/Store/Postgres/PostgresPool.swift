@@ -12,7 +12,19 @@ import PostgresNIO
 /// caller's for as long as its work takes: the wait bounds getting one, not the queries.
 struct PostgresPool: Sendable {
     let client: PostgresClient
-    let wait: Duration
+    private let waitBox: NIOLockedValueBox<Duration>
+
+    init(client: PostgresClient, wait: Duration) {
+        self.client = client
+        waitBox = NIOLockedValueBox(wait)
+    }
+
+    /// How long a caller waits for a connection. Shared by every copy, and settable so a test
+    /// can shorten it once its node has started (start-up on a loaded machine may take longer).
+    var wait: Duration {
+        get { waitBox.withLockedValue { $0 } }
+        nonmutating set { waitBox.withLockedValue { $0 = newValue } }
+    }
 
     /// Which came first: the connection or the end of the wait. Decided once, under the lock,
     /// so work never starts on a connection leased just after the caller was told "nothing was
@@ -25,6 +37,7 @@ struct PostgresPool: Sendable {
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let lease = NIOLockedValueBox(Lease.waiting)
+        let wait = self.wait
         let late = StoreError.unavailable("none within \(wait)")
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
