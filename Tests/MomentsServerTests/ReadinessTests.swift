@@ -94,27 +94,15 @@ struct ReadinessTests {
         // the outage is met with a short one.
         let store = try #require(server.server.store as? PostgresStore)
         store.pool.wait = .seconds(1).stretched
-        let name = try #require(URL(string: url)?.path.dropFirst())
-        let admin = try #require(TestPostgres.url)
-        // Every connection of the database cut (waiting until each has gone), new ones refused:
-        // PostgreSQL is gone for this node.
-        func cut() async throws {
-            try await TestPostgres.execute("ALTER DATABASE \(name) ALLOW_CONNECTIONS false", on: admin)
-            try await TestPostgres.execute(
-                "SELECT pg_terminate_backend(pid, 30000) FROM pg_stat_activity WHERE datname = '\(name)'", on: admin)
-        }
-        func restore() async throws {
-            try await TestPostgres.execute("ALTER DATABASE \(name) ALLOW_CONNECTIONS true", on: admin)
-        }
 
-        try await cut()
+        try await TestPostgres.cutOff(url)
         let write = try await Self.post(server, token: token, text: "while it is gone")
         #expect(write.status == 503 && write.error?.error.code == "store_unavailable" && write.retryAfter == "5")
         let read = try await rawRequest(server, .GET, "/api/feed", token: token)
         #expect(read.status == 503 && read.error?.error.code == "store_unavailable")
         #expect(try await Self.get(server, "/healthz").status == 200)
 
-        try await restore()
+        try await TestPostgres.reopen(url)
         // postgres-nio's pool backs off its failed connects (100 ms growing by 1.25 each, to a
         // minute): how soon it tries again depends on how many failed, so give it time.
         try await eventually("writes to go through again", within: .seconds(120).stretched) {
@@ -125,13 +113,13 @@ struct ReadinessTests {
             texts.contains(kept.text) && texts.contains("after it came back") && !texts.contains("while it is gone"))
 
         // Gone again with a write waiting for a connection: shutdown does not wait for PostgreSQL.
-        try await cut()
+        try await TestPostgres.cutOff(url)
         async let waiting = Self.post(server, token: token, text: "during shutdown")
         try await Task.sleep(for: .milliseconds(100))
         try await within { try await server.stop() }
         // Sent before the listener closed, it was answered; a loaded machine may not have sent it yet.
         if let answer = try? await waiting { #expect(answer.status == 503) }
-        try await restore()
+        try await TestPostgres.reopen(url)
     }
 
     @Test(
@@ -141,19 +129,14 @@ struct ReadinessTests {
         let url = try await TestPostgres.createDatabase()
         let server = try await TestServer.start { $0.postgres = try? PostgresAddress(url) }
         try await eventually("ready once listening") { try await Self.get(server, "/readyz").status == 200 }
-        let name = try #require(URL(string: url)?.path.dropFirst())
         // New connections refused, the LISTEN session cut: the node cannot listen again.
-        let admin = try #require(TestPostgres.url)
-        try await TestPostgres.execute("ALTER DATABASE \(name) ALLOW_CONNECTIONS false", on: admin)
-        try await TestPostgres.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)' AND query LIKE 'LISTEN%'",
-            on: admin)
+        try await TestPostgres.cutOff(url, sessions: "LISTEN%")
         let down = try await eventually("not ready") {
             let answer = try await Self.get(server, "/readyz")
             return answer.status == 503 ? answer.body : nil
         }
         #expect(down.contains("cross_node_feed_down"))
-        try await TestPostgres.execute("ALTER DATABASE \(name) ALLOW_CONNECTIONS true", on: admin)
+        try await TestPostgres.reopen(url)
         try await eventually("ready again") { try await Self.get(server, "/readyz").status == 200 }
         try await server.stop()
     }
