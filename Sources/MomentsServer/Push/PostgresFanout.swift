@@ -57,7 +57,10 @@ struct PostgresFanout: Service {
                         throw error
                     }
                     try? await connection.close()
-                } catch  where !Task.isCancelled {
+                } catch {
+                    // Shutting down (a retry's sleep, a connect or a read cancelled): an end, not
+                    // a failure to report.
+                    guard !Task.isCancelled else { return }
                     readiness.listening(false)
                     failures += 1
                     logger.warning("cross-node feed interrupted", metadata: ["error": "\(PostgresPool.reason(error))"])
