@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
@@ -33,17 +34,44 @@ let package = Package(
     targets: [
         // Wire types shared by the server and every client.
         .target(name: "MomentsCore"),
+        // The durable stream: both stores, the rules every write and read follows, group
+        // commit, and the PostgreSQL feed that hands other nodes' commits to this one.
         .target(
-            name: "MomentsServer",
+            name: "MomentsStore",
             dependencies: [
                 "MomentsCore",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The session cache and the stream core: committed events to live subscriptions, encoded
+        // once. No HTTP, no SQL.
+        .target(
+            name: "MomentsPush",
+            dependencies: [
+                "MomentsCore", "MomentsStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        // The node: HTTP routes, auth, protection, transports, observability, the web page.
+        .target(
+            name: "MomentsServer",
+            dependencies: [
+                "MomentsCore", "MomentsStore", "MomentsPush",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -60,7 +88,8 @@ let package = Package(
         .executableTarget(
             name: "moments-server",
             dependencies: [
-                "MomentsServer",
+                "MomentsServer", "MomentsStore",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -120,7 +149,7 @@ let package = Package(
         .target(
             name: "MomentsTestSupport",
             dependencies: [
-                "MomentsServer", "MomentsClient", "MomentsCore",
+                "MomentsServer", "MomentsStore", "MomentsClient", "MomentsCore",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -134,8 +163,9 @@ let package = Package(
         .testTarget(
             name: "MomentsServerTests",
             dependencies: [
-                "MomentsServer", "MomentsClient", "MomentsTestSupport",
+                "MomentsServer", "MomentsStore", "MomentsPush", "MomentsClient", "MomentsTestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -171,7 +201,8 @@ let package = Package(
 // AddressSanitizer); the libraries they use are not, which keeps the build short.
 if let libFuzzer = Context.environment["MOMENTS_FUZZ"] {
     let instrumented: SwiftSetting = .unsafeFlags(["-sanitize=fuzzer,address", "-enable-testing"])
-    for target in package.targets where ["MomentsCore", "MomentsServer", "MomentsTUI"].contains(target.name) {
+    for target in package.targets
+    where ["MomentsCore", "MomentsStore", "MomentsPush", "MomentsServer", "MomentsTUI"].contains(target.name) {
         target.swiftSettings = (target.swiftSettings ?? []) + [instrumented]
     }
     package.targets += [
@@ -179,7 +210,7 @@ if let libFuzzer = Context.environment["MOMENTS_FUZZ"] {
         .executableTarget(
             name: "moments-fuzz",
             dependencies: [
-                "CFuzzer", "MomentsCore", "MomentsServer", "MomentsTUI",
+                "CFuzzer", "MomentsCore", "MomentsStore", "MomentsPush", "MomentsServer", "MomentsTUI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

@@ -2,7 +2,9 @@ import Foundation
 import MomentsCore
 import NIOCore
 
+@testable import MomentsPush
 @testable import MomentsServer
+@testable import MomentsStore
 
 /// The push path's hand-written event encoder against what it replaces: for any event, the
 /// same bytes as `JSONEncoder` with the wire settings, and bytes a client decodes back to
@@ -22,7 +24,7 @@ enum EventEncoderTarget {
             // What the stores make: whole milliseconds, years 1970 to 9999.
             createdAt: StoreClock.date(input.integer(in: 0...253_402_300_799_999)),
             unread: Int(input.integer(in: 0...Int64(Int32.max))))
-        let ours = EventJSON.encode(event, data: nil)
+        let ours = EventJSON.encode(StoredEvent(event))
         let foundation = try! WireCoding.makeEncoder().encode(event)
         precondition(
             Array(ours.readableBytesView) == Array(foundation),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MomentsServer
+import MomentsStore
 
 @main
 struct MomentsServerCommand: AsyncParsableCommand {

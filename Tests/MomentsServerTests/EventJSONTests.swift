@@ -3,7 +3,9 @@ import MomentsCore
 import NIOCore
 import Testing
 
+@testable import MomentsPush
 @testable import MomentsServer
+@testable import MomentsStore
 @testable import MomentsTestSupport
 
 @Suite("EventJSON: the push path's hand-written encoder")
@@ -26,7 +28,7 @@ struct EventJSONTests {
     @Test("byte for byte what JSONEncoder with the wire settings writes")
     func sameBytes() throws {
         for event in Self.events {
-            let ours = String(buffer: EventJSON.encode(event, data: nil))
+            let ours = String(buffer: EventJSON.encode(StoredEvent(event)))
             let foundation = String(decoding: try WireCoding.makeEncoder().encode(event), as: UTF8.self)
             #expect(ours == foundation)
         }
@@ -45,22 +47,23 @@ struct EventJSONTests {
             let result = PollResult(events: events, cursor: 42, unread: 7)
             let foundation = String(decoding: try WireCoding.makeEncoder().encode(result), as: UTF8.self)
             let ours = EventJSON.pollAnswer(
-                events: events.map { EventJSON.encode($0, data: nil) }, cursor: 42, unread: 7)
+                events: events.map { EventJSON.encode(StoredEvent($0)) }, cursor: 42, unread: 7)
             #expect(String(buffer: ours) == foundation)
         }
     }
 
     @Test("a notifications page, byte for byte as JSONEncoder writes it, read where it sorts")
     func notificationsPage() throws {
-        let entries = Self.events.enumerated().map { index, event in
-            NotificationListing.Entry(event: event, data: nil, read: index % 2 == 0)
-        }
-        for entries in [[], entries] {
+        let flagged = Self.events.enumerated().map { index, event in (event: event, read: index % 2 == 0) }
+        for flagged in [[], flagged] {
             let page = NotificationPage(
-                notifications: entries.map { NotificationEntry(event: $0.event, read: $0.read) }, unread: 7, cursor: 42)
+                notifications: flagged.map { NotificationEntry(event: $0.event, read: $0.read) }, unread: 7, cursor: 42)
             let foundation = String(decoding: try WireCoding.makeEncoder().encode(page), as: UTF8.self)
+            let listing = NotificationListing(
+                notifications: flagged.map { StoredEvent($0.event, read: $0.read) },
+                position: StreamPosition(cursor: 42, unread: 7))
             var ours = ByteBuffer()
-            NotificationListing(notifications: entries, unread: 7, cursor: 42).writeJSON(to: &ours)
+            EventJSON.writeNotifications(listing, to: &ours)
             #expect(String(buffer: ours) == foundation)
         }
     }
@@ -71,7 +74,9 @@ struct EventJSONTests {
             #"{"orderId":42,"status":"shipped \"now\"","price":19.99,"big":1e21,"negative":-3,"ok":true,"none":null,"items":["a",{"z":1,"a":[]}],"é":"\u00e9"}"#
         let event = Event(
             id: 20, type: .custom, actor: nil, postId: nil, postExcerpt: nil, createdAt: Self.date, unread: 2)
-        let written = String(buffer: EventJSON.encode(event, data: text))
+        var stored = StoredEvent(event)
+        stored.data = text
+        let written = String(buffer: EventJSON.encode(stored))
         #expect(written.contains(#""data":"# + text + ","))
         let decoded = try WireCoding.makeDecoder().decode(Event.self, from: Data(written.utf8))
         var expected = event

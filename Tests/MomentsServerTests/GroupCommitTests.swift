@@ -5,6 +5,7 @@ import NIOConcurrencyHelpers
 import Testing
 
 @testable import MomentsServer
+@testable import MomentsStore
 @testable import MomentsTestSupport
 
 /// What group commit must not break: acknowledged = committed, a failed write fails alone, and
@@ -12,9 +13,9 @@ import Testing
 @Suite("Group commit")
 struct GroupCommitTests {
     final class RecordingSink: EventSink {
-        let batches = NIOLockedValueBox<[[Delivery]]>([])
-        func publish(_ deliveries: [Delivery]) { batches.withLockedValue { $0.append(deliveries) } }
-        var all: [Delivery] { batches.withLockedValue { $0.flatMap { $0 } } }
+        let batches = NIOLockedValueBox<[[StoredEvent]]>([])
+        func publish(_ events: [StoredEvent]) { batches.withLockedValue { $0.append(events) } }
+        var all: [StoredEvent] { batches.withLockedValue { $0.flatMap { $0 } } }
     }
 
     /// alice, bob and carol (friends of alice), dave (nobody's friend), and a post of alice's.
@@ -78,13 +79,13 @@ struct GroupCommitTests {
         let pushed = sink.batches.withLockedValue { $0 }
         #expect(pushed.count == 1)
         let deliveries = pushed.first ?? []
-        #expect(deliveries.map(\.event.id) == deliveries.map(\.event.id).sorted())
+        #expect(deliveries.map(\.id) == deliveries.map(\.id).sorted())
         // The writes entered the batch in whatever order they reached it.
         #expect(deliveries.map(\.recipient).sorted() == ["alice", "alice", "alice", "carol"])
-        #expect(deliveries.map(\.event.type.rawValue).sorted() == ["comment", "custom", "custom", "like"])
+        #expect(deliveries.map(\.kind.name).sorted() == ["comment", "custom", "custom", "like"])
         let stored = try await store.events(user: "alice", after: 0, limit: 10)
-        #expect(stored.map(\.event.id) == deliveries.filter { $0.recipient == "alice" }.map(\.event.id))
-        #expect(stored.allSatisfy { $0.event.actor?.id != "dave" })
+        #expect(stored.map(\.id) == deliveries.filter { $0.recipient == "alice" }.map(\.id))
+        #expect(stored.allSatisfy { $0.actor?.id != "dave" })
         await store.close()
     }
 
@@ -148,9 +149,9 @@ struct GroupCommitTests {
             }
             try await group.waitForAll()
         }
-        let pushed = sink.all.filter { $0.recipient == "alice" }.map(\.event.id)
+        let pushed = sink.all.filter { $0.recipient == "alice" }.map(\.id)
         #expect(pushed == pushed.sorted() && Set(pushed).count == pushed.count)
-        let stored = try await store.events(user: "alice", after: 0, limit: 1000).map(\.event.id)
+        let stored = try await store.events(user: "alice", after: 0, limit: 1000).map(\.id)
         #expect(pushed == stored)
         #expect(stored.count == 150)
         await store.close()

@@ -6,6 +6,7 @@ import NIOHTTP1
 import Testing
 
 @testable import MomentsServer
+@testable import MomentsStore
 @testable import MomentsTestSupport
 
 /// The `Idempotency-Key` contract of docs/protocol.md, on both stores: a repeat gets the first

@@ -6,6 +6,7 @@ import PostgresNIO
 import Testing
 
 @testable import MomentsServer
+@testable import MomentsStore
 @testable import MomentsTestSupport
 
 /// Group commit on the shared store: one transaction and one NOTIFY per batch, a failed write

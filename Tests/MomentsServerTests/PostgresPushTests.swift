@@ -2,6 +2,7 @@ import Foundation
 import MomentsClient
 import MomentsCore
 import MomentsServer
+import MomentsStore
 import Testing
 
 @testable import MomentsTestSupport

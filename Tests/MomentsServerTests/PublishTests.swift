@@ -6,6 +6,7 @@ import NIOCore
 import Testing
 
 @testable import MomentsServer
+@testable import MomentsStore
 @testable import MomentsTestSupport
 
 /// `POST /api/publish`: backend services push `custom` events through the same stream.

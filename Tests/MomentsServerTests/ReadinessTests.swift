@@ -6,6 +6,7 @@ import NIOCore
 import Testing
 
 @testable import MomentsServer
+@testable import MomentsStore
 @testable import MomentsTestSupport
 
 /// A full disk is told apart from a bug (507, `/readyz`, a metric) and heals by itself; so

@@ -6,6 +6,7 @@ import NIOCore
 import Testing
 
 @testable import MomentsServer
+@testable import MomentsStore
 @testable import MomentsTestSupport
 
 /// "Sign out everywhere": a revoked token is refused on every node within about a second, and

@@ -6,6 +6,7 @@ import NIOConcurrencyHelpers
 import Testing
 
 @testable import MomentsServer
+@testable import MomentsStore
 @testable import MomentsTestSupport
 
 /// One behaviour contract, run against both stores so they cannot drift apart.
@@ -60,7 +61,7 @@ struct StoreContractTests {
     }
 
     struct NoSink: EventSink {
-        func publish(_ deliveries: [Delivery]) {}
+        func publish(_ events: [StoredEvent]) {}
     }
 
     @Test(
@@ -79,7 +80,7 @@ struct StoreContractTests {
             #expect(post.comments.allSatisfy { $0.createdAt > post.createdAt })
         }
         let notifications = try await store.notifications(user: "alice", before: nil, limit: 20)
-        #expect(notifications.notifications.allSatisfy { now.timeIntervalSince($0.event.createdAt) > 60 })
+        #expect(notifications.notifications.allSatisfy { now.timeIntervalSince($0.createdAt) > 60 })
         let fresh = try await store.createPost(author: "alice", text: "now")
         #expect(abs(fresh.createdAt.timeIntervalSinceNow) < 60)
     }
@@ -93,7 +94,7 @@ struct StoreContractTests {
         let unread = try await store.streamPosition(user: "bob").unread
         let post = try await store.createPost(author: "alice", text: "大家好，新帖子")
         for friend in ["bob", "carol"] {
-            let events = try await store.events(user: friend, after: 0, limit: 100).map(\.event)
+            let events = try await store.events(user: friend, after: 0, limit: 100)
             let announced = events.filter { $0.type == .post }
             #expect(announced.count == 1, "\(friend)")
             #expect(announced.first?.postId == post.id && announced.first?.actor?.id == "alice")
@@ -101,11 +102,11 @@ struct StoreContractTests {
         }
         // Dave is nobody's friend, and the author does not hear of her own post.
         #expect(try await store.events(user: "dave", after: 0, limit: 100).isEmpty)
-        #expect(try await store.events(user: "alice", after: 0, limit: 100).allSatisfy { $0.event.type != .post })
+        #expect(try await store.events(user: "alice", after: 0, limit: 100).allSatisfy { $0.type != .post })
         #expect(try await store.streamPosition(user: "bob").cursor > before)
         #expect(try await store.streamPosition(user: "bob").unread == unread)
         let listed = try await store.notifications(user: "bob", before: nil, limit: 50)
-        #expect(listed.notifications.allSatisfy { $0.event.type != .post })
+        #expect(listed.notifications.allSatisfy { $0.type != .post })
     }
 
     @Test("users and friends", arguments: Backend.available)
@@ -174,7 +175,7 @@ struct StoreContractTests {
         events = try await store.streamEvents(user: "alice", after: 0, limit: 10)
         #expect(events.map(\.type) == [.like, .like, .unlike])
         let page = try await store.notifications(user: "alice", before: nil, limit: 10)
-        #expect(page.unread == 1)
+        #expect(page.position.unread == 1)
         #expect(page.notifications.map(\.read) == [true, false, true])  // unlike, carol's like, bob's retracted like
         await store.close()
     }
@@ -212,7 +213,7 @@ struct StoreContractTests {
 
         let newest = try await store.notifications(user: "alice", before: nil, limit: 2)
         #expect(newest.notifications.map(\.id) == [all[2].id, all[1].id])
-        #expect(newest.cursor == all[2].id)
+        #expect(newest.position.cursor == all[2].id)
         #expect(
             try await store.notifications(user: "alice", before: all[1].id, limit: 2).notifications.map(\.id) == [
                 all[0].id
@@ -227,6 +228,22 @@ struct StoreContractTests {
     }
 
     @Test(
+        "an event type this build does not know is kept and replayed under its own name, never read as another",
+        arguments: Backend.available)
+    func unknownEventType(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        let post = try await store.createPost(author: "alice", text: "p")
+        try await store.storeEventOfANewerNode(recipient: "alice", type: "reaction", actor: "bob", postId: post.id)
+        _ = try await store.like(viewer: "carol", postId: post.id)
+        let events = try await store.streamEvents(user: "alice", after: 0, limit: 10)
+        #expect(events.map(\.kind) == [.unknown("reaction"), .known(.like)])
+        #expect(events[0].actor?.id == "bob" && events[0].postId == post.id && events[0].type == nil)
+        let listed = try await store.notifications(user: "alice", before: nil, limit: 10)
+        #expect(listed.notifications.map(\.kind.name) == ["like", "reaction"])
+        await store.close()
+    }
+
+    @Test(
         "unread counts always equal the unread notifications, through likes, unlikes, comments, publishes and reads",
         arguments: Backend.available)
     func unreadCountsStayTrue(_ backend: Backend) async throws {
@@ -236,7 +253,7 @@ struct StoreContractTests {
             for user in users + ["dave"] {
                 let page = try await store.notifications(user: user, before: nil, limit: 200)
                 let unreadEntries = page.notifications.filter { !$0.read }.count
-                #expect(page.unread == unreadEntries, "\(user) after \(step)")
+                #expect(page.position.unread == unreadEntries, "\(user) after \(step)")
                 #expect(try await store.streamPosition(user: user).unread == unreadEntries, "\(user) after \(step)")
             }
         }
@@ -311,8 +328,29 @@ struct StoreContractTests {
 }
 
 extension MomentsStore {
-    /// One user's stream as wire events (the contract reads the fields, not the recipient).
-    fileprivate func streamEvents(user: String, after cursor: Int64, limit: Int) async throws -> [Event] {
-        try await events(user: user, after: cursor, limit: limit).map(\.event)
+    /// An event as a newer build might store it, written past this build's rules.
+    func storeEventOfANewerNode(recipient: String, type: String, actor: String, postId: Int64) async throws {
+        switch self {
+        case let sqlite as SQLiteStore:
+            try await sqlite.pool.write { db in
+                try db.execute(
+                    sql:
+                        "INSERT INTO events (recipient_id, type, actor_id, post_id, created_at, read) VALUES (?, ?, ?, ?, ?, 0)",
+                    arguments: [recipient, type, actor, postId, StoreClock.now()])
+            }
+        case let postgres as PostgresStore:
+            try await postgres.pool.run(
+                """
+                INSERT INTO events (recipient_id, type, actor_id, post_id, created_at, read)
+                VALUES (\(recipient), \(type), \(actor), \(postId), \(StoreClock.now()), false)
+                """, logger: postgres.logger)
+        default:
+            throw TestFailure("no way to write into \(Swift.type(of: self))")
+        }
+    }
+
+    /// One user's stream.
+    fileprivate func streamEvents(user: String, after cursor: Int64, limit: Int) async throws -> [StoredEvent] {
+        try await events(user: user, after: cursor, limit: limit)
     }
 }

@@ -3,18 +3,18 @@ import MomentsCore
 import NIOConcurrencyHelpers
 import Testing
 
+@testable import MomentsPush
 @testable import MomentsServer
+@testable import MomentsStore
 
 /// The stream guarantee without sockets or a store: `StreamProgress`, `StreamInbox`, `PushHub`.
 @Suite("Stream core")
 struct StreamCoreTests {
-    static func pushed(_ id: Int64) -> PushedEvent {
-        PushedEvent(
-            Delivery(
-                recipient: "alice",
-                event: Event(
-                    id: id, type: .custom, actor: nil, postId: nil, postExcerpt: nil, createdAt: Date(), unread: 0)))
+    static func event(_ id: Int64, to user: String = "alice") -> StoredEvent {
+        StoredEvent(recipient: user, id: id, kind: .known(.custom), createdAt: Date(), unread: 0)
     }
+
+    static func pushed(_ id: Int64) -> PushedEvent { PushedEvent(event(id)) }
 
     static func ids(_ events: [PushedEvent]) -> [Int64] { events.map(\.event.id) }
 
@@ -93,7 +93,7 @@ struct StreamCoreTests {
         let stuck = StreamInbox(hub: hub, user: "alice", cursor: 0, limits: .init(capacity: 3)) { overflowed.set() }
         let healthy = StreamInbox(hub: hub, user: "alice", cursor: 0, limits: .init(capacity: 100))
         for inbox in [stuck, healthy] { inbox.caughtUp(generation: inbox.beginCatchUp()) }
-        hub.publish((1...5).map { Delivery(recipient: "alice", event: Self.pushed($0).event) })
+        hub.publish((1...5).map { Self.event($0) })
         #expect(overflowed.isSet)
         guard case .ended(.overflow) = await stuck.next(within: nil) else {
             Issue.record("the stuck inbox did not end with overflow")
@@ -142,13 +142,13 @@ struct StreamCoreTests {
         let bob = StreamInbox(hub: hub, user: "bob", cursor: 0, limits: .init(capacity: 10))
         #expect(hub.subscriptionCount(user: "alice") == 1)
         #expect(hub.subscriptionCount == 2)
-        hub.publish([Delivery(recipient: "bob", event: Self.pushed(1).event)])
+        hub.publish([Self.event(1, to: "bob")])
         #expect(alice.drain().isEmpty)
         bob.caughtUp(generation: bob.beginCatchUp())
         #expect(Self.ids(bob.drain()) == [1])
-        #expect(hub.hasSubscriptions(user: "bob"))
+        #expect(hub.listens(to: "bob"))
         bob.close()
-        #expect(!hub.hasSubscriptions(user: "bob"))
+        #expect(!hub.listens(to: "bob"))
         alice.close()
     }
 }

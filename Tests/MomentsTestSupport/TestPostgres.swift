@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MomentsStore
 import PostgresNIO
 
 /// The private PostgreSQL instance scripts/with-postgres starts for the tests

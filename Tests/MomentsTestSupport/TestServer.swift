@@ -3,6 +3,7 @@ import Logging
 import MomentsClient
 import MomentsCore
 import MomentsServer
+import MomentsStore
 import NIOConcurrencyHelpers
 
 /// A real Moments server on 127.0.0.1 with an OS-chosen port and a throwaway data dir.

@@ -1,5 +1,7 @@
 import Hummingbird
 import MomentsCore
+import MomentsPush
+import MomentsStore
 
 /// The REST API of docs/protocol.md: profile, feed, posts, likes, comments, notifications.
 struct APIRoutes {
@@ -76,22 +78,8 @@ struct APIRoutes {
 }
 
 extension Me: ResponseEncodable {}
-/// `{"cursor":…,"notifications":[…],"unread":…}`, each entry an event with its `read` field:
-/// what `NotificationPage` decodes, with a custom event's data byte for byte as published.
 extension NotificationListing: ResponseGenerator {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response.json { writeJSON(to: &$0) }
-    }
-
-    func writeJSON(to out: inout ByteBuffer) {
-        out.writeStaticString(#"{"cursor":"#)
-        out.writeString(String(cursor))
-        out.writeStaticString(#","notifications":"#)
-        out.writeJSONArray(notifications) { out, entry in
-            EventJSON.write(entry.event, data: entry.data, read: entry.read, to: &out)
-        }
-        out.writeStaticString(#","unread":"#)
-        out.writeString(String(unread))
-        out.writeStaticString("}")
+        Response.json { EventJSON.writeNotifications(self, to: &$0) }
     }
 }

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import MomentsCore
+import MomentsStore
 
 /// Gives every failure the one error shape of docs/protocol.md, whoever threw it.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -13,7 +14,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            if StorageFull.matches(error) { readiness.storageFull() }
+            if StoreFailure(error) == .full { readiness.storageFull() }
             let answer = Self.answer(for: error, context: context)
             metrics.rejected(answer.code)
             throw answer
@@ -21,22 +22,20 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func answer(for error: any Error, context: Context) -> APIError {
-        switch error {
-        case let error as APIError:
-            return error
-        case StoreError.notFound(let what):
+        if let error = error as? APIError { return error }
+        if let error = error as? HTTPResponseError { return translate(error.status) }
+        switch StoreFailure(error) {
+        case .notFound(let what):
             return APIError.notFound(what)
-        case let error where StoreUnavailable.matches(error):
+        case .unavailable:
             context.logger.error(
-                "database unavailable: request refused", metadata: ["error": "\(PostgresPool.reason(error))"])
+                "database unavailable: request refused", metadata: ["error": "\(StoreFailure.describe(error))"])
             return .storeUnavailable
-        case let error as HTTPResponseError:
-            return translate(error.status)
-        case let error where StorageFull.matches(error):
+        case .full:
             context.logger.error("storage full: write refused", metadata: ["error": "\(error)"])
             return .storageFull
-        default:
-            context.logger.error("request failed", metadata: ["error": "\(PostgresPool.reason(error))"])
+        case .other:
+            context.logger.error("request failed", metadata: ["error": "\(StoreFailure.describe(error))"])
             return APIError(.internalServerError, "internal", "internal server error")
         }
     }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import MomentsStore
 import NIOConcurrencyHelpers
 
 /// `Idempotency-Key` (IETF httpapi draft) on the routes that change state: a client may send a

@@ -1,5 +1,6 @@
 import Hummingbird
 import MomentsCore
+import MomentsPush
 import NIOCore
 
 /// Posts and comments written by hand, as events are: a like answers with its post (likers

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import MomentsCore
+import MomentsPush
+import MomentsStore
 
 /// `POST /api/publish`, for backend services (as Centrifugo's and Nchan's publish APIs): a
 /// `custom` event through the same durable stream and push path as a like.

@@ -4,6 +4,8 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import MomentsCore
+import MomentsPush
+import MomentsStore
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix

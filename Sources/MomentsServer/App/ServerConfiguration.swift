@@ -1,4 +1,5 @@
 import Foundation
+import MomentsStore
 
 /// How `moments-server serve` was asked to run.
 public struct ServerConfiguration: Sendable {

@@ -1,5 +1,6 @@
 import Hummingbird
 import MomentsCore
+import MomentsStore
 
 /// Resolves `Authorization: Bearer TOKEN` (or `?token=`, for browsers' WebSocket and
 /// EventSource) to a user, or answers 401.

@@ -21,9 +21,11 @@ public enum PublisherKey {
         return try SigningSecret.kept(in: dataDir.appendingPathComponent(fileName), minimumBytes: 16)
     }
 
-    static func shared(by store: PostgresStore) async throws -> String {
+    /// From the settings every node shares: `setting(key, proposal)` answers the value kept
+    /// under `key`, `proposal` if none was.
+    static func shared(by setting: (_ key: String, _ proposal: String) async throws -> String) async throws -> String {
         if let key = try fromEnvironment() { return key }
-        return try await store.sharedSetting("api_key", proposal: SigningSecret.generate())
+        return try await setting("api_key", SigningSecret.generate())
     }
 
     /// Compares in time that does not depend on where the first difference is.

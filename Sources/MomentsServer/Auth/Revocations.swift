@@ -1,3 +1,5 @@
+import MomentsPush
+import MomentsStore
 import NIOConcurrencyHelpers
 import ServiceLifecycle
 

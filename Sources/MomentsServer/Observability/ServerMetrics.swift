@@ -1,5 +1,6 @@
 import Foundation
 import MomentsCore
+import MomentsStore
 import Prometheus
 
 /// What `GET /metrics` reports, in Prometheus text format. One registry per server, so several
@@ -67,7 +68,7 @@ final class ServerMetrics: Sendable {
     func closed(_ transport: Transport) { open[transport]?.decrement() }
 
     /// An event written to a connection; live ones (not replayed backlog) also time the push.
-    func pushed(_ event: Event, on transport: Transport, live: Bool) {
+    func pushed(_ event: StoredEvent, on transport: Transport, live: Bool) {
         pushed[transport]?.increment()
         if live {
             latency.record(.nanoseconds(max(0, Int64(Date().timeIntervalSince(event.createdAt) * 1e9))))

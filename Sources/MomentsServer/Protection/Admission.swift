@@ -1,4 +1,5 @@
 import Hummingbird
+import MomentsPush
 
 /// Whether a new push connection (WebSocket, SSE, iframe, parked long-poll) may open: the
 /// address's connect rate, the user's open connections, and the server's.

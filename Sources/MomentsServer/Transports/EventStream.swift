@@ -1,4 +1,6 @@
 import MomentsCore
+import MomentsPush
+import MomentsStore
 import NIOConcurrencyHelpers
 import NIOCore
 

@@ -1,5 +1,7 @@
 import Hummingbird
 import MomentsCore
+import MomentsPush
+import MomentsStore
 
 /// `GET /api/poll`: long-polling, and plain polling with `timeout=0`.
 ///
@@ -57,8 +59,8 @@ struct LongPollTransport {
         let generation = inbox?.beginCatchUp() ?? 0
         let backlog = try await store.events(user: user, after: cursor, limit: Self.batchLimit)
         if let last = backlog.last {
-            for delivery in backlog { metrics.pushed(delivery.event, on: .longpoll, live: false) }
-            return Answer(events: backlog.map(PushedEvent.init), cursor: last.event.id, unread: last.event.unread)
+            for event in backlog { metrics.pushed(event, on: .longpoll, live: false) }
+            return Answer(events: backlog.map(PushedEvent.init), cursor: last.id, unread: last.unread)
         }
         if let inbox {
             inbox.caughtUp(generation: generation)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MomentsCore
+import MomentsPush
 import NIOCore
 
 /// `GET /api/sse`: Server-Sent Events, the standard form of HTTP streaming.
@@ -48,7 +49,7 @@ struct SSETransport {
                         frame.writeString("\n\n")
                     case .event(let pushed):
                         frame = ByteBuffer(
-                            string: "id: \(pushed.event.id)\nevent: \(pushed.event.type.rawValue)\ndata: ")
+                            string: "id: \(pushed.event.id)\nevent: \(pushed.event.kind.name)\ndata: ")
                         frame.writeImmutableBuffer(pushed.json)
                         frame.writeString("\n\n")
                     case .heartbeat:

@@ -1,5 +1,6 @@
 import Hummingbird
 import MomentsCore
+import MomentsStore
 
 /// The web page at `/` (assets/web) and, in demo mode, the list of demo logins it offers.
 struct WebRoutes {

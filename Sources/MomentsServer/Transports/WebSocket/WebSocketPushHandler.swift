@@ -1,14 +1,8 @@
 import MomentsCore
+import MomentsPush
+import MomentsStore
 import NIOCore
 import NIOWebSocket
-
-/// Who an admitted upgrade is for, and where their stream starts.
-struct PushGrant: Sendable {
-    let user: UserSummary
-    let cursor: Int64?
-    /// The client's address, for the access log.
-    let client: String
-}
 
 /// One upgraded `/api/ws` connection, served from its event loop: the hub hands events straight
 /// to it, and no task waits on an idle socket (a suspended task per connection cost ~25 KB of

@@ -1,0 +1,120 @@
+import Foundation
+import MomentsCore
+
+/// What the server needs from durable storage. Every event a write creates reaches the node's
+/// `EventSink` (its push hub) once committed, in commit order, so live pushes never overtake
+/// one another: the embedded store hands each batch over itself; the shared one announces it,
+/// and every node's `PostgresFeed` hands it over.
+public protocol MomentsStore: Sendable {
+    func isEmpty() async throws -> Bool
+    /// Creates the user, or renames them when `name` is given and they exist.
+    @discardableResult func saveUser(id: String, name: String?) async throws -> UserSummary
+    func user(id: String) async throws -> UserSummary?
+    func befriend(_ a: String, _ b: String) async throws
+    func me(_ user: String) async throws -> Me
+
+    func feed(viewer: String, before: Int64?, limit: Int) async throws -> FeedPage
+    // Writes: with `idempotent`, the answer is kept under its key in the write's transaction;
+    // a key already holding an unexpired answer fails the write with `StoreError.keyTaken`.
+    func createPost(author: String, text: String, idempotent: Idempotent<Post>?) async throws -> Post
+    /// Idempotent; throws `StoreError.notFound` when the viewer cannot see the post.
+    func like(viewer: String, postId: Int64, idempotent: Idempotent<Post>?) async throws -> Post
+    func unlike(viewer: String, postId: Int64, idempotent: Idempotent<Post>?) async throws -> Post
+    func comment(viewer: String, postId: Int64, text: String, idempotent: Idempotent<Comment>?) async throws
+        -> Comment
+
+    func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationListing
+    /// Marks the user's events with `id <= upTo` read; answers the remaining unread count.
+    func markRead(user: String, upTo: Int64, idempotent: Idempotent<Int>?) async throws -> Int
+    /// A `custom` event with `data` (JSON text) for each recipient, or every user when nil;
+    /// answers the event ids. Unknown recipients: `StoreError.notFound`, nothing stored.
+    func publish(to recipients: [String]?, data: String, idempotent: Idempotent<[Int64]>?) async throws -> [Int64]
+    /// The answer kept under `key`, if it was stored at or after `since` (ms since 1970).
+    func storedAnswer(for key: IdempotencyKey, since: Int64) async throws -> StoredAnswer?
+    /// Removes answers stored before `cutoff`: their keys are free again anyway.
+    func forgetAnswers(before cutoff: Int64) async throws
+    /// The user's events after `cursor`, oldest first, with `unread` as it is now.
+    func events(user: String, after cursor: Int64, limit: Int) async throws -> [StoredEvent]
+    /// The id of the user's newest event (0 if none) and their unread count.
+    func streamPosition(user: String) async throws -> StreamPosition
+    /// Every token of `user` issued before `before` (ms since 1970) is refused from now on, on
+    /// every node (kept in the store; a later revocation moves the cut-off forward only).
+    func revokeTokens(user: String, before: Int64) async throws
+    /// The users whose tokens were revoked at or after `since` (ms), with their cut-offs.
+    func revocations(since: Int64) async throws -> [String: Int64]
+    /// Releases connections; the store is not used afterwards.
+    func close() async
+}
+
+extension MomentsStore {
+    public func close() async {}
+
+    // The writes without a key, as everything but the REST routes makes them.
+    public func createPost(author: String, text: String) async throws -> Post {
+        try await createPost(author: author, text: text, idempotent: nil)
+    }
+    public func like(viewer: String, postId: Int64) async throws -> Post {
+        try await like(viewer: viewer, postId: postId, idempotent: nil)
+    }
+    public func unlike(viewer: String, postId: Int64) async throws -> Post {
+        try await unlike(viewer: viewer, postId: postId, idempotent: nil)
+    }
+    public func comment(viewer: String, postId: Int64, text: String) async throws -> Comment {
+        try await comment(viewer: viewer, postId: postId, text: text, idempotent: nil)
+    }
+    public func markRead(user: String, upTo: Int64) async throws -> Int {
+        try await markRead(user: user, upTo: upTo, idempotent: nil)
+    }
+    public func publish(to recipients: [String]?, data: String) async throws -> [Int64] {
+        try await publish(to: recipients, data: data, idempotent: nil)
+    }
+}
+
+public struct StreamPosition: Sendable, Equatable {
+    public var cursor: Int64
+    public var unread: Int
+
+    public init(cursor: Int64, unread: Int) {
+        self.cursor = cursor
+        self.unread = unread
+    }
+}
+
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case notFound(String)
+    /// The write's idempotency key already holds an answer: nothing was written.
+    case keyTaken
+    /// The shared database handed out no connection (it is down, or every connection is
+    /// busy), for the reason given: nothing was done.
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let what): what
+        case .keyTaken: "the idempotency key already holds an answer"
+        case .unavailable(let reason): "the database gave no connection: \(reason)"
+        }
+    }
+}
+
+/// A page of `GET /api/notifications` as the store reads it: newest first, `post` events left out.
+public struct NotificationListing: Sendable {
+    public var notifications: [StoredEvent]
+    public var position: StreamPosition
+}
+
+/// Where committed events go, in commit order: the node's push hub.
+public protocol EventSink: Sendable {
+    func publish(_ events: [StoredEvent])
+    /// Whether anyone on this node listens to `user`: the cross-node feed reads no others.
+    func listens(to user: String) -> Bool
+    /// Events may have passed this node by (its cross-node feed was deaf): every listener
+    /// reads the store again from its cursor.
+    func resync()
+}
+
+extension EventSink {
+    // A sink with no notion of listeners (a test's) takes every event.
+    public func listens(to user: String) -> Bool { true }
+    public func resync() {}
+}

@@ -1,0 +1,478 @@
+import Foundation
+import Logging
+import MomentsCore
+import NIOConcurrencyHelpers
+import PostgresNIO
+
+/// The shared store for several nodes: PostgreSQL through postgres-nio's connection pool.
+///
+/// Writes that create events or change unread counts go through `PostgresGroupCommit`: they
+/// NOTIFY `moments_events` in their batch's transaction (delivered on commit, in commit order);
+/// every node's `PostgresFanout` turns that into pushes. Queries are parameterised through
+/// `PostgresQuery` interpolation only.
+public final class PostgresStore: MomentsStore {
+    static let channel = "moments_events"
+
+    let pool: PostgresPool
+    let address: PostgresAddress
+    let commits: PostgresGroupCommit
+    /// Users seen to exist: users are never removed, so a publish to them needs no check.
+    private let knownUsers = NIOLockedValueBox(Set<String>())
+    let logger: Logger
+    private let runner: Task<Void, Never>
+
+    /// Connects, starts the pool and brings the schema up to date.
+    /// `committedBatch` is told each group commit's number of writes; a request waits at most
+    /// `connectionWait` for a connection.
+    public static func open(
+        _ address: PostgresAddress, connectionWait: Duration = .seconds(10), logger: Logger,
+        committedBatch: @escaping @Sendable (Int) -> Void = { _ in }
+    ) async throws -> PostgresStore {
+        // One plain connection first: the pool would keep retrying an unreachable server for a
+        // minute; a person starting a node wants to hear at once.
+        do {
+            let probe = try await PostgresConnection.connect(
+                configuration: try address.connectionConfiguration, id: 0, logger: logger)
+            try await probe.close()
+        } catch {
+            throw StoreSetupError("cannot connect to \(address): \(StoreFailure.describe(error))")
+        }
+        let store = PostgresStore(
+            address: address, connectionWait: connectionWait, logger: logger, committedBatch: committedBatch)
+        do {
+            try await PostgresSchema.migrate(store.pool, logger: logger)
+        } catch {
+            await store.close()
+            throw StoreSetupError("cannot use \(address): \(StoreFailure.describe(error))")
+        }
+        return store
+    }
+
+    private init(
+        address: PostgresAddress, connectionWait: Duration, logger: Logger,
+        committedBatch: @escaping @Sendable (Int) -> Void
+    ) {
+        self.address = address
+        self.logger = logger
+        // The pool logs every failed attempt; failures that matter reach callers as errors.
+        var quiet = logger
+        quiet.logLevel = .error
+        let client = PostgresClient(configuration: address.clientConfiguration, backgroundLogger: quiet)
+        pool = PostgresPool(client: client, wait: connectionWait)
+        commits = PostgresGroupCommit(pool: pool, channel: Self.channel, logger: logger, committedBatch: committedBatch)
+        runner = Task { await client.run() }
+    }
+
+    public func close() async {
+        runner.cancel()
+        await runner.value
+    }
+
+    /// A setting every node shares (the token secret, the publish key): kept in the database,
+    /// `proposal` from whichever node asks first.
+    public func sharedSetting(_ key: String, proposal: String) async throws -> String {
+        try await pool.run(
+            "INSERT INTO settings (key, value) VALUES (\(key), \(proposal)) ON CONFLICT (key) DO NOTHING",
+            logger: logger)
+        let value = try await pool.withConnection { connection -> String? in
+            for try await value in try await connection.query(
+                "SELECT value FROM settings WHERE key = \(key)", logger: self.logger
+            ).decode(String.self) {
+                return value
+            }
+            return nil
+        }
+        guard let value else { throw StoreSetupError("the setting \(key) vanished from \(address)") }
+        return value
+    }
+
+    // MARK: users
+
+    public func isEmpty() async throws -> Bool {
+        try await pool.withConnection {
+            try await Self.count($0.query("SELECT COUNT(*) FROM users", logger: self.logger))
+        }
+            == 0
+    }
+
+    public func saveUser(id: String, name: String?) async throws -> UserSummary {
+        let now = StoreClock.now()
+        return try await pool.withConnection { connection in
+            let rows = try await connection.query(
+                """
+                INSERT INTO users (id, name, created_at) VALUES (\(id), \(name ?? id), \(now))
+                ON CONFLICT (id) DO UPDATE SET name = coalesce(\(name), users.name)
+                RETURNING id, name
+                """, logger: self.logger)
+            for try await (id, name) in rows.decode((String, String).self) { return UserSummary(id: id, name: name) }
+            throw StoreError.notFound("no user \(id)")
+        }
+    }
+
+    public func user(id: String) async throws -> UserSummary? {
+        try await pool.withConnection { try await Self.fetchUser($0, id, logger: self.logger) }
+    }
+
+    public func befriend(_ a: String, _ b: String) async throws {
+        try await transaction { connection in
+            for id in [a, b] where try await Self.fetchUser(connection, id, logger: self.logger) == nil {
+                throw StoreError.notFound("no user \(id)")
+            }
+            try await connection.query(
+                """
+                INSERT INTO friendships (user_id, friend_id) VALUES (\(a), \(b)), (\(b), \(a))
+                ON CONFLICT DO NOTHING
+                """, logger: self.logger)
+        }
+    }
+
+    public func me(_ user: String) async throws -> Me {
+        try await pool.withConnection { connection in
+            guard let me = try await Self.fetchUser(connection, user, logger: self.logger) else {
+                throw StoreError.notFound("no user \(user)")
+            }
+            var friends: [UserSummary] = []
+            for try await (id, name) in try await connection.query(
+                """
+                SELECT u.id, u.name FROM friendships f JOIN users u ON u.id = f.friend_id
+                WHERE f.user_id = \(user) ORDER BY u.id
+                """, logger: self.logger
+            ).decode((String, String).self) {
+                friends.append(UserSummary(id: id, name: name))
+            }
+            let position = try await Self.position(connection, user, logger: self.logger)
+            return Me(user: me, friends: friends, unread: position.unread, cursor: position.cursor)
+        }
+    }
+
+    // MARK: posts
+
+    public func feed(viewer: String, before: Int64?, limit: Int) async throws -> FeedPage {
+        try await pool.withConnection { connection in
+            var ids: [Int64] = []
+            for try await id in try await connection.query(
+                """
+                SELECT id FROM posts
+                WHERE (author_id = \(viewer) OR author_id IN (SELECT friend_id FROM friendships WHERE user_id = \(viewer)))
+                  AND id < \(before ?? Int64.max)
+                ORDER BY id DESC LIMIT \(limit + 1)
+                """, logger: self.logger
+            ).decode(Int64.self) {
+                ids.append(id)
+            }
+            let page = Array(ids.prefix(limit))
+            let posts = try await Self.fetchPosts(connection, ids: page, viewer: viewer, logger: self.logger)
+            return FeedPage(posts: posts, nextBefore: ids.count > limit ? page.last : nil)
+        }
+    }
+
+    public func createPost(author: String, text: String, idempotent: Idempotent<Post>?) async throws -> Post {
+        try await perform(Writes.createPost(author: author, text: text), idempotent) { connection, made in
+            try await Self.fetchPosts(connection, ids: [made.postId!], viewer: author, logger: self.logger)[0]
+        }
+    }
+
+    public func like(viewer: String, postId: Int64, idempotent: Idempotent<Post>?) async throws -> Post {
+        try await perform(Writes.like(viewer: viewer, postId: postId), idempotent) { connection, _ in
+            try await Self.fetchPosts(connection, ids: [postId], viewer: viewer, logger: self.logger)[0]
+        }
+    }
+
+    public func unlike(viewer: String, postId: Int64, idempotent: Idempotent<Post>?) async throws -> Post {
+        try await perform(Writes.unlike(viewer: viewer, postId: postId), idempotent) { connection, _ in
+            try await Self.fetchPosts(connection, ids: [postId], viewer: viewer, logger: self.logger)[0]
+        }
+    }
+
+    public func comment(viewer: String, postId: Int64, text: String, idempotent: Idempotent<Comment>?) async throws
+        -> Comment
+    {
+        try await perform(Writes.comment(viewer: viewer, postId: postId, text: text), idempotent) { connection, made in
+            // Only the new one: the post's comments can be thousands.
+            let comments = try await Self.comments(
+                connection.query(
+                    "\(unescaped: Self.commentSelect) WHERE c.id = \(made.commentId!)", logger: self.logger))
+            guard let comment = comments.first else { throw StoreError.notFound("comment not created") }
+            return comment
+        }
+    }
+
+    /// Keeps `result`'s answer under the write's key in its transaction (replacing an expired one).
+    func keep<T>(_ write: BatchWrite, _ idempotent: Idempotent<T>, _ result: T) async throws {
+        let answer = idempotent.stored(result)
+        let kept = try await Self.count(
+            write.connection.query(
+                """
+                WITH kept AS (
+                    INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_at)
+                    VALUES (\(idempotent.key.scope), \(idempotent.key.key), \(answer.fingerprint), \(answer.status),
+                            \(ByteBuffer(bytes: answer.body)), \(StoreClock.now()))
+                    ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
+                        body = excluded.body, created_at = excluded.created_at
+                    WHERE idempotency_keys.created_at < \(idempotent.expiredBefore)
+                    RETURNING 1)
+                SELECT COUNT(*) FROM kept
+                """, logger: logger))
+        guard kept > 0 else { throw StoreError.keyTaken }
+    }
+
+    public func revokeTokens(user: String, before: Int64) async throws {
+        guard try await self.user(id: user) != nil else { throw StoreError.notFound("no user \(user)") }
+        try await pool.run(
+            """
+            INSERT INTO token_revocations (user_id, revoked_before) VALUES (\(user), \(before))
+            ON CONFLICT (user_id) DO UPDATE SET revoked_before = greatest(token_revocations.revoked_before, excluded.revoked_before)
+            """, logger: logger)
+    }
+
+    public func revocations(since: Int64) async throws -> [String: Int64] {
+        try await pool.withConnection { connection in
+            var cutoffs: [String: Int64] = [:]
+            for try await (user, before) in try await connection.query(
+                "SELECT user_id, revoked_before FROM token_revocations WHERE revoked_before >= \(since)",
+                logger: self.logger
+            ).decode((String, Int64).self) {
+                cutoffs[user] = before
+            }
+            return cutoffs
+        }
+    }
+
+    public func storedAnswer(for key: IdempotencyKey, since: Int64) async throws -> StoredAnswer? {
+        try await pool.withConnection { connection in
+            for try await (fingerprint, status, body) in try await connection.query(
+                """
+                SELECT fingerprint, status, body FROM idempotency_keys
+                WHERE scope = \(key.scope) AND key = \(key.key) AND created_at >= \(since)
+                """, logger: self.logger
+            ).decode((String, Int, ByteBuffer).self) {
+                return StoredAnswer(fingerprint: fingerprint, status: status, body: Array(buffer: body))
+            }
+            return nil
+        }
+    }
+
+    public func forgetAnswers(before cutoff: Int64) async throws {
+        try await pool.run("DELETE FROM idempotency_keys WHERE created_at < \(cutoff)", logger: logger)
+    }
+
+    // MARK: events
+
+    public func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationListing {
+        try await pool.withConnection { connection in
+            let position = try await Self.position(connection, user, logger: self.logger)
+            let rows = try await connection.query(
+                """
+                \(unescaped: StoredEvent.select) WHERE e.recipient_id = \(user) AND e.id < \(before ?? Int64.max)
+                  AND e.type <> 'post'
+                ORDER BY e.id DESC LIMIT \(limit)
+                """, logger: self.logger)
+            let events = try await Self.events(rows, to: user, unread: position.unread)
+            return NotificationListing(notifications: events, position: position)
+        }
+    }
+
+    public func markRead(user: String, upTo: Int64, idempotent: Idempotent<Int>?) async throws -> Int {
+        try await perform(Writes.markRead(user: user, upTo: upTo), idempotent) { connection, _ in
+            try await Self.unreadCount(connection, user, logger: self.logger)
+        }
+    }
+
+    /// One query checks the recipients (or finds every user), one statement stores the events.
+    public func publish(to recipients: [String]?, data: String, idempotent: Idempotent<[Int64]>?) async throws
+        -> [Int64]
+    {
+        let plan: @Sendable () async throws -> (streams: [String], plan: [String]) = {
+            if let recipients, self.knownUsers.withLockedValue({ known in recipients.allSatisfy(known.contains) }) {
+                return (recipients, recipients)
+            }
+            let query: PostgresQuery =
+                if let recipients { "SELECT id FROM users WHERE id = ANY(\(recipients)) ORDER BY id" } else {
+                    "SELECT id FROM users ORDER BY id"
+                }
+            let known = try await self.pool.withConnection { connection in
+                var known: [String] = []
+                for try await id in try await connection.query(query, logger: self.logger).decode(String.self) {
+                    known.append(id)
+                }
+                return known
+            }
+            self.knownUsers.withLockedValue { $0.formUnion(known) }
+            if let recipients, let unknown = NotificationRules.unknownRecipient(recipients, known: Set(known)) {
+                throw unknown
+            }
+            // Users are never removed: who was there at the plan is there at the commit.
+            let streams = recipients ?? known
+            return (streams, streams)
+        }
+        return try await commits.write(events: recipients?.count ?? PostgresGroupCommit.batchEvents, plan: plan) {
+            write, streams in
+            let ids = try await write.insert(NotificationRules.publish(to: streams, data: data))
+            if let idempotent { try await self.keep(write, idempotent, ids) }
+            return ids
+        }
+    }
+
+    public func events(user: String, after cursor: Int64, limit: Int) async throws -> [StoredEvent] {
+        try await pool.withConnection { connection in
+            let rows = try await connection.query(
+                "\(unescaped: StoredEvent.select) WHERE e.recipient_id = \(user) AND e.id > \(cursor) ORDER BY e.id LIMIT \(limit)",
+                logger: self.logger)
+            var found: [PostgresRow] = []
+            for try await row in rows { found.append(row) }
+            // The unread count is read only when there are events to carry it (most polls find none).
+            guard !found.isEmpty else { return [] }
+            let unread = try await Self.unreadCount(connection, user, logger: self.logger)
+            return try found.map { try Self.event($0, to: user, unread: unread) }
+        }
+    }
+
+    /// The notified events (id and recipient, from NOTIFY payloads) as pushes in id order,
+    /// each with its recipient's unread count: one query however many events a fan-out
+    /// batch holds.
+    func events(notified: [(id: Int64, recipient: String)]) async throws -> [StoredEvent] {
+        guard !notified.isEmpty else { return [] }
+        // The pair must match: a payload cannot make an event someone else's.
+        return try await pool.withConnection { connection in
+            let rows = try await connection.query(
+                """
+                SELECT n.recipient, coalesce(c.unread, 0), ev.*
+                FROM unnest(\(notified.map(\.id))::BIGINT[], \(notified.map(\.recipient))::TEXT[]) AS n(id, recipient)
+                JOIN LATERAL (\(unescaped: StoredEvent.select) WHERE e.id = n.id AND e.recipient_id = n.recipient) AS ev
+                  ON true
+                LEFT JOIN unread_counts c ON c.user_id = n.recipient
+                ORDER BY ev.id
+                """, logger: self.logger)
+            var events: [StoredEvent] = []
+            for try await row in rows {
+                let columns = row.makeRandomAccess()
+                let recipient = try columns[0].decode(String.self)
+                let unread = try columns[1].decode(Int64.self)
+                events.append(try Self.event(row, at: 2, to: recipient, unread: Int(unread)))
+            }
+            return events
+        }
+    }
+
+    public func streamPosition(user: String) async throws -> StreamPosition {
+        try await pool.withConnection { try await Self.position($0, user, logger: self.logger) }
+    }
+
+    // MARK: helpers
+
+    private func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T)
+        async throws -> T
+    {
+        try await pool.withTransaction(logger: logger, body)
+    }
+
+    private static func count(_ rows: PostgresRowSequence) async throws -> Int64 {
+        for try await value in rows.decode(Int64.self) { return value }
+        return 0
+    }
+
+    private static func fetchUser(_ connection: PostgresConnection, _ id: String, logger: Logger) async throws
+        -> UserSummary?
+    {
+        for try await (id, name) in try await connection.query(
+            "SELECT id, name FROM users WHERE id = \(id)", logger: logger
+        ).decode((String, String).self) {
+            return UserSummary(id: id, name: name)
+        }
+        return nil
+    }
+
+    private static func unreadCount(_ connection: PostgresConnection, _ user: String, logger: Logger) async throws
+        -> Int
+    {
+        Int(
+            try await count(
+                connection.query(
+                    "SELECT coalesce((SELECT unread FROM unread_counts WHERE user_id = \(user)), 0)", logger: logger)))
+    }
+
+    private static func position(_ connection: PostgresConnection, _ user: String, logger: Logger) async throws
+        -> StreamPosition
+    {
+        let cursor = try await count(
+            connection.query(
+                "SELECT coalesce(MAX(id), 0)::BIGINT FROM events WHERE recipient_id = \(user)", logger: logger))
+        return StreamPosition(cursor: cursor, unread: try await unreadCount(connection, user, logger: logger))
+    }
+
+    /// The events of a `StoredEvent.select`, all `recipient`'s.
+    private static func events(_ rows: PostgresRowSequence, to recipient: String, unread: Int) async throws
+        -> [StoredEvent]
+    {
+        var events: [StoredEvent] = []
+        for try await row in rows { events.append(try event(row, to: recipient, unread: unread)) }
+        return events
+    }
+
+    /// A row of `StoredEvent.select`, whose columns start at `first`.
+    static func event(_ row: PostgresRow, at first: Int = 0, to recipient: String, unread: Int) throws -> StoredEvent {
+        let columns = row.makeRandomAccess()
+        func column<T: PostgresDecodable>(_ index: Int, _: T.Type = T.self) throws -> T {
+            try columns[first + index].decode(T.self)
+        }
+        return StoredEvent(
+            recipient: recipient, unread: unread, id: try column(0), type: try column(1), actorId: try column(2),
+            actorName: try column(3), postId: try column(4), postText: try column(5), commentId: try column(6),
+            text: try column(7), data: try column(8), createdAt: try column(9), read: try column(10))
+    }
+
+    private static let commentSelect = """
+        SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
+        FROM comments c JOIN users u ON u.id = c.author_id
+        """
+
+    private static func fetchComments(_ connection: PostgresConnection, postIds: [Int64], logger: Logger)
+        async throws -> [Comment]
+    {
+        try await comments(
+            connection.query(
+                "\(unescaped: commentSelect) WHERE c.post_id = ANY(\(postIds)) ORDER BY c.id", logger: logger))
+    }
+
+    private static func comments(_ rows: PostgresRowSequence) async throws -> [Comment] {
+        var comments: [Comment] = []
+        for try await (id, postId, authorId, name, text, createdAt) in rows.decode(
+            (Int64, Int64, String, String, String, Int64).self)
+        {
+            comments.append(
+                Comment(
+                    id: id, postId: postId, author: UserSummary(id: authorId, name: name), text: text,
+                    createdAt: StoreClock.date(createdAt)))
+        }
+        return comments
+    }
+
+    /// Posts in the order of `ids`, with likes and comments, as `viewer` sees them: three queries.
+    private static func fetchPosts(_ connection: PostgresConnection, ids: [Int64], viewer: String, logger: Logger)
+        async throws -> [Post]
+    {
+        guard !ids.isEmpty else { return [] }
+        var likers: [PostAssembly.LikerRow] = []
+        for try await (postId, id, name) in try await connection.query(
+            """
+            SELECT l.post_id, u.id, u.name FROM likes l JOIN users u ON u.id = l.user_id
+            WHERE l.post_id = ANY(\(ids)) ORDER BY l.created_at, l.seq
+            """, logger: logger
+        ).decode((Int64, String, String).self) {
+            likers.append(.init(postId: postId, liker: UserSummary(id: id, name: name)))
+        }
+        var rows: [PostAssembly.PostRow] = []
+        for try await (id, authorId, name, text, createdAt) in try await connection.query(
+            """
+            SELECT p.id, p.author_id, u.name, p.text, p.created_at FROM posts p JOIN users u ON u.id = p.author_id
+            WHERE p.id = ANY(\(ids))
+            """, logger: logger
+        ).decode((Int64, String, String, String, Int64).self) {
+            rows.append(.init(id: id, author: UserSummary(id: authorId, name: name), text: text, createdAt: createdAt))
+        }
+        return PostAssembly.posts(
+            ids: ids, rows: rows, likers: likers,
+            comments: try await fetchComments(connection, postIds: ids, logger: logger), viewer: viewer)
+    }
+
+}

@@ -1,0 +1,375 @@
+import Foundation
+import GRDB
+import MomentsCore
+
+/// The embedded store: one SQLite file in WAL mode.
+///
+/// `synchronous = NORMAL` in WAL mode: a commit reaches the OS before the call returns, so an
+/// acknowledged write survives `kill -9` of the server (not a power cut; see docs/operations.md).
+/// Checkpoints run every `checkpointInterval` on their own connection, not inside commits.
+public final class SQLiteStore: MomentsStore {
+    static let checkpointInterval: Duration = .milliseconds(200)
+
+    let pool: any DatabaseWriter
+    /// Every write goes through it: one transaction for all writes waiting, pushes after commit.
+    let commits: GroupCommit
+    private let checkpointer: WALCheckpointer?
+
+    /// The store in a file (WAL mode, checkpointed on a connection of its own); `committedBatch`
+    /// hears how many writes each commit carried.
+    public convenience init(
+        path: String, sink: any EventSink, committedBatch: @escaping @Sendable (Int) -> Void = { _ in }
+    ) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")  // WALCheckpointer does it
+        }
+        configuration.busyMode = .timeout(5)
+        try self.init(
+            writer: try DatabasePool(path: path, configuration: configuration), sink: sink,
+            checkpointer: try WALCheckpointer(path: path, every: Self.checkpointInterval),
+            committedBatch: committedBatch)
+    }
+
+    /// The store on any GRDB writer: an in-memory `DatabaseQueue()` for tests.
+    public convenience init(writer: any DatabaseWriter, sink: any EventSink) throws {
+        try self.init(writer: writer, sink: sink, checkpointer: nil, committedBatch: { _ in })
+    }
+
+    private init(
+        writer: any DatabaseWriter, sink: any EventSink, checkpointer: WALCheckpointer?,
+        committedBatch: @escaping @Sendable (Int) -> Void
+    ) throws {
+        try SQLiteSchema.migrator.migrate(writer)
+        pool = writer
+        commits = GroupCommit(writer: writer, sink: sink, committedBatch: committedBatch)
+        self.checkpointer = checkpointer
+    }
+
+    /// Closes the file now, not whenever the last reference goes: the last connection to close
+    /// checkpoints and removes the WAL, which a store opened next on the same file must not meet.
+    public func close() async {
+        await checkpointer?.stop()
+        try? pool.close()
+    }
+
+    // MARK: users
+
+    public func isEmpty() async throws -> Bool {
+        try await pool.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM users")) == 0 }
+    }
+
+    public func saveUser(id: String, name: String?) async throws -> UserSummary {
+        try await commits.write { db, _ in
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET name = coalesce(?, name)
+                    """
+            ).execute(arguments: [id, name ?? id, StoreClock.now(), name])
+            return try Self.fetchUser(db, id)!
+        }
+    }
+
+    public func user(id: String) async throws -> UserSummary? {
+        try await pool.read { db in try Self.fetchUser(db, id) }
+    }
+
+    public func befriend(_ a: String, _ b: String) async throws {
+        try await commits.write { db, _ in
+            for id in [a, b] where try Self.fetchUser(db, id) == nil {
+                throw StoreError.notFound("no user \(id)")
+            }
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO friendships (user_id, friend_id) VALUES (?, ?), (?, ?)")
+                .execute(arguments: [a, b, b, a])
+        }
+    }
+
+    public func me(_ user: String) async throws -> Me {
+        try await pool.read { db in
+            guard let me = try Self.fetchUser(db, user) else { throw StoreError.notFound("no user \(user)") }
+            let friends = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT u.id, u.name FROM friendships f JOIN users u ON u.id = f.friend_id
+                        WHERE f.user_id = ? ORDER BY u.id
+                        """), arguments: [user]
+            ).map(Self.userSummary)
+            let position = try Self.position(db, user)
+            return Me(user: me, friends: friends, unread: position.unread, cursor: position.cursor)
+        }
+    }
+
+    // MARK: posts
+
+    public func feed(viewer: String, before: Int64?, limit: Int) async throws -> FeedPage {
+        try await pool.read { db in
+            let ids = try Int64.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM posts
+                        WHERE (author_id = ?1 OR author_id IN (SELECT friend_id FROM friendships WHERE user_id = ?1))
+                          AND id < ?2
+                        ORDER BY id DESC LIMIT ?3
+                        """), arguments: [viewer, before ?? Int64.max, limit + 1])
+            let page = Array(ids.prefix(limit))
+            let posts = try Self.fetchPosts(db, ids: page, viewer: viewer)
+            return FeedPage(posts: posts, nextBefore: ids.count > limit ? page.last : nil)
+        }
+    }
+
+    public func createPost(author: String, text: String, idempotent: Idempotent<Post>?) async throws -> Post {
+        try await perform(Writes.createPost(author: author, text: text), idempotent) { db, made in
+            try Self.fetchPosts(db, ids: [made.postId!], viewer: author)[0]
+        }
+    }
+
+    public func like(viewer: String, postId: Int64, idempotent: Idempotent<Post>?) async throws -> Post {
+        try await perform(Writes.like(viewer: viewer, postId: postId), idempotent) { db, _ in
+            try Self.fetchPosts(db, ids: [postId], viewer: viewer)[0]
+        }
+    }
+
+    public func unlike(viewer: String, postId: Int64, idempotent: Idempotent<Post>?) async throws -> Post {
+        try await perform(Writes.unlike(viewer: viewer, postId: postId), idempotent) { db, _ in
+            try Self.fetchPosts(db, ids: [postId], viewer: viewer)[0]
+        }
+    }
+
+    public func comment(viewer: String, postId: Int64, text: String, idempotent: Idempotent<Comment>?) async throws
+        -> Comment
+    {
+        try await perform(Writes.comment(viewer: viewer, postId: postId, text: text), idempotent) { db, made in
+            // Only the new one: the post's comments can be thousands.
+            try Self.fetchComments(db, where: "c.id = ?", made.commentId!)[0]
+        }
+    }
+
+    // MARK: events
+
+    public func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationListing {
+        try await pool.read { db in
+            let position = try Self.position(db, user)
+            let rows = try Row.fetchAll(
+                db,
+                sql: StoredEvent.select
+                    + " WHERE e.recipient_id = ? AND e.id < ? AND e.type <> 'post' ORDER BY e.id DESC LIMIT ?",
+                arguments: [user, before ?? Int64.max, limit])
+            let notifications = rows.map { Self.event($0, to: user, unread: position.unread) }
+            return NotificationListing(notifications: notifications, position: position)
+        }
+    }
+
+    public func markRead(user: String, upTo: Int64, idempotent: Idempotent<Int>?) async throws -> Int {
+        try await perform(Writes.markRead(user: user, upTo: upTo), idempotent) { db, _ in
+            try Self.unreadCount(db, user)
+        }
+    }
+
+    /// One prepared insert per recipient and nothing read back: a broadcast to every user is
+    /// one transaction of plain inserts plus two queries, however many users there are. Every
+    /// statement is cached: compiling one costs more than running it (GRDB's authorizer).
+    public func publish(to recipients: [String]?, data: String, idempotent: Idempotent<[Int64]>?) async throws
+        -> [Int64]
+    {
+        try await commits.write(events: recipients?.count ?? GroupCommit.batchEvents) { db, stored in
+            let users: [String]
+            var unread: [String: Int] = [:]
+            if let recipients {
+                let known = try Set(recipients.filter { try Self.fetchUser(db, $0) != nil })
+                if let unknown = NotificationRules.unknownRecipient(recipients, known: known) { throw unknown }
+                users = recipients
+                for user in Set(users) { unread[user] = try Self.unreadCount(db, user) }
+            } else {
+                users = try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM users ORDER BY id"))
+                for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT user_id, unread FROM unread_counts")) {
+                    unread[row["user_id"]] = row["unread"]
+                }
+            }
+            let createdAt = StoreClock.now()
+            let insert = try db.cachedStatement(
+                sql: "INSERT INTO events (recipient_id, type, data, created_at, read) VALUES (?, ?, ?, ?, 0)")
+            let published = try NotificationRules.publish(to: users, data: data).map { draft in
+                try insert.execute(arguments: [draft.recipient, draft.type.rawValue, data, createdAt])
+                unread[draft.recipient, default: 0] += 1
+                return StoredEvent(
+                    recipient: draft.recipient, id: db.lastInsertedRowID, kind: .known(.custom), data: data,
+                    createdAt: StoreClock.date(createdAt), unread: unread[draft.recipient]!)
+            }
+            stored += published
+            return try Self.keep(db, idempotent, published.map(\.id))
+        }
+    }
+
+    // MARK: token revocations
+
+    public func revokeTokens(user: String, before: Int64) async throws {
+        try await commits.write { db, _ in
+            guard try Self.fetchUser(db, user) != nil else { throw StoreError.notFound("no user \(user)") }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO token_revocations (user_id, revoked_before) VALUES (?, ?)
+                    ON CONFLICT (user_id) DO UPDATE SET revoked_before = max(revoked_before, excluded.revoked_before)
+                    """
+            ).execute(arguments: [user, before])
+        }
+    }
+
+    public func revocations(since: Int64) async throws -> [String: Int64] {
+        try await pool.read { db in
+            var cutoffs: [String: Int64] = [:]
+            for row in try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT user_id, revoked_before FROM token_revocations WHERE revoked_before >= ?"),
+                arguments: [since])
+            {
+                cutoffs[row["user_id"]] = row["revoked_before"]
+            }
+            return cutoffs
+        }
+    }
+
+    // MARK: idempotency keys
+
+    public func storedAnswer(for key: IdempotencyKey, since: Int64) async throws -> StoredAnswer? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT fingerprint, status, body FROM idempotency_keys
+                        WHERE scope = ? AND key = ? AND created_at >= ?
+                        """), arguments: [key.scope, key.key, since]
+            ).map { row in
+                StoredAnswer(fingerprint: row["fingerprint"], status: row["status"], body: [UInt8](row["body"] as Data))
+            }
+        }
+    }
+
+    public func forgetAnswers(before cutoff: Int64) async throws {
+        try await commits.write { db, _ in
+            try db.cachedStatement(sql: "DELETE FROM idempotency_keys WHERE created_at < ?").execute(arguments: [cutoff]
+            )
+        }
+    }
+
+    /// Keeps a keyed write's answer in its transaction (an expired one under the same key is
+    /// replaced); answers `result`.
+    static func keep<T>(_ db: Database, _ idempotent: Idempotent<T>?, _ result: T) throws -> T {
+        guard let idempotent else { return result }
+        let answer = idempotent.stored(result)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
+                    body = excluded.body, created_at = excluded.created_at
+                WHERE idempotency_keys.created_at < ?
+                """
+        ).execute(arguments: [
+            idempotent.key.scope, idempotent.key.key, answer.fingerprint, answer.status, Data(answer.body),
+            StoreClock.now(), idempotent.expiredBefore,
+        ])
+        guard db.changesCount > 0 else { throw StoreError.keyTaken }
+        return result
+    }
+
+    public func events(user: String, after cursor: Int64, limit: Int) async throws -> [StoredEvent] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: StoredEvent.select + " WHERE e.recipient_id = ? AND e.id > ? ORDER BY e.id LIMIT ?"),
+                arguments: [user, cursor, limit])
+            guard !rows.isEmpty else { return [] }
+            let unread = try Self.unreadCount(db, user)
+            return rows.map { Self.event($0, to: user, unread: unread) }
+        }
+    }
+
+    public func streamPosition(user: String) async throws -> StreamPosition {
+        try await pool.read { db in try Self.position(db, user) }
+    }
+
+    // MARK: helpers
+
+    private static func userSummary(_ row: Row) -> UserSummary { UserSummary(id: row["id"], name: row["name"]) }
+
+    private static func fetchUser(_ db: Database, _ id: String) throws -> UserSummary? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT id, name FROM users WHERE id = ?"), arguments: [id])
+            .map(userSummary)
+    }
+
+    static func unreadCount(_ db: Database, _ user: String) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT unread FROM unread_counts WHERE user_id = ?"), arguments: [user]) ?? 0
+    }
+
+    private static func position(_ db: Database, _ user: String) throws -> StreamPosition {
+        let cursor =
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT coalesce(MAX(id), 0) FROM events WHERE recipient_id = ?"),
+                arguments: [user]) ?? 0
+        return StreamPosition(cursor: cursor, unread: try unreadCount(db, user))
+    }
+
+    static func event(_ row: Row, to recipient: String, unread: Int) -> StoredEvent {
+        StoredEvent(
+            recipient: recipient, unread: unread, id: row["id"], type: row["type"], actorId: row["actor_id"],
+            actorName: row["actor_name"], postId: row["post_id"], postText: row["post_text"],
+            commentId: row["comment_id"], text: row["text"], data: row["data"], createdAt: row["created_at"],
+            read: row["read"])
+    }
+
+    private static func fetchComments(_ db: Database, postIds: [Int64]) throws -> [Comment] {
+        try fetchComments(db, where: "c.post_id IN (SELECT value FROM json_each(?))", jsonArray(postIds))
+    }
+
+    private static func fetchComments(
+        _ db: Database, where condition: String, _ argument: some DatabaseValueConvertible
+    )
+        throws -> [Comment]
+    {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
+                    FROM comments c JOIN users u ON u.id = c.author_id
+                    WHERE \(condition) ORDER BY c.id
+                    """), arguments: [argument]
+        ).map { row in
+            Comment(
+                id: row["id"], postId: row["post_id"], author: UserSummary(id: row["author_id"], name: row["name"]),
+                text: row["text"], createdAt: StoreClock.date(row["created_at"]))
+        }
+    }
+
+    /// Posts in the order of `ids`, with likes and comments, as `viewer` sees them: three queries.
+    private static func fetchPosts(_ db: Database, ids: [Int64], viewer: String) throws -> [Post] {
+        guard !ids.isEmpty else { return [] }
+        let list = jsonArray(ids)
+        let likers = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT l.post_id, u.id, u.name FROM likes l JOIN users u ON u.id = l.user_id
+                    WHERE l.post_id IN (SELECT value FROM json_each(?)) ORDER BY l.created_at, l.rowid
+                    """), arguments: [list]
+        ).map { PostAssembly.LikerRow(postId: $0["post_id"], liker: userSummary($0)) }
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT p.id, p.author_id, u.name, p.text, p.created_at FROM posts p JOIN users u ON u.id = p.author_id
+                    WHERE p.id IN (SELECT value FROM json_each(?))
+                    """), arguments: [list]
+        ).map { row in
+            PostAssembly.PostRow(
+                id: row["id"], author: UserSummary(id: row["author_id"], name: row["name"]), text: row["text"],
+                createdAt: row["created_at"])
+        }
+        return PostAssembly.posts(
+            ids: ids, rows: rows, likers: likers, comments: try fetchComments(db, postIds: ids), viewer: viewer)
+    }
+
+    private static func jsonArray(_ ids: [Int64]) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
+    }
+}
