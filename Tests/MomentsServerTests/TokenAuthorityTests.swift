@@ -12,13 +12,25 @@ struct TokenAuthorityTests {
         tokens = await TokenAuthority(secret: Array(repeating: 7, count: 32))
     }
 
-    @Test("a token verifies again from memory, and stops verifying once expired")
+    @Test("a token verifies again from memory, and stops verifying at its expiry, on the authority's clock")
     func expiry() async throws {
-        let token = try await tokens.issue(user: "alice", ttl: .seconds(4))  // expires in 3 to 4 s
-        #expect(await tokens.verify(token)?.user == "alice")
-        #expect(await tokens.verify(token)?.user == "alice")
-        try await Task.sleep(for: .milliseconds(4200))
-        #expect(await tokens.verify(token) == nil)
+        let issued = Date(timeIntervalSince1970: 1_800_000_000)
+        let token = try await tokens.issue(user: "alice", ttl: .seconds(4), now: issued)
+        #expect(await tokens.verify(token, at: issued)?.user == "alice")
+        #expect(await tokens.verify(token, at: issued.addingTimeInterval(3.999))?.user == "alice")  // remembered
+        #expect(await tokens.verify(token, at: issued.addingTimeInterval(4)) == nil)
+        // The same from the signature, with nothing remembered.
+        let fresh = await TokenAuthority(secret: Array(repeating: 7, count: 32))
+        #expect(await fresh.verify(token, at: issued.addingTimeInterval(4)) == nil)
+        #expect(await fresh.verify(token, at: issued.addingTimeInterval(3.999))?.user == "alice")
+    }
+
+    @Test("a token issued more than a minute in the future (by the verifier's clock) is not ours")
+    func issuedInTheFuture() async throws {
+        let issued = Date(timeIntervalSince1970: 1_800_000_000)
+        let token = try await tokens.issue(user: "alice", ttl: .seconds(3600), now: issued)
+        #expect(await tokens.verify(token, at: issued.addingTimeInterval(-61)) == nil)
+        #expect(await tokens.verify(token, at: issued.addingTimeInterval(-59))?.user == "alice")
     }
 
     @Test("a remembered token does not vouch for a tampered copy")

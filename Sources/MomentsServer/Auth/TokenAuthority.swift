@@ -14,14 +14,16 @@ public struct TokenAuthority: Sendable {
         var iat: IssuedAtClaim
         var exp: ExpirationClaim
 
-        func verify(using algorithm: some JWTAlgorithm) async throws {
-            try exp.verifyNotExpired()
-            // A token "issued" in the future was not issued by us (a minute of clock skew allowed).
-            guard iat.value <= Date().addingTimeInterval(60) else { throw IssuedInTheFuture() }
+        // jwt-kit calls this with no clock: the times are checked by `TokenAuthority.verify`
+        // against the one it is given.
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+
+        /// Not expired, and not "issued" in the future: such a token was not issued by us (a
+        /// minute of clock skew allowed).
+        func isCurrent(at now: Date) -> Bool {
+            (try? exp.verifyNotExpired(currentDate: now)) != nil && iat.value <= now.addingTimeInterval(60)
         }
     }
-
-    struct IssuedInTheFuture: Error {}
 
     private let keys: JWTKeyCollection
     private let verified = VerifiedTokens()
@@ -43,13 +45,16 @@ public struct TokenAuthority: Sendable {
     }
 
     /// The user the token was issued for and when, or nil for a malformed, forged or expired
-    /// token. (Revocation is the caller's to check: it changes while a token stays valid.)
-    public func verify(_ token: String) async -> VerifiedToken? {
-        if let known = verified.token(token, at: Date()) { return known }
+    /// token, as of `now`. (Revocation is the caller's to check: it changes while a token stays
+    /// valid.)
+    public func verify(_ token: String, at now: Date = Date()) async -> VerifiedToken? {
+        if let known = verified.token(token, at: now) { return known }
         // jwt-kit checks the signature with the key it has, whatever the header claims; a token
         // must also say what it is (no `none`, no RS256 "signed" with the HMAC secret, …).
         guard Self.algorithm(of: token) == "HS256" else { return nil }
-        guard let claims = try? await keys.verify(token, as: Claims.self) else { return nil }
+        guard let claims = try? await keys.verify(token, as: Claims.self), claims.isCurrent(at: now) else {
+            return nil
+        }
         let valid = VerifiedToken(user: claims.sub.value, issuedAt: claims.iat.value)
         verified.remember(token, as: valid, expires: claims.exp.value)
         return valid
