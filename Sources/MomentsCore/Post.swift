@@ -1,21 +1,5 @@
 import Foundation
 
-public struct Comment: Codable, Sendable, Equatable, Identifiable {
-    public var id: Int64
-    public var postId: Int64
-    public var author: UserSummary
-    public var text: String
-    public var createdAt: Date
-
-    public init(id: Int64, postId: Int64, author: UserSummary, text: String, createdAt: Date) {
-        self.id = id
-        self.postId = postId
-        self.author = author
-        self.text = text
-        self.createdAt = createdAt
-    }
-}
-
 /// A post as the feed shows it to one viewer (`likedByMe` depends on who asks).
 public struct Post: Codable, Sendable, Equatable, Identifiable {
     public var id: Int64
@@ -42,22 +26,4 @@ public struct Post: Codable, Sendable, Equatable, Identifiable {
         self.likedByMe = likedByMe
         self.comments = comments
     }
-}
-
-/// `GET /api/feed`.
-public struct FeedPage: Codable, Sendable, Equatable {
-    public var posts: [Post]
-    /// Pass as `before` to get the next (older) page; absent on the last page.
-    public var nextBefore: Int64?
-
-    public init(posts: [Post], nextBefore: Int64?) {
-        self.posts = posts
-        self.nextBefore = nextBefore
-    }
-}
-
-/// Body of `POST /api/posts` and `POST /api/posts/{id}/comments`.
-public struct TextBody: Codable, Sendable {
-    public var text: String
-    public init(text: String) { self.text = text }
 }

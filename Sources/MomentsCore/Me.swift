@@ -1,14 +1,3 @@
-/// A person on Moments. `id` is the seed article's "openId": short, stable, used in tokens.
-public struct UserSummary: Codable, Sendable, Hashable {
-    public var id: String
-    public var name: String
-
-    public init(id: String, name: String) {
-        self.id = id
-        self.name = name
-    }
-}
-
 /// `GET /api/me`.
 public struct Me: Codable, Sendable, Equatable {
     public var user: UserSummary
