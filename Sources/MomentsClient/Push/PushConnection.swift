@@ -60,75 +60,77 @@ public final class PushConnection: Sendable {
         case unauthorized
         /// The certificate failed verification: final, and no fallback over the same server.
         case untrusted(ClientError)
+
+        var kind: PushPolicy.Outcome {
+            switch self {
+            case .upgradeRefused: .upgradeRefused
+            case .ended: .ended
+            case .failed: .failed
+            case .unanswered: .unanswered
+            case .unauthorized: .unauthorized
+            case .untrusted: .untrusted
+            }
+        }
     }
 
+    /// Carries out `PushPolicy`'s decisions: runs the transport it names, tells it how that
+    /// ended, asks `/api/me` when it wants the token checked, and waits as long as it says.
     private func supervise(_ output: AsyncStream<PushUpdate>.Continuation) async {
         defer { output.finish() }
-        var attempt = 0
-        /// Upgrades in a row that got no answer at all: a path gone silent, or a proxy that holds
-        /// upgrades; after a few, long-polling (`auto`) rather than trying forever.
-        var unanswered = 0
-        var longPollingSince: ContinuousClock.Instant? = options.mode == .longpoll ? .now : nil
+        var policy = PushPolicy(mode: options.mode, webSocketRetry: options.webSocketRetry, now: .now)
         while !Task.isCancelled {
             let node = api.server
+            let transport = policy.next(now: .now)
             let outcome: Outcome
-            if let since = longPollingSince,
-                options.mode == .longpoll || ContinuousClock.now - since < options.webSocketRetry
-            {
+            switch transport {
+            case .longPoll(let until):
                 output.yield(.state(.longPolling))
-                outcome = await longPoll(
-                    output, until: options.mode == .longpoll ? nil : since + options.webSocketRetry)
-                if case .ended = outcome {
-                    longPollingSince = nil  // time to try the WebSocket again
-                    attempt = 0
-                    continue
-                }
-            } else {
+                outcome = await longPoll(output, until: until)
+            case .webSocket:
                 output.yield(.state(.connecting))
                 outcome = await webSocket(output)
             }
-            switch outcome {
-            case .unauthorized:
+            if case .failed(let reason) = outcome {
+                logger.warning("push connection failed", metadata: ["reason": "\(reason)", "server": "\(node)"])
+            }
+            var untrusted: ClientError?
+            if case .untrusted(let error) = outcome { untrusted = error }
+            var action = policy.after(outcome.kind, of: transport)
+            if action == .checkToken {
+                let (check, error) = await checkToken()
+                untrusted = error
+                action = policy.afterTokenCheck(check, now: .now)
+            }
+            switch action {
+            case .stop(.tokenRejected):
                 output.yield(.state(.tokenRejected))
                 return
-            case .untrusted(let error):
-                output.yield(.state(.untrusted(error.description)))
+            case .stop(.untrusted):
+                output.yield(.state(.untrusted(untrusted?.description ?? "the server's certificate is not trusted")))
                 return
-            case .unanswered where options.mode == .auto && unanswered >= Self.unansweredBeforeFallback - 1,
-                .upgradeRefused where options.mode == .auto:
-                unanswered = 0
-                // A proxy or server that will not upgrade; a 401 here means the token, not the wire.
-                do {
-                    _ = try await api.me()
-                    longPollingSince = .now
-                    attempt = 0
-                    continue
-                } catch let error as ClientError where error.isUnauthorized {
-                    output.yield(.state(.tokenRejected))
-                    return
-                } catch let error as ClientError where error.isUntrusted {
-                    output.yield(.state(.untrusted(error.description)))
-                    return
-                } catch {
-                    attempt += 1
-                }
-            case .unanswered:
-                unanswered += 1
-                attempt += 1
-            case .ended:
-                attempt = 0
-                unanswered = 0
-            case .failed(let reason):
-                logger.warning("push connection failed", metadata: ["reason": "\(reason)", "server": "\(node)"])
+            case .again, .checkToken:
+                continue
+            case .wait(let attempt, let moveOn):
                 // Another node of the cluster, if there is one, from the same cursor.
-                api.rotation.moveOn(from: node)
-                attempt += 1
-            case .upgradeRefused:
-                attempt += 1
+                if moveOn { api.rotation.moveOn(from: node) }
+                let delay = options.reconnect.delay(forAttempt: attempt)
+                output.yield(.state(.reconnecting(at: Date().addingTimeInterval(delay.seconds))))
+                try? await Task.sleep(for: delay)
             }
-            let delay = options.reconnect.delay(forAttempt: attempt)
-            output.yield(.state(.reconnecting(at: Date().addingTimeInterval(delay.seconds))))
-            try? await Task.sleep(for: delay)
+        }
+    }
+
+    /// `/api/me`, before falling back to long-polling: a 401 there is the token's, not the wire's.
+    private func checkToken() async -> (PushPolicy.TokenCheck, ClientError?) {
+        do {
+            _ = try await api.me()
+            return (.good, nil)
+        } catch let error as ClientError where error.isUnauthorized {
+            return (.unauthorized, nil)
+        } catch let error as ClientError where error.isUntrusted {
+            return (.untrusted, error)
+        } catch {
+            return (.failed, nil)
         }
     }
 
@@ -193,13 +195,12 @@ public final class PushConnection: Sendable {
                         }
                     }
                 }
-                // Frozen for a while (SIGSTOP, a laptop asleep): the path may be dead without a word
-                // (a NAT forgot it); start again from the cursor rather than wait for a ping to fail.
+                // Frozen for a while (SIGSTOP, a laptop asleep): `PushPolicy.wasFrozen`.
                 group.addTask {
                     while true {
                         let start = ContinuousClock.now
                         try await Task.sleep(for: .seconds(1))
-                        if ContinuousClock.now - start > Self.frozen { throw Woken() }
+                        if PushPolicy.wasFrozen(sleptFor: .now - start) { throw Woken() }
                     }
                 }
                 group.addTask { [handshakeTimeout = options.handshakeTimeout] in
@@ -250,11 +251,6 @@ public final class PushConnection: Sendable {
 
     private struct HandshakeTimeout: Error {}
     private struct Woken: Error {}
-
-    static let unansweredBeforeFallback = 3
-
-    /// A one-second sleep that took this long means the process was stopped or the machine slept.
-    static let frozen: Duration = .seconds(4)
 
     /// Set once by the frame reader, read by the handshake timer.
     private final class Flag: Sendable {
