@@ -82,94 +82,49 @@ struct MomentsTUICommand: AsyncParsableCommand {
             print(settings.toml, terminator: "")
             return
         }
-        guard
-            let token = token ?? tokenFile.map(Self.readToken) ?? environment["MOMENTS_TOKEN"]
-                ?? settings.tokenFile.map(Self.readToken),
-            !token.isEmpty
-        else {
-            Self.fail(
-                "no token: pass --token TOKEN or --token-file PATH, or set MOMENTS_TOKEN (moments-server token USER prints one)"
-            )
+        do {
+            try await start(settings, environment)
+        } catch {
+            Self.fail("\(error)")
         }
+    }
+
+    /// `Startup`'s decisions, then the UI until it ends.
+    func start(_ settings: Config, _ environment: [String: String]) async throws {
+        let token = try Startup.token(
+            flag: token, flagFile: tokenFile, environment: environment, configFile: settings.tokenFile)
         let addresses = settings.servers
             .flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        let urls = addresses.map { address in
-            guard let url = URL(string: address), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                Self.fail("--server must be an http:// or https:// URL, got \(address)")
-            }
-            return url
-        }
-        guard let scheme = urls.first?.scheme, urls.allSatisfy({ $0.scheme == scheme }) else {
-            Self.fail("--server: every node of a cluster needs the same scheme (all http:// or all https://)")
-        }
         let trust = ServerTrust(caFile: caFile, insecure: insecure)
-        if scheme == "http", trust != ServerTrust() {
-            Self.fail("--ca-file and --insecure apply to https:// servers only")
-        }
-        let api: MomentsAPI
+        let urls = try Startup.servers(addresses, trust: trust)
         // Our own client (TLS trust, or failing fast for a cluster), shut down before it is
         // released at the end: AsyncHTTPClient traps on a client dropped unshut, and at a
-        // terminal the crash report then waits for a key.
-        let ownClient: HTTPClient?
-        do {
-            // With other nodes to try, a refused connection must fail at once, not at its deadline.
-            ownClient = try trust.makeHTTPClient(failFast: urls.count > 1)
-            api = MomentsAPI(
-                servers: urls, token: token, http: ownClient ?? .shared,
-                tls: scheme == "https" ? try trust.tlsConfiguration() : nil)
-        } catch {
-            Self.fail("\(error)")
+        // terminal the crash report then waits for a key. With other nodes to try, a refused
+        // connection must fail at once, not at its deadline.
+        let ownClient = try trust.makeHTTPClient(failFast: urls.count > 1)
+        let api = MomentsAPI(
+            servers: urls, token: token, http: ownClient ?? .shared,
+            tls: urls[0].scheme == "https" ? try trust.tlsConfiguration() : nil)
+        var state = try await Startup.firstState(api: api, token: token) { user in
+            StateFiles(environment: environment, server: urls[0], user: user)
         }
-        let address = addresses.joined(separator: ",")
-        var state: AppState
-        do {
-            state = try await Self.load(api)
-            state.insecureTLS = insecure
-        } catch let error as ClientError {
-            if error.isUnauthorized { Self.fail("token rejected by \(address)") }
-            // The server away, and this token's user has been here before: the last run's screen.
-            guard case .transport = error, let user = Self.subject(of: token),
-                let snapshot = StateFiles(environment: environment, server: urls[0], user: user).snapshot()
-            else {
-                Self.fail("\(address): \(error)")
-            }
-            state = AppState.offline(from: snapshot)
-            state.insecureTLS = insecure
-        }
+        state.insecureTLS = insecure
         let stateFiles = StateFiles(environment: environment, server: urls[0], user: state.me.id)
-        let outbox: Outbox
-        do {
-            outbox = try Outbox(journal: stateFiles.outboxFile) { [api] in try await api.send($0) }
-        } catch {
-            Self.fail("\(error)")
-        }
+        let outbox = try Outbox(journal: stateFiles.outboxFile) { [api] in try await api.send($0) }
         state.lastVisit = stateFiles.lastVisit()
         state.keys = settings.keys
         state.attention = Attention(tells: settings.notify.types)
         var options = PushConnection.Options()
         options.mode = transport
         options.pingInterval = .milliseconds(Int64(max(0.2, pingInterval) * 1000))
-        let logger = makeLogger()
         let colors = !noColor && (environment["NO_COLOR"] ?? "").isEmpty  // no-color.org: any value
         await Runtime(
-            api: api, state: state, pushOptions: options, logger: logger, colors: colors, theme: settings.theme,
-            mouse: settings.mouse, notify: settings.notify.method, stateFiles: stateFiles, outbox: outbox
+            api: api, state: state, pushOptions: options, logger: makeLogger(), colors: colors,
+            theme: settings.theme, mouse: settings.mouse, notify: settings.notify.method, stateFiles: stateFiles,
+            outbox: outbox
         )
         .run()
         try? await ownClient?.shutdown()
-    }
-
-    /// Whose token it is, read (not verified: the server does that) from the JWT's `sub`, to
-    /// find that user's saved screen while the server cannot be asked.
-    static func subject(of token: String) -> String? {
-        let parts = token.split(separator: ".")
-        guard parts.count == 3 else { return nil }
-        var payload = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        payload += String(repeating: "=", count: (4 - payload.count % 4) % 4)
-        guard let data = Data(base64Encoded: payload),
-            let claims = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return nil }
-        return claims["sub"] as? String
     }
 
     /// config.toml with the command line and the environment over it. A broken file ends the
@@ -193,32 +148,6 @@ struct MomentsTUICommand: AsyncParsableCommand {
         if let tokenFile { settings.tokenFile = tokenFile }
         if let notify { settings.notify.method = notify }
         return settings
-    }
-
-    /// The token in `path`, refused when others may read the file (as ssh refuses such a key).
-    static func readToken(_ path: String) -> String {
-        let path = NSString(string: path).expandingTildeInPath
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue,
-            let text = try? String(contentsOfFile: path, encoding: .utf8)
-        else {
-            fail("cannot read the token file \(path)")
-        }
-        guard mode & 0o077 == 0 else {
-            fail("\(path) is readable by others (mode \(String(mode & 0o777, radix: 8))): chmod 600 \(path)")
-        }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// Everything the first frame needs, so a bad token or a dead server fails before the UI.
-    static func load(_ api: MomentsAPI) async throws -> AppState {
-        let me = try await api.me(deadline: .seconds(4))
-        async let feed = api.feed()
-        async let notifications = api.notifications()
-        var state = AppState(me: me.user)
-        _ = state.update(.feedLoaded(.success(try await feed), appending: false))
-        _ = state.update(.notificationsLoaded(.success(try await notifications)))
-        return state
     }
 
     func makeLogger() -> Logger {
