@@ -189,6 +189,15 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // The load generator's pure parts: frame scanning, tallies, the ladder's judgement.
+        .testTarget(
+            name: "MomentsBenchTests",
+            dependencies: [
+                "moments-bench",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(
             name: "MomentsTUITests",
             dependencies: [

@@ -58,6 +58,16 @@ struct LadderStep: Encodable {
     /// Kept up, nothing lost, and p99 within the limit.
     var passed = false
 
+    /// Nothing lost, duplicated or unexpected, and every publish accepted.
+    var clean: Bool { lost + duplicates + unexpected + publishErrors == 0 }
+
+    /// Whether the server kept up with the step and whether the step passed, from what it
+    /// measured: past `saturatedP99`, or publishing short of 95 % of the rate, is overloaded.
+    mutating func judge(p99Limit: Double, saturatedP99: Double) {
+        overloaded = p99 > saturatedP99 || achievedRate < 0.95 * rate
+        passed = !overloaded && clean && p99 <= p99Limit
+    }
+
     private enum CodingKeys: String, CodingKey {
         case rate, published, delivered, lost, duplicates, unexpected, p50, p99, p999, max, overloaded, passed
         case achievedRate = "achieved_rate"
@@ -145,25 +155,26 @@ struct Ladder {
             step.serverCpuPercent = cost.serverPercent
             (step.postgresCpuMsPer1000, step.postgresCpuPercent) = (cost.postgresMsPer1000, cost.postgresPercent)
             step.generatorCpuPercent = cost.generatorPercent
-            step.overloaded = step.p99 > options.saturatedP99 || step.achievedRate < 0.95 * rate
-            let clean = step.lost + step.duplicates + step.unexpected + step.publishErrors == 0
-            step.passed = !step.overloaded && clean && step.p99 <= options.p99Limit
+            step.judge(p99Limit: options.p99Limit, saturatedP99: options.saturatedP99)
             steps.append(step)
             report.errors += received.errors
-            guard !step.overloaded, clean else { break }
+            guard !step.overloaded, step.clean else { break }
         }
-        summarize(steps, exhausted: exhausted, into: &report)
+        Self.summarize(steps, exhausted: exhausted, into: &report)
         report.errors += publisher.errors
     }
 
-    private func summarize(_ steps: [LadderStep], exhausted: Bool, into report: inout Report) {
+    /// The ladder's figures from its steps: the sustained rate (the last step that passed), the
+    /// rate kept up with (the last that was neither overloaded nor lossy), and what a step that
+    /// kept up still lost (the run's failure).
+    static func summarize(_ steps: [LadderStep], exhausted: Bool, into report: inout Report) {
         report.ladder = steps
         report.add("steps", steps.count)
         report.add("exhausted", exhausted ? 1 : 0)
         let top = steps.last(where: \.passed)
         report.add("sustained_rate", top?.achievedRate ?? 0)
         // The highest step the server kept up with (nothing lost, p99 under saturation).
-        let keptUp = steps.last { !$0.overloaded && $0.lost + $0.duplicates + $0.unexpected + $0.publishErrors == 0 }
+        let keptUp = steps.last { !$0.overloaded && $0.clean }
         report.add("kept_up_rate", keptUp?.achievedRate ?? 0)
         if let keptUp {
             report.add("kept_up_p99", keptUp.p99)
