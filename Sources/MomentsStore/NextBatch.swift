@@ -1,11 +1,10 @@
 /// What the next group commit takes from its queue, for both stores: oldest first, up to `cap`
 /// events, and always at least one write (a broadcast bigger than the cap goes alone).
 enum NextBatch {
-    /// Events a batch holds at most (a write bigger than that goes alone): see `GroupCommit`
-    /// for why big writes are kept apart.
-    static let events = 1_000
+    /// Events a batch holds at most: see `GroupCommit` for why big writes are kept apart.
+    static let cap = 1_000
 
-    static func take<Job>(from waiting: inout [Job], cap: Int, events: (Job) -> Int) -> [Job] {
+    static func take<Job>(from waiting: inout [Job], events: (Job) -> Int) -> [Job] {
         var count = 0
         var total = 0
         for job in waiting {

@@ -24,8 +24,6 @@ import PostgresNIO
 /// rows are not fought over either (PostgreSQL would end such a deadlock by failing one side,
 /// whose writes would then run alone).
 final class PostgresGroupCommit: Sendable {
-    static let batchEvents = NextBatch.events
-
     private typealias Finish = @Sendable (Result<Void, any Error>) -> Void
 
     private struct Job: Sendable {
@@ -111,7 +109,7 @@ final class PostgresGroupCommit: Sendable {
         }
     }
 
-    /// What is waiting, oldest first, up to `batchEvents` events (at least one write), or nil
+    /// What is waiting, oldest first, up to `NextBatch.cap` events (at least one write), or nil
     /// (and this drain ends) when nothing is.
     private func takeBatch() -> [Job]? {
         queue.withLockedValue { queue in
@@ -119,7 +117,7 @@ final class PostgresGroupCommit: Sendable {
                 queue.running -= 1
                 return nil
             }
-            return NextBatch.take(from: &queue.waiting, cap: Self.batchEvents, events: \.events)
+            return NextBatch.take(from: &queue.waiting, events: \.events)
         }
     }
 

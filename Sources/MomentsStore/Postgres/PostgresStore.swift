@@ -305,7 +305,7 @@ public final class PostgresStore: MomentsStore {
             let streams = recipients ?? known
             return (streams, streams)
         }
-        return try await commits.write(events: recipients?.count ?? PostgresGroupCommit.batchEvents, plan: plan) {
+        return try await commits.write(events: recipients?.count ?? NextBatch.cap, plan: plan) {
             write, streams in
             let ids = try await write.insert(NotificationRules.publish(to: streams, data: data))
             if let idempotent { try await self.keep(write, idempotent, ids) }
@@ -345,10 +345,10 @@ public final class PostgresStore: MomentsStore {
                 """, logger: self.logger)
             var events: [StoredEvent] = []
             for try await row in rows {
-                let columns = row.makeRandomAccess()
-                let recipient = try columns[0].decode(String.self)
-                let unread = try columns[1].decode(Int64.self)
-                events.append(try Self.event(row, at: 2, to: recipient, unread: Int(unread)))
+                var cells = row.makeIterator()
+                let recipient: String = try cells.decodeNext()
+                let unread: Int64 = try cells.decodeNext()
+                events.append(try Self.event(&cells, to: recipient, unread: Int(unread)))
             }
             return events
         }
@@ -409,16 +409,30 @@ public final class PostgresStore: MomentsStore {
         return events
     }
 
-    /// A row of `StoredEvent.select`, whose columns start at `first`.
-    static func event(_ row: PostgresRow, at first: Int = 0, to recipient: String, unread: Int) throws -> StoredEvent {
-        let columns = row.makeRandomAccess()
-        func column<T: PostgresDecodable>(_ index: Int, _: T.Type = T.self) throws -> T {
-            try columns[first + index].decode(T.self)
-        }
+    /// A row of `StoredEvent.select`, read in its column order: one pass, no copy of the cells
+    /// (the cross-node push path reads one per event).
+    static func event(_ row: PostgresRow, to recipient: String, unread: Int) throws -> StoredEvent {
+        var cells = row.makeIterator()
+        return try event(&cells, to: recipient, unread: unread)
+    }
+
+    /// The next cells of a row, in `StoredEvent.select`'s column order.
+    static func event(_ cells: inout PostgresRow.Iterator, to recipient: String, unread: Int) throws -> StoredEvent {
+        let id: Int64 = try cells.decodeNext()
+        let type: String = try cells.decodeNext()
+        let actorId: String? = try cells.decodeNext()
+        let actorName: String? = try cells.decodeNext()
+        let postId: Int64? = try cells.decodeNext()
+        let postText: String? = try cells.decodeNext()
+        let commentId: Int64? = try cells.decodeNext()
+        let text: String? = try cells.decodeNext()
+        let data: String? = try cells.decodeNext()
+        let createdAt: Int64 = try cells.decodeNext()
+        let read: Bool = try cells.decodeNext()
         return StoredEvent(
-            recipient: recipient, unread: unread, id: try column(0), type: try column(1), actorId: try column(2),
-            actorName: try column(3), postId: try column(4), postText: try column(5), commentId: try column(6),
-            text: try column(7), data: try column(8), createdAt: try column(9), read: try column(10))
+            recipient: recipient, unread: unread, id: id, type: type, actorId: actorId, actorName: actorName,
+            postId: postId, postText: postText, commentId: commentId, text: text, data: data, createdAt: createdAt,
+            read: read)
     }
 
     private static let commentSelect = """
@@ -475,4 +489,9 @@ public final class PostgresStore: MomentsStore {
             comments: try await fetchComments(connection, postIds: ids, logger: logger), viewer: viewer)
     }
 
+}
+
+extension PostgresRow.Iterator {
+    /// The next cell, decoded. The queries are ours: a column missing is a bug, not input.
+    fileprivate mutating func decodeNext<T: PostgresDecodable>() throws -> T { try next()!.decode(T.self) }
 }

@@ -9,7 +9,7 @@ import NIOConcurrencyHelpers
 /// A write that fails rolls back its own savepoint and fails alone; the others commit. If the
 /// commit itself fails, every write of the batch fails with that error. Nothing waits to fill a
 /// batch: a write arriving at an idle writer runs at once, and what arrives meanwhile forms the
-/// next batch — a batch is as big as the load makes it, up to `batchEvents` events. The cap
+/// next batch — a batch is as big as the load makes it, up to `NextBatch.cap` events. The cap
 /// keeps big writes apart: twenty broadcasts to 10,000 users in one transaction pushed nothing
 /// until all 200,000 rows were in (deliveries/s halved); one each, the first is pushed while
 /// the next is written.
@@ -22,8 +22,6 @@ final class GroupCommit: Sendable {
         var failed: Bool { failure != nil }
         var finish: @Sendable (Result<Void, any Error>) -> Void
     }
-
-    static let batchEvents = NextBatch.events
 
     private struct Job {
         /// About how many events it stores: what a batch is capped by.
@@ -110,7 +108,7 @@ final class GroupCommit: Sendable {
         }
     }
 
-    /// What is waiting, oldest first, up to `batchEvents` events (at least one write), or nil
+    /// What is waiting, oldest first, up to `NextBatch.cap` events (at least one write), or nil
     /// (and the drain ends) when nothing is.
     private func takeBatch() -> [Job]? {
         queue.withLockedValue { queue in
@@ -118,7 +116,7 @@ final class GroupCommit: Sendable {
                 queue.draining = false
                 return nil
             }
-            return NextBatch.take(from: &queue.waiting, cap: Self.batchEvents, events: \.events)
+            return NextBatch.take(from: &queue.waiting, events: \.events)
         }
     }
 

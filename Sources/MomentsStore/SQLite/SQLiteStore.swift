@@ -173,7 +173,7 @@ public final class SQLiteStore: MomentsStore {
     public func publish(to recipients: [String]?, data: String, idempotent: Idempotent<[Int64]>?) async throws
         -> [Int64]
     {
-        try await commits.write(events: recipients?.count ?? GroupCommit.batchEvents) { db, stored in
+        try await commits.write(events: recipients?.count ?? NextBatch.cap) { db, stored in
             let users: [String]
             var unread: [String: Int] = [:]
             if let recipients {
