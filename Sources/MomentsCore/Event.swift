@@ -6,7 +6,7 @@ import Foundation
 public struct Event: Codable, Sendable, Equatable, Identifiable {
     public var id: Int64
     public var type: EventType
-    /// Who did it; absent on `custom` events.
+    /// Who did it; absent on `custom` and `unfriended` events.
     public var actor: UserSummary?
     /// The post it is about; absent on `custom` events.
     public var postId: Int64?
@@ -15,6 +15,10 @@ public struct Event: Codable, Sendable, Equatable, Identifiable {
     /// The comment's text, for `comment` events.
     public var text: String?
     public var commentId: Int64?
+    /// The friend request a `friend_request` or `friend_accepted` is about.
+    public var requestId: Int64?
+    /// The other side of an ended friendship, on `unfriended` events.
+    public var user: UserSummary?
     /// What a `custom` event carries: the publisher's JSON, as given.
     public var data: JSONValue?
     public var createdAt: Date
@@ -23,7 +27,8 @@ public struct Event: Codable, Sendable, Equatable, Identifiable {
 
     public init(
         id: Int64, type: EventType, actor: UserSummary?, postId: Int64?, postExcerpt: String?,
-        text: String? = nil, commentId: Int64? = nil, data: JSONValue? = nil, createdAt: Date, unread: Int
+        text: String? = nil, commentId: Int64? = nil, requestId: Int64? = nil, user: UserSummary? = nil,
+        data: JSONValue? = nil, createdAt: Date, unread: Int
     ) {
         self.id = id
         self.type = type
@@ -32,6 +37,8 @@ public struct Event: Codable, Sendable, Equatable, Identifiable {
         self.postExcerpt = postExcerpt
         self.text = text
         self.commentId = commentId
+        self.requestId = requestId
+        self.user = user
         self.data = data
         self.createdAt = createdAt
         self.unread = unread

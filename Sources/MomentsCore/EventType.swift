@@ -1,4 +1,4 @@
-public enum EventType: String, Codable, Sendable {
+public enum EventType: String, Codable, Sendable, CaseIterable {
     /// Someone liked a post of the recipient.
     case like
     /// Someone took a like back; born read, and it marks the like it retracts as read.
@@ -7,6 +7,25 @@ public enum EventType: String, Codable, Sendable {
     case comment
     /// A backend service published `data` to the recipient (`POST /api/publish`).
     case custom
-    /// A friend's new post, for live feeds: in the stream, never an unread notification.
+    /// A friend's new post, or one whose audience now takes the recipient in, for live feeds:
+    /// in the stream, never an unread notification.
     case post
+    /// A post the recipient could see is no longer theirs to see (its audience changed):
+    /// clients drop it. Born read.
+    case postHidden = "post_hidden"
+    /// Someone asks to be the recipient's friend (`request_id`, the note in `text`).
+    case friendRequest = "friend_request"
+    /// The recipient's friend request was accepted by `actor`.
+    case friendAccepted = "friend_accepted"
+    /// The friendship with `user` ended (told to both sides): clients drop each other's posts,
+    /// likes and comments. Born read.
+    case unfriended
+
+    /// Events that are news for live screens, never in the notifications list.
+    public var isListed: Bool {
+        switch self {
+        case .post, .postHidden, .unfriended: false
+        case .like, .unlike, .comment, .custom, .friendRequest, .friendAccepted: true
+        }
+    }
 }

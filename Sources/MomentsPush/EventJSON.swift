@@ -22,7 +22,9 @@ package enum EventJSON {
     /// sorted place.
     package static func write(_ event: StoredEvent, withRead: Bool = false, to out: inout ByteBuffer) {
         out.writeStaticString("{")
-        if let actor = event.actor {
+        // An ended friendship names the other side as `user`: nobody acted on the recipient.
+        let otherSide = event.kind == .known(.unfriended)
+        if let actor = event.actor, !otherSide {
             out.writeStaticString(#""actor":"#)
             out.writeJSONUser(actor)
             out.writeStaticString(",")
@@ -53,6 +55,10 @@ package enum EventJSON {
         if withRead {
             out.writeStaticString(event.read ? #","read":true"# : #","read":false"#)
         }
+        if let requestId = event.requestId {
+            out.writeStaticString(#","request_id":"#)
+            out.writeString(String(requestId))
+        }
         if let text = event.text {
             out.writeStaticString(#","text":"#)
             out.writeJSONString(text)
@@ -68,6 +74,10 @@ package enum EventJSON {
         }
         out.writeStaticString(#","unread":"#)
         out.writeString(String(event.unread))
+        if otherSide, let user = event.actor {
+            out.writeStaticString(#","user":"#)
+            out.writeJSONUser(user)
+        }
         out.writeStaticString("}")
     }
 

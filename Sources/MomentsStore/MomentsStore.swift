@@ -10,13 +10,24 @@ public protocol MomentsStore: Sendable {
     /// Creates the user, or renames them when `name` is given and they exist.
     @discardableResult func saveUser(id: String, name: String?) async throws -> UserSummary
     func user(id: String) async throws -> UserSummary?
-    func befriend(_ a: String, _ b: String) async throws
     func me(_ user: String) async throws -> Me
 
+    // What a user sees follows the rules of `Visibility`, on every read.
+    /// The posts the viewer may see, newest first, each with its latest three visible comments.
     func feed(viewer: String, before: Int64?, limit: Int) async throws -> FeedPage
+    /// The post with every like and comment the viewer may see; `StoreError.notFound` when the
+    /// viewer may not see it.
+    func post(id: Int64, viewer: String) async throws -> Post
+
     // Writes: with `idempotent`, the answer is kept under its key in the write's transaction;
     // a key already holding an unexpired answer fails the write with `StoreError.keyTaken`.
-    func createPost(author: String, text: String, idempotent: Idempotent<Post>?) async throws -> Post
+    // A write that breaks a rule throws `StoreError.refused` (or `.notFound`), nothing written.
+    /// Everyone named in `audience` must be the author's friend.
+    func createPost(author: String, text: String, audience: Audience, idempotent: Idempotent<Post>?) async throws
+        -> Post
+    /// By the post's author only; answers the post as its author sees it.
+    func setAudience(author: String, postId: Int64, audience: Audience, idempotent: Idempotent<Post>?) async throws
+        -> Post
     /// Idempotent; throws `StoreError.notFound` when the viewer cannot see the post.
     func like(viewer: String, postId: Int64, idempotent: Idempotent<Post>?) async throws -> Post
     func unlike(viewer: String, postId: Int64, idempotent: Idempotent<Post>?) async throws -> Post
@@ -26,6 +37,22 @@ public protocol MomentsStore: Sendable {
     func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationListing
     /// Marks the user's events with `id <= upTo` read; answers the remaining unread count.
     func markRead(user: String, upTo: Int64, idempotent: Idempotent<Int>?) async throws -> Int
+
+    // Friends. Every change of who is whose friend re-judges, in its transaction, what each side
+    // may see of the other (and so their unread counts).
+    func friends(of user: String) async throws -> [UserSummary]
+    /// The operator's way: friends at once (no one is told).
+    func befriend(_ a: String, _ b: String) async throws
+    func requestFriend(from: String, to: String, note: String, idempotent: Idempotent<FriendRequestOutcome>?)
+        async throws -> FriendRequestOutcome
+    func friendRequests(user: String) async throws -> FriendRequests
+    /// By the addressee only; answers whether the two are friends now.
+    func answerFriendRequest(id: Int64, by user: String, accept: Bool, idempotent: Idempotent<Bool>?) async throws
+        -> Bool
+    /// Ends the friendship for both sides; `StoreError.notFound` when there is none. Answers
+    /// whether the two are friends now (no), as `answerFriendRequest` does.
+    @discardableResult func unfriend(_ user: String, _ other: String, idempotent: Idempotent<Bool>?) async throws
+        -> Bool
     /// A `custom` event with `data` (JSON text) for each recipient, or every user when nil;
     /// answers the event ids. Unknown recipients: `StoreError.notFound`, nothing stored.
     func publish(to recipients: [String]?, data: String, idempotent: Idempotent<[Int64]>?) async throws -> [Int64]
@@ -50,8 +77,21 @@ extension MomentsStore {
     public func close() async {}
 
     // The writes without a key, as everything but the REST routes makes them.
-    public func createPost(author: String, text: String) async throws -> Post {
-        try await createPost(author: author, text: text, idempotent: nil)
+    public func createPost(author: String, text: String, audience: Audience = .friends) async throws -> Post {
+        try await createPost(author: author, text: text, audience: audience, idempotent: nil)
+    }
+    public func setAudience(author: String, postId: Int64, audience: Audience) async throws -> Post {
+        try await setAudience(author: author, postId: postId, audience: audience, idempotent: nil)
+    }
+    public func requestFriend(from: String, to: String, note: String = "") async throws -> FriendRequestOutcome {
+        try await requestFriend(from: from, to: to, note: note, idempotent: nil)
+    }
+    @discardableResult
+    public func answerFriendRequest(id: Int64, by user: String, accept: Bool) async throws -> Bool {
+        try await answerFriendRequest(id: id, by: user, accept: accept, idempotent: nil)
+    }
+    public func unfriend(_ user: String, _ other: String) async throws {
+        try await unfriend(user, other, idempotent: nil)
     }
     public func like(viewer: String, postId: Int64) async throws -> Post {
         try await like(viewer: viewer, postId: postId, idempotent: nil)

@@ -6,6 +6,8 @@ import PostgresNIO
 public enum StoreFailure: Equatable, Sendable {
     /// `StoreError.notFound`: nothing to act on, or not the caller's to see.
     case notFound(String)
+    /// `StoreError.refused`: a rule of the domain the request broke.
+    case refused(Refusal)
     /// The shared database could not take the request: no connection within the pool's wait,
     /// or the connection lost under it (PostgreSQL shut down or restarted, the network cut).
     /// Not a bug, and the same request works once PostgreSQL answers (a write under its
@@ -21,6 +23,8 @@ public enum StoreFailure: Equatable, Sendable {
     public init(_ error: any Error) {
         if case StoreError.notFound(let what) = error {
             self = .notFound(what)
+        } else if case StoreError.refused(let refusal) = error {
+            self = .refused(refusal)
         } else if Self.isUnavailable(error) {
             self = .unavailable
         } else if Self.isFull(error) {

@@ -33,6 +33,8 @@ public struct StoredEvent: Sendable, Equatable {
     public var postExcerpt: String?
     public var text: String?
     public var commentId: Int64?
+    /// The friend request a `friend_request` or `friend_accepted` is about.
+    public var requestId: Int64?
     /// A `custom` event's data as the JSON text it was published (and stored) as: pushed and
     /// listed as given, never decoded on the way (decoding turned `1.0` into `1`).
     public var data: String?
@@ -50,8 +52,8 @@ public struct StoredEvent: Sendable, Equatable {
 
     public init(
         recipient: String, id: Int64, kind: Kind, actor: UserSummary? = nil, postId: Int64? = nil,
-        postExcerpt: String? = nil, text: String? = nil, commentId: Int64? = nil, data: String? = nil,
-        createdAt: Date, read: Bool = false, unread: Int
+        postExcerpt: String? = nil, text: String? = nil, commentId: Int64? = nil, requestId: Int64? = nil,
+        data: String? = nil, createdAt: Date, read: Bool = false, unread: Int
     ) {
         self.recipient = recipient
         self.id = id
@@ -61,6 +63,7 @@ public struct StoredEvent: Sendable, Equatable {
         self.postExcerpt = postExcerpt
         self.text = text
         self.commentId = commentId
+        self.requestId = requestId
         self.data = data
         self.createdAt = createdAt
         self.read = read
@@ -69,24 +72,26 @@ public struct StoredEvent: Sendable, Equatable {
 }
 
 extension StoredEvent {
-    /// The columns both stores select an event with (then a WHERE), in this order; the actor's
-    /// name and the post's text come from joins.
+    /// The columns both stores select an event with (then a WHERE, which must leave out
+    /// `e.hidden` events unless it is pushing what was just committed), in this order; the
+    /// actor's name and the post's text come from joins.
     static let select = """
         SELECT e.id, e.type, e.actor_id, a.name AS actor_name, e.post_id, p.text AS post_text,
-               e.comment_id, e.text, e.data, e.created_at, e.read
+               e.comment_id, e.request_id, e.text, e.data, e.created_at, e.read
         FROM events e LEFT JOIN users a ON a.id = e.actor_id LEFT JOIN posts p ON p.id = e.post_id
         """
 
     /// One row of `select`, for `recipient` whose unread count is `unread`.
     init(
         recipient: String, unread: Int, id: Int64, type: String, actorId: String?, actorName: String?,
-        postId: Int64?, postText: String?, commentId: Int64?, text: String?, data: String?, createdAt: Int64,
-        read: Bool
+        postId: Int64?, postText: String?, commentId: Int64?, requestId: Int64?, text: String?, data: String?,
+        createdAt: Int64, read: Bool
     ) {
         self.init(
             recipient: recipient, id: id, kind: Kind(stored: type),
             actor: actorId.map { UserSummary(id: $0, name: actorName ?? $0) }, postId: postId,
-            postExcerpt: postText.map(PostExcerpt.of), text: text, commentId: commentId, data: data,
+            postExcerpt: postText.map(PostExcerpt.of), text: text, commentId: commentId, requestId: requestId,
+            data: data,
             createdAt: StoreClock.date(createdAt), read: read, unread: unread)
     }
 }
@@ -103,8 +108,9 @@ extension StoredEvent {
     /// tests and the fuzzer compare `EventJSON` with `JSONEncoder` on.
     package init(_ event: Event, recipient: String = "someone", read: Bool = false) {
         self.init(
-            recipient: recipient, id: event.id, kind: .known(event.type), actor: event.actor, postId: event.postId,
-            postExcerpt: event.postExcerpt, text: event.text, commentId: event.commentId,
+            recipient: recipient, id: event.id, kind: .known(event.type), actor: event.actor ?? event.user,
+            postId: event.postId, postExcerpt: event.postExcerpt, text: event.text, commentId: event.commentId,
+            requestId: event.requestId,
             data: event.data.map { String(decoding: try! WireCoding.makeEncoder().encode($0), as: UTF8.self) },
             createdAt: event.createdAt, read: read, unread: event.unread)
     }

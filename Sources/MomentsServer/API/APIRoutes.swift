@@ -3,7 +3,8 @@ import MomentsCore
 import MomentsPush
 import MomentsStore
 
-/// The REST API of docs/protocol.md: profile, feed, posts, likes, comments, notifications.
+/// The REST API of docs/protocol.md: profile, feed, posts and their audiences, likes,
+/// comments, notifications (friends: `FriendRoutes`).
 struct APIRoutes {
     let store: any MomentsStore
     let limits: Limits
@@ -21,11 +22,25 @@ struct APIRoutes {
         }
         api.post("posts") { request, context in
             let user = try context.requireUser().id
-            let (body, bytes) = try await request.decodeBodyKeepingBytes(TextBody.self, limits: limits)
+            let (body, bytes) = try await request.decodeBodyKeepingBytes(NewPostBody.self, limits: limits)
             let text = try TextRules.validate(body.text)
+            let audience = try AudienceRules.validate(body.audience ?? .friends)
             return try await idempotency.respond(
                 to: request, scope: "user:\(user)", body: bytes, status: .created, encode: PostJSON.write
-            ) { try await store.createPost(author: user, text: text, idempotent: $0) }
+            ) { try await store.createPost(author: user, text: text, audience: audience, idempotent: $0) }
+        }
+        api.get("posts/:id") { _, context in
+            let (user, postId) = (try context.requireUser().id, try context.postId())
+            let post = try await store.post(id: postId, viewer: user)
+            return Response.json { PostJSON.write(post, to: &$0) }
+        }
+        api.put("posts/:id/audience") { request, context in
+            let (user, postId) = (try context.requireUser().id, try context.postId())
+            let (body, bytes) = try await request.decodeBodyKeepingBytes(Audience.self, limits: limits)
+            let audience = try AudienceRules.validate(body)
+            return try await idempotency.respond(to: request, scope: "user:\(user)", body: bytes, encode: PostJSON.write) {
+                try await store.setAudience(author: user, postId: postId, audience: audience, idempotent: $0)
+            }
         }
         api.post("posts/:id/likes") { request, context in
             let (user, postId) = (try context.requireUser().id, try context.postId())

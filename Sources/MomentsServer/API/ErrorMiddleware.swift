@@ -27,6 +27,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         switch StoreFailure(error) {
         case .notFound(let what):
             return APIError.notFound(what)
+        case .refused(let refusal):
+            return APIError(refusal.kind == .invalid ? .badRequest : .conflict, refusal.code, refusal.message)
         case .unavailable:
             context.logger.error(
                 "database unavailable: request refused", metadata: ["error": "\(StoreFailure.describe(error))"])

@@ -31,8 +31,19 @@ final class IdempotencyGate: Sendable {
         encode: @escaping @Sendable (T, inout ByteBuffer) -> Void,
         _ write: (Idempotent<T>?) async throws -> T
     ) async throws -> Response {
+        try await respond(to: request, scope: scope, body: body, status: { _ in status }, encode: encode, write)
+    }
+
+    /// The same, for a write whose status depends on what it did.
+    func respond<T: Sendable>(
+        to request: Request, scope: String, body: ByteBuffer = ByteBuffer(),
+        status: @escaping @Sendable (T) -> HTTPResponse.Status,
+        encode: @escaping @Sendable (T, inout ByteBuffer) -> Void,
+        _ write: (Idempotent<T>?) async throws -> T
+    ) async throws -> Response {
         guard let given = request.headers[.idempotencyKey] else {
-            return Self.answer(status.code, Self.json(try await write(nil), encode))
+            let result = try await write(nil)
+            return Self.answer(status(result).code, Self.json(result, encode))
         }
         guard (1...255).contains(given.utf8.count), given.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw APIError(
@@ -48,9 +59,9 @@ final class IdempotencyGate: Sendable {
         do {
             let result = try await write(
                 Idempotent(key: key, fingerprint: fingerprint, expiredBefore: since) { result in
-                    (status.code, Array(buffer: Self.json(result, encode)))
+                    (status(result).code, Array(buffer: Self.json(result, encode)))
                 })
-            return Self.answer(status.code, Self.json(result, encode))
+            return Self.answer(status(result).code, Self.json(result, encode))
         } catch StoreError.keyTaken {
             // Another node committed the same key first.
             if let replay = try await replay(key, fingerprint, since) { return replay }

@@ -10,6 +10,13 @@ enum PostJSON {
     static func write(_ post: Post, to out: inout ByteBuffer) {
         out.writeStaticString(#"{"author":"#)
         out.writeJSONUser(post.author)
+        if let audience = post.audience {
+            out.writeStaticString(#","audience":"#)
+            write(audience, to: &out)
+        }
+        out.writeStaticString(post.audienceLimited ? #","audience_limited":true"# : #","audience_limited":false"#)
+        out.writeStaticString(#","comment_count":"#)
+        out.writeString(String(post.commentCount))
         out.writeStaticString(#","comments":"#)
         out.writeJSONArray(post.comments) { write($1, to: &$0) }
         out.writeStaticString(#","created_at":""#)
@@ -23,6 +30,19 @@ enum PostJSON {
         out.writeStaticString(#","text":"#)
         out.writeJSONString(post.text)
         out.writeStaticString("}")
+    }
+
+    static func write(_ audience: Audience, to out: inout ByteBuffer) {
+        switch audience {
+        case .friends:
+            out.writeStaticString("{}")
+        case .only(let users), .except(let users):
+            out.writeStaticString(audience.kind == "only" ? #"{"only":"# : #"{"except":"#)
+            out.writeJSONArray(users) { $0.writeJSONString($1) }
+            out.writeStaticString("}")
+        case .onlyMe:
+            out.writeStaticString(#"{"private":true}"#)
+        }
     }
 
     static func write(_ comment: Comment, to out: inout ByteBuffer) {

@@ -24,6 +24,60 @@ extension TextBody: ScannedBody {
     }
 }
 
+extension NewPostBody: ScannedBody {
+    init(scanning scanner: inout JSONScanner) throws {
+        var text: String?
+        var audience: Audience?
+        try scanner.object { key, scanner in
+            switch key {
+            case "text": text = try scanner.string()
+            case "audience": if try !scanner.isNull() { audience = try Audience(scanning: &scanner) }
+            default: try scanner.skipValue()
+            }
+        }
+        guard let text else { throw JSONScanner.Malformed() }
+        self.init(text: text, audience: audience)
+    }
+}
+
+extension Audience: ScannedBody {
+    /// `{}`, `{"only": […]}`, `{"except": […]}` or `{"private": true}`; more than one of them is
+    /// malformed.
+    init(scanning scanner: inout JSONScanner) throws {
+        var found: [Audience] = []
+        try scanner.object { key, scanner in
+            switch key {
+            case "only", "except":
+                var users: [String] = []
+                try scanner.array { users.append(try $0.string()) }
+                found.append(key == "only" ? .only(users) : .except(users))
+            case "private":
+                if try scanner.bool() { found.append(.onlyMe) }
+            default:
+                try scanner.skipValue()
+            }
+        }
+        guard found.count <= 1 else { throw JSONScanner.Malformed() }
+        self = found.first ?? .friends
+    }
+}
+
+extension FriendRequestBody: ScannedBody {
+    init(scanning scanner: inout JSONScanner) throws {
+        var to: String?
+        var note: String?
+        try scanner.object { key, scanner in
+            switch key {
+            case "to": to = try scanner.string()
+            case "note": if try !scanner.isNull() { note = try scanner.string() }
+            default: try scanner.skipValue()
+            }
+        }
+        guard let to else { throw JSONScanner.Malformed() }
+        self.init(to: to, note: note)
+    }
+}
+
 extension MarkReadBody: ScannedBody {
     init(scanning scanner: inout JSONScanner) throws {
         self.init(upTo: try scanner.requiredField("up_to") { try $0.integer() })

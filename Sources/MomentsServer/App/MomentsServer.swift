@@ -174,6 +174,7 @@ public final class MomentsServer: Sendable {
                 perAddress: RateLimiter(perSecond: limits.writesPerSecondPerAddress)))
         let idempotency = IdempotencyGate(store: store, lifetime: configuration.idempotencyLifetime)
         APIRoutes(store: store, limits: limits, idempotency: idempotency, revocations: revocations).register(on: api)
+        FriendRoutes(store: store, limits: limits, idempotency: idempotency).register(on: api)
         PublishRoute(store: store, key: publisherKey, limits: limits, idempotency: idempotency).register(on: router)
         LongPollTransport(store: store, hub: hub, limits: streamLimits, admission: admission, metrics: metrics)
             .register(on: api)

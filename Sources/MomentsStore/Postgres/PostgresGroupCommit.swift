@@ -229,9 +229,10 @@ struct BatchWrite {
             var stored: [(id: Int64, recipient: String)] = []
             for try await row in try await connection.query(
                 """
-                INSERT INTO events (recipient_id, type, actor_id, post_id, comment_id, text, data, created_at, read)
+                INSERT INTO events (
+                    recipient_id, type, actor_id, post_id, comment_id, request_id, text, data, created_at, read)
                 SELECT recipient, \(first.type.rawValue), \(first.actor), \(first.postId), \(first.commentId),
-                       \(first.text), \(first.data), \(StoreClock.now()), \(first.read)
+                       \(first.requestId), \(first.text), \(first.data), \(StoreClock.now()), \(first.read)
                 FROM unnest(\(run.map(\.recipient))::TEXT[]) WITH ORDINALITY AS drafts(recipient, n) ORDER BY n
                 RETURNING id, recipient_id
                 """, logger: logger

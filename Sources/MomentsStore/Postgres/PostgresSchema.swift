@@ -142,6 +142,74 @@ enum PostgresSchema {
                 "CREATE INDEX token_revocations_time ON token_revocations(revoked_before)",
             ]
         ),
+        (
+            // Privacy (`Visibility`): an audience per post, friend requests, and a `hidden` mark on
+            // each event its recipient may not see now, re-judged when a friendship or an audience
+            // changes; the unread counters count only what is unread and not hidden. Events
+            // already stored are judged by the new rules here.
+            "v6 privacy",
+            [
+                "ALTER TABLE posts ADD COLUMN audience TEXT NOT NULL DEFAULT 'friends'",
+                """
+                CREATE TABLE post_audience (
+                    post_id BIGINT NOT NULL REFERENCES posts(id),
+                    user_id TEXT NOT NULL REFERENCES users(id),
+                    PRIMARY KEY (post_id, user_id)
+                )
+                """,
+                """
+                CREATE TABLE friend_requests (
+                    id BIGSERIAL PRIMARY KEY,
+                    from_id TEXT NOT NULL REFERENCES users(id),
+                    to_id TEXT NOT NULL REFERENCES users(id),
+                    note TEXT NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending',
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX friend_requests_to ON friend_requests(to_id, id) WHERE state = 'pending'",
+                "CREATE INDEX friend_requests_from ON friend_requests(from_id, id) WHERE state = 'pending'",
+                "ALTER TABLE events ADD COLUMN hidden BOOLEAN NOT NULL DEFAULT false",
+                "ALTER TABLE events ADD COLUMN request_id BIGINT REFERENCES friend_requests(id)",
+                "CREATE INDEX events_post ON events(post_id) WHERE post_id IS NOT NULL",
+                "DROP TRIGGER events_unread ON events",
+                // Every audience is all friends yet: the rules of `Visibility` as they read here.
+                """
+                UPDATE events SET hidden = true
+                WHERE type IN ('like', 'unlike', 'comment', 'post') AND NOT EXISTS (
+                    SELECT 1 FROM posts p WHERE p.id = events.post_id
+                      AND (p.author_id = events.recipient_id OR EXISTS (SELECT 1 FROM friendships f
+                            WHERE f.user_id = events.recipient_id AND f.friend_id = p.author_id))
+                      AND (events.actor_id = events.recipient_id OR EXISTS (SELECT 1 FROM friendships f
+                            WHERE f.user_id = events.recipient_id AND f.friend_id = events.actor_id)))
+                """,
+                "DELETE FROM unread_counts",
+                """
+                INSERT INTO unread_counts (user_id, unread)
+                    SELECT recipient_id, COUNT(*) FROM events WHERE NOT read AND NOT hidden GROUP BY recipient_id
+                """,
+                """
+                CREATE OR REPLACE FUNCTION events_unread() RETURNS trigger LANGUAGE plpgsql AS $$
+                DECLARE
+                    was BOOLEAN := TG_OP <> 'INSERT' AND NOT OLD.read AND NOT OLD.hidden;
+                    is_now BOOLEAN := TG_OP <> 'DELETE' AND NOT NEW.read AND NOT NEW.hidden;
+                BEGIN
+                    IF is_now AND NOT was THEN
+                        INSERT INTO unread_counts (user_id, unread) VALUES (NEW.recipient_id, 1)
+                            ON CONFLICT (user_id) DO UPDATE SET unread = unread_counts.unread + 1;
+                    ELSIF was AND NOT is_now THEN
+                        UPDATE unread_counts SET unread = unread - 1 WHERE user_id = OLD.recipient_id;
+                    END IF;
+                    RETURN NULL;
+                END
+                $$
+                """,
+                """
+                CREATE TRIGGER events_unread AFTER INSERT OR UPDATE OF read, hidden OR DELETE ON events
+                    FOR EACH ROW EXECUTE FUNCTION events_unread()
+                """,
+            ]
+        ),
     ]
 
     /// Applies what is missing, under an advisory lock so nodes starting together take turns.

@@ -19,10 +19,9 @@ extension PostgresStore {
             // Who may not is refused before joining a batch.
             return (try write.decide(facts).streams, facts)
         }
-        let (outcome, kept) = try await commits.write(plan: plan) { batch, planned -> (ChangeOutcome, T?) in
-            // Read again under the locks (someone commented, a friend was made), but the post's
-            // author: authors never change.
-            let facts = try await self.facts(batch.connection, write.needs, knownAuthor: planned.postAuthor)
+        let (outcome, kept) = try await commits.write(plan: plan) { batch, _ -> (ChangeOutcome, T?) in
+            // Read again under the locks: someone commented, a friendship or an audience changed.
+            let facts = try await self.facts(batch.connection, write.needs)
             let effect = try write.decide(facts)
             try batch.require(effect.streams)
             var outcome = ChangeOutcome(changed: true)
@@ -43,29 +42,63 @@ extension PostgresStore {
         return try await pool.withConnection { try await answer($0, outcome) }
     }
 
-    /// The facts `needs` asks for; a post's author already read (`knownAuthor`) is not read again.
-    private func facts(_ connection: PostgresConnection, _ needs: StoreWrite.Needs, knownAuthor: String? = nil)
-        async throws -> StoreWrite.Facts
-    {
-        var facts = StoreWrite.Facts(postAuthor: knownAuthor)
-        if let post = needs.visiblePost, knownAuthor == nil {
-            facts.postAuthor = try await strings(
-                connection,
+    /// The facts `needs` asks for.
+    private func facts(_ connection: PostgresConnection, _ needs: StoreWrite.Needs) async throws -> StoreWrite.Facts {
+        var facts = StoreWrite.Facts()
+        var friendsOf = needs.friendsOf
+        if let wanted = needs.visiblePost {
+            let query: SQLFragment = """
+                SELECT p.author_id, p.text, p.audience,
+                       ARRAY(SELECT user_id FROM post_audience WHERE post_id = p.id ORDER BY user_id)
+                FROM posts p WHERE p.id = \(wanted.id)
+                  AND \(SQLFragment(Visibility.postSQL("p", viewer: ":viewer"), binding: ["viewer": wanted.viewer]))
                 """
-                SELECT p.author_id FROM posts p WHERE p.id = \(post.id) AND (p.author_id = \(post.viewer) OR EXISTS (
-                    SELECT 1 FROM friendships f WHERE f.user_id = \(post.viewer) AND f.friend_id = p.author_id))
-                """
-            ).first
+            for try await (author, text, audience, named) in try await connection.query(query.query, logger: logger)
+                .decode((String, String, String, [String]).self)
+            {
+                facts.post = StoreWrite.PostFacts(
+                    id: wanted.id, author: author, text: text, audience: Audience(kind: audience, named: named))
+                if needs.friendsOfAuthor { friendsOf.append(author) }
+            }
         }
         if let postId = needs.commentersOf {
             facts.commenters = try await strings(
                 connection, "SELECT DISTINCT author_id FROM comments WHERE post_id = \(postId)")
         }
-        if let user = needs.friendsOf {
-            facts.friends = try await strings(
-                connection, "SELECT friend_id FROM friendships WHERE user_id = \(user) ORDER BY friend_id")
+        if !friendsOf.isEmpty {
+            for try await (user, friend) in try await connection.query(
+                "SELECT user_id, friend_id FROM friendships WHERE user_id = ANY(\(Array(Set(friendsOf))))",
+                logger: logger
+            ).decode((String, String).self) {
+                facts.friends[user, default: []].insert(friend)
+            }
+            for user in friendsOf where facts.friends[user] == nil { facts.friends[user] = [] }
+        }
+        if !needs.users.isEmpty {
+            facts.users = Set(try await strings(connection, "SELECT id FROM users WHERE id = ANY(\(needs.users))"))
+        }
+        if let id = needs.request {
+            facts.request = try await requestFacts(connection, "id = \(id)").first
+        }
+        if let (a, b) = needs.pendingBetween {
+            facts.pending = try await requestFacts(
+                connection,
+                "state = 'pending' AND ((from_id = \(a) AND to_id = \(b)) OR (from_id = \(b) AND to_id = \(a)))")
         }
         return facts
+    }
+
+    private func requestFacts(_ connection: PostgresConnection, _ condition: SQLFragment) async throws
+        -> [StoreWrite.RequestFacts]
+    {
+        let query: SQLFragment = "SELECT id, from_id, to_id, state FROM friend_requests WHERE \(condition)"
+        var requests: [StoreWrite.RequestFacts] = []
+        for try await (id, from, to, state) in try await connection.query(query.query, logger: logger).decode(
+            (Int64, String, String, String).self)
+        {
+            requests.append(.init(id: id, from: from, to: to, state: .init(rawValue: state) ?? .declined))
+        }
+        return requests
     }
 
     private func strings(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> [String] {
@@ -83,12 +116,12 @@ extension PostgresStore {
     {
         guard let first = told.first, told.allSatisfy({ $0.sameEvent(as: first) }) else {
             let statement: SQLFragment =
-                "WITH changed AS (\(Self.sql(change))) SELECT post_id, comment_id FROM changed LIMIT 1"
+                "WITH \(Self.sql(change)) SELECT post_id, comment_id, request_id FROM changed LIMIT 1"
             var outcome = ChangeOutcome.none
-            for try await (postId, commentId) in try await batch.connection.query(statement.query, logger: logger)
-                .decode((Int64?, Int64?).self)
-            {
-                outcome = ChangeOutcome(changed: true, postId: postId, commentId: commentId)
+            for try await (postId, commentId, requestId) in try await batch.connection.query(
+                statement.query, logger: logger
+            ).decode((Int64?, Int64?, Int64?).self) {
+                outcome = ChangeOutcome(changed: true, postId: postId, commentId: commentId, requestId: requestId)
             }
             // Drafts of several kinds (no write makes those yet) are stored one statement per kind.
             if outcome.changed, !told.isEmpty { _ = try await batch.insert(outcome.complete(told)) }
@@ -98,70 +131,158 @@ extension PostgresStore {
         // The events only if the change made a row; a nil post or comment id is the one it made.
         // Ids are drawn in the order rows leave the sort, so sorted ids follow the drafts.
         let statement: SQLFragment = """
-            WITH changed AS (\(Self.sql(change))),
+            WITH \(Self.sql(change)),
             told AS (
-                INSERT INTO events (recipient_id, type, actor_id, post_id, comment_id, text, data, created_at, read)
+                INSERT INTO events (
+                    recipient_id, type, actor_id, post_id, comment_id, request_id, text, data, created_at, read)
                 SELECT d.recipient, \(first.type.rawValue), \(first.actor), coalesce(\(first.postId)::BIGINT, c.post_id),
-                       coalesce(\(first.commentId)::BIGINT, c.comment_id), \(first.text), \(first.data),
+                       coalesce(\(first.commentId)::BIGINT, c.comment_id),
+                       coalesce(\(first.requestId)::BIGINT, c.request_id), \(first.text), \(first.data),
                        \(StoreClock.now()), \(first.read)
                 FROM (SELECT * FROM changed LIMIT 1) AS c,
                      unnest(\(told.map(\.recipient))::TEXT[]) WITH ORDINALITY AS d(recipient, n)
                 ORDER BY n
                 RETURNING id, recipient_id)
-            (SELECT post_id, comment_id, NULL::BIGINT, NULL::TEXT FROM changed LIMIT 1)
-            UNION ALL SELECT NULL, NULL, id, recipient_id FROM told
+            (SELECT post_id, comment_id, request_id, NULL::BIGINT, NULL::TEXT FROM changed LIMIT 1)
+            UNION ALL SELECT NULL, NULL, NULL, id, recipient_id FROM told
             """
         var outcome = ChangeOutcome.none
         var stored: [(id: Int64, recipient: String)] = []
-        for try await (postId, commentId, eventId, recipient) in try await batch.connection.query(
+        for try await (postId, commentId, requestId, eventId, recipient) in try await batch.connection.query(
             statement.query, logger: logger
-        ).decode((Int64?, Int64?, Int64?, String?).self) {
+        ).decode((Int64?, Int64?, Int64?, Int64?, String?).self) {
             if let eventId, let recipient {
                 stored.append((eventId, recipient))
             } else {
-                outcome = ChangeOutcome(changed: true, postId: postId, commentId: commentId)
+                outcome = ChangeOutcome(changed: true, postId: postId, commentId: commentId, requestId: requestId)
             }
         }
         batch.stored(stored.sorted { $0.id < $1.id })
         return outcome
     }
 
-    /// The change's statement, returning `post_id` and `comment_id` (what it made or touched)
-    /// for each row it changed.
+    /// The change's statement as common table expressions, the last named `changed`, which
+    /// returns `post_id`, `comment_id` and `request_id` (what it made or touched) for each row
+    /// it changed. (A change of several statements is several expressions: PostgreSQL runs
+    /// them on one snapshot, so none may need to see another's rows.)
     private static func sql(_ change: RowChange) -> SQLFragment {
+        let none: SQLFragment = "NULL::BIGINT AS comment_id, NULL::BIGINT AS request_id"
+        let nothing: SQLFragment = "NULL::BIGINT AS post_id, NULL::BIGINT AS comment_id, NULL::BIGINT AS request_id"
         switch change {
-        case .addPost(let author, let text):
-            """
-            INSERT INTO posts (author_id, text, created_at) VALUES (\(author), \(text), \(StoreClock.now()))
-            RETURNING id AS post_id, NULL::BIGINT AS comment_id
-            """
+        case .addPost(let author, let text, let audience):
+            return """
+                changed AS (
+                    INSERT INTO posts (author_id, text, created_at, audience)
+                    VALUES (\(author), \(text), \(StoreClock.now()), \(audience.kind))
+                    RETURNING id AS post_id, \(none)),
+                named AS (
+                    INSERT INTO post_audience (post_id, user_id)
+                    SELECT changed.post_id, named.user_id FROM changed, unnest(\(audience.named)::TEXT[]) AS named(user_id)
+                    ON CONFLICT DO NOTHING)
+                """
+        case .setAudience(let postId, let audience):
+            return """
+                changed AS (
+                    UPDATE posts SET audience = \(audience.kind) WHERE id = \(postId)
+                    RETURNING id AS post_id, \(none)),
+                unnamed AS (
+                    DELETE FROM post_audience WHERE post_id = \(postId) AND NOT (user_id = ANY(\(audience.named)::TEXT[]))),
+                named AS (
+                    INSERT INTO post_audience (post_id, user_id)
+                    SELECT \(postId), named.user_id FROM unnest(\(audience.named)::TEXT[]) AS named(user_id)
+                    ON CONFLICT DO NOTHING)
+                """
         case .addLike(let postId, let user):
-            """
-            INSERT INTO likes (post_id, user_id, created_at) VALUES (\(postId), \(user), \(StoreClock.now()))
-            ON CONFLICT DO NOTHING RETURNING post_id, NULL::BIGINT AS comment_id
-            """
+            return """
+                changed AS (
+                    INSERT INTO likes (post_id, user_id, created_at) VALUES (\(postId), \(user), \(StoreClock.now()))
+                    ON CONFLICT DO NOTHING RETURNING post_id, \(none))
+                """
         case .removeLike(let postId, let user):
-            """
-            DELETE FROM likes WHERE post_id = \(postId) AND user_id = \(user)
-            RETURNING post_id, NULL::BIGINT AS comment_id
-            """
+            return """
+                changed AS (
+                    DELETE FROM likes WHERE post_id = \(postId) AND user_id = \(user)
+                    RETURNING post_id, \(none))
+                """
         case .addComment(let postId, let author, let text):
-            """
-            INSERT INTO comments (post_id, author_id, text, created_at)
-            VALUES (\(postId), \(author), \(text), \(StoreClock.now()))
-            RETURNING post_id, id AS comment_id
-            """
+            return """
+                changed AS (
+                    INSERT INTO comments (post_id, author_id, text, created_at)
+                    VALUES (\(postId), \(author), \(text), \(StoreClock.now()))
+                    RETURNING post_id, id AS comment_id, NULL::BIGINT AS request_id)
+                """
         case .readLikeEvents(let recipient, let liker, let postId):
-            """
-            UPDATE events SET read = true
-            WHERE recipient_id = \(recipient) AND type = 'like' AND actor_id = \(liker) AND post_id = \(postId) AND NOT read
-            RETURNING post_id, NULL::BIGINT AS comment_id
-            """
+            return """
+                changed AS (
+                    UPDATE events SET read = true
+                    WHERE recipient_id = \(recipient) AND type = 'like' AND actor_id = \(liker) AND post_id = \(postId)
+                      AND NOT read
+                    RETURNING \(nothing))
+                """
         case .readEvents(let user, let upTo):
-            """
-            UPDATE events SET read = true WHERE recipient_id = \(user) AND id <= \(upTo) AND NOT read
-            RETURNING NULL::BIGINT AS post_id, NULL::BIGINT AS comment_id
-            """
+            return """
+                changed AS (
+                    UPDATE events SET read = true WHERE recipient_id = \(user) AND id <= \(upTo) AND NOT read
+                    RETURNING \(nothing))
+                """
+        case .addRequest(let from, let to, let note):
+            return """
+                changed AS (
+                    INSERT INTO friend_requests (from_id, to_id, note, created_at)
+                    VALUES (\(from), \(to), \(note), \(StoreClock.now()))
+                    RETURNING NULL::BIGINT AS post_id, NULL::BIGINT AS comment_id, id AS request_id)
+                """
+        case .acceptRequest(let id, let from, let to):
+            return """
+                changed AS (
+                    UPDATE friend_requests SET state = 'accepted' WHERE id = \(id) AND state = 'pending'
+                    RETURNING NULL::BIGINT AS post_id, NULL::BIGINT AS comment_id, id AS request_id),
+                befriended AS (
+                    INSERT INTO friendships (user_id, friend_id)
+                    SELECT pair.a, pair.b FROM changed, (VALUES (\(from), \(to)), (\(to), \(from))) AS pair(a, b)
+                    ON CONFLICT DO NOTHING)
+                """
+        case .declineRequest(let id):
+            return """
+                changed AS (
+                    UPDATE friend_requests SET state = 'declined' WHERE id = \(id) AND state = 'pending'
+                    RETURNING \(nothing))
+                """
+        case .readRequestEvents(let recipient, let requestId):
+            return """
+                changed AS (
+                    UPDATE events SET read = true
+                    WHERE recipient_id = \(recipient) AND request_id = \(requestId) AND type = 'friend_request'
+                      AND NOT read
+                    RETURNING \(nothing))
+                """
+        case .addFriendship(let a, let b):
+            return """
+                changed AS (
+                    INSERT INTO friendships (user_id, friend_id) VALUES (\(a), \(b)), (\(b), \(a))
+                    ON CONFLICT DO NOTHING RETURNING \(nothing))
+                """
+        case .removeFriendship(let a, let b):
+            return """
+                changed AS (
+                    DELETE FROM friendships
+                    WHERE (user_id = \(a) AND friend_id = \(b)) OR (user_id = \(b) AND friend_id = \(a))
+                    RETURNING \(nothing))
+                """
+        case .refreshFriendship(let a, let b):
+            return refresh(Visibility.friendshipScope(":a", ":b"), ["a": a, "b": b])
+        case .refreshPost(let postId):
+            return refresh("post_id = :post", ["post": postId])
         }
+    }
+
+    private static func refresh(_ scope: String, _ values: [String: any PostgresDynamicTypeEncodable & Sendable])
+        -> SQLFragment
+    {
+        """
+        changed AS (
+            \(SQLFragment(Visibility.refreshSQL(scope: scope), binding: values))
+            RETURNING post_id, NULL::BIGINT AS comment_id, NULL::BIGINT AS request_id)
+        """
     }
 }

@@ -113,33 +113,12 @@ public final class PostgresStore: MomentsStore {
         try await pool.withConnection { try await Self.fetchUser($0, id, logger: self.logger) }
     }
 
-    public func befriend(_ a: String, _ b: String) async throws {
-        try await transaction { connection in
-            for id in [a, b] where try await Self.fetchUser(connection, id, logger: self.logger) == nil {
-                throw StoreError.notFound("no user \(id)")
-            }
-            try await connection.query(
-                """
-                INSERT INTO friendships (user_id, friend_id) VALUES (\(a), \(b)), (\(b), \(a))
-                ON CONFLICT DO NOTHING
-                """, logger: self.logger)
-        }
-    }
-
     public func me(_ user: String) async throws -> Me {
         try await pool.withConnection { connection in
             guard let me = try await Self.fetchUser(connection, user, logger: self.logger) else {
                 throw StoreError.notFound("no user \(user)")
             }
-            var friends: [UserSummary] = []
-            for try await (id, name) in try await connection.query(
-                """
-                SELECT u.id, u.name FROM friendships f JOIN users u ON u.id = f.friend_id
-                WHERE f.user_id = \(user) ORDER BY u.id
-                """, logger: self.logger
-            ).decode((String, String).self) {
-                friends.append(UserSummary(id: id, name: name))
-            }
+            let friends = try await Self.friends(connection, of: user, logger: self.logger)
             let position = try await Self.position(connection, user, logger: self.logger)
             return Me(user: me, friends: friends, unread: position.unread, cursor: position.cursor)
         }
@@ -149,26 +128,48 @@ public final class PostgresStore: MomentsStore {
 
     public func feed(viewer: String, before: Int64?, limit: Int) async throws -> FeedPage {
         try await pool.withConnection { connection in
-            var ids: [Int64] = []
-            for try await id in try await connection.query(
+            let query: SQLFragment = """
+                SELECT p.id FROM posts p
+                WHERE (p.author_id = \(viewer)
+                       OR p.author_id IN (SELECT friend_id FROM friendships WHERE user_id = \(viewer)))
+                  AND p.id < \(before ?? Int64.max) AND \(SQLFragment(Visibility.postSQL("p", viewer: ":viewer"), binding: ["viewer": viewer]))
+                ORDER BY p.id DESC LIMIT \(limit + 1)
                 """
-                SELECT id FROM posts
-                WHERE (author_id = \(viewer) OR author_id IN (SELECT friend_id FROM friendships WHERE user_id = \(viewer)))
-                  AND id < \(before ?? Int64.max)
-                ORDER BY id DESC LIMIT \(limit + 1)
-                """, logger: self.logger
-            ).decode(Int64.self) {
+            var ids: [Int64] = []
+            for try await id in try await connection.query(query.query, logger: self.logger).decode(Int64.self) {
                 ids.append(id)
             }
             let page = Array(ids.prefix(limit))
-            let posts = try await Self.fetchPosts(connection, ids: page, viewer: viewer, logger: self.logger)
+            let posts = try await Self.fetchPosts(
+                connection, ids: page, viewer: viewer, comments: PostAssembly.feedComments, logger: self.logger)
             return FeedPage(posts: posts, nextBefore: ids.count > limit ? page.last : nil)
         }
     }
 
-    public func createPost(author: String, text: String, idempotent: Idempotent<Post>?) async throws -> Post {
-        try await perform(Writes.createPost(author: author, text: text), idempotent) { connection, made in
+    public func post(id: Int64, viewer: String) async throws -> Post {
+        try await pool.withConnection { connection in
+            guard try await Self.maySeePost(connection, id, viewer, logger: self.logger) else {
+                throw StoreError.notFound("no post \(id)")
+            }
+            return try await Self.fetchPosts(connection, ids: [id], viewer: viewer, logger: self.logger)[0]
+        }
+    }
+
+    public func createPost(author: String, text: String, audience: Audience, idempotent: Idempotent<Post>?)
+        async throws -> Post
+    {
+        try await perform(Writes.createPost(author: author, text: text, audience: audience), idempotent) {
+            connection, made in
             try await Self.fetchPosts(connection, ids: [made.postId!], viewer: author, logger: self.logger)[0]
+        }
+    }
+
+    public func setAudience(author: String, postId: Int64, audience: Audience, idempotent: Idempotent<Post>?)
+        async throws -> Post
+    {
+        try await perform(Writes.setAudience(author: author, postId: postId, audience: audience), idempotent) {
+            connection, _ in
+            try await Self.fetchPosts(connection, ids: [postId], viewer: author, logger: self.logger)[0]
         }
     }
 
@@ -215,6 +216,73 @@ public final class PostgresStore: MomentsStore {
                 """, logger: logger))
         guard kept > 0 else { throw StoreError.keyTaken }
     }
+
+    // MARK: friends
+
+    public func friends(of user: String) async throws -> [UserSummary] {
+        try await pool.withConnection { try await Self.friends($0, of: user, logger: self.logger) }
+    }
+
+    public func befriend(_ a: String, _ b: String) async throws {
+        try await perform(Writes.befriend(a, b), nil) { _, _ in }
+    }
+
+    public func requestFriend(
+        from: String, to: String, note: String, idempotent: Idempotent<FriendRequestOutcome>?
+    ) async throws -> FriendRequestOutcome {
+        try await perform(Writes.requestFriend(from: from, to: to, note: note), idempotent) { connection, made in
+            // The request made, or (`to` had asked first) the one accepted.
+            guard let id = made.requestId,
+                let request = try await self.fetchRequests(connection, where: "r.id = \(id)").first,
+                request.from?.id == from
+            else { return .befriended }
+            return .sent(FriendRequest(id: request.id, to: request.to, note: request.note, createdAt: request.createdAt))
+        }
+    }
+
+    public func friendRequests(user: String) async throws -> FriendRequests {
+        try await pool.withConnection { connection in
+            let incoming = try await self.fetchRequests(connection, where: "r.to_id = \(user) AND r.state = 'pending'")
+            let outgoing = try await self.fetchRequests(
+                connection, where: "r.from_id = \(user) AND r.state = 'pending'")
+            return FriendRequests(
+                incoming: incoming.map { FriendRequest(id: $0.id, from: $0.from, note: $0.note, createdAt: $0.createdAt) },
+                outgoing: outgoing.map { FriendRequest(id: $0.id, to: $0.to, note: $0.note, createdAt: $0.createdAt) })
+        }
+    }
+
+    public func answerFriendRequest(id: Int64, by user: String, accept: Bool, idempotent: Idempotent<Bool>?)
+        async throws -> Bool
+    {
+        try await perform(Writes.answerRequest(id: id, by: user, accept: accept), idempotent) { _, _ in accept }
+    }
+
+    public func unfriend(_ user: String, _ other: String, idempotent: Idempotent<Bool>?) async throws -> Bool {
+        try await perform(Writes.unfriend(user, other), idempotent) { _, _ in false }
+    }
+
+    /// Friend requests with both sides, newest first.
+    private func fetchRequests(_ connection: PostgresConnection, where condition: SQLFragment) async throws
+        -> [FriendRequest]
+    {
+        let query: SQLFragment = """
+            SELECT r.id, r.from_id, f.name, r.to_id, t.name, r.note, r.created_at
+            FROM friend_requests r JOIN users f ON f.id = r.from_id JOIN users t ON t.id = r.to_id
+            WHERE \(condition) ORDER BY r.id DESC
+            """
+        var requests: [FriendRequest] = []
+        for try await (id, fromId, fromName, toId, toName, note, createdAt) in try await connection.query(
+            query.query, logger: logger
+        ).decode((Int64, String, String, String, String, String, Int64).self) {
+            requests.append(
+                FriendRequest(
+                    id: id, from: UserSummary(id: fromId, name: fromName), to: UserSummary(id: toId, name: toName),
+                    note: note, createdAt: StoreClock.date(createdAt)))
+        }
+        return requests
+    }
+
+    // MARK: token revocations
 
     public func revokeTokens(user: String, before: Int64) async throws {
         guard try await self.user(id: user) != nil else { throw StoreError.notFound("no user \(user)") }
@@ -264,7 +332,7 @@ public final class PostgresStore: MomentsStore {
             let rows = try await connection.query(
                 """
                 \(unescaped: StoredEvent.select) WHERE e.recipient_id = \(user) AND e.id < \(before ?? Int64.max)
-                  AND e.type <> 'post'
+                  AND NOT e.hidden AND e.type NOT IN (\(unescaped: Visibility.unlisted))
                 ORDER BY e.id DESC LIMIT \(limit)
                 """, logger: self.logger)
             let events = try await Self.events(rows, to: user, unread: position.unread)
@@ -316,7 +384,10 @@ public final class PostgresStore: MomentsStore {
     public func events(user: String, after cursor: Int64, limit: Int) async throws -> [StoredEvent] {
         try await pool.withConnection { connection in
             let rows = try await connection.query(
-                "\(unescaped: StoredEvent.select) WHERE e.recipient_id = \(user) AND e.id > \(cursor) ORDER BY e.id LIMIT \(limit)",
+                """
+                \(unescaped: StoredEvent.select) WHERE e.recipient_id = \(user) AND e.id > \(cursor) AND NOT e.hidden
+                ORDER BY e.id LIMIT \(limit)
+                """,
                 logger: self.logger)
             var found: [PostgresRow] = []
             for try await row in rows { found.append(row) }
@@ -338,7 +409,8 @@ public final class PostgresStore: MomentsStore {
                 """
                 SELECT n.recipient, coalesce(c.unread, 0), ev.*
                 FROM unnest(\(notified.map(\.id))::BIGINT[], \(notified.map(\.recipient))::TEXT[]) AS n(id, recipient)
-                JOIN LATERAL (\(unescaped: StoredEvent.select) WHERE e.id = n.id AND e.recipient_id = n.recipient) AS ev
+                JOIN LATERAL (\(unescaped: StoredEvent.select)
+                    WHERE e.id = n.id AND e.recipient_id = n.recipient AND NOT e.hidden) AS ev
                   ON true
                 LEFT JOIN unread_counts c ON c.user_id = n.recipient
                 ORDER BY ev.id
@@ -425,28 +497,21 @@ public final class PostgresStore: MomentsStore {
         let postId: Int64? = try cells.decodeNext()
         let postText: String? = try cells.decodeNext()
         let commentId: Int64? = try cells.decodeNext()
+        let requestId: Int64? = try cells.decodeNext()
         let text: String? = try cells.decodeNext()
         let data: String? = try cells.decodeNext()
         let createdAt: Int64 = try cells.decodeNext()
         let read: Bool = try cells.decodeNext()
         return StoredEvent(
             recipient: recipient, unread: unread, id: id, type: type, actorId: actorId, actorName: actorName,
-            postId: postId, postText: postText, commentId: commentId, text: text, data: data, createdAt: createdAt,
-            read: read)
+            postId: postId, postText: postText, commentId: commentId, requestId: requestId, text: text, data: data,
+            createdAt: createdAt, read: read)
     }
 
     private static let commentSelect = """
         SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
         FROM comments c JOIN users u ON u.id = c.author_id
         """
-
-    private static func fetchComments(_ connection: PostgresConnection, postIds: [Int64], logger: Logger)
-        async throws -> [Comment]
-    {
-        try await comments(
-            connection.query(
-                "\(unescaped: commentSelect) WHERE c.post_id = ANY(\(postIds)) ORDER BY c.id", logger: logger))
-    }
 
     private static func comments(_ rows: PostgresRowSequence) async throws -> [Comment] {
         var comments: [Comment] = []
@@ -461,32 +526,95 @@ public final class PostgresStore: MomentsStore {
         return comments
     }
 
-    /// Posts in the order of `ids`, with likes and comments, as `viewer` sees them: three queries.
-    private static func fetchPosts(_ connection: PostgresConnection, ids: [Int64], viewer: String, logger: Logger)
-        async throws -> [Post]
+    static func friends(_ connection: PostgresConnection, of user: String, logger: Logger) async throws
+        -> [UserSummary]
     {
-        guard !ids.isEmpty else { return [] }
-        var likers: [PostAssembly.LikerRow] = []
-        for try await (postId, id, name) in try await connection.query(
+        var friends: [UserSummary] = []
+        for try await (id, name) in try await connection.query(
             """
-            SELECT l.post_id, u.id, u.name FROM likes l JOIN users u ON u.id = l.user_id
-            WHERE l.post_id = ANY(\(ids)) ORDER BY l.created_at, l.seq
+            SELECT u.id, u.name FROM friendships f JOIN users u ON u.id = f.friend_id
+            WHERE f.user_id = \(user) ORDER BY u.id
             """, logger: logger
-        ).decode((Int64, String, String).self) {
+        ).decode((String, String).self) {
+            friends.append(UserSummary(id: id, name: name))
+        }
+        return friends
+    }
+
+    private static func maySeePost(_ connection: PostgresConnection, _ id: Int64, _ viewer: String, logger: Logger)
+        async throws -> Bool
+    {
+        let query: SQLFragment = """
+            SELECT EXISTS (SELECT 1 FROM posts p WHERE p.id = \(id)
+                AND \(SQLFragment(Visibility.postSQL("p", viewer: ":viewer"), binding: ["viewer": viewer])))
+            """
+        for try await visible in try await connection.query(query.query, logger: logger).decode(Bool.self) {
+            return visible
+        }
+        return false
+    }
+
+    /// Posts in the order of `ids` (each one the viewer may see), with the likes and the latest
+    /// `comments` comments the viewer may see: four queries.
+    private static func fetchPosts(
+        _ connection: PostgresConnection, ids: [Int64], viewer: String, comments limit: Int = .max, logger: Logger
+    ) async throws -> [Post] {
+        guard !ids.isEmpty else { return [] }
+        let byViewer: (String) -> SQLFragment = { maker in
+            SQLFragment(Visibility.makerSQL(maker, viewer: ":viewer"), binding: ["viewer": viewer])
+        }
+        var likers: [PostAssembly.LikerRow] = []
+        let likersQuery: SQLFragment = """
+            SELECT l.post_id, u.id, u.name FROM likes l JOIN users u ON u.id = l.user_id
+            WHERE l.post_id = ANY(\(ids)) AND \(byViewer("l.user_id")) ORDER BY l.created_at, l.seq
+            """
+        for try await (postId, id, name) in try await connection.query(likersQuery.query, logger: logger).decode(
+            (Int64, String, String).self)
+        {
             likers.append(.init(postId: postId, liker: UserSummary(id: id, name: name)))
         }
         var rows: [PostAssembly.PostRow] = []
-        for try await (id, authorId, name, text, createdAt) in try await connection.query(
+        for try await (id, authorId, name, text, createdAt, audience) in try await connection.query(
             """
-            SELECT p.id, p.author_id, u.name, p.text, p.created_at FROM posts p JOIN users u ON u.id = p.author_id
-            WHERE p.id = ANY(\(ids))
+            SELECT p.id, p.author_id, u.name, p.text, p.created_at, p.audience
+            FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ANY(\(ids))
             """, logger: logger
-        ).decode((Int64, String, String, String, Int64).self) {
-            rows.append(.init(id: id, author: UserSummary(id: authorId, name: name), text: text, createdAt: createdAt))
+        ).decode((Int64, String, String, String, Int64, String).self) {
+            rows.append(
+                .init(
+                    id: id, author: UserSummary(id: authorId, name: name), text: text, createdAt: createdAt,
+                    audience: audience))
+        }
+        var named: [PostAssembly.NamedRow] = []
+        for try await (postId, user) in try await connection.query(
+            """
+            SELECT a.post_id, a.user_id FROM post_audience a JOIN posts p ON p.id = a.post_id
+            WHERE a.post_id = ANY(\(ids)) AND p.author_id = \(viewer) ORDER BY a.post_id, a.user_id
+            """, logger: logger
+        ).decode((Int64, String).self) {
+            named.append(.init(postId: postId, user: user))
+        }
+        var comments: [PostAssembly.CommentRow] = []
+        let commentsQuery: SQLFragment = """
+            SELECT id, post_id, author_id, name, text, created_at, total FROM (
+                SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at,
+                       ROW_NUMBER() OVER (PARTITION BY c.post_id ORDER BY c.id DESC) AS n,
+                       COUNT(*) OVER (PARTITION BY c.post_id) AS total
+                FROM comments c JOIN users u ON u.id = c.author_id
+                WHERE c.post_id = ANY(\(ids)) AND \(byViewer("c.author_id"))
+            ) AS visible WHERE n <= \(Int64(min(limit, Int(Int64.max)))) ORDER BY id
+            """
+        for try await (id, postId, authorId, name, text, createdAt, total) in try await connection.query(
+            commentsQuery.query, logger: logger
+        ).decode((Int64, Int64, String, String, String, Int64, Int64).self) {
+            comments.append(
+                .init(
+                    comment: Comment(
+                        id: id, postId: postId, author: UserSummary(id: authorId, name: name), text: text,
+                        createdAt: StoreClock.date(createdAt)), total: Int(total)))
         }
         return PostAssembly.posts(
-            ids: ids, rows: rows, likers: likers,
-            comments: try await fetchComments(connection, postIds: ids, logger: logger), viewer: viewer)
+            ids: ids, rows: rows, likers: likers, comments: comments, named: named, viewer: viewer)
     }
 
 }

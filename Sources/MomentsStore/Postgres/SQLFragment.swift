@@ -34,6 +34,30 @@ struct SQLFragment: ExpressibleByStringInterpolation, Sendable {
         mutating func appendInterpolation(_ fragment: SQLFragment) { parts += fragment.parts }
     }
 
+    /// SQL written for both stores (`Visibility`), its `:name` placeholders bound to `values`
+    /// (a name followed or preceded by another colon, a cast, is left alone).
+    init(_ sql: String, binding values: [String: any PostgresDynamicTypeEncodable & Sendable]) {
+        parts = []
+        var literal = ""
+        var rest = Substring(sql)
+        while let colon = rest.firstIndex(of: ":") {
+            literal += rest[..<colon]
+            let after = rest[rest.index(after: colon)...]
+            let name = after.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            let isCast = literal.last == ":" || after.first == ":"
+            if !isCast, let value = values[String(name)] {
+                parts.append(.literal(literal))
+                parts.append(.value { $0.appendInterpolation(value) })
+                literal = ""
+                rest = after.dropFirst(name.count)
+            } else {
+                literal += ":"
+                rest = after
+            }
+        }
+        parts.append(.literal(literal + rest))
+    }
+
     /// The statement, its values bound in the order they appear.
     var query: PostgresQuery {
         var sql = PostgresQuery.StringInterpolation(literalCapacity: 512, interpolationCount: parts.count)

@@ -1,13 +1,14 @@
 import MomentsCore
 
-/// An event a write is about to store, for one recipient. In a write that makes a post or a
-/// comment (`StoreWrite`), a nil post or comment id is the one it makes.
+/// An event a write is about to store, for one recipient. In a write that makes a post, a
+/// comment or a friend request (`StoreWrite`), a nil id of that kind is the one it makes.
 struct EventDraft: Equatable {
     var recipient: String
     var type: EventType
     var actor: String?
     var postId: Int64?
     var commentId: Int64?
+    var requestId: Int64?
     var text: String?
     var data: String?
     /// Born read: history that never counts as unread (an unlike).
@@ -17,7 +18,8 @@ struct EventDraft: Equatable {
 /// Who hears of what: the domain's rules for the events each write creates, the same for every
 /// store. Stores decide nothing here; they run the drafts in the write's transaction.
 enum NotificationRules {
-    /// A new like tells the post's author, unless it is their own.
+    /// A new like tells the post's author, unless it is their own. (Whoever may like a post is
+    /// the author or the author's friend, so the author may always see the like.)
     static func like(author: String, liker: String, postId: Int64) -> EventDraft? {
         guard author != liker else { return nil }
         return EventDraft(recipient: author, type: .like, actor: liker, postId: postId)
@@ -31,25 +33,67 @@ enum NotificationRules {
     }
 
     /// A comment tells the post's author and everyone who commented before (each once, the
-    /// author first, then by id), never the commenter. The comment is the one the write makes.
-    static func comment(author: String, earlierCommenters: [String], commenter: String, postId: Int64, text: String)
-        -> [EventDraft]
-    {
-        var recipients = [author]
+    /// author first, then by id), never the commenter, and only those who may see the comment
+    /// (`Visibility`): a stranger to the commenter, or someone the post no longer admits, is
+    /// not told. The comment is the one the write makes.
+    static func comment(
+        post: StoreWrite.PostFacts, earlierCommenters: [String], commenter: String, text: String,
+        areFriends: Visibility.AreFriends
+    ) -> [EventDraft] {
+        var recipients = [post.author]
         for id in earlierCommenters.sorted() where !recipients.contains(id) { recipients.append(id) }
-        return recipients.filter { $0 != commenter }.map { recipient in
-            EventDraft(
-                recipient: recipient, type: .comment, actor: commenter, postId: postId, text: text)
+        return recipients.filter { recipient in
+            recipient != commenter
+                && Visibility.maySeeReaction(
+                    viewer: recipient, maker: commenter,
+                    postVisible: Visibility.maySeePost(
+                        viewer: recipient, author: post.author, audience: post.audience, areFriends: areFriends),
+                    areFriends: areFriends)
+        }.map { recipient in
+            EventDraft(recipient: recipient, type: .comment, actor: commenter, postId: post.id, text: text)
         }
     }
 
-    /// A new post reaches the author's friends' streams, for their feeds to show it live; born
-    /// read and left out of the notifications list: news, not something to answer. The post is
-    /// the one the write makes.
-    static func post(author: String, friends: [String], text: String) -> [EventDraft] {
-        friends.filter { $0 != author }.map { friend in
+    /// A new post reaches the streams of the author's friends inside its audience, for their
+    /// feeds to show it live; born read and left out of the notifications list: news, not
+    /// something to answer. The post is the one the write makes.
+    static func post(author: String, friends: [String], audience: Audience, text: String) -> [EventDraft] {
+        friends.filter { $0 != author && audience.admits(friend: $0) }.map { friend in
             EventDraft(recipient: friend, type: .post, actor: author, text: text, read: true)
         }
+    }
+
+    /// A new audience: friends it takes in get the post as news (as when it was made), friends
+    /// it leaves out are told to drop it.
+    static func audienceChanged(
+        post: StoreWrite.PostFacts, to audience: Audience, friends: [String]
+    ) -> [EventDraft] {
+        let gained = friends.filter { !post.audience.admits(friend: $0) && audience.admits(friend: $0) }
+        let lost = friends.filter { post.audience.admits(friend: $0) && !audience.admits(friend: $0) }
+        return gained.map {
+            EventDraft(recipient: $0, type: .post, actor: post.author, postId: post.id, text: post.text, read: true)
+        }
+            + lost.map { EventDraft(recipient: $0, type: .postHidden, actor: post.author, postId: post.id, read: true) }
+    }
+
+    /// The addressee hears of a request (unread, with its note); the request is the one the
+    /// write makes.
+    static func friendRequest(from: String, to: String, note: String) -> EventDraft {
+        EventDraft(recipient: to, type: .friendRequest, actor: from, text: note)
+    }
+
+    /// The one who asked hears that `accepter` said yes.
+    static func friendAccepted(request: Int64, requester: String, accepter: String) -> EventDraft {
+        EventDraft(recipient: requester, type: .friendAccepted, actor: accepter, requestId: request)
+    }
+
+    /// Both sides hear the friendship ended (each event names the other side), born read: for
+    /// clients to drop each other's posts, likes and comments.
+    static func unfriended(_ a: String, _ b: String) -> [EventDraft] {
+        [
+            EventDraft(recipient: a, type: .unfriended, actor: b, read: true),
+            EventDraft(recipient: b, type: .unfriended, actor: a, read: true),
+        ]
     }
 
     /// A publisher's `data` for each recipient.

@@ -132,6 +132,67 @@ enum SQLiteSchema {
                     CREATE INDEX token_revocations_time ON token_revocations(revoked_before);
                     """)
         }
+        // Privacy (`Visibility`): an audience per post, friend requests, and a `hidden` mark on
+        // each event its recipient may not see now, re-judged when a friendship or an audience
+        // changes; the unread counters count only what is unread and not hidden. Events already
+        // stored are judged by the new rules here.
+        migrator.registerMigration("v6 privacy") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE posts ADD COLUMN audience TEXT NOT NULL DEFAULT 'friends';
+                    CREATE TABLE post_audience (
+                        post_id INTEGER NOT NULL REFERENCES posts(id),
+                        user_id TEXT NOT NULL REFERENCES users(id),
+                        PRIMARY KEY (post_id, user_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE friend_requests (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        from_id TEXT NOT NULL REFERENCES users(id),
+                        to_id TEXT NOT NULL REFERENCES users(id),
+                        note TEXT NOT NULL,
+                        state TEXT NOT NULL DEFAULT 'pending',
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX friend_requests_to ON friend_requests(to_id, id) WHERE state = 'pending';
+                    CREATE INDEX friend_requests_from ON friend_requests(from_id, id) WHERE state = 'pending';
+                    ALTER TABLE events ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE events ADD COLUMN request_id INTEGER REFERENCES friend_requests(id);
+                    CREATE INDEX events_post ON events(post_id) WHERE post_id IS NOT NULL;
+                    DROP TRIGGER events_unread_insert;
+                    DROP TRIGGER events_unread_marked;
+                    DROP TRIGGER events_unread_unmarked;
+                    DROP TRIGGER events_unread_delete;
+                    -- Every audience is all friends yet: the rules of `Visibility` as they read here.
+                    UPDATE events SET hidden = 1
+                    WHERE type IN ('like', 'unlike', 'comment', 'post') AND NOT EXISTS (
+                        SELECT 1 FROM posts p WHERE p.id = events.post_id
+                          AND (p.author_id = events.recipient_id OR EXISTS (SELECT 1 FROM friendships f
+                                WHERE f.user_id = events.recipient_id AND f.friend_id = p.author_id))
+                          AND (events.actor_id = events.recipient_id OR EXISTS (SELECT 1 FROM friendships f
+                                WHERE f.user_id = events.recipient_id AND f.friend_id = events.actor_id)));
+                    DELETE FROM unread_counts;
+                    INSERT INTO unread_counts (user_id, unread)
+                        SELECT recipient_id, COUNT(*) FROM events WHERE read = 0 AND hidden = 0 GROUP BY recipient_id;
+                    CREATE TRIGGER events_unread_insert AFTER INSERT ON events
+                    WHEN NEW.read = 0 AND NEW.hidden = 0 BEGIN
+                        INSERT INTO unread_counts (user_id, unread) VALUES (NEW.recipient_id, 1)
+                            ON CONFLICT (user_id) DO UPDATE SET unread = unread + 1;
+                    END;
+                    CREATE TRIGGER events_unread_uncounted AFTER UPDATE OF read, hidden ON events
+                    WHEN OLD.read = 0 AND OLD.hidden = 0 AND NOT (NEW.read = 0 AND NEW.hidden = 0) BEGIN
+                        UPDATE unread_counts SET unread = unread - 1 WHERE user_id = NEW.recipient_id;
+                    END;
+                    CREATE TRIGGER events_unread_counted AFTER UPDATE OF read, hidden ON events
+                    WHEN NEW.read = 0 AND NEW.hidden = 0 AND NOT (OLD.read = 0 AND OLD.hidden = 0) BEGIN
+                        INSERT INTO unread_counts (user_id, unread) VALUES (NEW.recipient_id, 1)
+                            ON CONFLICT (user_id) DO UPDATE SET unread = unread + 1;
+                    END;
+                    CREATE TRIGGER events_unread_delete AFTER DELETE ON events
+                    WHEN OLD.read = 0 AND OLD.hidden = 0 BEGIN
+                        UPDATE unread_counts SET unread = unread - 1 WHERE user_id = OLD.recipient_id;
+                    END;
+                    """)
+        }
         return migrator
     }
 }

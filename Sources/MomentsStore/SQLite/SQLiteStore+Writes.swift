@@ -24,33 +24,69 @@ extension SQLiteStore {
 
     private static func facts(_ db: Database, _ needs: StoreWrite.Needs) throws -> StoreWrite.Facts {
         var facts = StoreWrite.Facts()
-        if let post = needs.visiblePost {
-            facts.postAuthor = try String.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT p.author_id FROM posts p WHERE p.id = ?1 AND (p.author_id = ?2 OR EXISTS (
-                            SELECT 1 FROM friendships f WHERE f.user_id = ?2 AND f.friend_id = p.author_id))
-                        """), arguments: [post.id, post.viewer])
+        var friendsOf = needs.friendsOf
+        if let wanted = needs.visiblePost, let row = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT p.author_id, p.text, p.audience FROM posts p
+                    WHERE p.id = :id AND \(Visibility.postSQL("p", viewer: ":viewer"))
+                    """), arguments: ["id": wanted.id, "viewer": wanted.viewer])
+        {
+            let named = try String.fetchAll(
+                db.cachedStatement(sql: "SELECT user_id FROM post_audience WHERE post_id = ? ORDER BY user_id"),
+                arguments: [wanted.id])
+            facts.post = StoreWrite.PostFacts(
+                id: wanted.id, author: row["author_id"], text: row["text"],
+                audience: Audience(kind: row["audience"], named: named))
+            if needs.friendsOfAuthor { friendsOf.append(row["author_id"]) }
         }
         if let postId = needs.commentersOf {
             facts.commenters = try String.fetchAll(
                 db.cachedStatement(sql: "SELECT DISTINCT author_id FROM comments WHERE post_id = ?"),
                 arguments: [postId])
         }
-        if let user = needs.friendsOf {
-            facts.friends = try String.fetchAll(
-                db.cachedStatement(sql: "SELECT friend_id FROM friendships WHERE user_id = ? ORDER BY friend_id"),
-                arguments: [user])
+        for user in Set(friendsOf) {
+            facts.friends[user] = Set(
+                try String.fetchAll(
+                    db.cachedStatement(sql: "SELECT friend_id FROM friendships WHERE user_id = ?"), arguments: [user]))
+        }
+        for user in needs.users where try fetchUser(db, user) != nil { facts.users.insert(user) }
+        if let id = needs.request {
+            facts.request = try fetchRequestFacts(db, "id = ?", [id]).first
+        }
+        if let (a, b) = needs.pendingBetween {
+            facts.pending = try fetchRequestFacts(
+                db, "state = 'pending' AND ((from_id = ?1 AND to_id = ?2) OR (from_id = ?2 AND to_id = ?1))", [a, b])
         }
         return facts
     }
 
+    private static func fetchRequestFacts(_ db: Database, _ condition: String, _ arguments: StatementArguments)
+        throws -> [StoreWrite.RequestFacts]
+    {
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT id, from_id, to_id, state FROM friend_requests WHERE \(condition)"),
+            arguments: arguments
+        ).map { row in
+            StoreWrite.RequestFacts(
+                id: row["id"], from: row["from_id"], to: row["to_id"], state: .init(rawValue: row["state"]) ?? .declined)
+        }
+    }
+
     private static func apply(_ change: RowChange, _ db: Database) throws -> ChangeOutcome {
         switch change {
-        case .addPost(let author, let text):
-            try db.cachedStatement(sql: "INSERT INTO posts (author_id, text, created_at) VALUES (?, ?, ?)")
-                .execute(arguments: [author, text, StoreClock.now()])
-            return ChangeOutcome(changed: true, postId: db.lastInsertedRowID)
+        case .addPost(let author, let text, let audience):
+            try db.cachedStatement(sql: "INSERT INTO posts (author_id, text, created_at, audience) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [author, text, StoreClock.now(), audience.kind])
+            let postId = db.lastInsertedRowID
+            try name(audience, of: postId, db)
+            return ChangeOutcome(changed: true, postId: postId)
+        case .setAudience(let postId, let audience):
+            try db.cachedStatement(sql: "UPDATE posts SET audience = ? WHERE id = ?")
+                .execute(arguments: [audience.kind, postId])
+            try db.cachedStatement(sql: "DELETE FROM post_audience WHERE post_id = ?").execute(arguments: [postId])
+            try name(audience, of: postId, db)
+            return ChangeOutcome(changed: true, postId: postId)
         case .addLike(let postId, let user):
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO likes (post_id, user_id, created_at) VALUES (?, ?, ?)")
                 .execute(arguments: [postId, user, StoreClock.now()])
@@ -72,8 +108,48 @@ extension SQLiteStore {
         case .readEvents(let user, let upTo):
             try db.cachedStatement(sql: "UPDATE events SET read = 1 WHERE recipient_id = ? AND id <= ? AND read = 0")
                 .execute(arguments: [user, upTo])
+        case .addRequest(let from, let to, let note):
+            try db.cachedStatement(
+                sql: "INSERT INTO friend_requests (from_id, to_id, note, created_at) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [from, to, note, StoreClock.now()])
+            return ChangeOutcome(changed: true, requestId: db.lastInsertedRowID)
+        case .acceptRequest(let id, let from, let to):
+            try db.cachedStatement(sql: "UPDATE friend_requests SET state = 'accepted' WHERE id = ? AND state = 'pending'")
+                .execute(arguments: [id])
+            guard db.changesCount > 0 else { return .none }
+            _ = try apply(.addFriendship(from, to), db)
+            return ChangeOutcome(changed: true, requestId: id)
+        case .declineRequest(let id):
+            try db.cachedStatement(sql: "UPDATE friend_requests SET state = 'declined' WHERE id = ? AND state = 'pending'")
+                .execute(arguments: [id])
+        case .readRequestEvents(let recipient, let requestId):
+            try db.cachedStatement(
+                sql: """
+                    UPDATE events SET read = 1
+                    WHERE recipient_id = ? AND request_id = ? AND type = 'friend_request' AND read = 0
+                    """
+            ).execute(arguments: [recipient, requestId])
+        case .addFriendship(let a, let b):
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO friendships (user_id, friend_id) VALUES (?, ?), (?, ?)")
+                .execute(arguments: [a, b, b, a])
+        case .removeFriendship(let a, let b):
+            try db.cachedStatement(
+                sql: "DELETE FROM friendships WHERE (user_id = ?1 AND friend_id = ?2) OR (user_id = ?2 AND friend_id = ?1)"
+            ).execute(arguments: [a, b])
+        case .refreshFriendship(let a, let b):
+            try db.cachedStatement(sql: Visibility.refreshSQL(scope: Visibility.friendshipScope(":a", ":b")))
+                .execute(arguments: ["a": a, "b": b])
+        case .refreshPost(let postId):
+            try db.cachedStatement(sql: Visibility.refreshSQL(scope: "post_id = :post"))
+                .execute(arguments: ["post": postId])
         }
         return ChangeOutcome(changed: db.changesCount > 0)
+    }
+
+    /// The users an audience names, kept for the post.
+    private static func name(_ audience: Audience, of postId: Int64, _ db: Database) throws {
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_audience (post_id, user_id) VALUES (?, ?)")
+        for user in audience.named { try insert.execute(arguments: [postId, user]) }
     }
 
     /// Stores the draft in the write's transaction; answers it as pushed, with its recipient's
@@ -81,12 +157,13 @@ extension SQLiteStore {
     private static func insert(_ draft: EventDraft, _ db: Database) throws -> StoredEvent {
         try db.cachedStatement(
             sql: """
-                INSERT INTO events (recipient_id, type, actor_id, post_id, comment_id, text, data, created_at, read)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO events (
+                    recipient_id, type, actor_id, post_id, comment_id, request_id, text, data, created_at, read)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            draft.recipient, draft.type.rawValue, draft.actor, draft.postId, draft.commentId, draft.text, draft.data,
-            StoreClock.now(), draft.read,
+            draft.recipient, draft.type.rawValue, draft.actor, draft.postId, draft.commentId, draft.requestId,
+            draft.text, draft.data, StoreClock.now(), draft.read,
         ])
         let row = try Row.fetchOne(
             db.cachedStatement(sql: StoredEvent.select + " WHERE e.id = ?"), arguments: [db.lastInsertedRowID])!

@@ -76,26 +76,10 @@ public final class SQLiteStore: MomentsStore {
         try await pool.read { db in try Self.fetchUser(db, id) }
     }
 
-    public func befriend(_ a: String, _ b: String) async throws {
-        try await commits.write { db, _ in
-            for id in [a, b] where try Self.fetchUser(db, id) == nil {
-                throw StoreError.notFound("no user \(id)")
-            }
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO friendships (user_id, friend_id) VALUES (?, ?), (?, ?)")
-                .execute(arguments: [a, b, b, a])
-        }
-    }
-
     public func me(_ user: String) async throws -> Me {
         try await pool.read { db in
             guard let me = try Self.fetchUser(db, user) else { throw StoreError.notFound("no user \(user)") }
-            let friends = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT u.id, u.name FROM friendships f JOIN users u ON u.id = f.friend_id
-                        WHERE f.user_id = ? ORDER BY u.id
-                        """), arguments: [user]
-            ).map(Self.userSummary)
+            let friends = try Self.friends(db, of: user)
             let position = try Self.position(db, user)
             return Me(user: me, friends: friends, unread: position.unread, cursor: position.cursor)
         }
@@ -108,20 +92,40 @@ public final class SQLiteStore: MomentsStore {
             let ids = try Int64.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT id FROM posts
-                        WHERE (author_id = ?1 OR author_id IN (SELECT friend_id FROM friendships WHERE user_id = ?1))
-                          AND id < ?2
-                        ORDER BY id DESC LIMIT ?3
-                        """), arguments: [viewer, before ?? Int64.max, limit + 1])
+                        SELECT p.id FROM posts p
+                        WHERE (p.author_id = :viewer
+                               OR p.author_id IN (SELECT friend_id FROM friendships WHERE user_id = :viewer))
+                          AND p.id < :before AND \(Visibility.postSQL("p", viewer: ":viewer"))
+                        ORDER BY p.id DESC LIMIT :limit
+                        """), arguments: ["viewer": viewer, "before": before ?? Int64.max, "limit": limit + 1])
             let page = Array(ids.prefix(limit))
-            let posts = try Self.fetchPosts(db, ids: page, viewer: viewer)
+            let posts = try Self.fetchPosts(db, ids: page, viewer: viewer, comments: PostAssembly.feedComments)
             return FeedPage(posts: posts, nextBefore: ids.count > limit ? page.last : nil)
         }
     }
 
-    public func createPost(author: String, text: String, idempotent: Idempotent<Post>?) async throws -> Post {
-        try await perform(Writes.createPost(author: author, text: text), idempotent) { db, made in
+    public func post(id: Int64, viewer: String) async throws -> Post {
+        try await pool.read { db in
+            guard try Self.maySeePost(db, id, viewer) else { throw StoreError.notFound("no post \(id)") }
+            return try Self.fetchPosts(db, ids: [id], viewer: viewer)[0]
+        }
+    }
+
+    public func createPost(author: String, text: String, audience: Audience, idempotent: Idempotent<Post>?)
+        async throws -> Post
+    {
+        try await perform(Writes.createPost(author: author, text: text, audience: audience), idempotent) {
+            db, made in
             try Self.fetchPosts(db, ids: [made.postId!], viewer: author)[0]
+        }
+    }
+
+    public func setAudience(author: String, postId: Int64, audience: Audience, idempotent: Idempotent<Post>?)
+        async throws -> Post
+    {
+        try await perform(Writes.setAudience(author: author, postId: postId, audience: audience), idempotent) {
+            db, _ in
+            try Self.fetchPosts(db, ids: [postId], viewer: author)[0]
         }
     }
 
@@ -142,7 +146,13 @@ public final class SQLiteStore: MomentsStore {
     {
         try await perform(Writes.comment(viewer: viewer, postId: postId, text: text), idempotent) { db, made in
             // Only the new one: the post's comments can be thousands.
-            try Self.fetchComments(db, where: "c.id = ?", made.commentId!)[0]
+            try Self.comment(
+                Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
+                            FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ?
+                            """), arguments: [made.commentId!])!)
         }
     }
 
@@ -153,8 +163,10 @@ public final class SQLiteStore: MomentsStore {
             let position = try Self.position(db, user)
             let rows = try Row.fetchAll(
                 db,
-                sql: StoredEvent.select
-                    + " WHERE e.recipient_id = ? AND e.id < ? AND e.type <> 'post' ORDER BY e.id DESC LIMIT ?",
+                sql: StoredEvent.select + """
+                     WHERE e.recipient_id = ? AND e.id < ? AND NOT e.hidden AND e.type NOT IN (\(Visibility.unlisted))
+                    ORDER BY e.id DESC LIMIT ?
+                    """,
                 arguments: [user, before ?? Int64.max, limit])
             let notifications = rows.map { Self.event($0, to: user, unread: position.unread) }
             return NotificationListing(notifications: notifications, position: position)
@@ -200,6 +212,48 @@ public final class SQLiteStore: MomentsStore {
             stored += published
             return try Self.keep(db, idempotent, published.map(\.id))
         }
+    }
+
+    // MARK: friends
+
+    public func friends(of user: String) async throws -> [UserSummary] {
+        try await pool.read { db in try Self.friends(db, of: user) }
+    }
+
+    public func befriend(_ a: String, _ b: String) async throws {
+        try await perform(Writes.befriend(a, b), nil) { _, _ in }
+    }
+
+    public func requestFriend(
+        from: String, to: String, note: String, idempotent: Idempotent<FriendRequestOutcome>?
+    ) async throws -> FriendRequestOutcome {
+        try await perform(Writes.requestFriend(from: from, to: to, note: note), idempotent) { db, made in
+            // The request made, or (`to` had asked first) the one accepted.
+            guard let id = made.requestId, let request = try Self.fetchRequests(db, where: "r.id = ?", [id]).first,
+                request.from.id == from
+            else { return .befriended }
+            return .sent(FriendRequest(id: request.id, to: request.to, note: request.note, createdAt: request.createdAt))
+        }
+    }
+
+    public func friendRequests(user: String) async throws -> FriendRequests {
+        try await pool.read { db in
+            let incoming = try Self.fetchRequests(db, where: "r.to_id = ? AND r.state = 'pending'", [user])
+            let outgoing = try Self.fetchRequests(db, where: "r.from_id = ? AND r.state = 'pending'", [user])
+            return FriendRequests(
+                incoming: incoming.map { FriendRequest(id: $0.id, from: $0.from, note: $0.note, createdAt: $0.createdAt) },
+                outgoing: outgoing.map { FriendRequest(id: $0.id, to: $0.to, note: $0.note, createdAt: $0.createdAt) })
+        }
+    }
+
+    public func answerFriendRequest(id: Int64, by user: String, accept: Bool, idempotent: Idempotent<Bool>?)
+        async throws -> Bool
+    {
+        try await perform(Writes.answerRequest(id: id, by: user, accept: accept), idempotent) { _, _ in accept }
+    }
+
+    public func unfriend(_ user: String, _ other: String, idempotent: Idempotent<Bool>?) async throws -> Bool {
+        try await perform(Writes.unfriend(user, other), idempotent) { _, _ in false }
     }
 
     // MARK: token revocations
@@ -278,7 +332,8 @@ public final class SQLiteStore: MomentsStore {
         try await pool.read { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(
-                    sql: StoredEvent.select + " WHERE e.recipient_id = ? AND e.id > ? ORDER BY e.id LIMIT ?"),
+                    sql: StoredEvent.select
+                        + " WHERE e.recipient_id = ? AND e.id > ? AND NOT e.hidden ORDER BY e.id LIMIT ?"),
                 arguments: [user, cursor, limit])
             guard !rows.isEmpty else { return [] }
             let unread = try Self.unreadCount(db, user)
@@ -292,9 +347,9 @@ public final class SQLiteStore: MomentsStore {
 
     // MARK: helpers
 
-    private static func userSummary(_ row: Row) -> UserSummary { UserSummary(id: row["id"], name: row["name"]) }
+    static func userSummary(_ row: Row) -> UserSummary { UserSummary(id: row["id"], name: row["name"]) }
 
-    private static func fetchUser(_ db: Database, _ id: String) throws -> UserSummary? {
+    static func fetchUser(_ db: Database, _ id: String) throws -> UserSummary? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT id, name FROM users WHERE id = ?"), arguments: [id])
             .map(userSummary)
     }
@@ -316,57 +371,112 @@ public final class SQLiteStore: MomentsStore {
         StoredEvent(
             recipient: recipient, unread: unread, id: row["id"], type: row["type"], actorId: row["actor_id"],
             actorName: row["actor_name"], postId: row["post_id"], postText: row["post_text"],
-            commentId: row["comment_id"], text: row["text"], data: row["data"], createdAt: row["created_at"],
-            read: row["read"])
+            commentId: row["comment_id"], requestId: row["request_id"], text: row["text"], data: row["data"],
+            createdAt: row["created_at"], read: row["read"])
     }
 
-    private static func fetchComments(_ db: Database, postIds: [Int64]) throws -> [Comment] {
-        try fetchComments(db, where: "c.post_id IN (SELECT value FROM json_each(?))", jsonArray(postIds))
+    static func friends(_ db: Database, of user: String) throws -> [UserSummary] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT u.id, u.name FROM friendships f JOIN users u ON u.id = f.friend_id
+                    WHERE f.user_id = ? ORDER BY u.id
+                    """), arguments: [user]
+        ).map(Self.userSummary)
     }
 
-    private static func fetchComments(
-        _ db: Database, where condition: String, _ argument: some DatabaseValueConvertible
-    )
-        throws -> [Comment]
+    static func maySeePost(_ db: Database, _ id: Int64, _ viewer: String) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT EXISTS (SELECT 1 FROM posts p WHERE p.id = :id AND \(Visibility.postSQL("p", viewer: ":viewer")))"
+            ), arguments: ["id": id, "viewer": viewer]) ?? false
+    }
+
+    /// Friend requests with both sides, newest first.
+    private static func fetchRequests(_ db: Database, where condition: String, _ arguments: StatementArguments)
+        throws -> [(id: Int64, from: UserSummary, to: UserSummary, note: String, createdAt: Date)]
     {
         try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
-                    FROM comments c JOIN users u ON u.id = c.author_id
-                    WHERE \(condition) ORDER BY c.id
-                    """), arguments: [argument]
+                    SELECT r.id, r.from_id, f.name AS from_name, r.to_id, t.name AS to_name, r.note, r.created_at
+                    FROM friend_requests r JOIN users f ON f.id = r.from_id JOIN users t ON t.id = r.to_id
+                    WHERE \(condition) ORDER BY r.id DESC
+                    """), arguments: arguments
         ).map { row in
-            Comment(
-                id: row["id"], postId: row["post_id"], author: UserSummary(id: row["author_id"], name: row["name"]),
-                text: row["text"], createdAt: StoreClock.date(row["created_at"]))
+            (
+                row["id"], UserSummary(id: row["from_id"], name: row["from_name"]),
+                UserSummary(id: row["to_id"], name: row["to_name"]), row["note"], StoreClock.date(row["created_at"])
+            )
         }
     }
 
-    /// Posts in the order of `ids`, with likes and comments, as `viewer` sees them: three queries.
-    private static func fetchPosts(_ db: Database, ids: [Int64], viewer: String) throws -> [Post] {
+    /// The comments the viewer may see on the posts, oldest first: the latest `limit` of each.
+    private static func fetchComments(_ db: Database, postIds list: String, viewer: String, limit: Int) throws
+        -> [PostAssembly.CommentRow]
+    {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT * FROM (
+                        SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at,
+                               ROW_NUMBER() OVER (PARTITION BY c.post_id ORDER BY c.id DESC) AS n,
+                               COUNT(*) OVER (PARTITION BY c.post_id) AS total
+                        FROM comments c JOIN users u ON u.id = c.author_id
+                        WHERE c.post_id IN (SELECT value FROM json_each(:posts))
+                          AND \(Visibility.makerSQL("c.author_id", viewer: ":viewer"))
+                    ) WHERE n <= :limit ORDER BY id
+                    """), arguments: ["posts": list, "viewer": viewer, "limit": limit]
+        ).map { row in
+            PostAssembly.CommentRow(comment: comment(row), total: row["total"])
+        }
+    }
+
+    private static func comment(_ row: Row) -> Comment {
+        Comment(
+            id: row["id"], postId: row["post_id"], author: UserSummary(id: row["author_id"], name: row["name"]),
+            text: row["text"], createdAt: StoreClock.date(row["created_at"]))
+    }
+
+    /// Posts in the order of `ids` (each one the viewer may see), with the likes and the latest
+    /// `comments` comments the viewer may see: four queries.
+    private static func fetchPosts(_ db: Database, ids: [Int64], viewer: String, comments: Int = .max) throws
+        -> [Post]
+    {
         guard !ids.isEmpty else { return [] }
         let list = jsonArray(ids)
         let likers = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
                     SELECT l.post_id, u.id, u.name FROM likes l JOIN users u ON u.id = l.user_id
-                    WHERE l.post_id IN (SELECT value FROM json_each(?)) ORDER BY l.created_at, l.rowid
-                    """), arguments: [list]
+                    WHERE l.post_id IN (SELECT value FROM json_each(:posts))
+                      AND \(Visibility.makerSQL("l.user_id", viewer: ":viewer"))
+                    ORDER BY l.created_at, l.rowid
+                    """), arguments: ["posts": list, "viewer": viewer]
         ).map { PostAssembly.LikerRow(postId: $0["post_id"], liker: userSummary($0)) }
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT p.id, p.author_id, u.name, p.text, p.created_at FROM posts p JOIN users u ON u.id = p.author_id
+                    SELECT p.id, p.author_id, u.name, p.text, p.created_at, p.audience
+                    FROM posts p JOIN users u ON u.id = p.author_id
                     WHERE p.id IN (SELECT value FROM json_each(?))
                     """), arguments: [list]
         ).map { row in
             PostAssembly.PostRow(
                 id: row["id"], author: UserSummary(id: row["author_id"], name: row["name"]), text: row["text"],
-                createdAt: row["created_at"])
+                createdAt: row["created_at"], audience: row["audience"])
         }
+        let named = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT a.post_id, a.user_id FROM post_audience a JOIN posts p ON p.id = a.post_id
+                    WHERE a.post_id IN (SELECT value FROM json_each(?)) AND p.author_id = ? ORDER BY a.post_id, a.user_id
+                    """), arguments: [list, viewer]
+        ).map { PostAssembly.NamedRow(postId: $0["post_id"], user: $0["user_id"]) }
         return PostAssembly.posts(
-            ids: ids, rows: rows, likers: likers, comments: try fetchComments(db, postIds: ids), viewer: viewer)
+            ids: ids, rows: rows, likers: likers,
+            comments: try fetchComments(db, postIds: list, viewer: viewer, limit: comments), named: named,
+            viewer: viewer)
     }
 
     private static func jsonArray(_ ids: [Int64]) -> String {

@@ -31,6 +31,16 @@ extension AppState {
                 newPosts.insert(post, at: 0)
             }
             return []
+        case .event(let event) where event.type == .postHidden || event.type == .unfriended:
+            // No longer ours to see: off the screen at once, never a notification.
+            newestEventId = max(newestEventId, event.id)
+            unread = event.unread
+            if event.type == .postHidden, let postId = event.postId {
+                forget(post: postId)
+            } else if let other = event.user {
+                forget(user: other.id)
+            }
+            return []
         case .event(let event):
             newestEventId = max(newestEventId, event.id)
             unread = event.unread
@@ -63,11 +73,33 @@ extension AppState {
             if let id = event.commentId, !post.comments.contains(where: { $0.id == id }) {
                 post.comments.append(
                     Comment(id: id, postId: post.id, author: actor, text: event.text ?? "", createdAt: event.createdAt))
+                post.commentCount += 1
             }
-        case .custom, .post:
+        case .custom, .post, .postHidden, .friendRequest, .friendAccepted, .unfriended:
             return
         }
         post.likeCount = post.likers.count
         posts[index] = post
+    }
+
+    private mutating func forget(post id: Int64) {
+        posts.removeAll { $0.id == id }
+        newPosts.removeAll { $0.id == id }
+        notifications.removeAll { $0.event.postId == id }
+    }
+
+    /// A friendship ended: the other side's posts, likes and comments go, and what they did
+    /// leaves the notifications.
+    private mutating func forget(user id: String) {
+        posts.removeAll { $0.author.id == id }
+        newPosts.removeAll { $0.author.id == id }
+        for index in posts.indices {
+            posts[index].likers.removeAll { $0.id == id }
+            posts[index].likeCount = posts[index].likers.count
+            let before = posts[index].comments.count
+            posts[index].comments.removeAll { $0.author.id == id }
+            posts[index].commentCount -= before - posts[index].comments.count
+        }
+        notifications.removeAll { $0.event.actor?.id == id && $0.event.type != .friendRequest }
     }
 }

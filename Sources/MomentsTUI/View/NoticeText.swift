@@ -12,6 +12,15 @@ extension View {
         case .comment: "\(actor) commented: \(event.text ?? "")"
         case .custom: "A message for you from the service"
         case .post: "\(actor) posted: \(event.text ?? "")"
+        case .postHidden: "A post is no longer shared with you"
+        case .friendRequest:
+            if let note = event.text, !note.isEmpty {
+                "\(actor) asks to be your friend: \(note)"
+            } else {
+                "\(actor) asks to be your friend"
+            }
+        case .friendAccepted: "\(actor) accepted your friend request"
+        case .unfriended: "You and \(event.user?.name ?? "someone") are no longer friends"
         }
     }
 
