@@ -30,10 +30,24 @@ public struct FriendRequests: Codable, Sendable, Equatable {
 }
 
 /// What sending a friend request did: sent it, or (the other side had asked first) made the
-/// two friends.
-public enum FriendRequestOutcome: Sendable, Equatable {
+/// two friends. On the wire: the request (201), or `{"friends": true}` (200).
+public enum FriendRequestOutcome: Sendable, Equatable, Decodable {
     case sent(FriendRequest)
     case befriended
+
+    public init(from decoder: any Decoder) throws {
+        if let answer = try? FriendsAnswer(from: decoder), answer.friends {
+            self = .befriended
+        } else {
+            self = .sent(try FriendRequest(from: decoder))
+        }
+    }
+}
+
+/// The answer to accepting, declining or ending: whether the two are friends now.
+public struct FriendsAnswer: Codable, Sendable, Equatable {
+    public var friends: Bool
+    public init(friends: Bool) { self.friends = friends }
 }
 
 /// `GET /api/friends`.

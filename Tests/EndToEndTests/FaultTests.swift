@@ -71,8 +71,7 @@ struct FaultTests {
         #expect(all.map(\.id) == all.map(\.id).sorted())
         // A comment may have committed with its answer lost in the kill: delivered, never acknowledged.
         let stored = Set(
-            try await MomentsAPI(server: second.url, token: aliceToken).feed().posts
-                .first { $0.id == post.id }?.comments.map(\.id) ?? [])
+            try await MomentsAPI(server: second.url, token: aliceToken).post(post.id).comments.map(\.id))
         #expect(Set(all.compactMap(\.commentId)).isSubset(of: stored))
         resumed.stop()
     }

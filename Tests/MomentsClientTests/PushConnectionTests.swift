@@ -131,7 +131,7 @@ struct IdempotentWriteTests {
         let first = try await bob.comment(postId: post.id, text: "只一次", idempotencyKey: "tui-1")
         let again = try await bob.comment(postId: post.id, text: "只一次", idempotencyKey: "tui-1")
         #expect(again == first)
-        #expect(try await bob.feed().posts.first { $0.id == post.id }?.comments.count == 1)
+        #expect(try await bob.feed().posts.first { $0.id == post.id }?.commentCount == 1)
         do {
             _ = try await bob.comment(postId: post.id, text: "other", idempotencyKey: "tui-1")
             Issue.record("a reused key was accepted")

@@ -16,6 +16,13 @@ struct PostJSONTests {
         Post(
             id: 6, author: bob, text: "\u{2028}x", createdAt: date, likeCount: 2,
             likers: [bob, UserSummary(id: "carol", name: "")], likedByMe: true, comments: [comment, comment]),
+        Post(
+            id: 7, author: bob, text: "x", createdAt: date, comments: [comment], commentCount: 12,
+            audience: .only(["carol", "d\"ave"]), audienceLimited: true),
+        Post(id: 8, author: bob, text: "y", createdAt: date, audience: .except([]), audienceLimited: true),
+        Post(id: 9, author: bob, text: "z", createdAt: date, audience: .onlyMe, audienceLimited: true),
+        Post(id: 10, author: bob, text: "z", createdAt: date, audience: .friends),
+        Post(id: 11, author: bob, text: "z", createdAt: date, audienceLimited: true),
     ]
 
     static func written(_ write: (inout ByteBuffer) -> Void) -> String {

@@ -202,7 +202,9 @@ struct PrivacyContractTests {
         await #expect(throws: StoreError.refused(.invalid("invalid_request", "you cannot befriend yourself"))) {
             try await store.requestFriend(from: "bob", to: "bob")
         }
-        await #expect(throws: StoreError.notFound("no user zed")) { try await store.requestFriend(from: "bob", to: "zed") }
+        await #expect(throws: StoreError.notFound("no user zed")) {
+            try await store.requestFriend(from: "bob", to: "zed")
+        }
         await #expect(throws: StoreError.notFound("no friend request \(sent.id)")) {
             try await store.answerFriendRequest(id: sent.id, by: "bob", accept: true)
         }
@@ -227,7 +229,9 @@ struct PrivacyContractTests {
             Issue.record("a declined request may be sent again")
             return
         }
-        await #expect(throws: StoreError.notFound("dave is not your friend")) { try await store.unfriend("bob", "dave") }
+        await #expect(throws: StoreError.notFound("dave is not your friend")) {
+            try await store.unfriend("bob", "dave")
+        }
         await store.close()
     }
 }

@@ -42,7 +42,7 @@ struct EffectRunnerTests {
             try record("comment \(postId) \(text)", key: idempotencyKey)
             return MomentsCore.Comment(id: 70, postId: postId, author: alice, text: text, createdAt: t0)
         }
-        func createPost(text: String, idempotencyKey: String?) async throws -> Post {
+        func createPost(text: String, audience: Audience?, idempotencyKey: String?) async throws -> Post {
             try record("post \(text)", key: idempotencyKey)
             return post(8, text)
         }
@@ -57,6 +57,27 @@ struct EffectRunnerTests {
         func markRead(upTo: Int64, idempotencyKey: String?) async throws -> UnreadCount {
             try record("read \(upTo)", key: idempotencyKey)
             return UnreadCount(unread: 2)
+        }
+        func wholePost(_ id: Int64) async throws -> Post {
+            try record("post \(id)")
+            return post(id)
+        }
+        func friendLists() async throws -> FriendsScreen.Lists {
+            try record("friends")
+            return FriendsScreen.Lists(friends: [alice], requests: FriendRequests(incoming: [], outgoing: []))
+        }
+        func requestFriend(_ user: String, note: String?, idempotencyKey: String?) async throws
+            -> FriendRequestOutcome
+        {
+            try record("request \(user) \(note ?? "")", key: idempotencyKey)
+            return .sent(FriendRequest(id: 3, to: UserSummary(id: user, name: user), note: note ?? "", createdAt: t0))
+        }
+        func answerFriendRequest(_ id: Int64, accept: Bool, idempotencyKey: String?) async throws -> Bool {
+            try record("\(accept ? "accept" : "decline") \(id)", key: idempotencyKey)
+            return accept
+        }
+        func unfriend(_ user: String, idempotencyKey: String?) async throws {
+            try record("unfriend \(user)", key: idempotencyKey)
         }
     }
 

@@ -5,7 +5,7 @@ public protocol MomentsWriting: Sendable {
     func like(postId: Int64, idempotencyKey: String?) async throws -> Post
     func unlike(postId: Int64, idempotencyKey: String?) async throws -> Post
     func comment(postId: Int64, text: String, idempotencyKey: String?) async throws -> Comment
-    func createPost(text: String, idempotencyKey: String?) async throws -> Post
+    func createPost(text: String, audience: Audience?, idempotencyKey: String?) async throws -> Post
 }
 
 extension MomentsWriting {
@@ -16,7 +16,8 @@ extension MomentsWriting {
         case .unlike(let postId): .post(try await unlike(postId: postId, idempotencyKey: entry.id))
         case .comment(let postId, let text):
             .comment(try await comment(postId: postId, text: text, idempotencyKey: entry.id))
-        case .post(let text): .post(try await createPost(text: text, idempotencyKey: entry.id))
+        case .post(let text, let audience):
+            .post(try await createPost(text: text, audience: audience, idempotencyKey: entry.id))
         }
     }
 }

@@ -7,7 +7,8 @@ public struct OutboxEntry: Codable, Equatable, Sendable, Identifiable {
         case like(postId: Int64)
         case unlike(postId: Int64)
         case comment(postId: Int64, text: String)
-        case post(text: String)
+        /// `audience` nil: all friends (entries kept before audiences existed have none).
+        case post(text: String, audience: Audience? = nil)
 
         public var postId: Int64? {
             switch self {

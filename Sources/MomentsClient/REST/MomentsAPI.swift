@@ -48,8 +48,20 @@ public struct MomentsAPI: Sendable {
     // Writes take an `idempotencyKey` (docs/protocol.md): sent again with the same key, a
     // write that already happened answers as it did the first time and happens once.
 
-    public func createPost(text: String, idempotencyKey: String? = nil) async throws -> Post {
-        try await send(.POST, "/api/posts", body: TextBody(text: text), idempotencyKey: idempotencyKey)
+    /// The post with every like and comment the caller may see (a feed shows the latest three).
+    public func post(_ id: Int64) async throws -> Post {
+        try await send(.GET, "/api/posts/\(id)")
+    }
+
+    public func createPost(text: String, audience: Audience? = nil, idempotencyKey: String? = nil) async throws
+        -> Post
+    {
+        try await send(
+            .POST, "/api/posts", body: NewPostBody(text: text, audience: audience), idempotencyKey: idempotencyKey)
+    }
+
+    public func setAudience(postId: Int64, _ audience: Audience, idempotencyKey: String? = nil) async throws -> Post {
+        try await send(.PUT, "/api/posts/\(postId)/audience", body: audience, idempotencyKey: idempotencyKey)
     }
 
     public func like(postId: Int64, idempotencyKey: String? = nil) async throws -> Post {
@@ -71,6 +83,34 @@ public struct MomentsAPI: Sendable {
 
     public func markRead(upTo: Int64, idempotencyKey: String? = nil) async throws -> UnreadCount {
         try await send(.POST, "/api/notifications/read", body: MarkReadBody(upTo: upTo), idempotencyKey: idempotencyKey)
+    }
+
+    public func friends() async throws -> [UserSummary] {
+        let list: FriendList = try await send(.GET, "/api/friends")
+        return list.friends
+    }
+
+    public func friendRequests() async throws -> FriendRequests {
+        try await send(.GET, "/api/friends/requests")
+    }
+
+    public func requestFriend(_ user: String, note: String? = nil, idempotencyKey: String? = nil) async throws
+        -> FriendRequestOutcome
+    {
+        try await send(
+            .POST, "/api/friends/requests", body: FriendRequestBody(to: user, note: note),
+            idempotencyKey: idempotencyKey)
+    }
+
+    /// Accepts or declines a request to the caller; answers whether the two are friends now.
+    public func answerFriendRequest(_ id: Int64, accept: Bool, idempotencyKey: String? = nil) async throws -> Bool {
+        let answer: FriendsAnswer = try await send(
+            .POST, "/api/friends/requests/\(id)/\(accept ? "accept" : "decline")", idempotencyKey: idempotencyKey)
+        return answer.friends
+    }
+
+    public func unfriend(_ user: String, idempotencyKey: String? = nil) async throws {
+        let _: FriendsAnswer = try await send(.DELETE, "/api/friends/\(user)", idempotencyKey: idempotencyKey)
     }
 
     /// One long-poll (or, with `timeout` 0, one poll) of the event stream.

@@ -38,7 +38,9 @@ struct APIRoutes {
             let (user, postId) = (try context.requireUser().id, try context.postId())
             let (body, bytes) = try await request.decodeBodyKeepingBytes(Audience.self, limits: limits)
             let audience = try AudienceRules.validate(body)
-            return try await idempotency.respond(to: request, scope: "user:\(user)", body: bytes, encode: PostJSON.write) {
+            return try await idempotency.respond(
+                to: request, scope: "user:\(user)", body: bytes, encode: PostJSON.write
+            ) {
                 try await store.setAudience(author: user, postId: postId, audience: audience, idempotent: $0)
             }
         }

@@ -8,13 +8,15 @@ import NIOCore
 /// Same bytes as `WireCoding.makeEncoder()` (PostJSONTests compares the two).
 enum PostJSON {
     static func write(_ post: Post, to out: inout ByteBuffer) {
-        out.writeStaticString(#"{"author":"#)
-        out.writeJSONUser(post.author)
+        out.writeStaticString("{")
         if let audience = post.audience {
-            out.writeStaticString(#","audience":"#)
+            out.writeStaticString(#""audience":"#)
             write(audience, to: &out)
+            out.writeStaticString(",")
         }
-        out.writeStaticString(post.audienceLimited ? #","audience_limited":true"# : #","audience_limited":false"#)
+        out.writeStaticString(post.audienceLimited ? #""audience_limited":true"# : #""audience_limited":false"#)
+        out.writeStaticString(#","author":"#)
+        out.writeJSONUser(post.author)
         out.writeStaticString(#","comment_count":"#)
         out.writeString(String(post.commentCount))
         out.writeStaticString(#","comments":"#)

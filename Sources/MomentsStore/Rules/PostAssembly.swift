@@ -47,7 +47,11 @@ enum PostAssembly {
             let audience = Audience(kind: row.audience, named: namedByPost[id] ?? [])
             let isAuthor = row.author.id == viewer
             let limited: Bool
-            if isAuthor { limited = audience != .friends } else if case .only = audience { limited = true } else {
+            if isAuthor {
+                limited = audience != .friends
+            } else if case .only = audience {
+                limited = true
+            } else {
                 limited = false
             }
             return Post(

@@ -25,12 +25,13 @@ extension SQLiteStore {
     private static func facts(_ db: Database, _ needs: StoreWrite.Needs) throws -> StoreWrite.Facts {
         var facts = StoreWrite.Facts()
         var friendsOf = needs.friendsOf
-        if let wanted = needs.visiblePost, let row = try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT p.author_id, p.text, p.audience FROM posts p
-                    WHERE p.id = :id AND \(Visibility.postSQL("p", viewer: ":viewer"))
-                    """), arguments: ["id": wanted.id, "viewer": wanted.viewer])
+        if let wanted = needs.visiblePost,
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT p.author_id, p.text, p.audience FROM posts p
+                        WHERE p.id = :id AND \(Visibility.postSQL("p", viewer: ":viewer"))
+                        """), arguments: ["id": wanted.id, "viewer": wanted.viewer])
         {
             let named = try String.fetchAll(
                 db.cachedStatement(sql: "SELECT user_id FROM post_audience WHERE post_id = ? ORDER BY user_id"),
@@ -69,7 +70,8 @@ extension SQLiteStore {
             arguments: arguments
         ).map { row in
             StoreWrite.RequestFacts(
-                id: row["id"], from: row["from_id"], to: row["to_id"], state: .init(rawValue: row["state"]) ?? .declined)
+                id: row["id"], from: row["from_id"], to: row["to_id"], state: .init(rawValue: row["state"]) ?? .declined
+            )
         }
     }
 
@@ -114,14 +116,18 @@ extension SQLiteStore {
             ).execute(arguments: [from, to, note, StoreClock.now()])
             return ChangeOutcome(changed: true, requestId: db.lastInsertedRowID)
         case .acceptRequest(let id, let from, let to):
-            try db.cachedStatement(sql: "UPDATE friend_requests SET state = 'accepted' WHERE id = ? AND state = 'pending'")
-                .execute(arguments: [id])
+            try db.cachedStatement(
+                sql: "UPDATE friend_requests SET state = 'accepted' WHERE id = ? AND state = 'pending'"
+            )
+            .execute(arguments: [id])
             guard db.changesCount > 0 else { return .none }
             _ = try apply(.addFriendship(from, to), db)
             return ChangeOutcome(changed: true, requestId: id)
         case .declineRequest(let id):
-            try db.cachedStatement(sql: "UPDATE friend_requests SET state = 'declined' WHERE id = ? AND state = 'pending'")
-                .execute(arguments: [id])
+            try db.cachedStatement(
+                sql: "UPDATE friend_requests SET state = 'declined' WHERE id = ? AND state = 'pending'"
+            )
+            .execute(arguments: [id])
         case .readRequestEvents(let recipient, let requestId):
             try db.cachedStatement(
                 sql: """
@@ -134,7 +140,8 @@ extension SQLiteStore {
                 .execute(arguments: [a, b, b, a])
         case .removeFriendship(let a, let b):
             try db.cachedStatement(
-                sql: "DELETE FROM friendships WHERE (user_id = ?1 AND friend_id = ?2) OR (user_id = ?2 AND friend_id = ?1)"
+                sql:
+                    "DELETE FROM friendships WHERE (user_id = ?1 AND friend_id = ?2) OR (user_id = ?2 AND friend_id = ?1)"
             ).execute(arguments: [a, b])
         case .refreshFriendship(let a, let b):
             try db.cachedStatement(sql: Visibility.refreshSQL(scope: Visibility.friendshipScope(":a", ":b")))

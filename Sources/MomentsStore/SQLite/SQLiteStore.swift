@@ -232,7 +232,8 @@ public final class SQLiteStore: MomentsStore {
             guard let id = made.requestId, let request = try Self.fetchRequests(db, where: "r.id = ?", [id]).first,
                 request.from.id == from
             else { return .befriended }
-            return .sent(FriendRequest(id: request.id, to: request.to, note: request.note, createdAt: request.createdAt))
+            return .sent(
+                FriendRequest(id: request.id, to: request.to, note: request.note, createdAt: request.createdAt))
         }
     }
 
@@ -241,7 +242,9 @@ public final class SQLiteStore: MomentsStore {
             let incoming = try Self.fetchRequests(db, where: "r.to_id = ? AND r.state = 'pending'", [user])
             let outgoing = try Self.fetchRequests(db, where: "r.from_id = ? AND r.state = 'pending'", [user])
             return FriendRequests(
-                incoming: incoming.map { FriendRequest(id: $0.id, from: $0.from, note: $0.note, createdAt: $0.createdAt) },
+                incoming: incoming.map {
+                    FriendRequest(id: $0.id, from: $0.from, note: $0.note, createdAt: $0.createdAt)
+                },
                 outgoing: outgoing.map { FriendRequest(id: $0.id, to: $0.to, note: $0.note, createdAt: $0.createdAt) })
         }
     }
@@ -388,7 +391,8 @@ public final class SQLiteStore: MomentsStore {
     static func maySeePost(_ db: Database, _ id: Int64, _ viewer: String) throws -> Bool {
         try Bool.fetchOne(
             db.cachedStatement(
-                sql: "SELECT EXISTS (SELECT 1 FROM posts p WHERE p.id = :id AND \(Visibility.postSQL("p", viewer: ":viewer")))"
+                sql:
+                    "SELECT EXISTS (SELECT 1 FROM posts p WHERE p.id = :id AND \(Visibility.postSQL("p", viewer: ":viewer")))"
             ), arguments: ["id": id, "viewer": viewer]) ?? false
     }
 

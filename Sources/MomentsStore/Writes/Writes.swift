@@ -83,7 +83,9 @@ enum Writes {
     /// A request to `to`; if `to` had asked `from` already, that request is accepted instead.
     static func requestFriend(from: String, to: String, note: String) -> StoreWrite {
         StoreWrite(needs: .init(friendsOf: [from], users: [to], pendingBetween: (from, to))) { facts in
-            guard from != to else { throw StoreError.refused(.invalid("invalid_request", "you cannot befriend yourself")) }
+            guard from != to else {
+                throw StoreError.refused(.invalid("invalid_request", "you cannot befriend yourself"))
+            }
             guard facts.users.contains(to) else { throw StoreError.notFound("no user \(to)") }
             guard !facts.areFriends(from, to) else {
                 throw StoreError.refused(.conflict("already_friends", "\(to) is already your friend"))
@@ -149,7 +151,8 @@ enum Writes {
                 .refreshFriendship(request.from, request.to),
                 .readRequestEvents(recipient: request.to, requestId: request.id),
             ],
-            told: [NotificationRules.friendAccepted(request: request.id, requester: request.from, accepter: request.to)])
+            told: [NotificationRules.friendAccepted(request: request.id, requester: request.from, accepter: request.to)]
+        )
     }
 
     private static func requireFriends(_ audience: Audience, of friends: [String]) throws {

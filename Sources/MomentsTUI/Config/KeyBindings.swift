@@ -8,6 +8,9 @@ public enum Command: String, CaseIterable, Sendable {
     case open, back, like, comment, reply, post
     case nextUnread = "next_unread"
     case retry, discard
+    case friends
+    case addFriend = "add_friend"
+    case accept, decline, unfriend, audience
     case notifications, refresh, help, quit
 
     /// For the help screen.
@@ -28,6 +31,12 @@ public enum Command: String, CaseIterable, Sendable {
         case .nextUnread: "next post with unread likes or comments"
         case .retry: "send a refused comment of the post again"
         case .discard: "let a refused comment of the post go"
+        case .friends: "friends and friend requests"
+        case .addFriend: "on the friends screen: ask someone to be your friend (their id, then a note)"
+        case .accept: "on the friends screen: accept the selected request"
+        case .decline: "on the friends screen: decline the selected request"
+        case .unfriend: "on the friends screen: end the friendship with the selected friend (asks first)"
+        case .audience: "while writing a post: choose who may see it"
         case .notifications: "notifications (opening marks them read)"
         case .refresh: "reload the feed and notifications"
         case .help: "this help"
@@ -46,7 +55,9 @@ public struct KeyBindings: Equatable, Sendable {
         .pageUp: [.pageUp], .top: [.character("g"), .home], .bottom: [.character("G"), .end],
         .open: [.enter], .back: [.escape], .like: [.character("l")], .comment: [.character("c")],
         .reply: [.character("R")], .post: [.character("p")], .nextUnread: [.character("u")],
-        .retry: [.character("t")], .discard: [.character("x")],
+        .retry: [.character("t")], .discard: [.character("x")], .friends: [.character("f")],
+        .addFriend: [.character("+")], .accept: [.character("a")], .decline: [.character("d")],
+        .unfriend: [.character("D")], .audience: [.tab],
         .notifications: [.character("n")], .refresh: [.character("r")], .help: [.character("?")],
         .quit: [.character("q"), .interrupt],
     ])

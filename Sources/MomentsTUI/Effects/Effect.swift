@@ -1,10 +1,13 @@
+import MomentsCore
+
 /// Work `update` asks the runtime for. `EffectRunner` turns each request into an API call and
 /// its answer into the `Action` that reports it; `.quit` ends the loop.
 public enum Effect: Equatable, Sendable {
     case like(postId: Int64)
     case unlike(postId: Int64)
     case comment(postId: Int64, text: String, placeholderId: Int64)
-    case createPost(text: String)
+    /// `audience` nil: all friends.
+    case createPost(text: String, audience: Audience? = nil)
     /// A comment the outbox kept from an earlier run now has this placeholder on screen.
     case adopt(id: String, placeholderId: Int64, postId: Int64)
     /// A refused comment: send it again as it was (kept anew if it never was), or let it go.
@@ -13,7 +16,14 @@ public enum Effect: Equatable, Sendable {
     /// An outbox entry nothing on screen stands for (a refused write of an earlier run): let go.
     case letGo(id: String)
     case loadFeed(before: Int64?)
+    /// One post with every like and comment the user may see (the feed has the latest three).
+    case loadPost(Int64)
     case loadNotifications
+    /// The friends screen: the friends and the pending requests.
+    case loadFriends
+    case requestFriend(String, note: String)
+    case answerFriendRequest(id: Int64, from: String, accept: Bool)
+    case unfriend(UserSummary)
     case markRead(upTo: Int64)
     /// Get the attention of a user who is not looking (the runtime picks the terminal's way).
     case alert(String)
@@ -23,7 +33,9 @@ public enum Effect: Equatable, Sendable {
     var isWrite: Bool {
         switch self {
         case .like, .unlike, .comment, .createPost, .adopt, .retryComment, .discardComment, .letGo: true
-        case .loadFeed, .loadNotifications, .markRead, .alert, .quit: false
+        case .loadFeed, .loadPost, .loadNotifications, .markRead, .alert, .quit, .loadFriends, .requestFriend,
+            .answerFriendRequest, .unfriend:
+            false
         }
     }
 }

@@ -35,8 +35,8 @@ struct EffectRunner: Sendable {
         case .comment(let postId, let text, let placeholderId):
             return await keep(
                 .comment(postId: postId, text: text), reported: .comment(postId: postId, placeholderId: placeholderId))
-        case .createPost(let text):
-            return await keep(.post(text: text), reported: .post(text: text))
+        case .createPost(let text, let audience):
+            return await keep(.post(text: text, audience: audience), reported: .post(text: text))
         case .adopt(let id, let placeholderId, let postId):
             await writes.track(id, .comment(postId: postId, placeholderId: placeholderId))
             return nil
@@ -61,8 +61,34 @@ struct EffectRunner: Sendable {
         case .loadFeed(let before):
             return .feedLoaded(
                 await Self.outcome { try await service.feedPage(before: before) }, appending: before != nil)
+        case .loadPost(let id):
+            return .postLoaded(postId: id, await Self.outcome { try await service.wholePost(id) })
         case .loadNotifications:
             return .notificationsLoaded(await Self.outcome { try await service.notificationPage() })
+        case .loadFriends:
+            return .friendsLoaded(await Self.outcome { try await service.friendLists() })
+        // Answered at once or said to have failed: nothing waits in the outbox for these, and a
+        // key makes a retry by the user happen once.
+        case .requestFriend(let user, let note):
+            return .friendsChanged(
+                await Self.outcome {
+                    switch try await service.requestFriend(user, note: note, idempotencyKey: UUID().uuidString) {
+                    case .sent: .requested(user)
+                    case .befriended: .befriended(user)
+                    }
+                })
+        case .answerFriendRequest(let id, let from, let accept):
+            return .friendsChanged(
+                await Self.outcome {
+                    _ = try await service.answerFriendRequest(id, accept: accept, idempotencyKey: UUID().uuidString)
+                    return accept ? .befriended(from) : .declined(from)
+                })
+        case .unfriend(let user):
+            return .friendsChanged(
+                await Self.outcome {
+                    try await service.unfriend(user.id, idempotencyKey: UUID().uuidString)
+                    return .unfriended(user.name)
+                })
         case .markRead(let upTo):
             return .markedRead(await markRead(upTo: upTo))
         }
@@ -74,7 +100,7 @@ struct EffectRunner: Sendable {
         for entry in entries {
             switch entry.write {
             case .like(let postId), .unlike(let postId): await writes.track(entry.id, .like(postId: postId))
-            case .post(let text): await writes.track(entry.id, .post(text: text))
+            case .post(let text, _): await writes.track(entry.id, .post(text: text))
             case .comment: break  // tracked once `update` has its placeholder (`.adopt`)
             }
         }

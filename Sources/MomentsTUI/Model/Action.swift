@@ -33,4 +33,8 @@ public enum Action: Equatable, Sendable {
     /// Writes an earlier run made that the outbox still holds.
     case restored([OutboxEntry])
     case markedRead(Outcome<Int>)
+    case postLoaded(postId: Int64, Outcome<Post>)
+    case friendsLoaded(Outcome<FriendsScreen.Lists>)
+    /// A friend request sent or answered, or a friendship ended.
+    case friendsChanged(Outcome<FriendChange>)
 }

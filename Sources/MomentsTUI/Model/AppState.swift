@@ -10,6 +10,8 @@ public struct AppState: Equatable, Sendable {
         case help
         /// One post alone, with every liker and comment (`openPost`).
         case post
+        /// Friends and friend requests (`friendsScreen`).
+        case friends
     }
 
     public struct Message: Equatable, Sendable {
@@ -63,6 +65,7 @@ public struct AppState: Equatable, Sendable {
     public var attention = Attention()
     public var keys = KeyBindings.standard
     public var openPost = OpenPost(postId: 0)
+    public var friendsScreen = FriendsScreen()
     /// Where the previous run left off, for the "new since you were last here" lines.
     public var lastVisit: LastVisit?
     /// What the user sent, oldest first, for ↑ in an empty compose field.
@@ -91,5 +94,10 @@ public struct AppState: Equatable, Sendable {
 
     /// Rows between the header (title and rule) and the footer (keys or input, and messages);
     /// a compose field of several lines takes some of them.
+    /// The names of the friends the friends screen last loaded, by id.
+    var friendNames: [String: String] {
+        Dictionary(friendsScreen.lists.friends.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+    }
+
     public var bodyRows: Int { max(1, rows - 4 - max(0, composeRows - 1)) }
 }

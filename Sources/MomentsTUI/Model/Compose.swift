@@ -1,12 +1,20 @@
+import MomentsCore
+
 /// The field at the bottom while the user writes a comment or a new post.
 public struct Compose: Equatable, Sendable {
     public enum Purpose: Equatable, Sendable {
         case comment(postId: Int64, author: String)
         case post
+        /// A friend request: the user id, then a note.
+        case friendRequest
     }
 
     public var purpose: Purpose
     public var editor = LineEditor()
+    /// Who may see the post being written.
+    public var audience: Audience = .friends
+    /// Open while the user picks the audience (Tab).
+    public var picker: AudiencePicker?
     /// While ↑ and ↓ walk what was sent: how far back (1 is the newest), and what was typed.
     private var recalled: (back: Int, typed: LineEditor)?
 
@@ -38,5 +46,6 @@ public struct Compose: Equatable, Sendable {
 
     public static func == (lhs: Compose, rhs: Compose) -> Bool {
         lhs.purpose == rhs.purpose && lhs.editor == rhs.editor && lhs.recalled?.back == rhs.recalled?.back
+            && lhs.audience == rhs.audience && lhs.picker == rhs.picker
     }
 }

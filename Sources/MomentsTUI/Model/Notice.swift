@@ -3,13 +3,16 @@ import MomentsCore
 /// What the message line is telling the user, as a fact; `View` words it.
 public enum Notice: Equatable, Sendable {
     public enum Request: Equatable, Sendable {
-        case loadFeed, loadNotifications, like, comment, post, markRead
+        case loadFeed, loadNotifications, like, comment, post, markRead, loadPost, friends
     }
 
     /// Someone liked, unliked or commented on one of the user's posts.
     case event(Event)
     case posting
     case posted
+    case friends(FriendChange)
+    /// The friends screen needs one selected to act on.
+    case nothingSelected
     case failed(Request, reason: String)
     /// Started while the server could not be reached, on the last run's feed.
     case offlineStart

@@ -98,7 +98,7 @@ extension AppState {
         }
     }
 
-    private mutating func replace(_ post: Post) {
+    mutating func replace(_ post: Post) {
         guard let index = posts.firstIndex(where: { $0.id == post.id }) else { return }
         // Keep comments still waiting for the server's answer.
         let pending = posts[index].comments.filter { $0.id < 0 }
@@ -134,6 +134,7 @@ extension AppState {
                     posts[index].comments.remove(at: placeholder)
                 } else {
                     posts[index].comments[placeholder] = comment
+                    posts[index].commentCount += 1
                 }
             }
         case .failure(let reason):

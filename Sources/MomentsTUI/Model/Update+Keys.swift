@@ -5,6 +5,11 @@ import MomentsCore
 /// panel's; while composing, the editor has the keys.
 extension AppState {
     mutating func handle(_ key: Key) -> [Effect] {
+        if panel == .friends, let friend = friendsScreen.confirmingEnd {
+            // Ending a friendship asks first: y (or Enter) ends it, any other key keeps it.
+            friendsScreen.confirmingEnd = nil
+            return key == .character("y") || key == .enter ? [.unfriend(friend)] : []
+        }
         guard let command = keys.command(for: key) else {
             if panel == .help { panel = .feed }
             return []
@@ -34,6 +39,12 @@ extension AppState {
         case .back:
             closeNotifications()
             return []
+        case .friends:
+            if panel == .friends {
+                panel = .feed
+                return []
+            }
+            return openFriends()
         default:
             break
         }
@@ -47,6 +58,8 @@ extension AppState {
             return feedCommand(command)
         case .post:
             return postCommand(command)
+        case .friends:
+            return friendsCommand(command)
         }
     }
 
@@ -66,8 +79,7 @@ extension AppState {
             compose = Compose(purpose: .post)
             return []
         case .open:
-            if let post = selectedPost { open(post) }
-            return []
+            return selectedPost.map { open($0) } ?? []
         case .nextUnread:
             return nextUnread()
         case .retry, .discard:
@@ -126,9 +138,7 @@ extension AppState {
                 let index = posts.firstIndex(where: { $0.id == notifications[notificationSelected].event.postId })
             {
                 closeNotifications()
-                let effects = select(index)
-                open(posts[index])
-                return effects
+                return select(index) + open(posts[index])
             }
         default:
             break
@@ -136,10 +146,12 @@ extension AppState {
         return []
     }
 
-    /// Opens the post view on `post`, at the top.
-    mutating func open(_ post: Post) {
+    /// Opens the post view on `post`, at the top, and asks for all of it (the feed has its
+    /// latest comments only).
+    mutating func open(_ post: Post) -> [Effect] {
         openPost = OpenPost(postId: post.id)
         panel = .post
+        return post.id > 0 ? [.loadPost(post.id)] : []
     }
 
     private mutating func startComment(on post: Post?, replyingTo comment: Comment?) -> [Effect] {
@@ -164,6 +176,18 @@ extension AppState {
 
     mutating func editCompose(_ key: Key) -> [Effect] {
         guard var compose else { return [] }
+        if var picker = compose.picker {
+            let open = picker.update(key, friends: friendsScreen.lists.friends)
+            compose.picker = open ? picker : nil
+            compose.audience = picker.audience
+            self.compose = compose
+            return []
+        }
+        if compose.purpose == .post, keys.command(for: key) == .audience {
+            compose.picker = AudiencePicker(compose.audience)
+            self.compose = compose
+            return [.loadFriends]
+        }
         switch key {
         case .escape, .interrupt:
             self.compose = nil
@@ -188,7 +212,10 @@ extension AppState {
         switch compose.purpose {
         case .post:
             say(.posting)
-            return [.createPost(text: text)]
+            return [.createPost(text: text, audience: compose.audience == .friends ? nil : compose.audience)]
+        case .friendRequest:
+            let words = text.split(separator: " ", maxSplits: 1)
+            return [.requestFriend(String(words[0]), note: words.count > 1 ? String(words[1]) : "")]
         case .comment(let postId, _):
             return addComment(text, to: postId)
         }

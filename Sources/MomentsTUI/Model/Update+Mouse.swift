@@ -14,6 +14,7 @@ extension AppState {
             case .feed: return select(item)
             case .post: openPost.scroll.selected = item
             case .notifications: notificationSelected = item
+            case .friends: friendsScreen.selected = item
             case .help: panel = .feed
             }
             return []

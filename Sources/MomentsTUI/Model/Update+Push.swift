@@ -40,7 +40,7 @@ extension AppState {
             } else if let other = event.user {
                 forget(user: other.id)
             }
-            return []
+            return panel == .friends ? [.loadFriends] : []
         case .event(let event):
             newestEventId = max(newestEventId, event.id)
             unread = event.unread
@@ -55,6 +55,11 @@ extension AppState {
             // A replay of an event already listed was told already.
             if new, !focused, event.actor?.id != me.id, let sentence = attention.arrived(event, now: now) {
                 effects.append(.alert(sentence))
+            }
+            // A new friend: their posts, likes and comments are ours to see now.
+            if new, event.type == .friendAccepted { effects.append(.loadFeed(before: nil)) }
+            if panel == .friends, event.type == .friendRequest || event.type == .friendAccepted {
+                effects.append(.loadFriends)
             }
             return effects
         }
@@ -82,7 +87,7 @@ extension AppState {
         posts[index] = post
     }
 
-    private mutating func forget(post id: Int64) {
+    mutating func forget(post id: Int64) {
         posts.removeAll { $0.id == id }
         newPosts.removeAll { $0.id == id }
         notifications.removeAll { $0.event.postId == id }

@@ -64,6 +64,14 @@ extension AppState {
         case .markedRead(.failure(let reason)):
             say(.failed(.markRead, reason: reason))
             return []
+        case .postLoaded(let postId, let outcome):
+            postLoaded(postId, outcome)
+            return []
+        case .friendsLoaded(let outcome):
+            friendsLoaded(outcome)
+            return []
+        case .friendsChanged(let outcome):
+            return friendsChanged(outcome)
         }
     }
 

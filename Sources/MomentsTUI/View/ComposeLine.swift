@@ -47,7 +47,10 @@ extension AppState {
     var composeLabel: String {
         switch compose?.purpose {
         case .comment(_, let author): "Comment on \(author)'s post › "
+        case .post where compose?.audience != .friends:
+            "New post (\(AudiencePicker.describe(compose!.audience, names: friendNames))) › "
         case .post: "New post › "
+        case .friendRequest: "Add friend (id, then a note) › "
         case nil: ""
         }
     }

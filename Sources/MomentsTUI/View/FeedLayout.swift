@@ -41,7 +41,10 @@ public enum FeedLayout {
         let names = post.likers.map(\.name).joined(separator: ", ")
         let waiting = marks.likeWaiting ? [Span("  " + sendingText, Style(dim: true, underline: true))] : []
         lines.append([gutter, heart] + (names.isEmpty ? [] : [Span(" " + names, .dim)]) + waiting)
-        let hidden = post.comments.count - commentsShown
+        // The feed carries the latest comments; the count says how many there are in all
+        // (the user's own, still being sent, counted too).
+        let total = post.commentCount + post.comments.count { $0.id < 0 }
+        let hidden = max(total, post.comments.count) - min(commentsShown, post.comments.count)
         if hidden > 0 { lines.append([gutter, Span("  … \(hidden) more", .dim)]) }
         for comment in post.comments.suffix(commentsShown) {
             lines += self.comment(comment, width: inner, gutter: gutter, refusal: refusals[comment.id])
@@ -60,7 +63,8 @@ public enum FeedLayout {
             [
                 gutter, Span(post.author.name, Style(role: marks.selected ? .accent : .normal, bold: true)),
                 Span(" · " + RelativeTime.describe(post.createdAt, now: now), .dim),
-            ] + (marks.unread ? [Span("  ● new", Style(role: .unread, bold: true))] : [])
+            ] + (post.audienceLimited ? [Span(" · " + limitedMark, .dim)] : [])
+                + (marks.unread ? [Span("  ● new", Style(role: .unread, bold: true))] : [])
         ]
     }
 
@@ -69,6 +73,9 @@ public enum FeedLayout {
     }
 
     static let sendingText = "sending…"
+
+    /// A post not shared with all the author's friends (its author chose who may see it).
+    static let limitedMark = "🔒 limited"
 
     /// A comment, indented under its post. One the server has not stored yet is dimmed and says
     /// it is being sent; one it refused says why, and the keys that settle it.

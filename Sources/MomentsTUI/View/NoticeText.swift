@@ -27,6 +27,13 @@ extension View {
     public static func text(for notice: Notice) -> String {
         switch notice {
         case .event(let event): sentence(for: event)
+        case .friends(.requested(let user)): "Friend request sent to \(user)."
+        case .friends(.befriended(let name)): "You and \(name) are friends now."
+        case .friends(.declined(let name)): "Declined \(name)'s request."
+        case .friends(.unfriended(let name)): "You and \(name) are no longer friends."
+        case .nothingSelected: "Select a request or a friend first."
+        case .failed(.loadPost, let reason): "Could not load the post: \(reason)"
+        case .failed(.friends, let reason): "Friends: \(reason)"
         case .posting: "Posting…"
         case .posted: "Posted."
         case .failed(.loadFeed, let reason): "Could not load the feed: \(reason)"
@@ -45,7 +52,8 @@ extension View {
 
     public static func isError(_ notice: Notice) -> Bool {
         switch notice {
-        case .event, .posting, .posted, .nothingUnread, .offlineStart: false
+        case .event, .posting, .posted, .nothingUnread, .offlineStart, .friends: false
+        case .nothingSelected: true
         case .failed, .tokenRejected, .untrusted: true
         }
     }

@@ -49,7 +49,7 @@ extension View {
         for (index, line) in likeLines.enumerated() {
             lines.append([gutter, index == 0 ? FeedLayout.heart(post) : Span("   "), Span(" " + line, .dim)])
         }
-        let count = post.comments.count
+        let count = max(post.commentCount, post.comments.count)
         lines.append([gutter, Span(count == 0 ? "no comments yet" : "\(count) comment\(count == 1 ? "" : "s")", .bold)])
         return lines
     }

@@ -15,17 +15,24 @@ public enum View {
             (rank, "\(keys.first(command)) \(word)")
         }
         let hints =
-            state.panel == .post
-            ? [
-                move, hint(1, .like, "like"), hint(2, .comment, "comment"), hint(3, .reply, "reply"),
-                hint(4, .back, "back"),
-                hint(5, .quit, "quit"),
-            ]
-            : [
-                move, hint(1, .open, "open"), hint(2, .like, "like"), hint(3, .comment, "comment"),
-                hint(6, .post, "post"),
-                hint(7, .nextUnread, "unread"), hint(4, .notifications, "notifications"), hint(5, .quit, "quit"),
-            ]
+            switch state.panel {
+            case .post:
+                [
+                    move, hint(1, .like, "like"), hint(2, .comment, "comment"), hint(3, .reply, "reply"),
+                    hint(4, .back, "back"), hint(5, .quit, "quit"),
+                ]
+            case .friends:
+                [
+                    move, hint(1, .accept, "accept"), hint(2, .decline, "decline"), hint(3, .addFriend, "add"),
+                    hint(6, .unfriend, "end"), hint(4, .back, "back"), hint(5, .quit, "quit"),
+                ]
+            default:
+                [
+                    move, hint(1, .open, "open"), hint(2, .like, "like"), hint(3, .comment, "comment"),
+                    hint(6, .post, "post"), hint(8, .friends, "friends"),
+                    hint(7, .nextUnread, "unread"), hint(4, .notifications, "notifications"), hint(5, .quit, "quit"),
+                ]
+            }
         let help = "\(keys.first(.help)) help"
         var room = width - CellWidth.of(help)
         var shown: Set<Int> = []
@@ -41,7 +48,8 @@ public enum View {
         Command.allCases.map { (keys.describe($0), $0.summary) } + [
             (
                 "editing",
-                "←/→, Home/End, alt-b/alt-f, ctrl-w, ctrl-u; ctrl-j or alt-Enter a new line; ↑ what you sent; Enter sends"
+                "←/→, Home/End, alt-b/alt-f, ctrl-w, ctrl-u; ctrl-j or alt-Enter a new line; ↑ what you sent; Enter sends; "
+                    + "\(keys.describe(.audience)) in a new post: who may see it"
             )
         ]
     }
@@ -65,10 +73,13 @@ public enum View {
         state.feedScroll.correct(count: state.posts.count, viewport: state.bodyRows) { feedLines.post($0).count }
         state.hitAreas = HitAreas()
         switch state.panel {
+        case _ where state.compose?.picker != nil:
+            audiencePicker(state.compose!.picker!, friends: state.friendsScreen.lists.friends, into: &screen)
         case .feed: feed(&state, &feedLines, into: &screen)
         case .notifications: notifications(&state, into: &screen)
         case .help: help(state.keys, into: &screen)
         case .post: postView(&state, into: &screen)
+        case .friends: friends(&state, into: &screen)
         }
         state.hitAreas.badge = badgeColumns(screen)
         footer(state, into: &screen)
