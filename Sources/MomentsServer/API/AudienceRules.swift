@@ -18,7 +18,7 @@ enum AudienceRules {
                 throw APIError(.badRequest, "invalid_audience", "only needs at least one friend (or use private)")
             }
             return .only(named)
-        case .except: return .except(named)
+        case .except: return named.isEmpty ? .friends : .except(named)
         case .friends, .onlyMe: return audience
         }
     }

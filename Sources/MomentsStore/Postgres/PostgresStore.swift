@@ -257,7 +257,16 @@ public final class PostgresStore: MomentsStore {
     public func answerFriendRequest(id: Int64, by user: String, accept: Bool, idempotent: Idempotent<Bool>?)
         async throws -> Bool
     {
-        try await perform(Writes.answerRequest(id: id, by: user, accept: accept), idempotent) { _, _ in accept }
+        try await perform(Writes.answerRequest(id: id, by: user, accept: accept), idempotent) { connection, _ in
+            let query: PostgresQuery = """
+                SELECT EXISTS (SELECT 1 FROM friend_requests r JOIN friendships f
+                    ON f.user_id = r.from_id AND f.friend_id = r.to_id WHERE r.id = \(id))
+                """
+            for try await friends in try await connection.query(query, logger: self.logger).decode(Bool.self) {
+                return friends
+            }
+            return false
+        }
     }
 
     public func unfriend(_ user: String, _ other: String, idempotent: Idempotent<Bool>?) async throws -> Bool {

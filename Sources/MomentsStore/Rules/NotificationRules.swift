@@ -79,7 +79,7 @@ enum NotificationRules {
     /// The addressee hears of a request (unread, with its note); the request is the one the
     /// write makes.
     static func friendRequest(from: String, to: String, note: String) -> EventDraft {
-        EventDraft(recipient: to, type: .friendRequest, actor: from, text: note)
+        EventDraft(recipient: to, type: .friendRequest, actor: from, text: note.isEmpty ? nil : note)
     }
 
     /// The one who asked hears that `accepter` said yes.

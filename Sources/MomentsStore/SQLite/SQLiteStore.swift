@@ -252,7 +252,14 @@ public final class SQLiteStore: MomentsStore {
     public func answerFriendRequest(id: Int64, by user: String, accept: Bool, idempotent: Idempotent<Bool>?)
         async throws -> Bool
     {
-        try await perform(Writes.answerRequest(id: id, by: user, accept: accept), idempotent) { _, _ in accept }
+        try await perform(Writes.answerRequest(id: id, by: user, accept: accept), idempotent) { db, _ in
+            try Bool.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM friend_requests r JOIN friendships f
+                            ON f.user_id = r.from_id AND f.friend_id = r.to_id WHERE r.id = ?)
+                        """), arguments: [id]) ?? false
+        }
     }
 
     public func unfriend(_ user: String, _ other: String, idempotent: Idempotent<Bool>?) async throws -> Bool {
