@@ -74,9 +74,11 @@ public struct StoredEvent: Sendable, Equatable {
 extension StoredEvent {
     /// The columns both stores select an event with (then a WHERE, which must leave out
     /// `e.hidden` events unless it is pushing what was just committed), in this order; the
-    /// actor's name and the post's text come from joins.
+    /// actor's name and the post's text come from joins (a `post_hidden` event, about a post
+    /// its recipient may no longer see, tells nothing of it but its id).
     static let select = """
-        SELECT e.id, e.type, e.actor_id, a.name AS actor_name, e.post_id, p.text AS post_text,
+        SELECT e.id, e.type, e.actor_id, a.name AS actor_name, e.post_id,
+               CASE WHEN e.type = 'post_hidden' THEN NULL ELSE p.text END AS post_text,
                e.comment_id, e.request_id, e.text, e.data, e.created_at, e.read
         FROM events e LEFT JOIN users a ON a.id = e.actor_id LEFT JOIN posts p ON p.id = e.post_id
         """
