@@ -20,7 +20,8 @@ public struct AudiencePicker: Equatable, Sendable {
     public var choice: Choice
     /// The friends picked, by id, for `only` and `except`.
     public var picked: [String]
-    public var selected = 0
+    /// The row under the cursor: at first, the choice in force.
+    public var selected: Int
 
     public init(_ audience: Audience) {
         switch audience {
@@ -29,6 +30,7 @@ public struct AudiencePicker: Equatable, Sendable {
         case .except(let users): (choice, picked) = (.except, users)
         case .onlyMe: (choice, picked) = (.onlyMe, [])
         }
+        selected = Choice.allCases.firstIndex(of: choice)!
     }
 
     /// What the post is sent with. `Only …` with nobody picked is only the author.
