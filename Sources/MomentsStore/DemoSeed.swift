@@ -1,7 +1,9 @@
 import MomentsCore
 
-/// The demo world of `serve --demo`: four friends and a few posts of the last days, some
-/// already liked and commented on.
+/// The demo world of `serve --demo`: four people and a few posts of the last days, some already
+/// liked and commented on. Everyone is friends with everyone but bob and carol, who have never
+/// met: each sees alice's dumplings, neither sees the other there (carol's comment is alice's
+/// and dave's to read, not bob's), which is the rule of Moments the demo shows (README).
 public enum DemoSeed {
     public static let users: [UserSummary] = [
         UserSummary(id: "alice", name: "Alice"),
@@ -10,13 +12,18 @@ public enum DemoSeed {
         UserSummary(id: "dave", name: "Dave"),
     ]
 
+    /// The two who are not friends.
+    public static let strangers: Set<[String]> = [["bob", "carol"]]
+
     /// Seeds only an empty store; answers whether it did.
     @discardableResult
     public static func seedIfEmpty(_ store: any MomentsStore) async throws -> Bool {
         guard try await store.isEmpty() else { return false }
         for user in users { try await store.saveUser(id: user.id, name: user.name) }
         for (index, a) in users.enumerated() {
-            for b in users[(index + 1)...] { try await store.befriend(a.id, b.id) }
+            for b in users[(index + 1)...] where !strangers.contains([a.id, b.id]) {
+                try await store.befriend(a.id, b.id)
+            }
         }
         // A timeline with a past: posts of the last days, likes and comments after them.
         let hour = 3600
@@ -29,7 +36,7 @@ public enum DemoSeed {
                 text: "Finished the first draft of my talk on push protocols. Long-polling still surprises people.")
         }
         try await StoreClock.asIf(secondsAgo: 28 * hour) {
-            _ = try await store.like(viewer: "carol", postId: harbour.id)
+            _ = try await store.like(viewer: "dave", postId: harbour.id)
             _ = try await store.like(viewer: "alice", postId: harbour.id)
             _ = try await store.comment(viewer: "alice", postId: harbour.id, text: "好美！下次带上我")
         }

@@ -271,10 +271,10 @@ struct TUITests {
         defer { server.stop() }
         let aliceToken = try #require(server.tokens["alice"])
         let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
-        let carol = MomentsAPI(server: server.url, token: try #require(server.tokens["carol"]))
+        let dave = MomentsAPI(server: server.url, token: try #require(server.tokens["dave"]))
         let thread = try await bob.createPost(text: "三十条评论的帖子")
         for number in 1...30 {
-            _ = try await (number % 2 == 0 ? bob : carol).comment(postId: thread.id, text: "comment \(number) 评论")
+            _ = try await (number % 2 == 0 ? bob : dave).comment(postId: thread.id, text: "comment \(number) 评论")
         }
         let session = try TmuxSession(
             command: try Binaries.tui(token: aliceToken, server: server.url))

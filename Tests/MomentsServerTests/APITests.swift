@@ -154,12 +154,12 @@ struct APITests {
         let post = try await server.api("alice").createPost(text: "讨论")
         _ = try await server.api("bob").comment(postId: post.id, text: "first")
         let bobCursor = try await server.api("bob").me().cursor
-        let carolCursor = try await server.api("carol").me().cursor
-        _ = try await server.api("carol").comment(postId: post.id, text: "second")
+        let daveCursor = try await server.api("dave").me().cursor
+        _ = try await server.api("dave").comment(postId: post.id, text: "second")
 
         let bobEvents = try await server.api("bob").poll(cursor: bobCursor, timeout: 0).events
         #expect(bobEvents.map(\.text) == ["second"])
-        #expect(try await server.api("carol").poll(cursor: carolCursor, timeout: 0).events.isEmpty)
+        #expect(try await server.api("dave").poll(cursor: daveCursor, timeout: 0).events.isEmpty)
         let aliceTexts = try await server.api("alice").notifications(limit: 2).notifications.map(\.event.text)
         #expect(aliceTexts == ["second", "first"])
         try await server.stop()
@@ -177,7 +177,7 @@ struct APITests {
         #expect(rest.posts.allSatisfy { $0.id < first.posts[1].id })
         let all = first.posts + rest.posts
         let hike = try #require(all.first { $0.text.hasPrefix("周末去爬山") })
-        #expect(hike.likers.map(\.id) == ["carol", "alice"])
+        #expect(hike.likers.map(\.id) == ["dave", "alice"])
         #expect(hike.likedByMe)
         #expect(hike.comments.map(\.text) == ["好美！下次带上我"])
         try await server.stop()

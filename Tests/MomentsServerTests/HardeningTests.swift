@@ -381,12 +381,12 @@ struct HardeningTests {
         let iframe = try await TestStream.open(server, "/api/iframe?token=\(bobToken)")
         async let poll = bob.poll(cursor: cursor, timeout: 10)
 
-        // Bob's like is attributed to bob, goes to alice only; then carol's comment is bob's probe.
+        // Bob's like is attributed to bob, goes to alice only; then dave's comment is bob's probe.
         let liked = try await bob.like(postId: post.id)
         #expect(liked.likers.map(\.id).contains("bob"))
         let aliceEvents = try await alice.notifications().notifications
         #expect(aliceEvents.first?.event.actor?.id == "bob")
-        let probe = try await server.api("carol").comment(postId: bobPost.id, text: "for bob")
+        let probe = try await server.api("dave").comment(postId: bobPost.id, text: "for bob")
 
         let wsEvent = try await socket.event()
         #expect(wsEvent.commentId == probe.id)
