@@ -1,0 +1,51 @@
+import Foundation
+import MomentsClient
+import MomentsCore
+import MomentsServer
+import MomentsStore
+import Testing
+
+@testable import MomentsTestSupport
+
+/// Privacy across nodes: two in-process nodes on one PostgreSQL database.
+@Suite(
+    "Privacy over PostgreSQL, two nodes",
+    .enabled(if: TestPostgres.isConfigured, Comment(rawValue: TestPostgres.skipReason))
+)
+struct PostgresPrivacyTests {
+    @Test("a friendship ended on node 1 stops carol's comments reaching bob's socket on node 2")
+    func endedOnAnotherNode() async throws {
+        let url = try await TestPostgres.createDatabase()
+        let one = try await TestServer.start { $0.postgres = try? PostgresAddress(url) }
+        let two = try await TestServer.start { $0.postgres = try? PostgresAddress(url) }
+        let (carolOnOne, bobOnTwo) = (try await one.api("carol"), try await two.api("bob"))
+        let aliceOnOne = try await one.api("alice")
+        // Friends first (the demo's bob and carol are strangers): asked on node 2, accepted on 1.
+        guard case .sent(let request) = try await bobOnTwo.requestFriend("carol") else {
+            throw TestFailure("not sent")
+        }
+        #expect(try await carolOnOne.answerFriendRequest(request.id, accept: true))
+        let post = try await aliceOnOne.createPost(text: "across nodes")
+        _ = try await bobOnTwo.comment(postId: post.id, text: "bob first")
+
+        let socket = TestSocket(
+            port: two.port, token: try await two.token("bob"), cursor: try await bobOnTwo.me().cursor)
+        _ = try await socket.hello()
+        _ = try await carolOnOne.comment(postId: post.id, text: "while friends")
+        #expect(try await socket.event().text == "while friends")
+
+        try await carolOnOne.unfriend("bob")
+        let ended = try await socket.event()
+        #expect(ended.type == .unfriended && ended.user?.id == "carol")
+        _ = try await carolOnOne.comment(postId: post.id, text: "after the end")
+        _ = try await aliceOnOne.comment(postId: post.id, text: "marker")
+        let next = try await socket.event()
+        #expect(next.text == "marker" && next.actor?.id == "alice", "carol's comment reached bob: \(next)")
+        let replay = try await bobOnTwo.poll(cursor: 0, timeout: 0).events
+        #expect(!replay.contains { $0.actor?.id == "carol" && $0.type == .comment })
+        #expect(try await bobOnTwo.post(post.id).comments.map(\.text) == ["bob first", "marker"])
+        socket.cancel()
+        try await two.stop()
+        try await one.stop()
+    }
+}
