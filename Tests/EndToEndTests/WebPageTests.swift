@@ -106,4 +106,49 @@ struct WebPageTests {
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         print("web page screenshot: \(screenshot.path)")
     }
+
+    @Test("as bob, the page shows only what bob may see, and drops a post when its audience leaves him out")
+    func onlyWhatBobMaySee() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let browser = try await Browser()
+        defer { browser.close() }
+        let apis = try ["alice", "carol"].map { MomentsAPI(server: server.url, token: try #require(server.tokens[$0])) }
+        let (alice, carol) = (apis[0], apis[1])
+        let release = try #require(try await alice.feed().posts.first { $0.text.hasPrefix("Moments is live") })
+        // In the demo bob and carol are strangers.
+        _ = try await carol.comment(postId: release.id, text: "carol on the web")
+        _ = try await alice.comment(postId: release.id, text: "alice on the web")
+        let serverURL = server.url.absoluteString
+
+        try await browser.withPage { page in
+            try await page.navigate(serverURL + "/")
+            _ = try await eventually("the demo sign-in buttons") {
+                try await page.evaluate("!!document.querySelector('[data-user=bob]')") as? Bool == true ? true : nil
+            }
+            _ = try await page.evaluate("document.querySelector('[data-user=bob]').click()")
+            let feedText = "document.getElementById('feed').textContent"
+            let feed = try await eventually("bob's feed") { () -> String? in
+                let text = try await page.evaluate(feedText) as? String
+                return text?.contains("alice on the web") == true ? text : nil
+            }
+            #expect(!feed.contains("carol on the web") && !feed.contains("Carol"), "\(feed)")
+
+            let limited = try await alice.createPost(text: "for bob, for now", audience: .only(["bob"]))
+            let selector = "document.querySelector('[data-post-id=\"\(limited.id)\"]')"
+            _ = try await eventually("the limited post, live, with its mark") { () -> Bool? in
+                let text = try await page.evaluate("\(selector)?.textContent ?? ''") as? String ?? ""
+                return text.contains("for bob, for now") && text.contains("🔒 limited") ? true : nil
+            }
+            _ = try await alice.setAudience(postId: limited.id, .except(["bob"]))
+            _ = try await eventually("the post gone from the page") {
+                try await page.evaluate("\(selector) === null") as? Bool == true ? true : nil
+            }
+            _ = try await carol.requestFriend("bob", note: "网页上见")
+            _ = try await eventually("carol's request in a toast") {
+                try await page.evaluate("document.getElementById('toast').textContent") as? String
+                    == "Carol asks to be your friend: 网页上见" ? true : nil
+            }
+        }
+    }
 }

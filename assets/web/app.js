@@ -61,12 +61,21 @@ function onPushedEvent(event) {
   setUnread(event.unread);
   if (event.type === "custom") {
     toast(`From the service: ${JSON.stringify(event.data)}`);
-  } else {
-    const verb = { like: "liked", unlike: "took back a like on", comment: "commented on" }[event.type];
-    if (event.type === "post") toast(`${event.actor.name} posted: ${event.text}`);
-    else if (verb) toast(`${event.actor.name} ${verb} “${event.post_excerpt}”${event.text ? `: ${event.text}` : ""}`);
+  } else if (event.type === "post_hidden") {
+    // No longer ours to see: off the page at once.
+    document.querySelector(`[data-post-id="${event.post_id}"]`)?.remove();
+  } else if (event.type === "unfriended" || event.type === "friend_accepted" || event.type === "friend_request") {
+    toast(sentence(event));
+    // Who may be seen changed: the feed is read again.
+    if (event.type !== "friend_request") scheduleFeedReload(null);
+  } else if (event.type === "post") {
+    toast(`${event.actor.name} posted: ${event.text}`);
+    scheduleFeedReload(event.post_id);
+  } else if (["like", "unlike", "comment"].includes(event.type)) {
+    toast(sentence(event));
     scheduleFeedReload(event.post_id);
   }
+  // Any other type is from a newer server: skipped, its id still counted as seen.
   if (!$("notifications").hidden) loadNotifications();
 }
 
@@ -89,6 +98,8 @@ function renderPost(post) {
   item.dataset.postId = post.id;
   const header = element("header");
   header.append(element("span", "author", post.author.name), element("time", "time", relativeTime(post.created_at)));
+  // The author chose who may see it; others learn only that it is limited.
+  if (post.audience_limited) header.append(element("span", "limited", "🔒 limited"));
   const likeButton = element("button", post.liked_by_me ? "like liked" : "like", `♥ ${post.like_count}`);
   likeButton.type = "button";
   likeButton.addEventListener("click", async () => {
@@ -101,6 +112,9 @@ function renderPost(post) {
   });
   const likers = element("span", "likes", post.likers.length ? ` ${post.likers.map((u) => u.name).join(", ")}` : "");
   const comments = element("ul", "comments");
+  // The feed carries the latest comments the viewer may see; the count, all of them.
+  const more = (post.comment_count ?? post.comments.length) - post.comments.length;
+  if (more > 0) comments.append(element("li", "more", `… ${more} more`));
   for (const comment of post.comments) {
     const line = element("li");
     line.append(element("span", "author", comment.author.name), document.createTextNode(`: ${comment.text}`));
@@ -136,12 +150,23 @@ async function toggleNotifications() {
 async function loadNotifications() {
   const page = await api.notifications();
   $("notification-list").replaceChildren(...page.notifications.map((entry) => {
-    const verb = { like: "liked your post", unlike: "took back a like on", comment: "commented" }[entry.type] || entry.type;
-    const text = entry.type === "custom" ? `From the service: ${JSON.stringify(entry.data)}`
-      : entry.type === "comment" ? `${entry.actor.name} ${verb}: ${entry.text}`
-      : `${entry.actor.name} ${verb} “${entry.post_excerpt}”`;
-    return element("li", entry.read ? "read" : "unread", `${text} · ${relativeTime(entry.created_at)}`);
+    return element("li", entry.read ? "read" : "unread", `${sentence(entry)} · ${relativeTime(entry.created_at)}`);
   }));
+}
+
+// How an event reads, in a toast or the notifications list.
+function sentence(event) {
+  const who = event.actor?.name ?? "Someone";
+  switch (event.type) {
+    case "custom": return `From the service: ${JSON.stringify(event.data)}`;
+    case "like": return `${who} liked your post “${event.post_excerpt}”`;
+    case "unlike": return `${who} took back a like on “${event.post_excerpt}”`;
+    case "comment": return `${who} commented on “${event.post_excerpt}”: ${event.text}`;
+    case "friend_request": return `${who} asks to be your friend${event.text ? `: ${event.text}` : ""}`;
+    case "friend_accepted": return `${who} accepted your friend request`;
+    case "unfriended": return `You and ${event.user?.name ?? "someone"} are no longer friends`;
+    default: return event.type;
+  }
 }
 
 function relativeTime(iso) {
