@@ -69,4 +69,5 @@ extension [UInt8] {
     static let actorIdKey = Array(#""actor":{"id":"#.utf8)
     static let helloType = Array(#""type":"hello""#.utf8)
     static let likeType = Array(#""type":"like""#.utf8)
+    static let commentType = Array(#""type":"comment""#.utf8)
 }

@@ -77,6 +77,13 @@ final class Publisher: Sendable {
         await post("/api/posts/\(users[author].post)/likes", body: nil, bearer: liker.token, awayFrom: author)
     }
 
+    /// Moments only: a comment on subscriber `author`'s post, which becomes its notification.
+    func comment(onPostOf author: Int, as commenter: BenchUser) async {
+        await post(
+            "/api/posts/\(users[author].post)/comments", body: #"{"text":"bench comment 评论"}"#,
+            bearer: commenter.token, awayFrom: author)
+    }
+
     /// A live node not `tried` yet, other than subscriber `position`'s home when there is one
     /// (a cluster of two that lost a node has only the home left); nil when none is left.
     private func node(awayFrom position: Int?, tried: Set<Int>) -> Int? {

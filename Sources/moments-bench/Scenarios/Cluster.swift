@@ -49,7 +49,7 @@ struct Cluster: AsyncParsableCommand {
             var unicastMax = report("unicast-max")
             try await UnicastMax.climb(session, ladder: ladder, rates: rates, into: &unicastMax)
             var likes = report("likes")
-            try await Likes.measure(session, rate: likeRate, seconds: seconds, distance: 1, into: &likes)
+            try await Likes.measure(session, .like, rate: likeRate, seconds: seconds, distance: 1, into: &likes)
             var storm = report("storm")
             try await Storm.measure(session, rate: stormRate, into: &storm)
             return [connect, unicast, unicastMax, likes, storm]

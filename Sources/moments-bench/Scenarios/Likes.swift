@@ -3,6 +3,11 @@ import Histogram
 
 /// `likes`: the product path — a like over HTTP becomes a notification on its author's socket.
 struct Likes: AsyncParsableCommand {
+    /// What each user does to a friend's post.
+    enum Reaction: String, ExpressibleByArgument, Sendable {
+        case like, comment
+    }
+
     static let configuration = CommandConfiguration(
         abstract: "Moments only: likes over HTTP at --rate; latency like → author's socket.")
 
@@ -26,14 +31,17 @@ struct Likes: AsyncParsableCommand {
         try await Session.with(options) { session in
             var report = Report(scenario: "likes", options: options)
             try await session.connect(into: &report)
-            try await Self.measure(session, rate: rate, seconds: seconds, distance: distance, into: &report)
+            try await Self.measure(
+                session, .like, rate: rate, seconds: seconds, distance: distance, into: &report)
             return report
         }
     }
 
-    /// On connected sockets: each liker likes the post of the user `distance` places on.
+    /// On connected sockets: each user likes (or comments on) the post of the user `distance`
+    /// places on.
     static func measure(
-        _ session: Session, rate: Double, seconds: Double, distance: Int, into report: inout Report
+        _ session: Session, _ reaction: Reaction, rate: Double, seconds: Double, distance: Int,
+        into report: inout Report
     ) async throws {
         try await session.startPhase()
         let users = session.users
@@ -46,11 +54,14 @@ struct Likes: AsyncParsableCommand {
             let liker = users[likers[index]]
             let author = (likers[index] + distance) % users.count
             due.set("\(liker.id) \(users[author].post)", stamp)
-            await publisher.like(postOf: author, as: liker)
+            switch reaction {
+            case .like: await publisher.like(postOf: author, as: liker)
+            case .comment: await publisher.comment(onPostOf: author, as: liker)
+            }
         }
         report.add("achieved_rate", Double(sent) / Monotonic.seconds(since: start))
         let received = try await session.collect(expected: publisher.succeeded)
-        // Per 1,000 likes accepted: each is a request, a transaction and a notification.
+        // Per 1,000 accepted: each is a request, a transaction and a notification.
         mark.cost(until: session.cpuMark(), count: publisher.succeeded).add(into: &report)
         var histogram = Tally.emptyHistogram()
         for like in received.likes {

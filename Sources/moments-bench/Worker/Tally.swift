@@ -1,7 +1,7 @@
 import Histogram
 import NIOConcurrencyHelpers
 
-/// A like as its author's socket saw it; the coordinator knows when it was sent.
+/// A like or a comment as its author's socket saw it; the coordinator knows when it was sent.
 struct LikeArrival: Codable, Sendable {
     let actor: String
     let post: Int64

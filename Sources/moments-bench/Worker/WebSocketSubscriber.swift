@@ -182,7 +182,8 @@ final class WebSocketSubscriber: Sendable {
                 }
                 guard fresh else { return tally.duplicate() }
             }
-            if FrameScan.contains(.likeType, in: bytes), let actor = FrameScan.string(after: .actorIdKey, in: bytes),
+            if FrameScan.contains(.likeType, in: bytes) || FrameScan.contains(.commentType, in: bytes),
+                let actor = FrameScan.string(after: .actorIdKey, in: bytes),
                 let post = FrameScan.firstUnsigned(after: .postIdKey, in: bytes)
             {
                 tally.liked(LikeArrival(actor: actor, post: Int64(post), at: now))
