@@ -8,7 +8,8 @@ struct MomentsBench: AsyncParsableCommand {
         discussion:
             "Exit status 2 when messages were lost or duplicated, or publishing failed (in a rate ladder: in a step that kept up).",
         subcommands: [
-            Connect.self, Unicast.self, Likes.self, Comments.self, FeedReads.self, Broadcast.self, Storm.self, LongPoll.self, UnicastMax.self,
+            Connect.self, Unicast.self, Likes.self, Comments.self, FeedReads.self, Broadcast.self, Storm.self,
+            LongPoll.self, UnicastMax.self,
             LikesMax.self, Soak.self, Cluster.self, NodeLoss.self, Worker.self,
         ])
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MomentsStore
 
 struct Unfriend: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,6 +11,10 @@ struct Unfriend: AsyncParsableCommand {
 
     func run() async throws {
         guard a != b else { throw ValidationError("a user cannot unfriend themselves") }
-        try await data.withServer { try await $0.store.unfriend(a, b) }
+        do {
+            try await data.withServer { try await $0.store.unfriend(a, b) }
+        } catch StoreError.notFound {
+            throw StoreError.notFound("\(a) and \(b) are not friends")
+        }
     }
 }

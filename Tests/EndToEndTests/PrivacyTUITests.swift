@@ -85,4 +85,19 @@ struct PrivacyTUITests {
             try await screen.expectCleanExit()
         }
     }
+
+    @Test("moments-server unfriend ends a friendship on the server's data; a second time it says they are not friends")
+    func unfriendCommand() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        #expect(try await bob.friends().map(\.id).contains("alice"))
+        let command = try Binaries.path("moments-server")
+        let first = try runQuick(command, ["unfriend", "bob", "alice", "--data-dir", server.dataDir.path])
+        #expect(first.status == 0, "\(first.err)")
+        #expect(try await !bob.friends().map(\.id).contains("alice"))
+        #expect(try await bob.feed().posts.allSatisfy { $0.author.id != "alice" })
+        let again = try runQuick(command, ["unfriend", "bob", "alice", "--data-dir", server.dataDir.path])
+        #expect(again.status != 0 && again.err.contains("bob and alice are not friends"), "\(again)")
+    }
 }

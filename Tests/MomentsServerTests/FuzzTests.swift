@@ -12,18 +12,6 @@ import Testing
 /// seeded (the seed is printed) and bounded; `MOMENTS_FUZZ_ITERATIONS` makes it longer.
 @Suite("Fuzzing: decoding and request handling")
 struct FuzzTests {
-    /// SplitMix64: tiny, seedable, good enough to drive mutations reproducibly.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let iterations = Int(ProcessInfo.processInfo.environment["MOMENTS_FUZZ_ITERATIONS"] ?? "") ?? 400
     static let seed =
         UInt64(ProcessInfo.processInfo.environment["MOMENTS_FUZZ_SEED"] ?? "") ?? UInt64(Date().timeIntervalSince1970)
@@ -39,7 +27,7 @@ struct FuzzTests {
         ].map { Array($0.utf8) } + [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80]]
 
     /// A valid sample with a few random mutations, or plain random bytes.
-    static func input(_ random: inout Random) -> [UInt8] {
+    static func input(_ random: inout SeededRandom) -> [UInt8] {
         if Int.random(in: 0..<5, using: &random) == 0 {
             return (0..<Int.random(in: 0..<200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
         }
@@ -58,7 +46,7 @@ struct FuzzTests {
 
     @Test("decoders and text rules survive random and mutated bytes")
     func decoders() throws {
-        var random = Random(state: Self.seed)
+        var random = SeededRandom(seed: Self.seed)
         print("◇ fuzz seed \(Self.seed) (MOMENTS_FUZZ_SEED), \(Self.iterations * 10) inputs")
         let decoder = WireCoding.makeDecoder()
         for _ in 0..<(Self.iterations * 10) {
@@ -86,7 +74,7 @@ struct FuzzTests {
         }
         let token = try await server.token("bob")
         let post = try await server.api("alice").createPost(text: "fuzz target")
-        var random = Random(state: Self.seed ^ 0x5EED)
+        var random = SeededRandom(seed: Self.seed ^ 0x5EED)
         let deadline = ContinuousClock.now + .seconds(50)
         var statuses: [Int: Int] = [:]
         for _ in 0..<Self.iterations where ContinuousClock.now < deadline {

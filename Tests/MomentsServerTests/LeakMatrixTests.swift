@@ -105,6 +105,18 @@ struct LeakMatrixTests {
         }
     }
 
+    /// A server with alice, friends with bob and with carol, who are strangers.
+    static func world() async throws -> TestServer {
+        let server = try await TestServer.start(demo: false)
+        let store = server.server.store
+        for (id, name) in [("alice", "Alice"), ("bob", "Bob"), ("carol", "Carol")] {
+            try await store.saveUser(id: id, name: name)
+        }
+        try await store.befriend("alice", "bob")
+        try await store.befriend("alice", "carol")
+        return server
+    }
+
     /// The user's stream position now: where live transports start.
     static func cursor(_ server: TestServer, _ user: String) async throws -> Int64 {
         try await server.api(user).me().cursor
@@ -114,13 +126,7 @@ struct LeakMatrixTests {
         "strangers' likes and comments reach nobody; friends' do, live and on replay; an ended friendship takes them back"
     )
     func friendsOfTheMaker() async throws {
-        let server = try await TestServer.start(demo: false)
-        let store = server.server.store
-        for (id, name) in [("alice", "Alice"), ("bob", "Bob"), ("carol", "Carol")] {
-            try await store.saveUser(id: id, name: name)
-        }
-        try await store.befriend("alice", "bob")
-        try await store.befriend("alice", "carol")
+        let server = try await Self.world()
         let alice = try await server.api("alice")
         let bob = try await server.api("bob")
         let carol = try await server.api("carol")
@@ -181,13 +187,7 @@ struct LeakMatrixTests {
 
     @Test("outside its audience a post does not exist, on any path; changing the audience sends or takes it back")
     func audiences() async throws {
-        let server = try await TestServer.start(demo: false)
-        let store = server.server.store
-        for (id, name) in [("alice", "Alice"), ("bob", "Bob"), ("carol", "Carol")] {
-            try await store.saveUser(id: id, name: name)
-        }
-        try await store.befriend("alice", "bob")
-        try await store.befriend("alice", "carol")
+        let server = try await Self.world()
         let alice = try await server.api("alice")
         let bob = try await server.api("bob")
         let carol = try await server.api("carol")

@@ -3,6 +3,7 @@ import MomentsCore
 import Testing
 
 @testable import MomentsStore
+@testable import MomentsTestSupport
 
 /// Model-based: random small worlds (up to 6 users, up to 40 steps of friendships made and
 /// ended, posts with audiences and audience changes, likes, unlikes, comments and reads) are
@@ -13,21 +14,6 @@ import Testing
 @Suite("Privacy, model-based: random worlds on the store and on a reference model")
 struct PrivacyModelTests {
     typealias Backend = StoreContractTests.Backend
-
-    /// SplitMix64: small, seeded, the same sequence on every machine.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-    }
 
     /// SQLite in memory (the file-backed store runs the same code) and PostgreSQL.
     @Test(
@@ -55,7 +41,7 @@ struct PrivacyModelTests {
 
     /// Runs one random world; answers what differed, with the steps that led there.
     static func run(seed: UInt64, on store: any MomentsStore) async throws -> String? {
-        var random = Random(state: seed)
+        var random = SeededRandom(seed: seed)
         let users = (0..<(2 + random.below(5))).map { "u\($0)" }
         for user in users { try await store.saveUser(id: user, name: user.uppercased()) }
         var model = PrivacyModel(users: users)
@@ -152,7 +138,7 @@ struct PrivacyModelTests {
         return nil
     }
 
-    static func randomAudience(_ random: inout Random, friends: [String], users: [String]) -> Audience {
+    static func randomAudience(_ random: inout SeededRandom, friends: [String], users: [String]) -> Audience {
         // Now and then a name that is not a friend: refused as invalid_audience.
         let pool = random.chance(10) ? users : friends
         let named = pool.filter { _ in random.chance(50) }

@@ -174,3 +174,20 @@ struct PostLoadTests {
         #expect(render(s).plainText.contains("Carol: comment 1"))
     }
 }
+
+@Suite("help: every key, scrolled when the terminal is short")
+struct HelpTests {
+    @Test("? lists every command; j scrolls to the last ones on 24 rows; another key closes it")
+    func scrolls() {
+        var s = state()
+        _ = s.update(.key(.character("?")))
+        var text = render(s).plainText
+        #expect(text.contains("j/k: more") && text.contains("next post"))
+        #expect(!text.contains("ctrl-w"))
+        for _ in 0..<20 { _ = s.update(.key(.character("j"))) }
+        text = render(s).plainText
+        #expect(text.contains("ctrl-w") && text.contains("quit") && text.contains("while writing a post"))
+        _ = s.update(.key(.character("x")))
+        #expect(s.panel == .feed)
+    }
+}

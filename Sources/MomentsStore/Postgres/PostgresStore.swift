@@ -236,21 +236,15 @@ public final class PostgresStore: MomentsStore {
                 let request = try await self.fetchRequests(connection, where: "r.id = \(id)").first,
                 request.from?.id == from
             else { return .befriended }
-            return .sent(
-                FriendRequest(id: request.id, to: request.to, note: request.note, createdAt: request.createdAt))
+            return .sent(request.asSent)
         }
     }
 
     public func friendRequests(user: String) async throws -> FriendRequests {
         try await pool.withConnection { connection in
-            let incoming = try await self.fetchRequests(connection, where: "r.to_id = \(user) AND r.state = 'pending'")
-            let outgoing = try await self.fetchRequests(
-                connection, where: "r.from_id = \(user) AND r.state = 'pending'")
-            return FriendRequests(
-                incoming: incoming.map {
-                    FriendRequest(id: $0.id, from: $0.from, note: $0.note, createdAt: $0.createdAt)
-                },
-                outgoing: outgoing.map { FriendRequest(id: $0.id, to: $0.to, note: $0.note, createdAt: $0.createdAt) })
+            let pending = try await self.fetchRequests(
+                connection, where: "(r.to_id = \(user) OR r.from_id = \(user)) AND r.state = 'pending'")
+            return FriendRequests(pending: pending, of: user)
         }
     }
 

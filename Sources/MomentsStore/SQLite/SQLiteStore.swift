@@ -230,22 +230,17 @@ public final class SQLiteStore: MomentsStore {
         try await perform(Writes.requestFriend(from: from, to: to, note: note), idempotent) { db, made in
             // The request made, or (`to` had asked first) the one accepted.
             guard let id = made.requestId, let request = try Self.fetchRequests(db, where: "r.id = ?", [id]).first,
-                request.from.id == from
+                request.from?.id == from
             else { return .befriended }
-            return .sent(
-                FriendRequest(id: request.id, to: request.to, note: request.note, createdAt: request.createdAt))
+            return .sent(request.asSent)
         }
     }
 
     public func friendRequests(user: String) async throws -> FriendRequests {
         try await pool.read { db in
-            let incoming = try Self.fetchRequests(db, where: "r.to_id = ? AND r.state = 'pending'", [user])
-            let outgoing = try Self.fetchRequests(db, where: "r.from_id = ? AND r.state = 'pending'", [user])
-            return FriendRequests(
-                incoming: incoming.map {
-                    FriendRequest(id: $0.id, from: $0.from, note: $0.note, createdAt: $0.createdAt)
-                },
-                outgoing: outgoing.map { FriendRequest(id: $0.id, to: $0.to, note: $0.note, createdAt: $0.createdAt) })
+            let pending = try Self.fetchRequests(
+                db, where: "(r.to_id = ?1 OR r.from_id = ?1) AND r.state = 'pending'", [user])
+            return FriendRequests(pending: pending, of: user)
         }
     }
 
@@ -405,7 +400,7 @@ public final class SQLiteStore: MomentsStore {
 
     /// Friend requests with both sides, newest first.
     private static func fetchRequests(_ db: Database, where condition: String, _ arguments: StatementArguments)
-        throws -> [(id: Int64, from: UserSummary, to: UserSummary, note: String, createdAt: Date)]
+        throws -> [FriendRequest]
     {
         try Row.fetchAll(
             db.cachedStatement(
@@ -415,10 +410,10 @@ public final class SQLiteStore: MomentsStore {
                     WHERE \(condition) ORDER BY r.id DESC
                     """), arguments: arguments
         ).map { row in
-            (
-                row["id"], UserSummary(id: row["from_id"], name: row["from_name"]),
-                UserSummary(id: row["to_id"], name: row["to_name"]), row["note"], StoreClock.date(row["created_at"])
-            )
+            FriendRequest(
+                id: row["id"], from: UserSummary(id: row["from_id"], name: row["from_name"]),
+                to: UserSummary(id: row["to_id"], name: row["to_name"]), note: row["note"],
+                createdAt: StoreClock.date(row["created_at"]))
         }
     }
 

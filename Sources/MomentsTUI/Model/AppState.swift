@@ -66,6 +66,8 @@ public struct AppState: Equatable, Sendable {
     public var keys = KeyBindings.standard
     public var openPost = OpenPost(postId: 0)
     public var friendsScreen = FriendsScreen()
+    /// How far the help screen is scrolled (View clamps it to what there is).
+    public var helpOffset = 0
     /// Where the previous run left off, for the "new since you were last here" lines.
     public var lastVisit: LastVisit?
     /// What the user sent, oldest first, for ↑ in an empty compose field.

@@ -23,6 +23,7 @@ extension AppState {
             return [.quit]
         case .help:
             panel = panel == .help ? .feed : .help
+            helpOffset = 0
             return []
         case .notifications:
             if panel == .notifications {
@@ -50,7 +51,15 @@ extension AppState {
         }
         switch panel {
         case .help:
-            panel = .feed
+            // The list is longer than a small terminal: the moving keys scroll it, any other
+            // key closes it.
+            switch command {
+            case .down: helpOffset += 1
+            case .up: helpOffset = max(0, helpOffset - 1)
+            case .pageDown: helpOffset += max(1, bodyRows - 2)
+            case .pageUp: helpOffset = max(0, helpOffset - max(1, bodyRows - 2))
+            default: panel = .feed
+            }
             return []
         case .notifications:
             return notificationCommand(command)

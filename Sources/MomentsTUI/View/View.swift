@@ -77,7 +77,7 @@ public enum View {
             audiencePicker(state.compose!.picker!, friends: state.friendsScreen.lists.friends, into: &screen)
         case .feed: feed(&state, &feedLines, into: &screen)
         case .notifications: notifications(&state, into: &screen)
-        case .help: help(state.keys, into: &screen)
+        case .help: help(&state, into: &screen)
         case .post: postView(&state, into: &screen)
         case .friends: friends(&state, into: &screen)
         }
@@ -250,11 +250,19 @@ public enum View {
         }
     }
 
-    static func help(_ keys: KeyBindings, into screen: inout Screen) {
+    static func help(_ state: inout AppState, into screen: inout Screen) {
+        let lines = helpLines(state.keys)
+        let rows = state.bodyRows - 1
+        state.helpOffset = min(state.helpOffset, max(0, lines.count - rows))
+        let more = lines.count > rows ? "\(state.keys.first(.down))/\(state.keys.first(.up)): more · " : ""
         screen.set(
-            2, [Span(" Keys", .bold), Span("  (config.toml's [keys] changes them; moments-tui --print-config)", .dim)])
-        for (offset, entry) in helpLines(keys).enumerated() {
-            screen.set(3 + offset, [Span("  " + TextLayout.pad(entry.0, to: 20), Style(role: .accent)), Span(entry.1)])
+            2,
+            [
+                Span(" Keys", .bold),
+                Span("  (\(more)config.toml's [keys] changes them; moments-tui --print-config)", .dim),
+            ])
+        for (row, entry) in lines.dropFirst(state.helpOffset).prefix(rows).enumerated() {
+            screen.set(3 + row, [Span("  " + TextLayout.pad(entry.0, to: 20), Style(role: .accent)), Span(entry.1)])
         }
     }
 
