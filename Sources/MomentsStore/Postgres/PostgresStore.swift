@@ -560,8 +560,43 @@ public final class PostgresStore: MomentsStore {
         return false
     }
 
+    /// The comments on the posts that `visible` lets the viewer see, oldest first: the latest
+    /// `limit` of each.
+    private static func visibleComments(
+        _ connection: PostgresConnection, of ids: [Int64], by visible: SQLFragment, limit: Int, logger: Logger
+    ) async throws -> [PostAssembly.CommentRow] {
+        guard limit < .max else {
+            // All of them (a post alone, a write's answer): no window to count them in.
+            let query: SQLFragment = """
+                \(SQLFragment(stringLiteral: commentSelect)) WHERE c.post_id = ANY(\(ids)) AND \(visible) ORDER BY c.id
+                """
+            return try await comments(connection.query(query.query, logger: logger)).map { .init(comment: $0, total: nil) }
+        }
+        var comments: [PostAssembly.CommentRow] = []
+        let query: SQLFragment = """
+            SELECT id, post_id, author_id, name, text, created_at, total FROM (
+                SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at,
+                       ROW_NUMBER() OVER (PARTITION BY c.post_id ORDER BY c.id DESC) AS n,
+                       COUNT(*) OVER (PARTITION BY c.post_id) AS total
+                FROM comments c JOIN users u ON u.id = c.author_id
+                WHERE c.post_id = ANY(\(ids)) AND \(visible)
+            ) AS visible WHERE n <= \(Int64(limit)) ORDER BY id
+            """
+        for try await (id, postId, authorId, name, text, createdAt, total) in try await connection.query(
+            query.query, logger: logger
+        ).decode((Int64, Int64, String, String, String, Int64, Int64).self) {
+            comments.append(
+                .init(
+                    comment: Comment(
+                        id: id, postId: postId, author: UserSummary(id: authorId, name: name), text: text,
+                        createdAt: StoreClock.date(createdAt)), total: Int(total)))
+        }
+        return comments
+    }
+
     /// Posts in the order of `ids` (each one the viewer may see), with the likes and the latest
-    /// `comments` comments the viewer may see: four queries.
+    /// `comments` comments the viewer may see: three queries (four with the viewer's own
+    /// audience lists).
     private static func fetchPosts(
         _ connection: PostgresConnection, ids: [Int64], viewer: String, comments limit: Int = .max, logger: Logger
     ) async throws -> [Post] {
@@ -592,33 +627,17 @@ public final class PostgresStore: MomentsStore {
                     audience: audience))
         }
         var named: [PostAssembly.NamedRow] = []
-        for try await (postId, user) in try await connection.query(
-            """
-            SELECT a.post_id, a.user_id FROM post_audience a JOIN posts p ON p.id = a.post_id
-            WHERE a.post_id = ANY(\(ids)) AND p.author_id = \(viewer) ORDER BY a.post_id, a.user_id
-            """, logger: logger
-        ).decode((Int64, String).self) {
-            named.append(.init(postId: postId, user: user))
+        let listed = PostAssembly.namedListsWanted(rows, viewer: viewer)
+        if !listed.isEmpty {
+            for try await (postId, user) in try await connection.query(
+                "SELECT post_id, user_id FROM post_audience WHERE post_id = ANY(\(listed)) ORDER BY post_id, user_id",
+                logger: logger
+            ).decode((Int64, String).self) {
+                named.append(.init(postId: postId, user: user))
+            }
         }
-        var comments: [PostAssembly.CommentRow] = []
-        let commentsQuery: SQLFragment = """
-            SELECT id, post_id, author_id, name, text, created_at, total FROM (
-                SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at,
-                       ROW_NUMBER() OVER (PARTITION BY c.post_id ORDER BY c.id DESC) AS n,
-                       COUNT(*) OVER (PARTITION BY c.post_id) AS total
-                FROM comments c JOIN users u ON u.id = c.author_id
-                WHERE c.post_id = ANY(\(ids)) AND \(byViewer("c.author_id"))
-            ) AS visible WHERE n <= \(Int64(min(limit, Int(Int64.max)))) ORDER BY id
-            """
-        for try await (id, postId, authorId, name, text, createdAt, total) in try await connection.query(
-            commentsQuery.query, logger: logger
-        ).decode((Int64, Int64, String, String, String, Int64, Int64).self) {
-            comments.append(
-                .init(
-                    comment: Comment(
-                        id: id, postId: postId, author: UserSummary(id: authorId, name: name), text: text,
-                        createdAt: StoreClock.date(createdAt)), total: Int(total)))
-        }
+        let comments = try await visibleComments(
+            connection, of: ids, by: byViewer("c.author_id"), limit: limit, logger: logger)
         return PostAssembly.posts(
             ids: ids, rows: rows, likers: likers, comments: comments, named: named, viewer: viewer)
     }

@@ -20,15 +20,22 @@ enum PostAssembly {
         var liker: UserSummary
     }
 
-    /// A comment, and how many comments of its post the viewer may see in all.
+    /// A comment, and how many comments of its post the viewer may see in all (nil when the
+    /// read took them all: they are counted).
     struct CommentRow {
         var comment: Comment
-        var total: Int
+        var total: Int?
     }
 
     struct NamedRow {
         var postId: Int64
         var user: String
+    }
+
+    /// The posts whose audience lists the viewer is told: their own, limited by name. Most reads
+    /// have none, and skip reading lists.
+    static func namedListsWanted(_ rows: [PostRow], viewer: String) -> [Int64] {
+        rows.filter { $0.author.id == viewer && ($0.audience == "only" || $0.audience == "except") }.map(\.id)
     }
 
     /// In the order of `ids`; ids with no row (not visible, or gone) are left out. `named` holds
@@ -57,7 +64,8 @@ enum PostAssembly {
             return Post(
                 id: id, author: row.author, text: row.text, createdAt: StoreClock.date(row.createdAt),
                 likeCount: postLikers.count, likers: postLikers, likedByMe: postLikers.contains { $0.id == viewer },
-                comments: postComments.map(\.comment), commentCount: postComments.first?.total ?? 0,
+                comments: postComments.map(\.comment),
+                commentCount: postComments.isEmpty ? 0 : postComments[0].total ?? postComments.count,
                 audience: isAuthor ? audience : nil, audienceLimited: limited)
         }
     }

@@ -33,9 +33,12 @@ extension SQLiteStore {
                         WHERE p.id = :id AND \(Visibility.postSQL("p", viewer: ":viewer"))
                         """), arguments: ["id": wanted.id, "viewer": wanted.viewer])
         {
-            let named = try String.fetchAll(
-                db.cachedStatement(sql: "SELECT user_id FROM post_audience WHERE post_id = ? ORDER BY user_id"),
-                arguments: [wanted.id])
+            let kind: String = row["audience"]
+            let named =
+                kind == "only" || kind == "except"
+                ? try String.fetchAll(
+                    db.cachedStatement(sql: "SELECT user_id FROM post_audience WHERE post_id = ? ORDER BY user_id"),
+                    arguments: [wanted.id]) : []
             facts.post = StoreWrite.PostFacts(
                 id: wanted.id, author: row["author_id"], text: row["text"],
                 audience: Audience(kind: row["audience"], named: named))

@@ -421,7 +421,20 @@ public final class SQLiteStore: MomentsStore {
     private static func fetchComments(_ db: Database, postIds list: String, viewer: String, limit: Int) throws
         -> [PostAssembly.CommentRow]
     {
-        try Row.fetchAll(
+        guard limit < .max else {
+            // All of them (a post alone, a write's answer): no window to count them in.
+            return try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
+                        FROM comments c JOIN users u ON u.id = c.author_id
+                        WHERE c.post_id IN (SELECT value FROM json_each(:posts))
+                          AND \(Visibility.makerSQL("c.author_id", viewer: ":viewer"))
+                        ORDER BY c.id
+                        """), arguments: ["posts": list, "viewer": viewer]
+            ).map { PostAssembly.CommentRow(comment: comment($0), total: nil) }
+        }
+        return try Row.fetchAll(
             db.cachedStatement(
                 sql: """
                     SELECT * FROM (
@@ -445,7 +458,8 @@ public final class SQLiteStore: MomentsStore {
     }
 
     /// Posts in the order of `ids` (each one the viewer may see), with the likes and the latest
-    /// `comments` comments the viewer may see: four queries.
+    /// `comments` comments the viewer may see: three queries (four with the viewer's own
+    /// audience lists).
     private static func fetchPosts(_ db: Database, ids: [Int64], viewer: String, comments: Int = .max) throws
         -> [Post]
     {
@@ -472,13 +486,17 @@ public final class SQLiteStore: MomentsStore {
                 id: row["id"], author: UserSummary(id: row["author_id"], name: row["name"]), text: row["text"],
                 createdAt: row["created_at"], audience: row["audience"])
         }
-        let named = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT a.post_id, a.user_id FROM post_audience a JOIN posts p ON p.id = a.post_id
-                    WHERE a.post_id IN (SELECT value FROM json_each(?)) AND p.author_id = ? ORDER BY a.post_id, a.user_id
-                    """), arguments: [list, viewer]
-        ).map { PostAssembly.NamedRow(postId: $0["post_id"], user: $0["user_id"]) }
+        let listed = PostAssembly.namedListsWanted(rows, viewer: viewer)
+        let named =
+            listed.isEmpty
+            ? []
+            : try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT post_id, user_id FROM post_audience
+                        WHERE post_id IN (SELECT value FROM json_each(?)) ORDER BY post_id, user_id
+                        """), arguments: [jsonArray(listed)]
+            ).map { PostAssembly.NamedRow(postId: $0["post_id"], user: $0["user_id"]) }
         return PostAssembly.posts(
             ids: ids, rows: rows, likers: likers,
             comments: try fetchComments(db, postIds: list, viewer: viewer, limit: comments), named: named,
