@@ -45,7 +45,7 @@ extension PostgresStore {
     /// The facts `needs` asks for.
     private func facts(_ connection: PostgresConnection, _ needs: StoreWrite.Needs) async throws -> StoreWrite.Facts {
         var facts = StoreWrite.Facts()
-        var friendsOf = needs.friendsOf
+        let friendsOf = needs.friendsOf
         if let wanted = needs.visiblePost {
             let query: SQLFragment = """
                 SELECT p.author_id, p.text, p.audience,
@@ -58,7 +58,6 @@ extension PostgresStore {
             {
                 facts.post = StoreWrite.PostFacts(
                     id: wanted.id, author: author, text: text, audience: Audience(kind: audience, named: named))
-                if needs.friendsOfAuthor { friendsOf.append(author) }
             }
         }
         if let postId = needs.commentersOf {
@@ -73,6 +72,16 @@ extension PostgresStore {
                 facts.friends[user, default: []].insert(friend)
             }
             for user in friendsOf where facts.friends[user] == nil { facts.friends[user] = [] }
+        }
+        if needs.friendshipsAmongPostPeople, let post = facts.post, let viewer = needs.visiblePost?.viewer {
+            let people = Array(Set([post.author, viewer] + facts.commenters))
+            for person in people { facts.friends[person] = [] }
+            for try await (user, friend) in try await connection.query(
+                "SELECT user_id, friend_id FROM friendships WHERE user_id = ANY(\(people)) AND friend_id = ANY(\(people))",
+                logger: logger
+            ).decode((String, String).self) {
+                facts.friends[user, default: []].insert(friend)
+            }
         }
         if !needs.users.isEmpty {
             facts.users = Set(try await strings(connection, "SELECT id FROM users WHERE id = ANY(\(needs.users))"))

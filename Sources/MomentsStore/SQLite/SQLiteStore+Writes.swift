@@ -24,14 +24,13 @@ extension SQLiteStore {
 
     private static func facts(_ db: Database, _ needs: StoreWrite.Needs) throws -> StoreWrite.Facts {
         var facts = StoreWrite.Facts()
-        var friendsOf = needs.friendsOf
         if let wanted = needs.visiblePost,
             let row = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
                         SELECT p.author_id, p.text, p.audience FROM posts p
-                        WHERE p.id = :id AND \(Visibility.postSQL("p", viewer: ":viewer"))
-                        """), arguments: ["id": wanted.id, "viewer": wanted.viewer])
+                        WHERE p.id = ?1 AND \(Visibility.postSQL("p", viewer: "?2"))
+                        """), arguments: [wanted.id, wanted.viewer])
         {
             let kind: String = row["audience"]
             let named =
@@ -42,17 +41,28 @@ extension SQLiteStore {
             facts.post = StoreWrite.PostFacts(
                 id: wanted.id, author: row["author_id"], text: row["text"],
                 audience: Audience(kind: row["audience"], named: named))
-            if needs.friendsOfAuthor { friendsOf.append(row["author_id"]) }
         }
         if let postId = needs.commentersOf {
             facts.commenters = try String.fetchAll(
                 db.cachedStatement(sql: "SELECT DISTINCT author_id FROM comments WHERE post_id = ?"),
                 arguments: [postId])
         }
-        for user in Set(friendsOf) {
+        for user in Set(needs.friendsOf) {
             facts.friends[user] = Set(
                 try String.fetchAll(
                     db.cachedStatement(sql: "SELECT friend_id FROM friendships WHERE user_id = ?"), arguments: [user]))
+        }
+        if needs.friendshipsAmongPostPeople, let post = facts.post, let viewer = needs.visiblePost?.viewer {
+            let people = Array(Set([post.author, viewer] + facts.commenters))
+            for person in people { facts.friends[person] = [] }
+            let places = Array(repeating: "?", count: people.count).joined(separator: ", ")
+            for row in try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT user_id, friend_id FROM friendships WHERE user_id IN (\(places)) AND friend_id IN (\(places))"
+                ), arguments: StatementArguments(people + people))
+            {
+                facts.friends[row[0], default: []].insert(row[1])
+            }
         }
         for user in needs.users where try fetchUser(db, user) != nil { facts.users.insert(user) }
         if let id = needs.request {

@@ -93,11 +93,10 @@ public final class SQLiteStore: MomentsStore {
                 db.cachedStatement(
                     sql: """
                         SELECT p.id FROM posts p
-                        WHERE (p.author_id = :viewer
-                               OR p.author_id IN (SELECT friend_id FROM friendships WHERE user_id = :viewer))
-                          AND p.id < :before AND \(Visibility.postSQL("p", viewer: ":viewer"))
-                        ORDER BY p.id DESC LIMIT :limit
-                        """), arguments: ["viewer": viewer, "before": before ?? Int64.max, "limit": limit + 1])
+                        WHERE (p.author_id = ?1 OR p.author_id IN (SELECT friend_id FROM friendships WHERE user_id = ?1))
+                          AND p.id < ?2 AND \(Visibility.postSQL("p", viewer: "?1"))
+                        ORDER BY p.id DESC LIMIT ?3
+                        """), arguments: [viewer, before ?? Int64.max, limit + 1])
             let page = Array(ids.prefix(limit))
             let posts = try Self.fetchPosts(db, ids: page, viewer: viewer, comments: PostAssembly.feedComments)
             return FeedPage(posts: posts, nextBefore: ids.count > limit ? page.last : nil)
@@ -394,8 +393,8 @@ public final class SQLiteStore: MomentsStore {
         try Bool.fetchOne(
             db.cachedStatement(
                 sql:
-                    "SELECT EXISTS (SELECT 1 FROM posts p WHERE p.id = :id AND \(Visibility.postSQL("p", viewer: ":viewer")))"
-            ), arguments: ["id": id, "viewer": viewer]) ?? false
+                    "SELECT EXISTS (SELECT 1 FROM posts p WHERE p.id = ?1 AND \(Visibility.postSQL("p", viewer: "?2")))"
+            ), arguments: [id, viewer]) ?? false
     }
 
     /// Friend requests with both sides, newest first.
@@ -428,10 +427,10 @@ public final class SQLiteStore: MomentsStore {
                     sql: """
                         SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
                         FROM comments c JOIN users u ON u.id = c.author_id
-                        WHERE c.post_id IN (SELECT value FROM json_each(:posts))
-                          AND \(Visibility.makerSQL("c.author_id", viewer: ":viewer"))
+                        WHERE c.post_id IN (SELECT value FROM json_each(?1))
+                          AND \(Visibility.makerSQL("c.author_id", viewer: "?2"))
                         ORDER BY c.id
-                        """), arguments: ["posts": list, "viewer": viewer]
+                        """), arguments: [list, viewer]
             ).map { PostAssembly.CommentRow(comment: comment($0), total: nil) }
         }
         return try Row.fetchAll(
@@ -442,10 +441,10 @@ public final class SQLiteStore: MomentsStore {
                                ROW_NUMBER() OVER (PARTITION BY c.post_id ORDER BY c.id DESC) AS n,
                                COUNT(*) OVER (PARTITION BY c.post_id) AS total
                         FROM comments c JOIN users u ON u.id = c.author_id
-                        WHERE c.post_id IN (SELECT value FROM json_each(:posts))
-                          AND \(Visibility.makerSQL("c.author_id", viewer: ":viewer"))
-                    ) WHERE n <= :limit ORDER BY id
-                    """), arguments: ["posts": list, "viewer": viewer, "limit": limit]
+                        WHERE c.post_id IN (SELECT value FROM json_each(?1))
+                          AND \(Visibility.makerSQL("c.author_id", viewer: "?2"))
+                    ) WHERE n <= ?3 ORDER BY id
+                    """), arguments: [list, viewer, limit]
         ).map { row in
             PostAssembly.CommentRow(comment: comment(row), total: row["total"])
         }
@@ -469,10 +468,10 @@ public final class SQLiteStore: MomentsStore {
             db.cachedStatement(
                 sql: """
                     SELECT l.post_id, u.id, u.name FROM likes l JOIN users u ON u.id = l.user_id
-                    WHERE l.post_id IN (SELECT value FROM json_each(:posts))
-                      AND \(Visibility.makerSQL("l.user_id", viewer: ":viewer"))
+                    WHERE l.post_id IN (SELECT value FROM json_each(?1))
+                      AND \(Visibility.makerSQL("l.user_id", viewer: "?2"))
                     ORDER BY l.created_at, l.rowid
-                    """), arguments: ["posts": list, "viewer": viewer]
+                    """), arguments: [list, viewer]
         ).map { PostAssembly.LikerRow(postId: $0["post_id"], liker: userSummary($0)) }
         let rows = try Row.fetchAll(
             db.cachedStatement(

@@ -14,8 +14,10 @@ struct StoreWrite: Sendable {
     struct Needs: Sendable {
         /// The post the write is about, and the viewer who must be able to see it (`Visibility`).
         var visiblePost: (id: Int64, viewer: String)?
-        /// Whether the friends of that post's author are read too (into `Facts.friends`).
-        var friendsOfAuthor = false
+        /// Whether the friendships among the post's people are read (into `Facts.friends`): its
+        /// author, the viewer and its commenters (`commentersOf`). What a comment's rule asks,
+        /// read as pairs: the lists of everyone's friends would grow with each friend.
+        var friendshipsAmongPostPeople = false
         /// The post whose commenters so far are read.
         var commentersOf: Int64?
         /// The users whose friends are read.
@@ -55,7 +57,7 @@ struct StoreWrite: Sendable {
         /// The post; nil when there is no such post or the viewer may not see it.
         var post: PostFacts?
         var commenters: [String] = []
-        /// Each asked user's friends.
+        /// Each asked user's friends (among the post's people: those of them).
         var friends: [String: Set<String>] = [:]
         /// The asked users that exist.
         var users: Set<String> = []

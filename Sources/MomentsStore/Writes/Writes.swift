@@ -59,7 +59,7 @@ enum Writes {
     /// only if they may see the comment.
     static func comment(viewer: String, postId: Int64, text: String) -> StoreWrite {
         let needs = StoreWrite.Needs(
-            visiblePost: (postId, viewer), friendsOfAuthor: true, commentersOf: postId, friendsOf: [viewer])
+            visiblePost: (postId, viewer), friendshipsAmongPostPeople: true, commentersOf: postId)
         return StoreWrite(needs: needs) { facts in
             let post = try facts.visiblePost(postId)
             let told = NotificationRules.comment(
