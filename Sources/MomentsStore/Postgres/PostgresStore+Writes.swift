@@ -56,7 +56,7 @@ extension PostgresStore {
             for try await (author, text, audience, named) in try await connection.query(query.query, logger: logger)
                 .decode((String, String, String, [String]).self)
             {
-                facts.post = StoreWrite.PostFacts(
+                facts.post = PostFacts(
                     id: wanted.id, author: author, text: text, audience: Audience(kind: audience, named: named))
             }
         }

@@ -37,7 +37,7 @@ enum NotificationRules {
     /// (`Visibility`): a stranger to the commenter, or someone the post no longer admits, is
     /// not told. The comment is the one the write makes.
     static func comment(
-        post: StoreWrite.PostFacts, earlierCommenters: [String], commenter: String, text: String,
+        post: PostFacts, earlierCommenters: [String], commenter: String, text: String,
         areFriends: Visibility.AreFriends
     ) -> [EventDraft] {
         var recipients = [post.author]
@@ -66,7 +66,7 @@ enum NotificationRules {
     /// A new audience: friends it takes in get the post as news (as when it was made), friends
     /// it leaves out are told to drop it.
     static func audienceChanged(
-        post: StoreWrite.PostFacts, to audience: Audience, friends: [String]
+        post: PostFacts, to audience: Audience, friends: [String]
     ) -> [EventDraft] {
         let gained = friends.filter { !post.audience.admits(friend: $0) && audience.admits(friend: $0) }
         let lost = friends.filter { post.audience.admits(friend: $0) && !audience.admits(friend: $0) }

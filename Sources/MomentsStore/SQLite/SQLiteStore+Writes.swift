@@ -38,7 +38,7 @@ extension SQLiteStore {
                 ? try String.fetchAll(
                     db.cachedStatement(sql: "SELECT user_id FROM post_audience WHERE post_id = ? ORDER BY user_id"),
                     arguments: [wanted.id]) : []
-            facts.post = StoreWrite.PostFacts(
+            facts.post = PostFacts(
                 id: wanted.id, author: row["author_id"], text: row["text"],
                 audience: Audience(kind: row["audience"], named: named))
         }

@@ -35,14 +35,6 @@ struct StoreWrite: Sendable {
         }
     }
 
-    /// A post as its rules need it.
-    struct PostFacts: Sendable, Equatable {
-        var id: Int64
-        var author: String
-        var text: String
-        var audience: Audience
-    }
-
     /// A friend request as its rules need it.
     struct RequestFacts: Sendable, Equatable {
         enum State: String, Sendable { case pending, accepted, declined }
