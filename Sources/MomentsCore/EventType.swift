@@ -21,6 +21,15 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     /// likes and comments. Born read.
     case unfriended
 
+    /// Events about a post and what someone did to it: they show the post's text, and only
+    /// while their recipient may see both (the privacy rules hide the others' content).
+    public var isAboutPost: Bool {
+        switch self {
+        case .like, .unlike, .comment, .post: true
+        case .custom, .postHidden, .friendRequest, .friendAccepted, .unfriended: false
+        }
+    }
+
     /// Events that are news for live screens, never in the notifications list.
     public var isListed: Bool {
         switch self {

@@ -74,11 +74,12 @@ public struct StoredEvent: Sendable, Equatable {
 extension StoredEvent {
     /// The columns both stores select an event with (then a WHERE, which must leave out
     /// `e.hidden` events unless it is pushing what was just committed), in this order; the
-    /// actor's name and the post's text come from joins (a `post_hidden` event, about a post
-    /// its recipient may no longer see, tells nothing of it but its id).
+    /// actor's name and the post's text come from joins. Only events about a post carry its
+    /// text: those are the ones `Visibility` hides when the post is not the recipient's to see
+    /// (a `post_hidden` event, about such a post, tells nothing of it but its id).
     static let select = """
         SELECT e.id, e.type, e.actor_id, a.name AS actor_name, e.post_id,
-               CASE WHEN e.type = 'post_hidden' THEN NULL ELSE p.text END AS post_text,
+               CASE WHEN e.type IN (\(EventType.sqlList(where: \.isAboutPost))) THEN p.text END AS post_text,
                e.comment_id, e.request_id, e.text, e.data, e.created_at, e.read
         FROM events e LEFT JOIN users a ON a.id = e.actor_id LEFT JOIN posts p ON p.id = e.post_id
         """
@@ -115,5 +116,12 @@ extension StoredEvent {
             requestId: event.requestId,
             data: event.data.map { String(decoding: try! WireCoding.makeEncoder().encode($0), as: UTF8.self) },
             createdAt: event.createdAt, read: read, unread: event.unread)
+    }
+}
+
+extension EventType {
+    /// The types that satisfy `condition`, as an SQL list of literals: `'like', 'post'`.
+    static func sqlList(where condition: (EventType) -> Bool) -> String {
+        allCases.filter(condition).map { "'\($0.rawValue)'" }.joined(separator: ", ")
     }
 }

@@ -222,10 +222,19 @@ struct PrivacyModel {
         let isAuthor = post.author == viewer
         var limited = false
         if isAuthor { limited = post.audience != .friends } else if case .only = post.audience { limited = true }
-        let audience = isAuthor ? " audience \(Self.sorted(post.audience))" : ""
-        return "\(post.author):\(post.text) likes[\(likers.joined(separator: ","))] comments["
-            + visible.map { "\($0.author):\($0.text)" }.joined(separator: ",")
-            + "] \(visible.count) limited:\(limited)\(audience)"
+        return Self.line(
+            author: post.author, text: post.text, likers: likers, comments: visible.map { ($0.author, $0.text) },
+            count: visible.count, limited: limited, audience: isAuthor ? Self.sorted(post.audience) : nil)
+    }
+
+    /// A post as one line, the same for what the store shows and what the model says.
+    static func line(
+        author: String, text: String, likers: [String], comments: [(author: String, text: String)], count: Int,
+        limited: Bool, audience: Audience?
+    ) -> String {
+        "\(author):\(text) likes[\(likers.joined(separator: ","))] comments["
+            + comments.map { "\($0.author):\($0.text)" }.joined(separator: ",")
+            + "] \(count) limited:\(limited)\(audience.map { " audience \($0)" } ?? "")"
     }
 
     func replay(_ viewer: String) -> [String] {

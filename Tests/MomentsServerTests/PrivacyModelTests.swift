@@ -170,11 +170,11 @@ struct PrivacyModelTests {
                 guard post.comments == alone.comments.suffix(3), post.commentCount == alone.commentCount else {
                     return "\(user)'s feed shows post \(index[post.id]!) unlike the post alone"
                 }
-                let audience = alone.audience.map { " audience \($0)" } ?? ""
                 seen.append(
-                    "\(alone.author.id):\(alone.text) likes[\(alone.likers.map(\.id).joined(separator: ","))] comments["
-                        + alone.comments.map { "\($0.author.id):\($0.text)" }.joined(separator: ",")
-                        + "] \(alone.commentCount) limited:\(alone.audienceLimited)\(audience)")
+                    PrivacyModel.line(
+                        author: alone.author.id, text: alone.text, likers: alone.likers.map(\.id),
+                        comments: alone.comments.map { ($0.author.id, $0.text) }, count: alone.commentCount,
+                        limited: alone.audienceLimited, audience: alone.audience))
             }
             let expected = model.feed(user)
             if seen != expected { return "\(user)'s feed:\n  store \(seen)\n  model \(expected)" }

@@ -76,12 +76,10 @@ enum Visibility {
     }
 
     /// The types of events about a post and a maker: the only ones visibility can hide.
-    static let aboutPosts = [EventType.like, .unlike, .comment, .post].map { "'\($0.rawValue)'" }.joined(
-        separator: ", ")
+    static let aboutPosts = EventType.sqlList(where: \.isAboutPost)
 
     /// Types never listed in notifications (news for live screens).
-    static let unlisted = EventType.allCases.filter { !$0.isListed }.map { "'\($0.rawValue)'" }.joined(
-        separator: ", ")
+    static let unlisted = EventType.sqlList { !$0.isListed }
 
     private static func areFriendsSQL(_ a: String, _ b: String) -> String {
         "EXISTS (SELECT 1 FROM friendships v_f WHERE v_f.user_id = \(a) AND v_f.friend_id = \(b))"
