@@ -15,6 +15,8 @@ public struct Event: Codable, Sendable, Equatable, Identifiable {
     /// The comment's text, for `comment` events.
     public var text: String?
     public var commentId: Int64?
+    /// Whom the comment answers, on `comment` events of a reply.
+    public var replyTo: ReplyTo?
     /// The friend request a `friend_request` or `friend_accepted` is about.
     public var requestId: Int64?
     /// The other side of an ended friendship, on `unfriended` events.
@@ -27,7 +29,8 @@ public struct Event: Codable, Sendable, Equatable, Identifiable {
 
     public init(
         id: Int64, type: EventType, actor: UserSummary?, postId: Int64?, postExcerpt: String?,
-        text: String? = nil, commentId: Int64? = nil, requestId: Int64? = nil, user: UserSummary? = nil,
+        text: String? = nil, commentId: Int64? = nil, replyTo: ReplyTo? = nil, requestId: Int64? = nil,
+        user: UserSummary? = nil,
         data: JSONValue? = nil, createdAt: Date, unread: Int
     ) {
         self.id = id
@@ -37,6 +40,7 @@ public struct Event: Codable, Sendable, Equatable, Identifiable {
         self.postExcerpt = postExcerpt
         self.text = text
         self.commentId = commentId
+        self.replyTo = replyTo
         self.requestId = requestId
         self.user = user
         self.data = data

@@ -70,8 +70,12 @@ public struct FriendRequestBody: Codable, Sendable {
 public struct NewPostBody: Codable, Sendable {
     public var text: String
     public var audience: Audience?
-    public init(text: String, audience: Audience? = nil) {
+    /// Friends inside the audience to remind of the post ("提醒谁看").
+    public var mentions: [String]?
+
+    public init(text: String, audience: Audience? = nil, mentions: [String]? = nil) {
         self.text = text
         self.audience = audience
+        self.mentions = mentions
     }
 }

@@ -4,6 +4,15 @@ import NIOCore
 
 extension ByteBuffer {
     /// `{"id":…,"name":…}`: every actor, author, liker and hello user.
+    /// `{"comment_id":…|null,"user":{…}}`: the id is written null once its comment is deleted.
+    package mutating func writeJSONReplyTo(_ replyTo: ReplyTo) {
+        writeStaticString(#"{"comment_id":"#)
+        writeString(replyTo.commentId.map { String($0) } ?? "null")
+        writeStaticString(#","user":"#)
+        writeJSONUser(replyTo.user)
+        writeStaticString("}")
+    }
+
     package mutating func writeJSONUser(_ user: UserSummary) {
         writeStaticString(#"{"id":"#)
         writeJSONString(user.id)

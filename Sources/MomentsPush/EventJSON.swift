@@ -55,6 +55,10 @@ package enum EventJSON {
         if withRead {
             out.writeStaticString(event.read ? #","read":true"# : #","read":false"#)
         }
+        if let replyTo = event.replyTo {
+            out.writeStaticString(#","reply_to":"#)
+            out.writeJSONReplyTo(replyTo)
+        }
         if let requestId = event.requestId {
             out.writeStaticString(#","request_id":"#)
             out.writeString(String(requestId))

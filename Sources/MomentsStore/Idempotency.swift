@@ -47,3 +47,11 @@ public struct Idempotent<Result>: Sendable {
         return StoredAnswer(fingerprint: fingerprint, status: status, body: body)
     }
 }
+
+extension StoredAnswer {
+    /// What a kept answer becomes when what it made is deleted: its words gone, and a repeat of
+    /// the request told so instead of making it again.
+    static let gone = StoredAnswer(
+        fingerprint: "", status: 410,
+        body: Array(#"{"error":{"code":"deleted","message":"what this request made has been deleted"}}"#.utf8))
+}

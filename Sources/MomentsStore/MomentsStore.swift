@@ -22,19 +22,32 @@ public protocol MomentsStore: Sendable {
     // Writes: with `idempotent`, the answer is kept under its key in the write's transaction;
     // a key already holding an unexpired answer fails the write with `StoreError.keyTaken`.
     // A write that breaks a rule throws `StoreError.refused` (or `.notFound`), nothing written.
-    /// Everyone named in `audience` must be the author's friend.
-    func createPost(author: String, text: String, audience: Audience, idempotent: Idempotent<Post>?) async throws
-        -> Post
+    /// Everyone named in `audience` must be the author's friend; everyone in `mentions`, a
+    /// friend inside the audience (told with a `mention` event).
+    func createPost(
+        author: String, text: String, audience: Audience, mentions: [String], idempotent: Idempotent<Post>?
+    ) async throws -> Post
     /// By the post's author only; answers the post as its author sees it.
     func setAudience(author: String, postId: Int64, audience: Audience, idempotent: Idempotent<Post>?) async throws
         -> Post
     /// Idempotent; throws `StoreError.notFound` when the viewer cannot see the post.
     func like(viewer: String, postId: Int64, idempotent: Idempotent<Post>?) async throws -> Post
     func unlike(viewer: String, postId: Int64, idempotent: Idempotent<Post>?) async throws -> Post
-    func comment(viewer: String, postId: Int64, text: String, idempotent: Idempotent<Comment>?) async throws
-        -> Comment
+    /// A reply when `replyTo` names a comment of the post the viewer may see (else
+    /// `StoreError.notFound`).
+    func comment(viewer: String, postId: Int64, text: String, replyTo: Int64?, idempotent: Idempotent<Comment>?)
+        async throws -> Comment
+    /// By the comment's author or the post's: erased (its words nowhere in the store), and
+    /// everyone who was told of it or may see it is told. Asked again by either: done already.
+    /// Anyone else, or no such comment: `StoreError.notFound`.
+    func deleteComment(by user: String, postId: Int64, commentId: Int64, idempotent: Idempotent<Void>?) async throws
+    /// By its author: erased with its likes and comments, as `deleteComment` does.
+    func deletePost(by user: String, postId: Int64, idempotent: Idempotent<Void>?) async throws
 
     func notifications(user: String, before: Int64?, limit: Int) async throws -> NotificationListing
+    /// The notifications list grouped (`NotificationGroup`): `limit` groups whose newest event
+    /// is before `before`.
+    func notificationGroups(user: String, before: Int64?, limit: Int) async throws -> GroupedNotificationPage
     /// Marks the user's events with `id <= upTo` read; answers the remaining unread count.
     func markRead(user: String, upTo: Int64, idempotent: Idempotent<Int>?) async throws -> Int
 
@@ -77,8 +90,10 @@ extension MomentsStore {
     public func close() async {}
 
     // The writes without a key, as everything but the REST routes makes them.
-    public func createPost(author: String, text: String, audience: Audience = .friends) async throws -> Post {
-        try await createPost(author: author, text: text, audience: audience, idempotent: nil)
+    public func createPost(
+        author: String, text: String, audience: Audience = .friends, mentions: [String] = []
+    ) async throws -> Post {
+        try await createPost(author: author, text: text, audience: audience, mentions: mentions, idempotent: nil)
     }
     public func setAudience(author: String, postId: Int64, audience: Audience) async throws -> Post {
         try await setAudience(author: author, postId: postId, audience: audience, idempotent: nil)
@@ -99,8 +114,14 @@ extension MomentsStore {
     public func unlike(viewer: String, postId: Int64) async throws -> Post {
         try await unlike(viewer: viewer, postId: postId, idempotent: nil)
     }
-    public func comment(viewer: String, postId: Int64, text: String) async throws -> Comment {
-        try await comment(viewer: viewer, postId: postId, text: text, idempotent: nil)
+    public func comment(viewer: String, postId: Int64, text: String, replyTo: Int64? = nil) async throws -> Comment {
+        try await comment(viewer: viewer, postId: postId, text: text, replyTo: replyTo, idempotent: nil)
+    }
+    public func deleteComment(by user: String, postId: Int64, commentId: Int64) async throws {
+        try await deleteComment(by: user, postId: postId, commentId: commentId, idempotent: nil)
+    }
+    public func deletePost(by user: String, postId: Int64) async throws {
+        try await deletePost(by: user, postId: postId, idempotent: nil)
     }
     public func markRead(user: String, upTo: Int64) async throws -> Int {
         try await markRead(user: user, upTo: upTo, idempotent: nil)

@@ -25,9 +25,26 @@ struct APIRoutes {
             let (body, bytes) = try await request.decodeBodyKeepingBytes(NewPostBody.self, limits: limits)
             let text = try TextRules.validate(body.text)
             let audience = try AudienceRules.validate(body.audience ?? .friends)
+            let mentions = try AudienceRules.validateMentions(body.mentions ?? [])
             return try await idempotency.respond(
                 to: request, scope: "user:\(user)", body: bytes, status: .created, encode: PostJSON.write
-            ) { try await store.createPost(author: user, text: text, audience: audience, idempotent: $0) }
+            ) {
+                try await store.createPost(
+                    author: user, text: text, audience: audience, mentions: mentions, idempotent: $0)
+            }
+        }
+        api.delete("posts/:id") { request, context in
+            let (user, postId) = (try context.requireUser().id, try context.postId())
+            return try await idempotency.respond(
+                to: request, scope: "user:\(user)", status: .noContent, encode: { _, _ in }
+            ) { try await store.deletePost(by: user, postId: postId, idempotent: $0) }
+        }
+        api.delete("posts/:id/comments/:comment_id") { request, context in
+            let (user, postId) = (try context.requireUser().id, try context.postId())
+            let commentId = try context.id("comment_id", what: "comment")
+            return try await idempotency.respond(
+                to: request, scope: "user:\(user)", status: .noContent, encode: { _, _ in }
+            ) { try await store.deleteComment(by: user, postId: postId, commentId: commentId, idempotent: $0) }
         }
         api.get("posts/:id") { _, context in
             let (user, postId) = (try context.requireUser().id, try context.postId())
@@ -60,9 +77,14 @@ struct APIRoutes {
             let (user, postId) = (try context.requireUser().id, try context.postId())
             let (body, bytes) = try await request.decodeBodyKeepingBytes(TextBody.self, limits: limits)
             let text = try TextRules.validate(body.text)
+            if let replyTo = body.replyTo, replyTo < 1 {
+                throw APIError.badRequest("reply_to must be a comment id")
+            }
             return try await idempotency.respond(
                 to: request, scope: "user:\(user)", body: bytes, status: .created, encode: PostJSON.write
-            ) { try await store.comment(viewer: user, postId: postId, text: text, idempotent: $0) }
+            ) {
+                try await store.comment(viewer: user, postId: postId, text: text, replyTo: body.replyTo, idempotent: $0)
+            }
         }
         // "Sign out everywhere": every token of the caller issued until now, this one included.
         api.post("tokens/revoke") { _, context in
@@ -76,7 +98,13 @@ struct APIRoutes {
         api.get("notifications") { request, context in
             let limit = try request.integer(query: "limit", in: 1...200) ?? 50
             let before = try request.integer(query: "before", in: 1...Int64.max)
-            return try await store.notifications(user: try context.requireUser().id, before: before, limit: Int(limit))
+            let user = try context.requireUser().id
+            guard try request.flag(query: "grouped") else {
+                return try await store.notifications(user: user, before: before, limit: Int(limit)).response(
+                    from: request, context: context)
+            }
+            let page = try await store.notificationGroups(user: user, before: before, limit: Int(limit))
+            return try page.response(from: request, context: context)
         }
         api.post("notifications/read") { request, context in
             let user = try context.requireUser().id
@@ -95,6 +123,7 @@ struct APIRoutes {
 }
 
 extension Me: ResponseEncodable {}
+extension GroupedNotificationPage: ResponseEncodable {}
 extension NotificationListing: ResponseGenerator {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         Response.json { EventJSON.writeNotifications(self, to: &$0) }

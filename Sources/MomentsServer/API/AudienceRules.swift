@@ -24,6 +24,21 @@ enum AudienceRules {
     }
 }
 
+extension AudienceRules {
+    static let maxMentions = 50
+
+    /// Each user mentioned once, at most `maxMentions`. Whether each is a friend inside the
+    /// audience is the store's rule (`invalid_mention` too).
+    static func validateMentions(_ mentions: [String]) throws -> [String] {
+        var seen = Set<String>()
+        let unique = mentions.filter { seen.insert($0).inserted }
+        guard unique.count <= maxMentions else {
+            throw APIError(.badRequest, "invalid_mention", "a post mentions at most \(maxMentions) friends")
+        }
+        return unique
+    }
+}
+
 /// A friend request's note: optional, short, one line.
 enum NoteRules {
     static let maxCharacters = 200

@@ -56,6 +56,10 @@ enum PostJSON {
         out.writeString(String(comment.id))
         out.writeStaticString(#","post_id":"#)
         out.writeString(String(comment.postId))
+        if let replyTo = comment.replyTo {
+            out.writeStaticString(#","reply_to":"#)
+            out.writeJSONReplyTo(replyTo)
+        }
         out.writeStaticString(#","text":"#)
         out.writeJSONString(comment.text)
         out.writeStaticString("}")

@@ -20,7 +20,17 @@ extension JSONScanner {
 
 extension TextBody: ScannedBody {
     init(scanning scanner: inout JSONScanner) throws {
-        self.init(text: try scanner.requiredField("text") { try $0.string() })
+        var text: String?
+        var replyTo: Int64?
+        try scanner.object { key, scanner in
+            switch key {
+            case "text": text = try scanner.string()
+            case "reply_to": if try !scanner.isNull() { replyTo = try scanner.integer() }
+            default: try scanner.skipValue()
+            }
+        }
+        guard let text else { throw JSONScanner.Malformed() }
+        self.init(text: text, replyTo: replyTo)
     }
 }
 
@@ -28,15 +38,21 @@ extension NewPostBody: ScannedBody {
     init(scanning scanner: inout JSONScanner) throws {
         var text: String?
         var audience: Audience?
+        var mentions: [String]?
         try scanner.object { key, scanner in
             switch key {
             case "text": text = try scanner.string()
             case "audience": if try !scanner.isNull() { audience = try Audience(scanning: &scanner) }
+            case "mentions":
+                if try scanner.isNull() { return }
+                var users: [String] = []
+                try scanner.array { users.append(try $0.string()) }
+                mentions = users
             default: try scanner.skipValue()
             }
         }
         guard let text else { throw JSONScanner.Malformed() }
-        self.init(text: text, audience: audience)
+        self.init(text: text, audience: audience, mentions: mentions)
     }
 }
 

@@ -12,6 +12,15 @@ extension Request {
         return value
     }
 
+    /// A `true`/`false` query parameter; absent is false.
+    func flag(query name: String) throws -> Bool {
+        switch uri.queryParameters.get(name) {
+        case nil, "false": return false
+        case "true": return true
+        default: throw APIError.badRequest("\(name) must be true or false")
+        }
+    }
+
     /// The body as JSON of `type`, read up to the size limit (413 past it, never buffered
     /// further) and checked for nesting before it is scanned.
     func decodeBody<T: ScannedBody>(_ type: T.Type, limits: Limits) async throws -> T {
@@ -44,9 +53,12 @@ extension Request {
 }
 
 extension MomentsRequestContext {
-    func postId() throws -> Int64 {
-        guard let raw = parameters.get("id"), let id = Int64(raw), id > 0 else {
-            throw APIError.badRequest("post id must be a positive integer")
+    func postId() throws -> Int64 { try id("id", what: "post") }
+
+    /// The path's `name` parameter, the id of a `what`.
+    func id(_ name: String, what: String) throws -> Int64 {
+        guard let raw = parameters.get(name), let id = Int64(raw), id > 0 else {
+            throw APIError.badRequest("\(what) id must be a positive integer")
         }
         return id
     }

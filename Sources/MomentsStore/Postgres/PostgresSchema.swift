@@ -210,6 +210,35 @@ enum PostgresSchema {
                 """,
             ]
         ),
+        (
+            // Deletes and replies: a deleted post or comment leaves its events in place without
+            // its words (so they no longer name it by foreign key); replies name the comment
+            // they answer and its author; kept answers say what they show, for a delete to
+            // erase; tombstones remember who could delete what is gone.
+            "v7 deletes and replies",
+            [
+                "ALTER TABLE events DROP CONSTRAINT IF EXISTS events_post_id_fkey",
+                "ALTER TABLE events DROP CONSTRAINT IF EXISTS events_comment_id_fkey",
+                "CREATE INDEX events_comment ON events(comment_id) WHERE comment_id IS NOT NULL",
+                "ALTER TABLE comments ADD COLUMN reply_to_id BIGINT, ADD COLUMN reply_to_user TEXT REFERENCES users(id)",
+                "CREATE INDEX comments_reply ON comments(reply_to_id) WHERE reply_to_id IS NOT NULL",
+                """
+                ALTER TABLE idempotency_keys ADD COLUMN post_id BIGINT, ADD COLUMN comment_id BIGINT,
+                    ADD COLUMN made BOOLEAN NOT NULL DEFAULT false
+                """,
+                "CREATE INDEX idempotency_keys_post ON idempotency_keys(post_id) WHERE post_id IS NOT NULL",
+                """
+                CREATE TABLE tombstones (
+                    kind TEXT NOT NULL,
+                    id BIGINT NOT NULL,
+                    post_author TEXT NOT NULL,
+                    comment_author TEXT,
+                    deleted_at BIGINT NOT NULL,
+                    PRIMARY KEY (kind, id)
+                )
+                """,
+            ]
+        ),
     ]
 
     /// Applies what is missing, under an advisory lock so nodes starting together take turns.

@@ -35,7 +35,7 @@ extension PostgresStore {
             }
             guard let idempotent else { return (outcome, nil) }
             let value = try await answer(batch.connection, outcome)
-            try await self.keep(batch, idempotent, value)
+            try await self.keep(batch, idempotent, value, shows: write.answerShows.kept(outcome))
             return (outcome, value)
         }
         if let kept { return kept }
@@ -45,7 +45,6 @@ extension PostgresStore {
     /// The facts `needs` asks for.
     private func facts(_ connection: PostgresConnection, _ needs: StoreWrite.Needs) async throws -> StoreWrite.Facts {
         var facts = StoreWrite.Facts()
-        let friendsOf = needs.friendsOf
         if let wanted = needs.visiblePost {
             let query: SQLFragment = """
                 SELECT p.author_id, p.text, p.audience,
@@ -60,10 +59,44 @@ extension PostgresStore {
                     id: wanted.id, author: author, text: text, audience: Audience(kind: audience, named: named))
             }
         }
+        if let postId = needs.post {
+            let query: SQLFragment = """
+                SELECT p.author_id, p.text, p.audience,
+                       ARRAY(SELECT user_id FROM post_audience WHERE post_id = p.id ORDER BY user_id)
+                FROM posts p WHERE p.id = \(postId)
+                """
+            for try await (author, text, audience, named) in try await connection.query(query.query, logger: logger)
+                .decode((String, String, String, [String]).self)
+            {
+                facts.post = PostFacts(
+                    id: postId, author: author, text: text, audience: Audience(kind: audience, named: named))
+            }
+            facts.touched = try await strings(
+                connection,
+                "SELECT DISTINCT recipient_id FROM events WHERE post_id = \(postId) AND NOT read AND NOT hidden")
+        }
+        if let commentId = needs.comment {
+            for try await (postId, author, replyToUser) in try await connection.query(
+                "SELECT post_id, author_id, reply_to_user FROM comments WHERE id = \(commentId)", logger: logger
+            ).decode((Int64, String, String?).self) {
+                facts.comment = CommentFacts(id: commentId, postId: postId, author: author, replyToUser: replyToUser)
+            }
+            facts.touched = try await strings(
+                connection,
+                "SELECT DISTINCT recipient_id FROM events WHERE comment_id = \(commentId) AND type = 'comment'")
+        }
+        if let (kind, id) = needs.tombstoneAsked(facts) {
+            for try await (postAuthor, commentAuthor) in try await connection.query(
+                "SELECT post_author, comment_author FROM tombstones WHERE kind = \(kind) AND id = \(id)", logger: logger
+            ).decode((String, String?).self) {
+                facts.tombstone = Tombstone(postAuthor: postAuthor, commentAuthor: commentAuthor)
+            }
+        }
         if let postId = needs.commentersOf {
             facts.commenters = try await strings(
                 connection, "SELECT DISTINCT author_id FROM comments WHERE post_id = \(postId)")
         }
+        let friendsOf = needs.friendsOf + (needs.friendsOfAuthors ? facts.authors : [])
         if !friendsOf.isEmpty {
             for try await (user, friend) in try await connection.query(
                 "SELECT user_id, friend_id FROM friendships WHERE user_id = ANY(\(Array(Set(friendsOf))))",
@@ -74,7 +107,7 @@ extension PostgresStore {
             for user in friendsOf where facts.friends[user] == nil { facts.friends[user] = [] }
         }
         if needs.friendshipsAmongPostPeople, let post = facts.post, let viewer = needs.visiblePost?.viewer {
-            let people = Array(Set([post.author, viewer] + facts.commenters))
+            let people = Array(Set([post.author, viewer] + facts.commenters + facts.authors))
             for person in people { facts.friends[person] = [] }
             for try await (user, friend) in try await connection.query(
                 "SELECT user_id, friend_id FROM friendships WHERE user_id = ANY(\(people)) AND friend_id = ANY(\(people))",
@@ -213,12 +246,59 @@ extension PostgresStore {
                     DELETE FROM likes WHERE post_id = \(postId) AND user_id = \(user)
                     RETURNING post_id, \(none))
                 """
-        case .addComment(let postId, let author, let text):
+        case .addComment(let postId, let author, let text, let replyTo):
             return """
                 changed AS (
-                    INSERT INTO comments (post_id, author_id, text, created_at)
-                    VALUES (\(postId), \(author), \(text), \(StoreClock.now()))
+                    INSERT INTO comments (post_id, author_id, text, created_at, reply_to_id, reply_to_user)
+                    VALUES (\(postId), \(author), \(text), \(StoreClock.now()), \(replyTo?.commentId), \(replyTo?.user))
                     RETURNING post_id, id AS comment_id, NULL::BIGINT AS request_id)
+                """
+        case .deleteComment(let comment, let postAuthor):
+            // Each expression but the first runs only if the comment was still there.
+            return """
+                changed AS (
+                    DELETE FROM comments WHERE id = \(comment.id)
+                    RETURNING post_id, id AS comment_id, NULL::BIGINT AS request_id),
+                unlinked AS (
+                    UPDATE comments SET reply_to_id = NULL
+                    WHERE reply_to_id = \(comment.id) AND EXISTS (SELECT 1 FROM changed)),
+                erased AS (
+                    UPDATE events SET text = NULL, read = true
+                    WHERE comment_id = \(comment.id) AND type = 'comment' AND EXISTS (SELECT 1 FROM changed)),
+                answers_gone AS (
+                    UPDATE idempotency_keys SET status = 410, body = \(ByteBuffer(bytes: StoredAnswer.gone.body)),
+                        post_id = NULL, comment_id = NULL
+                    WHERE comment_id = \(comment.id) AND EXISTS (SELECT 1 FROM changed)),
+                answers_dropped AS (
+                    DELETE FROM idempotency_keys
+                    WHERE post_id = \(comment.postId) AND comment_id IS NULL AND NOT made
+                      AND EXISTS (SELECT 1 FROM changed)),
+                buried AS (
+                    INSERT INTO tombstones (kind, id, post_author, comment_author, deleted_at)
+                    SELECT 'comment', comment_id, \(postAuthor), \(comment.author), \(StoreClock.now()) FROM changed)
+                """
+        case .deletePost(let postId, let author):
+            // The rows that hang on the post go in the same statement (foreign keys are checked
+            // at its end); the rest runs only if the post was still there.
+            return """
+                likes_gone AS (DELETE FROM likes WHERE post_id = \(postId)),
+                comments_gone AS (DELETE FROM comments WHERE post_id = \(postId)),
+                audience_gone AS (DELETE FROM post_audience WHERE post_id = \(postId)),
+                changed AS (
+                    DELETE FROM posts WHERE id = \(postId)
+                    RETURNING id AS post_id, \(none)),
+                erased AS (
+                    UPDATE events SET text = NULL, read = true
+                    WHERE post_id = \(postId) AND (text IS NOT NULL OR NOT read) AND EXISTS (SELECT 1 FROM changed)),
+                answers_gone AS (
+                    UPDATE idempotency_keys SET status = 410, body = \(ByteBuffer(bytes: StoredAnswer.gone.body)),
+                        post_id = NULL, comment_id = NULL
+                    WHERE post_id = \(postId) AND made AND EXISTS (SELECT 1 FROM changed)),
+                answers_dropped AS (
+                    DELETE FROM idempotency_keys WHERE post_id = \(postId) AND NOT made AND EXISTS (SELECT 1 FROM changed)),
+                buried AS (
+                    INSERT INTO tombstones (kind, id, post_author, comment_author, deleted_at)
+                    SELECT 'post', post_id, \(author), NULL, \(StoreClock.now()) FROM changed)
                 """
         case .readLikeEvents(let recipient, let liker, let postId):
             return """

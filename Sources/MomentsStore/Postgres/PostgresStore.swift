@@ -155,11 +155,11 @@ public final class PostgresStore: MomentsStore {
         }
     }
 
-    public func createPost(author: String, text: String, audience: Audience, idempotent: Idempotent<Post>?)
-        async throws -> Post
-    {
-        try await perform(Writes.createPost(author: author, text: text, audience: audience), idempotent) {
-            connection, made in
+    public func createPost(
+        author: String, text: String, audience: Audience, mentions: [String], idempotent: Idempotent<Post>?
+    ) async throws -> Post {
+        let write = Writes.createPost(author: author, text: text, audience: audience, mentions: mentions)
+        return try await perform(write, idempotent) { connection, made in
             try await Self.fetchPosts(connection, ids: [made.postId!], viewer: author, logger: self.logger)[0]
         }
     }
@@ -185,31 +185,47 @@ public final class PostgresStore: MomentsStore {
         }
     }
 
-    public func comment(viewer: String, postId: Int64, text: String, idempotent: Idempotent<Comment>?) async throws
-        -> Comment
-    {
-        try await perform(Writes.comment(viewer: viewer, postId: postId, text: text), idempotent) { connection, made in
+    public func comment(
+        viewer: String, postId: Int64, text: String, replyTo: Int64?, idempotent: Idempotent<Comment>?
+    ) async throws -> Comment {
+        let write = Writes.comment(viewer: viewer, postId: postId, text: text, replyTo: replyTo)
+        return try await perform(write, idempotent) { connection, made in
             // Only the new one: the post's comments can be thousands.
             let comments = try await Self.comments(
                 connection.query(
                     "\(unescaped: Self.commentSelect) WHERE c.id = \(made.commentId!)", logger: self.logger))
-            guard let comment = comments.first else { throw StoreError.notFound("comment not created") }
+            guard let comment = comments.first?.comment else { throw StoreError.notFound("comment not created") }
             return comment
         }
     }
 
+    public func deleteComment(by user: String, postId: Int64, commentId: Int64, idempotent: Idempotent<Void>?)
+        async throws
+    {
+        try await perform(Writes.deleteComment(by: user, postId: postId, commentId: commentId), idempotent) { _, _ in }
+    }
+
+    public func deletePost(by user: String, postId: Int64, idempotent: Idempotent<Void>?) async throws {
+        try await perform(Writes.deletePost(by: user, postId: postId), idempotent) { _, _ in }
+    }
+
     /// Keeps `result`'s answer under the write's key in its transaction (replacing an expired one).
-    func keep<T>(_ write: BatchWrite, _ idempotent: Idempotent<T>, _ result: T) async throws {
+    func keep<T>(_ write: BatchWrite, _ idempotent: Idempotent<T>, _ result: T, shows: KeptShows = .nothing)
+        async throws
+    {
         let answer = idempotent.stored(result)
         let kept = try await Self.count(
             write.connection.query(
                 """
                 WITH kept AS (
-                    INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_at)
+                    INSERT INTO idempotency_keys (
+                        scope, key, fingerprint, status, body, created_at, post_id, comment_id, made)
                     VALUES (\(idempotent.key.scope), \(idempotent.key.key), \(answer.fingerprint), \(answer.status),
-                            \(ByteBuffer(bytes: answer.body)), \(StoreClock.now()))
+                            \(ByteBuffer(bytes: answer.body)), \(StoreClock.now()), \(shows.postId), \(shows.commentId),
+                            \(shows.made))
                     ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
-                        body = excluded.body, created_at = excluded.created_at
+                        body = excluded.body, created_at = excluded.created_at, post_id = excluded.post_id,
+                        comment_id = excluded.comment_id, made = excluded.made
                     WHERE idempotency_keys.created_at < \(idempotent.expiredBefore)
                     RETURNING 1)
                 SELECT COUNT(*) FROM kept
@@ -339,10 +355,45 @@ public final class PostgresStore: MomentsStore {
                 """
                 \(unescaped: StoredEvent.select) WHERE e.recipient_id = \(user) AND e.id < \(before ?? Int64.max)
                   AND NOT e.hidden AND e.type NOT IN (\(unescaped: Visibility.unlisted))
+                  AND \(unescaped: StoredEvent.stillThere)
                 ORDER BY e.id DESC LIMIT \(limit)
                 """, logger: self.logger)
             let events = try await Self.events(rows, to: user, unread: position.unread)
             return NotificationListing(notifications: events, position: position)
+        }
+    }
+
+    public func notificationGroups(user: String, before: Int64?, limit: Int) async throws -> GroupedNotificationPage {
+        try await pool.withConnection { connection in
+            let groups = SQLFragment(
+                NotificationGrouping.groups,
+                binding: ["user": user, "before": before ?? Int64.max, "limit": Int64(limit + 1)])
+            var rows: [NotificationGrouping.GroupRow] = []
+            for try await (newestId, people, unread) in try await connection.query(groups.query, logger: self.logger)
+                .decode((Int64, Int64, Int32).self)
+            {
+                rows.append(.init(newestId: newestId, people: Int(people), unread: unread != 0))
+            }
+            let position = try await Self.position(connection, user, logger: self.logger)
+            var events: [Int64: StoredEvent] = [:]
+            for event in try await Self.events(
+                connection.query(
+                    "\(unescaped: StoredEvent.select) WHERE e.id = ANY(\(rows.map(\.newestId)))", logger: self.logger),
+                to: user, unread: position.unread)
+            {
+                events[event.id] = event
+            }
+            var likers: [Int64: [UserSummary]] = [:]
+            for (id, event) in events where event.type == .like {
+                let query = SQLFragment(
+                    NotificationGrouping.likers, binding: ["user": user, "post": event.postId ?? 0])
+                for try await (liker, name) in try await connection.query(query.query, logger: self.logger).decode(
+                    (String, String).self)
+                {
+                    likers[id, default: []].append(UserSummary(id: liker, name: name))
+                }
+            }
+            return NotificationGrouping.page(rows, limit: limit, events: events, likers: likers, position: position)
         }
     }
 
@@ -508,26 +559,41 @@ public final class PostgresStore: MomentsStore {
         let data: String? = try cells.decodeNext()
         let createdAt: Int64 = try cells.decodeNext()
         let read: Bool = try cells.decodeNext()
+        let replyToId: Int64? = try cells.decodeNext()
+        let replyToUser: String? = try cells.decodeNext()
+        let replyToName: String? = try cells.decodeNext()
         return StoredEvent(
             recipient: recipient, unread: unread, id: id, type: type, actorId: actorId, actorName: actorName,
             postId: postId, postText: postText, commentId: commentId, requestId: requestId, text: text, data: data,
-            createdAt: createdAt, read: read)
+            createdAt: createdAt, read: read, replyToId: replyToId, replyToUser: replyToUser, replyToName: replyToName)
     }
 
-    private static let commentSelect = """
-        SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
-        FROM comments c JOIN users u ON u.id = c.author_id
-        """
+    private static let commentSelect = "SELECT \(CommentSelect.columns) FROM \(CommentSelect.from)"
 
-    private static func comments(_ rows: PostgresRowSequence) async throws -> [Comment] {
-        var comments: [Comment] = []
-        for try await (id, postId, authorId, name, text, createdAt) in rows.decode(
-            (Int64, Int64, String, String, String, Int64).self)
-        {
-            comments.append(
-                Comment(
-                    id: id, postId: postId, author: UserSummary(id: authorId, name: name), text: text,
-                    createdAt: StoreClock.date(createdAt)))
+    /// Comments of `CommentSelect`'s columns, then (with `counted`) how many the viewer may see.
+    private static func comments(_ rows: PostgresRowSequence, counted: Bool = false) async throws
+        -> [PostAssembly.CommentRow]
+    {
+        var comments: [PostAssembly.CommentRow] = []
+        for try await row in rows {
+            var cells = row.makeIterator()
+            let id: Int64 = try cells.decodeNext()
+            let postId: Int64 = try cells.decodeNext()
+            let authorId: String = try cells.decodeNext()
+            let name: String = try cells.decodeNext()
+            let text: String = try cells.decodeNext()
+            let createdAt: Int64 = try cells.decodeNext()
+            let replyToId: Int64? = try cells.decodeNext()
+            let replyToUser: String? = try cells.decodeNext()
+            let replyToName: String? = try cells.decodeNext()
+            let total: Int64? = counted ? try cells.decodeNext() : nil
+            let comment = Comment(
+                id: id, postId: postId, author: UserSummary(id: authorId, name: name), text: text,
+                createdAt: StoreClock.date(createdAt),
+                replyTo: replyToUser.map {
+                    ReplyTo(commentId: replyToId, user: UserSummary(id: $0, name: replyToName ?? $0))
+                })
+            comments.append(.init(comment: comment, total: total.map(Int.init)))
         }
         return comments
     }
@@ -570,28 +636,19 @@ public final class PostgresStore: MomentsStore {
             let query: SQLFragment = """
                 \(SQLFragment(stringLiteral: commentSelect)) WHERE c.post_id = ANY(\(ids)) AND \(visible) ORDER BY c.id
                 """
-            return try await comments(connection.query(query.query, logger: logger)).map { .init(comment: $0, total: nil) }
+            return try await comments(connection.query(query.query, logger: logger))
         }
-        var comments: [PostAssembly.CommentRow] = []
         let query: SQLFragment = """
-            SELECT id, post_id, author_id, name, text, created_at, total FROM (
-                SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at,
+            SELECT id, post_id, author_id, name, text, created_at, reply_to_id, reply_to_user, reply_to_name, total
+            FROM (
+                SELECT \(SQLFragment(stringLiteral: CommentSelect.columns)),
                        ROW_NUMBER() OVER (PARTITION BY c.post_id ORDER BY c.id DESC) AS n,
                        COUNT(*) OVER (PARTITION BY c.post_id) AS total
-                FROM comments c JOIN users u ON u.id = c.author_id
+                FROM \(SQLFragment(stringLiteral: CommentSelect.from))
                 WHERE c.post_id = ANY(\(ids)) AND \(visible)
             ) AS visible WHERE n <= \(Int64(limit)) ORDER BY id
             """
-        for try await (id, postId, authorId, name, text, createdAt, total) in try await connection.query(
-            query.query, logger: logger
-        ).decode((Int64, Int64, String, String, String, Int64, Int64).self) {
-            comments.append(
-                .init(
-                    comment: Comment(
-                        id: id, postId: postId, author: UserSummary(id: authorId, name: name), text: text,
-                        createdAt: StoreClock.date(createdAt)), total: Int(total)))
-        }
-        return comments
+        return try await comments(connection.query(query.query, logger: logger), counted: true)
     }
 
     /// Posts in the order of `ids` (each one the viewer may see), with the likes and the latest
@@ -637,7 +694,9 @@ public final class PostgresStore: MomentsStore {
             }
         }
         let comments = try await visibleComments(
-            connection, of: ids, by: byViewer("c.author_id"), limit: limit, logger: logger)
+            connection, of: ids,
+            by: SQLFragment(Visibility.commentSQL("c", viewer: ":viewer"), binding: ["viewer": viewer]), limit: limit,
+            logger: logger)
         return PostAssembly.posts(
             ids: ids, rows: rows, likers: likers, comments: comments, named: named, viewer: viewer)
     }

@@ -34,18 +34,19 @@ enum NotificationRules {
 
     /// A comment tells the post's author and everyone who commented before (each once, the
     /// author first, then by id), never the commenter, and only those who may see the comment
-    /// (`Visibility`): a stranger to the commenter, or someone the post no longer admits, is
-    /// not told. The comment is the one the write makes.
+    /// (`Visibility`): a stranger to the commenter (or, for a reply, to the one it answers), or
+    /// someone the post no longer admits, is not told. The one a reply answers commented
+    /// before, so is told too. The comment is the one the write makes.
     static func comment(
-        post: PostFacts, earlierCommenters: [String], commenter: String, text: String,
+        post: PostFacts, earlierCommenters: [String], commenter: String, replyTo: String?, text: String,
         areFriends: Visibility.AreFriends
     ) -> [EventDraft] {
         var recipients = [post.author]
         for id in earlierCommenters.sorted() where !recipients.contains(id) { recipients.append(id) }
         return recipients.filter { recipient in
             recipient != commenter
-                && Visibility.maySeeReaction(
-                    viewer: recipient, maker: commenter,
+                && Visibility.maySeeComment(
+                    viewer: recipient, maker: commenter, replyTo: replyTo,
                     postVisible: Visibility.maySeePost(
                         viewer: recipient, author: post.author, audience: post.audience, areFriends: areFriends),
                     areFriends: areFriends)
@@ -60,6 +61,39 @@ enum NotificationRules {
     static func post(author: String, friends: [String], audience: Audience, text: String) -> [EventDraft] {
         friends.filter { $0 != author && audience.admits(friend: $0) }.map { friend in
             EventDraft(recipient: friend, type: .post, actor: author, text: text, read: true)
+        }
+    }
+
+    /// The friends a new post reminds of it ("提醒谁看"), unread; the post is the one the write
+    /// makes.
+    static func mentions(author: String, mentioned: [String]) -> [EventDraft] {
+        mentioned.filter { $0 != author }.map { EventDraft(recipient: $0, type: .mention, actor: author) }
+    }
+
+    /// A deleted comment: everyone who was told of it or may see it now drops it. Born read;
+    /// its own notice stops counting (the store marks it read as it erases its text).
+    static func commentDeleted(
+        _ comment: CommentFacts, post: PostFacts, told: [String], candidates: [String],
+        areFriends: Visibility.AreFriends
+    ) -> [EventDraft] {
+        let seeing = candidates.filter { viewer in
+            Visibility.maySeeComment(
+                viewer: viewer, maker: comment.author, replyTo: comment.replyToUser,
+                postVisible: Visibility.maySeePost(
+                    viewer: viewer, author: post.author, audience: post.audience, areFriends: areFriends),
+                areFriends: areFriends)
+        }
+        return unique(told + seeing).map {
+            EventDraft(
+                recipient: $0, type: .commentDeleted, actor: nil, postId: post.id, commentId: comment.id, read: true)
+        }
+    }
+
+    /// A deleted post: everyone who may see it drops it, its likes and comments. Born read.
+    static func postDeleted(_ post: PostFacts, friends: [String]) -> [EventDraft] {
+        let seeing = [post.author] + friends.filter { post.audience.admits(friend: $0) }
+        return unique(seeing).map {
+            EventDraft(recipient: $0, type: .postDeleted, actor: nil, postId: post.id, read: true)
         }
     }
 
@@ -99,6 +133,11 @@ enum NotificationRules {
     /// A publisher's `data` for each recipient.
     static func publish(to recipients: [String], data: String) -> [EventDraft] {
         recipients.map { EventDraft(recipient: $0, type: .custom, data: data) }
+    }
+
+    private static func unique(_ users: [String]) -> [String] {
+        var seen = Set<String>()
+        return users.filter { seen.insert($0).inserted }
     }
 
     /// The first of `recipients` that is not a known user: nothing is stored for any of them.

@@ -7,7 +7,8 @@ import MomentsCore
 ///
 /// - A post: its author; and a friend of the author (now) inside the post's audience.
 /// - A like or a comment: whoever may see the post now, when its maker is them or their
-///   friend (now). The author is not special.
+///   friend (now). The author is not special. A reply, besides: only when the one it answers
+///   is them or their friend too (a stranger's name is never shown through a reply).
 /// - An event about either follows the same rule for its recipient, re-judged whenever a
 ///   friendship or an audience changes (`refresh`), so notifications, replays and unread
 ///   counts never show what the recipient may no longer see.
@@ -22,6 +23,14 @@ enum Visibility {
     /// A like or a comment by `maker` on a post the viewer may (`postVisible`) or may not see.
     static func maySeeReaction(viewer: String, maker: String, postVisible: Bool, areFriends: AreFriends) -> Bool {
         postVisible && (maker == viewer || areFriends(viewer, maker))
+    }
+
+    /// A comment by `maker`, replying to `replyTo`'s comment when it is a reply.
+    static func maySeeComment(
+        viewer: String, maker: String, replyTo: String?, postVisible: Bool, areFriends: AreFriends
+    ) -> Bool {
+        maySeeReaction(viewer: viewer, maker: maker, postVisible: postVisible, areFriends: areFriends)
+            && (replyTo.map { $0 == viewer || areFriends(viewer, $0) } ?? true)
     }
 
     // MARK: the same rules in SQL
@@ -44,14 +53,27 @@ enum Visibility {
         "(\(maker) = \(viewer) OR \(areFriendsSQL(viewer, maker)))"
     }
 
+    /// The comment row `comment` (columns `author_id`, `reply_to_user`) may be shown to
+    /// `viewer`, given its post is.
+    static func commentSQL(_ comment: String, viewer: String) -> String {
+        """
+        (\(makerSQL("\(comment).author_id", viewer: viewer))
+            AND (\(comment).reply_to_user IS NULL OR \(makerSQL("\(comment).reply_to_user", viewer: viewer))))
+        """
+    }
+
     /// The event row `event` (columns `type`, `actor_id`, `post_id`, `recipient_id`) may be shown
-    /// to its recipient: events about a post follow the post and their maker; the others
-    /// (published data, friend requests, notices of a change) always may.
+    /// to its recipient: events about a post follow the post and their maker (and a reply's,
+    /// the one it answers); the others (published data, friend requests, notices of a change)
+    /// always may.
     static func eventSQL(_ event: String) -> String {
         """
         (\(event).type NOT IN (\(aboutPosts)) OR EXISTS (SELECT 1 FROM posts v_p
             WHERE v_p.id = \(event).post_id AND \(postSQL("v_p", viewer: "\(event).recipient_id"))
-              AND \(makerSQL("\(event).actor_id", viewer: "\(event).recipient_id"))))
+              AND \(makerSQL("\(event).actor_id", viewer: "\(event).recipient_id"))
+              AND NOT EXISTS (SELECT 1 FROM comments v_c WHERE v_c.id = \(event).comment_id
+                  AND v_c.reply_to_user IS NOT NULL
+                  AND NOT \(makerSQL("v_c.reply_to_user", viewer: "\(event).recipient_id")))))
         """
     }
 
@@ -64,12 +86,14 @@ enum Visibility {
     }
 
     /// The scope of `refreshSQL` after the friendship of the users `a` and `b` (SQL expressions)
-    /// changed: in each one's stream, what the other did or what is about the other's posts.
+    /// changed: in each one's stream, what the other did, what is about the other's posts, and
+    /// replies to the other.
     static func friendshipScope(_ a: String, _ b: String) -> String {
         func side(_ recipient: String, _ other: String) -> String {
             """
             (recipient_id = \(recipient) AND type IN (\(aboutPosts)) AND (actor_id = \(other)
-                OR post_id IN (SELECT id FROM posts WHERE author_id = \(other))))
+                OR post_id IN (SELECT id FROM posts WHERE author_id = \(other))
+                OR comment_id IN (SELECT id FROM comments WHERE reply_to_user = \(other))))
             """
         }
         return "\(side(a, b)) OR \(side(b, a))"

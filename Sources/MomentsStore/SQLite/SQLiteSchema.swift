@@ -193,6 +193,77 @@ enum SQLiteSchema {
                     END;
                     """)
         }
+        // Deletes and replies. A deleted post or comment leaves its events in place without its
+        // words, so events no longer name posts and comments by foreign key (the table is
+        // rebuilt without them, as SQLite asks); replies name the comment they answer and its
+        // author; kept answers say what they show, for a delete to erase; tombstones remember
+        // who could delete what is gone.
+        migrator.registerMigration("v7 deletes and replies") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE events_v7 (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        recipient_id TEXT NOT NULL REFERENCES users(id),
+                        type TEXT NOT NULL,
+                        actor_id TEXT REFERENCES users(id),
+                        post_id INTEGER,
+                        comment_id INTEGER,
+                        text TEXT,
+                        data TEXT,
+                        created_at INTEGER NOT NULL,
+                        read INTEGER NOT NULL DEFAULT 0,
+                        hidden INTEGER NOT NULL DEFAULT 0,
+                        request_id INTEGER REFERENCES friend_requests(id)
+                    );
+                    INSERT INTO events_v7 (
+                        id, recipient_id, type, actor_id, post_id, comment_id, text, data, created_at, read, hidden,
+                        request_id)
+                    SELECT id, recipient_id, type, actor_id, post_id, comment_id, text, data, created_at, read, hidden,
+                        request_id
+                    FROM events;
+                    -- Ids are never reused: the sequence goes on where it was.
+                    UPDATE sqlite_sequence SET seq = max(seq, (SELECT seq FROM sqlite_sequence WHERE name = 'events'))
+                    WHERE name = 'events_v7';
+                    DROP TABLE events;
+                    ALTER TABLE events_v7 RENAME TO events;
+                    CREATE INDEX events_recipient ON events(recipient_id, id);
+                    CREATE INDEX events_post ON events(post_id) WHERE post_id IS NOT NULL;
+                    CREATE INDEX events_comment ON events(comment_id) WHERE comment_id IS NOT NULL;
+                    CREATE TRIGGER events_unread_insert AFTER INSERT ON events
+                    WHEN NEW.read = 0 AND NEW.hidden = 0 BEGIN
+                        INSERT INTO unread_counts (user_id, unread) VALUES (NEW.recipient_id, 1)
+                            ON CONFLICT (user_id) DO UPDATE SET unread = unread + 1;
+                    END;
+                    CREATE TRIGGER events_unread_uncounted AFTER UPDATE OF read, hidden ON events
+                    WHEN OLD.read = 0 AND OLD.hidden = 0 AND NOT (NEW.read = 0 AND NEW.hidden = 0) BEGIN
+                        UPDATE unread_counts SET unread = unread - 1 WHERE user_id = NEW.recipient_id;
+                    END;
+                    CREATE TRIGGER events_unread_counted AFTER UPDATE OF read, hidden ON events
+                    WHEN NEW.read = 0 AND NEW.hidden = 0 AND NOT (OLD.read = 0 AND OLD.hidden = 0) BEGIN
+                        INSERT INTO unread_counts (user_id, unread) VALUES (NEW.recipient_id, 1)
+                            ON CONFLICT (user_id) DO UPDATE SET unread = unread + 1;
+                    END;
+                    CREATE TRIGGER events_unread_delete AFTER DELETE ON events
+                    WHEN OLD.read = 0 AND OLD.hidden = 0 BEGIN
+                        UPDATE unread_counts SET unread = unread - 1 WHERE user_id = OLD.recipient_id;
+                    END;
+                    ALTER TABLE comments ADD COLUMN reply_to_id INTEGER;
+                    ALTER TABLE comments ADD COLUMN reply_to_user TEXT REFERENCES users(id);
+                    CREATE INDEX comments_reply ON comments(reply_to_id) WHERE reply_to_id IS NOT NULL;
+                    ALTER TABLE idempotency_keys ADD COLUMN post_id INTEGER;
+                    ALTER TABLE idempotency_keys ADD COLUMN comment_id INTEGER;
+                    ALTER TABLE idempotency_keys ADD COLUMN made INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX idempotency_keys_post ON idempotency_keys(post_id) WHERE post_id IS NOT NULL;
+                    CREATE TABLE tombstones (
+                        kind TEXT NOT NULL,
+                        id INTEGER NOT NULL,
+                        post_author TEXT NOT NULL,
+                        comment_author TEXT,
+                        deleted_at INTEGER NOT NULL,
+                        PRIMARY KEY (kind, id)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

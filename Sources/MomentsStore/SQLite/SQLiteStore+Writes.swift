@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import MomentsCore
 
@@ -18,7 +19,7 @@ extension SQLiteStore {
                 for followUp in effect.followUps { _ = try Self.apply(followUp, db) }
                 stored += try outcome.complete(effect.told).map { try Self.insert($0, db) }
             }
-            return try Self.keep(db, idempotent, answer(db, outcome))
+            return try Self.keep(db, idempotent, answer(db, outcome), shows: write.answerShows.kept(outcome))
         }
     }
 
@@ -42,23 +43,47 @@ extension SQLiteStore {
                 id: wanted.id, author: row["author_id"], text: row["text"],
                 audience: Audience(kind: row["audience"], named: named))
         }
+        if let postId = needs.post {
+            facts.post = try postFacts(db, postId)
+            facts.touched = try String.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT DISTINCT recipient_id FROM events WHERE post_id = ? AND read = 0 AND hidden = 0"),
+                arguments: [postId])
+        }
+        if let commentId = needs.comment {
+            facts.comment = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT post_id, author_id, reply_to_user FROM comments WHERE id = ?"),
+                arguments: [commentId]
+            ).map { CommentFacts(id: commentId, postId: $0[0], author: $0[1], replyToUser: $0[2]) }
+            facts.touched = try String.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT DISTINCT recipient_id FROM events WHERE comment_id = ? AND type = 'comment'"),
+                arguments: [commentId])
+        }
+        if let (kind, id) = needs.tombstoneAsked(facts) {
+            facts.tombstone = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT post_author, comment_author FROM tombstones WHERE kind = ? AND id = ?"),
+                arguments: [kind, id]
+            ).map { Tombstone(postAuthor: $0[0], commentAuthor: $0[1]) }
+        }
         if let postId = needs.commentersOf {
             facts.commenters = try String.fetchAll(
                 db.cachedStatement(sql: "SELECT DISTINCT author_id FROM comments WHERE post_id = ?"),
                 arguments: [postId])
         }
-        for user in Set(needs.friendsOf) {
+        for user in Set(needs.friendsOf + (needs.friendsOfAuthors ? facts.authors : [])) {
             facts.friends[user] = Set(
                 try String.fetchAll(
                     db.cachedStatement(sql: "SELECT friend_id FROM friendships WHERE user_id = ?"), arguments: [user]))
         }
         if needs.friendshipsAmongPostPeople, let post = facts.post, let viewer = needs.visiblePost?.viewer {
-            let people = Array(Set([post.author, viewer] + facts.commenters))
+            let people = Array(Set([post.author, viewer] + facts.commenters + facts.authors))
             for person in people { facts.friends[person] = [] }
             let places = Array(repeating: "?", count: people.count).joined(separator: ", ")
             for row in try Row.fetchAll(
                 db.cachedStatement(
-                    sql: "SELECT user_id, friend_id FROM friendships WHERE user_id IN (\(places)) AND friend_id IN (\(places))"
+                    sql:
+                        "SELECT user_id, friend_id FROM friendships WHERE user_id IN (\(places)) AND friend_id IN (\(places))"
                 ), arguments: StatementArguments(people + people))
             {
                 facts.friends[row[0], default: []].insert(row[1])
@@ -73,6 +98,20 @@ extension SQLiteStore {
                 db, "state = 'pending' AND ((from_id = ?1 AND to_id = ?2) OR (from_id = ?2 AND to_id = ?1))", [a, b])
         }
         return facts
+    }
+
+    /// The post whoever may see it.
+    private static func postFacts(_ db: Database, _ id: Int64) throws -> PostFacts? {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT author_id, text, audience FROM posts WHERE id = ?"), arguments: [id])
+        else { return nil }
+        let named = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT user_id FROM post_audience WHERE post_id = ? ORDER BY user_id"),
+            arguments: [id])
+        return PostFacts(
+            id: id, author: row["author_id"], text: row["text"], audience: Audience(kind: row["audience"], named: named)
+        )
     }
 
     private static func fetchRequestFacts(_ db: Database, _ condition: String, _ arguments: StatementArguments)
@@ -108,11 +147,29 @@ extension SQLiteStore {
         case .removeLike(let postId, let user):
             try db.cachedStatement(sql: "DELETE FROM likes WHERE post_id = ? AND user_id = ?")
                 .execute(arguments: [postId, user])
-        case .addComment(let postId, let author, let text):
+        case .addComment(let postId, let author, let text, let replyTo):
             try db.cachedStatement(
-                sql: "INSERT INTO comments (post_id, author_id, text, created_at) VALUES (?, ?, ?, ?)"
-            ).execute(arguments: [postId, author, text, StoreClock.now()])
+                sql: """
+                    INSERT INTO comments (post_id, author_id, text, created_at, reply_to_id, reply_to_user)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [postId, author, text, StoreClock.now(), replyTo?.commentId, replyTo?.user])
             return ChangeOutcome(changed: true, commentId: db.lastInsertedRowID)
+        case .deleteComment(let comment, let postAuthor):
+            try db.cachedStatement(sql: "DELETE FROM comments WHERE id = ?").execute(arguments: [comment.id])
+            guard db.changesCount > 0 else { return .none }
+            try db.execute(
+                sql: Erasure.comment,
+                arguments: ["comment": comment.id, "post": comment.postId, "gone": Data(StoredAnswer.gone.body)])
+            try bury(kind: "comment", id: comment.id, postAuthor: postAuthor, commentAuthor: comment.author, db)
+            return ChangeOutcome(changed: true, postId: comment.postId, commentId: comment.id)
+        case .deletePost(let postId, let author):
+            try db.execute(sql: Erasure.postRows, arguments: ["post": postId])
+            try db.cachedStatement(sql: "DELETE FROM posts WHERE id = ?").execute(arguments: [postId])
+            guard db.changesCount > 0 else { return .none }
+            try db.execute(sql: Erasure.post, arguments: ["post": postId, "gone": Data(StoredAnswer.gone.body)])
+            try bury(kind: "post", id: postId, postAuthor: author, commentAuthor: nil, db)
+            return ChangeOutcome(changed: true, postId: postId)
         case .readLikeEvents(let recipient, let liker, let postId):
             try db.cachedStatement(
                 sql: """
@@ -166,6 +223,14 @@ extension SQLiteStore {
         return ChangeOutcome(changed: db.changesCount > 0)
     }
 
+    private static func bury(kind: String, id: Int64, postAuthor: String, commentAuthor: String?, _ db: Database)
+        throws
+    {
+        try db.cachedStatement(
+            sql: "INSERT INTO tombstones (kind, id, post_author, comment_author, deleted_at) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [kind, id, postAuthor, commentAuthor, StoreClock.now()])
+    }
+
     /// The users an audience names, kept for the post.
     private static func name(_ audience: Audience, of postId: Int64, _ db: Database) throws {
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_audience (post_id, user_id) VALUES (?, ?)")
@@ -189,4 +254,30 @@ extension SQLiteStore {
             db.cachedStatement(sql: StoredEvent.select + " WHERE e.id = ?"), arguments: [db.lastInsertedRowID])!
         return event(row, to: draft.recipient, unread: try unreadCount(db, draft.recipient))
     }
+}
+
+/// The embedded store's SQL of what a delete erases besides the row itself (`RowChange`).
+private enum Erasure {
+    /// A comment's (`:comment` of `:post`): replies lose the link, its notices their words and
+    /// their count; the kept answer that made it is `gone`, those showing its post are dropped.
+    static let comment = """
+        UPDATE comments SET reply_to_id = NULL WHERE reply_to_id = :comment;
+        UPDATE events SET text = NULL, read = 1 WHERE comment_id = :comment AND type = 'comment';
+        UPDATE idempotency_keys SET status = 410, body = :gone, post_id = NULL, comment_id = NULL
+        WHERE comment_id = :comment;
+        DELETE FROM idempotency_keys WHERE post_id = :post AND comment_id IS NULL AND made = 0;
+        """
+    /// What hangs on a post (`:post`), removed before it.
+    static let postRows = """
+        DELETE FROM likes WHERE post_id = :post;
+        DELETE FROM comments WHERE post_id = :post;
+        DELETE FROM post_audience WHERE post_id = :post;
+        """
+    /// A post's, after it is removed: every event about it loses its words and its count.
+    static let post = """
+        UPDATE events SET text = NULL, read = 1 WHERE post_id = :post AND (text IS NOT NULL OR read = 0);
+        UPDATE idempotency_keys SET status = 410, body = :gone, post_id = NULL, comment_id = NULL
+        WHERE post_id = :post AND made = 1;
+        DELETE FROM idempotency_keys WHERE post_id = :post;
+        """
 }

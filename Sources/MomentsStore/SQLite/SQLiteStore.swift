@@ -13,7 +13,7 @@ public final class SQLiteStore: MomentsStore {
     let pool: any DatabaseWriter
     /// Every write goes through it: one transaction for all writes waiting, pushes after commit.
     let commits: GroupCommit
-    private let checkpointer: WALCheckpointer?
+    let checkpointer: WALCheckpointer?
 
     /// The store in a file (WAL mode, checkpointed on a connection of its own); `committedBatch`
     /// hears how many writes each commit carried.
@@ -24,6 +24,8 @@ public final class SQLiteStore: MomentsStore {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")  // WALCheckpointer does it
+            // What a delete erases is overwritten in the file, not only unlinked (docs/security.md).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         configuration.busyMode = .timeout(5)
         try self.init(
@@ -110,11 +112,11 @@ public final class SQLiteStore: MomentsStore {
         }
     }
 
-    public func createPost(author: String, text: String, audience: Audience, idempotent: Idempotent<Post>?)
-        async throws -> Post
-    {
-        try await perform(Writes.createPost(author: author, text: text, audience: audience), idempotent) {
-            db, made in
+    public func createPost(
+        author: String, text: String, audience: Audience, mentions: [String], idempotent: Idempotent<Post>?
+    ) async throws -> Post {
+        let write = Writes.createPost(author: author, text: text, audience: audience, mentions: mentions)
+        return try await perform(write, idempotent) { db, made in
             try Self.fetchPosts(db, ids: [made.postId!], viewer: author)[0]
         }
     }
@@ -140,19 +142,30 @@ public final class SQLiteStore: MomentsStore {
         }
     }
 
-    public func comment(viewer: String, postId: Int64, text: String, idempotent: Idempotent<Comment>?) async throws
-        -> Comment
-    {
-        try await perform(Writes.comment(viewer: viewer, postId: postId, text: text), idempotent) { db, made in
+    public func comment(
+        viewer: String, postId: Int64, text: String, replyTo: Int64?, idempotent: Idempotent<Comment>?
+    ) async throws -> Comment {
+        try await perform(Writes.comment(viewer: viewer, postId: postId, text: text, replyTo: replyTo), idempotent) {
+            db, made in
             // Only the new one: the post's comments can be thousands.
             try Self.comment(
                 Row.fetchOne(
                     db.cachedStatement(
-                        sql: """
-                            SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
-                            FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ?
-                            """), arguments: [made.commentId!])!)
+                        sql: "SELECT \(CommentSelect.columns) FROM \(CommentSelect.from) WHERE c.id = ?"),
+                    arguments: [made.commentId!])!)
         }
+    }
+
+    public func deleteComment(by user: String, postId: Int64, commentId: Int64, idempotent: Idempotent<Void>?)
+        async throws
+    {
+        try await perform(Writes.deleteComment(by: user, postId: postId, commentId: commentId), idempotent) { _, _ in }
+        checkpointer?.truncateSoon()
+    }
+
+    public func deletePost(by user: String, postId: Int64, idempotent: Idempotent<Void>?) async throws {
+        try await perform(Writes.deletePost(by: user, postId: postId), idempotent) { _, _ in }
+        checkpointer?.truncateSoon()
     }
 
     // MARK: events
@@ -164,11 +177,40 @@ public final class SQLiteStore: MomentsStore {
                 db,
                 sql: StoredEvent.select + """
                      WHERE e.recipient_id = ? AND e.id < ? AND NOT e.hidden AND e.type NOT IN (\(Visibility.unlisted))
+                      AND \(StoredEvent.stillThere)
                     ORDER BY e.id DESC LIMIT ?
                     """,
                 arguments: [user, before ?? Int64.max, limit])
             let notifications = rows.map { Self.event($0, to: user, unread: position.unread) }
             return NotificationListing(notifications: notifications, position: position)
+        }
+    }
+
+    public func notificationGroups(user: String, before: Int64?, limit: Int) async throws -> GroupedNotificationPage {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: NotificationGrouping.groups),
+                arguments: ["user": user, "before": before ?? Int64.max, "limit": limit + 1]
+            ).map {
+                NotificationGrouping.GroupRow(newestId: $0["newest_id"], people: $0["people"], unread: $0["unread"])
+            }
+            let position = try Self.position(db, user)
+            var events: [Int64: StoredEvent] = [:]
+            for row in try Row.fetchAll(
+                db, sql: StoredEvent.select + " WHERE e.id IN (SELECT value FROM json_each(?))",
+                arguments: [Self.jsonArray(rows.map(\.newestId))])
+            {
+                let event = Self.event(row, to: user, unread: position.unread)
+                events[event.id] = event
+            }
+            var likers: [Int64: [UserSummary]] = [:]
+            for (id, event) in events where event.type == .like {
+                likers[id] = try Row.fetchAll(
+                    db.cachedStatement(sql: NotificationGrouping.likers),
+                    arguments: ["user": user, "post": event.postId]
+                ).map { UserSummary(id: $0[0], name: $0[1]) }
+            }
+            return NotificationGrouping.page(rows, limit: limit, events: events, likers: likers, position: position)
         }
     }
 
@@ -313,20 +355,23 @@ public final class SQLiteStore: MomentsStore {
 
     /// Keeps a keyed write's answer in its transaction (an expired one under the same key is
     /// replaced); answers `result`.
-    static func keep<T>(_ db: Database, _ idempotent: Idempotent<T>?, _ result: T) throws -> T {
+    static func keep<T>(_ db: Database, _ idempotent: Idempotent<T>?, _ result: T, shows: KeptShows = .nothing)
+        throws -> T
+    {
         guard let idempotent else { return result }
         let answer = idempotent.stored(result)
         try db.cachedStatement(
             sql: """
-                INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_at, post_id, comment_id, made)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
-                    body = excluded.body, created_at = excluded.created_at
+                    body = excluded.body, created_at = excluded.created_at, post_id = excluded.post_id,
+                    comment_id = excluded.comment_id, made = excluded.made
                 WHERE idempotency_keys.created_at < ?
                 """
         ).execute(arguments: [
             idempotent.key.scope, idempotent.key.key, answer.fingerprint, answer.status, Data(answer.body),
-            StoreClock.now(), idempotent.expiredBefore,
+            StoreClock.now(), shows.postId, shows.commentId, shows.made, idempotent.expiredBefore,
         ])
         guard db.changesCount > 0 else { throw StoreError.keyTaken }
         return result
@@ -376,7 +421,8 @@ public final class SQLiteStore: MomentsStore {
             recipient: recipient, unread: unread, id: row["id"], type: row["type"], actorId: row["actor_id"],
             actorName: row["actor_name"], postId: row["post_id"], postText: row["post_text"],
             commentId: row["comment_id"], requestId: row["request_id"], text: row["text"], data: row["data"],
-            createdAt: row["created_at"], read: row["read"])
+            createdAt: row["created_at"], read: row["read"], replyToId: row["reply_to_id"],
+            replyToUser: row["reply_to_user"], replyToName: row["reply_to_name"])
     }
 
     static func friends(_ db: Database, of user: String) throws -> [UserSummary] {
@@ -425,10 +471,9 @@ public final class SQLiteStore: MomentsStore {
             return try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at
-                        FROM comments c JOIN users u ON u.id = c.author_id
+                        SELECT \(CommentSelect.columns) FROM \(CommentSelect.from)
                         WHERE c.post_id IN (SELECT value FROM json_each(?1))
-                          AND \(Visibility.makerSQL("c.author_id", viewer: "?2"))
+                          AND \(Visibility.commentSQL("c", viewer: "?2"))
                         ORDER BY c.id
                         """), arguments: [list, viewer]
             ).map { PostAssembly.CommentRow(comment: comment($0), total: nil) }
@@ -437,12 +482,12 @@ public final class SQLiteStore: MomentsStore {
             db.cachedStatement(
                 sql: """
                     SELECT * FROM (
-                        SELECT c.id, c.post_id, c.author_id, u.name, c.text, c.created_at,
+                        SELECT \(CommentSelect.columns),
                                ROW_NUMBER() OVER (PARTITION BY c.post_id ORDER BY c.id DESC) AS n,
                                COUNT(*) OVER (PARTITION BY c.post_id) AS total
-                        FROM comments c JOIN users u ON u.id = c.author_id
+                        FROM \(CommentSelect.from)
                         WHERE c.post_id IN (SELECT value FROM json_each(?1))
-                          AND \(Visibility.makerSQL("c.author_id", viewer: "?2"))
+                          AND \(Visibility.commentSQL("c", viewer: "?2"))
                     ) WHERE n <= ?3 ORDER BY id
                     """), arguments: [list, viewer, limit]
         ).map { row in
@@ -453,7 +498,10 @@ public final class SQLiteStore: MomentsStore {
     private static func comment(_ row: Row) -> Comment {
         Comment(
             id: row["id"], postId: row["post_id"], author: UserSummary(id: row["author_id"], name: row["name"]),
-            text: row["text"], createdAt: StoreClock.date(row["created_at"]))
+            text: row["text"], createdAt: StoreClock.date(row["created_at"]),
+            replyTo: (row["reply_to_user"] as String?).map {
+                ReplyTo(commentId: row["reply_to_id"], user: UserSummary(id: $0, name: row["reply_to_name"]))
+            })
     }
 
     /// Posts in the order of `ids` (each one the viewer may see), with the likes and the latest

@@ -7,15 +7,39 @@ import MomentsCore
 /// write means adding one of these in `Writes` and, per store, the SQL of any new fact or change.
 struct StoreWrite: Sendable {
     var needs: Needs
+    /// What a kept answer (`Idempotent`) shows: erased with what it shows when that is deleted.
+    var answerShows: AnswerShows = .nothing
     /// Throws (`StoreError`) when the writer may not; else the write's effect.
     var decide: @Sendable (Facts) throws -> Effect
+
+    /// What an answer kept under an idempotency key shows of posts and comments. A deleted
+    /// post or comment takes its words out of the answers that show it: one that made it is
+    /// replaced by a `410 deleted` (a repeat must not make it again), the others are dropped (a
+    /// repeat does again what is idempotent anyway).
+    enum AnswerShows: Sendable, Equatable {
+        case nothing
+        /// The post, its likes and comments (a like's or an audience's answer).
+        case post(Int64)
+        /// The post it made (`postId` nil: the one the change makes).
+        case madePost
+        /// The comment it made (the one the change makes), on `postId`.
+        case madeComment(postId: Int64)
+    }
 
     /// What the rule reads before deciding.
     struct Needs: Sendable {
         /// The post the write is about, and the viewer who must be able to see it (`Visibility`).
         var visiblePost: (id: Int64, viewer: String)?
+        /// The post read whoever may see it, with its tombstone if it was deleted, and the
+        /// users with unread events about it (a delete's).
+        var post: Int64?
+        /// The comment read, with its tombstone if it was deleted and who was told of it.
+        var comment: Int64?
+        /// Whether the friends of the post's author, the comment's and the one it answers are read
+        /// (who may see them, for a delete to tell).
+        var friendsOfAuthors = false
         /// Whether the friendships among the post's people are read (into `Facts.friends`): its
-        /// author, the viewer and its commenters (`commentersOf`). What a comment's rule asks,
+        /// author, the viewer, its commenters (`commentersOf`) and the comment's people. What a comment's rule asks,
         /// read as pairs: the lists of everyone's friends would grow with each friend.
         var friendshipsAmongPostPeople = false
         /// The post whose commenters so far are read.
@@ -30,7 +54,8 @@ struct StoreWrite: Sendable {
         var pendingBetween: (String, String)?
 
         var isEmpty: Bool {
-            visiblePost == nil && commentersOf == nil && friendsOf.isEmpty && users.isEmpty && request == nil
+            visiblePost == nil && post == nil && comment == nil && commentersOf == nil && friendsOf.isEmpty
+                && users.isEmpty && request == nil
                 && pendingBetween == nil
         }
     }
@@ -48,6 +73,12 @@ struct StoreWrite: Sendable {
     struct Facts: Sendable {
         /// The post; nil when there is no such post or the viewer may not see it.
         var post: PostFacts?
+        var comment: CommentFacts?
+        /// What is left of the asked post or comment, if it was deleted.
+        var tombstone: Tombstone?
+        /// Who has events about the asked comment (told of it), or unread ones about the asked
+        /// post: the streams whose unread count its delete may change.
+        var touched: [String] = []
         var commenters: [String] = []
         /// Each asked user's friends (among the post's people: those of them).
         var friends: [String: Set<String>] = [:]
@@ -93,8 +124,15 @@ enum RowChange: Sendable, Equatable {
     case addLike(postId: Int64, user: String)
     /// Changes nothing when there was no like.
     case removeLike(postId: Int64, user: String)
-    /// Makes a comment.
-    case addComment(postId: Int64, author: String, text: String)
+    /// Makes a comment, a reply when `replyTo` names the comment it answers and its author.
+    case addComment(postId: Int64, author: String, text: String, replyTo: ReplyTarget?)
+    /// Removes the comment and its words everywhere (its events keep their place without the
+    /// text, and stop counting as unread; replies to it lose the link, keep the name; kept
+    /// answers showing it are erased); leaves its tombstone.
+    case deleteComment(CommentFacts, postAuthor: String)
+    /// Removes the post, its likes, comments and audience, and its words everywhere, as
+    /// `deleteComment` does; every event about it stops counting as unread.
+    case deletePost(id: Int64, author: String)
     /// `liker`'s still-unread like events of the post, in `recipient`'s stream, stop counting.
     case readLikeEvents(recipient: String, liker: String, postId: Int64)
     /// The user's events up to `id` are read.
@@ -136,6 +174,43 @@ struct ChangeOutcome: Sendable, Equatable {
             draft.commentId = draft.commentId ?? commentId
             draft.requestId = draft.requestId ?? requestId
             return draft
+        }
+    }
+}
+
+extension StoreWrite.Needs {
+    /// The tombstone a delete reads when what it asks for is gone: the comment's, else the post's.
+    func tombstoneAsked(_ facts: StoreWrite.Facts) -> (kind: String, id: Int64)? {
+        guard let post else { return nil }
+        if let comment { return facts.comment == nil ? ("comment", comment) : nil }
+        return facts.post == nil ? ("post", post) : nil
+    }
+}
+
+extension StoreWrite.Facts {
+    /// The post's author, the comment's and the one it answers, as read.
+    var authors: [String] {
+        [post?.author, comment?.author, comment?.replyToUser].compactMap { $0 }
+    }
+}
+
+/// What a kept answer shows, as its row records it.
+struct KeptShows: Sendable, Equatable {
+    var postId: Int64?
+    var commentId: Int64?
+    /// It made the post or comment: a repeat must get `StoredAnswer.gone`, never make it again.
+    var made: Bool
+
+    static let nothing = KeptShows(made: false)
+}
+
+extension StoreWrite.AnswerShows {
+    func kept(_ outcome: ChangeOutcome) -> KeptShows {
+        switch self {
+        case .nothing: .nothing
+        case .post(let id): KeptShows(postId: id, made: false)
+        case .madePost: KeptShows(postId: outcome.postId, made: true)
+        case .madeComment(let postId): KeptShows(postId: postId, commentId: outcome.commentId, made: true)
         }
     }
 }

@@ -4,13 +4,22 @@ import MomentsCore
 /// (`StoreWrite`). Who is told comes from `NotificationRules`, who may see from `Visibility`;
 /// who may write and which streams, from here.
 enum Writes {
-    /// A post reaches the streams of the author's friends inside its audience (for live feeds).
-    /// Everyone an audience names must be the author's friend.
-    static func createPost(author: String, text: String, audience: Audience) -> StoreWrite {
-        StoreWrite(needs: .init(friendsOf: [author])) { facts in
+    /// A post reaches the streams of the author's friends inside its audience (for live feeds);
+    /// the friends it mentions are reminded of it. Everyone an audience names must be the
+    /// author's friend; everyone mentioned, a friend inside the audience.
+    static func createPost(author: String, text: String, audience: Audience, mentions: [String] = [])
+        -> StoreWrite
+    {
+        StoreWrite(needs: .init(friendsOf: [author]), answerShows: .madePost) { facts in
             let friends = facts.friendsOf(author)
             try requireFriends(audience, of: friends)
-            let told = NotificationRules.post(author: author, friends: friends, audience: audience, text: text)
+            if let outsider = mentions.first(where: { !friends.contains($0) || !audience.admits(friend: $0) }) {
+                throw StoreError.refused(
+                    .invalid("invalid_mention", "\(outsider) is not a friend who may see this post"))
+            }
+            let told =
+                NotificationRules.post(author: author, friends: friends, audience: audience, text: text)
+                + NotificationRules.mentions(author: author, mentioned: mentions)
             return .init(
                 streams: told.map(\.recipient), change: .addPost(author: author, text: text, audience: audience),
                 told: told)
@@ -21,7 +30,8 @@ enum Writes {
     /// sent the post, friends it leaves out are told to drop it, and what each may see is
     /// re-judged.
     static func setAudience(author: String, postId: Int64, audience: Audience) -> StoreWrite {
-        StoreWrite(needs: .init(visiblePost: (postId, author), friendsOf: [author])) { facts in
+        StoreWrite(needs: .init(visiblePost: (postId, author), friendsOf: [author]), answerShows: .post(postId)) {
+            facts in
             let post = try facts.visiblePost(postId)
             guard post.author == author else { throw StoreError.notFound("no post \(postId)") }
             let friends = facts.friendsOf(author)
@@ -35,7 +45,7 @@ enum Writes {
 
     /// By anyone who may see the post; tells its author of a new like.
     static func like(viewer: String, postId: Int64) -> StoreWrite {
-        StoreWrite(needs: .init(visiblePost: (postId, viewer))) { facts in
+        StoreWrite(needs: .init(visiblePost: (postId, viewer)), answerShows: .post(postId)) { facts in
             let author = try facts.visiblePost(postId).author
             let told = NotificationRules.like(author: author, liker: viewer, postId: postId).map { [$0] } ?? []
             return .init(streams: [author], change: .addLike(postId: postId, user: viewer), told: told)
@@ -44,7 +54,7 @@ enum Writes {
 
     /// By anyone who may see the post; the like's notice stops counting as unread.
     static func unlike(viewer: String, postId: Int64) -> StoreWrite {
-        StoreWrite(needs: .init(visiblePost: (postId, viewer))) { facts in
+        StoreWrite(needs: .init(visiblePost: (postId, viewer)), answerShows: .post(postId)) { facts in
             let author = try facts.visiblePost(postId).author
             guard let draft = NotificationRules.unlike(author: author, liker: viewer, postId: postId) else {
                 return .init(streams: [author], change: .removeLike(postId: postId, user: viewer))
@@ -55,19 +65,64 @@ enum Writes {
         }
     }
 
-    /// By anyone who may see the post; tells its author and those who commented before, each
-    /// only if they may see the comment.
-    static func comment(viewer: String, postId: Int64, text: String) -> StoreWrite {
+    /// By anyone who may see the post (and, for a reply, the comment it answers); tells its
+    /// author and those who commented before, each only if they may see the comment.
+    static func comment(viewer: String, postId: Int64, text: String, replyTo: Int64? = nil) -> StoreWrite {
         let needs = StoreWrite.Needs(
-            visiblePost: (postId, viewer), friendshipsAmongPostPeople: true, commentersOf: postId)
-        return StoreWrite(needs: needs) { facts in
+            visiblePost: (postId, viewer), comment: replyTo, friendshipsAmongPostPeople: true, commentersOf: postId)
+        return StoreWrite(needs: needs, answerShows: .madeComment(postId: postId)) { facts in
             let post = try facts.visiblePost(postId)
+            var target: ReplyTarget?
+            if let replyTo {
+                guard let parent = facts.comment, parent.postId == postId,
+                    Visibility.maySeeComment(
+                        viewer: viewer, maker: parent.author, replyTo: parent.replyToUser, postVisible: true,
+                        areFriends: facts.areFriends)
+                else { throw StoreError.notFound("no comment \(replyTo)") }
+                target = ReplyTarget(commentId: parent.id, user: parent.author)
+            }
             let told = NotificationRules.comment(
-                post: post, earlierCommenters: facts.commenters, commenter: viewer, text: text,
+                post: post, earlierCommenters: facts.commenters, commenter: viewer, replyTo: target?.user, text: text,
                 areFriends: facts.areFriends)
             return .init(
                 streams: [post.author] + told.map(\.recipient),
-                change: .addComment(postId: postId, author: viewer, text: text), told: told)
+                change: .addComment(postId: postId, author: viewer, text: text, replyTo: target), told: told)
+        }
+    }
+
+    /// By the comment's author or the post's (others: no such comment). Everyone who was told
+    /// of it or may see it is told it is gone. Asked again by either: nothing more to do.
+    static func deleteComment(by user: String, postId: Int64, commentId: Int64) -> StoreWrite {
+        StoreWrite(needs: .init(post: postId, comment: commentId, friendsOfAuthors: true)) { facts in
+            let missing = StoreError.notFound("no comment \(commentId)")
+            guard let comment = facts.comment, let post = facts.post, comment.postId == postId else {
+                guard let tombstone = facts.tombstone, tombstone.deletable(by: user) else { throw missing }
+                return .init(streams: [])
+            }
+            guard user == comment.author || user == post.author else { throw missing }
+            let told = NotificationRules.commentDeleted(
+                comment, post: post, told: facts.touched, candidates: [post.author] + facts.friendsOf(post.author),
+                areFriends: facts.areFriends)
+            return .init(
+                streams: told.map(\.recipient), change: .deleteComment(comment, postAuthor: post.author), told: told)
+        }
+    }
+
+    /// By the post's author (others: no such post). Everyone who may see it is told it is
+    /// gone. Asked again: nothing more to do.
+    static func deletePost(by user: String, postId: Int64) -> StoreWrite {
+        StoreWrite(needs: .init(post: postId, friendsOfAuthors: true)) { facts in
+            guard let post = facts.post else {
+                guard let tombstone = facts.tombstone, tombstone.deletable(by: user) else {
+                    throw StoreError.notFound("no post \(postId)")
+                }
+                return .init(streams: [])
+            }
+            guard post.author == user else { throw StoreError.notFound("no post \(postId)") }
+            let told = NotificationRules.postDeleted(post, friends: facts.friendsOf(post.author))
+            return .init(
+                streams: told.map(\.recipient) + facts.touched, change: .deletePost(id: postId, author: user),
+                told: told)
         }
     }
 

@@ -41,6 +41,16 @@ extension AppState {
                 forget(user: other.id)
             }
             return panel == .friends ? [.loadFriends] : []
+        case .event(let event) where event.type == .commentDeleted || event.type == .postDeleted:
+            // Taken back: off every screen at once, this client's and every other's.
+            newestEventId = max(newestEventId, event.id)
+            unread = event.unread
+            if event.type == .postDeleted, let postId = event.postId {
+                forget(post: postId)
+            } else if let commentId = event.commentId {
+                forget(comment: commentId, of: event.postId)
+            }
+            return []
         case .event(let event):
             newestEventId = max(newestEventId, event.id)
             unread = event.unread
@@ -77,10 +87,13 @@ extension AppState {
             // A replay after a reconnect, or our own comment's answer, may have it already.
             if let id = event.commentId, !post.comments.contains(where: { $0.id == id }) {
                 post.comments.append(
-                    Comment(id: id, postId: post.id, author: actor, text: event.text ?? "", createdAt: event.createdAt))
+                    Comment(
+                        id: id, postId: post.id, author: actor, text: event.text ?? "", createdAt: event.createdAt,
+                        replyTo: event.replyTo))
                 post.commentCount += 1
             }
-        case .custom, .post, .postHidden, .friendRequest, .friendAccepted, .unfriended:
+        case .custom, .post, .postHidden, .friendRequest, .friendAccepted, .unfriended, .mention, .commentDeleted,
+            .postDeleted:
             return
         }
         post.likeCount = post.likers.count
@@ -91,6 +104,20 @@ extension AppState {
         posts.removeAll { $0.id == id }
         newPosts.removeAll { $0.id == id }
         notifications.removeAll { $0.event.postId == id }
+    }
+
+    /// A comment deleted: off its post (replies to it keep the name, lose the link) and out of
+    /// the notifications.
+    mutating func forget(comment id: Int64, of postId: Int64?) {
+        for index in posts.indices where postId == nil || posts[index].id == postId {
+            let before = posts[index].comments.count
+            posts[index].comments.removeAll { $0.id == id }
+            posts[index].commentCount -= before - posts[index].comments.count
+            for reply in posts[index].comments.indices where posts[index].comments[reply].replyTo?.commentId == id {
+                posts[index].comments[reply].replyTo?.commentId = nil
+            }
+        }
+        notifications.removeAll { $0.event.type == .comment && $0.event.commentId == id }
     }
 
     /// A friendship ended: the other side's posts, likes and comments go, and what they did

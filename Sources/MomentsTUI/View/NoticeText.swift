@@ -9,7 +9,15 @@ extension View {
         return switch event.type {
         case .like: "\(actor) liked your post “\(excerpt)”"
         case .unlike: "\(actor) took back a like on “\(excerpt)”"
-        case .comment: "\(actor) commented: \(event.text ?? "")"
+        case .comment:
+            if let replyTo = event.replyTo {
+                "\(actor) replied to \(replyTo.user.name): \(event.text ?? "")"
+            } else {
+                "\(actor) commented: \(event.text ?? "")"
+            }
+        case .mention: "\(actor) wants you to see “\(excerpt)”"
+        case .commentDeleted: "A comment was deleted"
+        case .postDeleted: "A post was deleted"
         case .custom: "A message for you from the service"
         case .post: "\(actor) posted: \(event.text ?? "")"
         case .postHidden: "A post is no longer shared with you"
