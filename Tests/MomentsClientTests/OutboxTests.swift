@@ -49,7 +49,8 @@ struct OutboxTests {
         let sent = NIOLockedValueBox<[String]>([])
         let outbox = try Outbox(journal: file) { entry in
             sent.withLockedValue { $0.append(entry.id) }
-            if case .comment(_, let text) = entry.write, text == "refuse me", sent.withLockedValue({ $0.count }) < 4 {
+            if case .comment(_, let text, _) = entry.write, text == "refuse me", sent.withLockedValue({ $0.count }) < 4
+            {
                 throw ClientError.api(status: 422, code: "invalid_text", message: "no")
             }
             return .post(

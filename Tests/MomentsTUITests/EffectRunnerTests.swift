@@ -38,12 +38,16 @@ struct EffectRunnerTests {
             try record("unlike \(postId)", key: idempotencyKey)
             return post(postId)
         }
-        func comment(postId: Int64, text: String, idempotencyKey: String?) async throws -> MomentsCore.Comment {
-            try record("comment \(postId) \(text)", key: idempotencyKey)
+        func comment(postId: Int64, text: String, replyTo: Int64?, idempotencyKey: String?) async throws
+            -> MomentsCore.Comment
+        {
+            try record("comment \(postId) \(text)\(replyTo.map { " reply \($0)" } ?? "")", key: idempotencyKey)
             return MomentsCore.Comment(id: 70, postId: postId, author: alice, text: text, createdAt: t0)
         }
-        func createPost(text: String, audience: Audience?, idempotencyKey: String?) async throws -> Post {
-            try record("post \(text)", key: idempotencyKey)
+        func createPost(text: String, audience: Audience?, mentions: [String]?, idempotencyKey: String?)
+            async throws -> Post
+        {
+            try record("post \(text)\(mentions.map { " @" + $0.joined(separator: ",") } ?? "")", key: idempotencyKey)
             return post(8, text)
         }
         func feedPage(before: Int64?) async throws -> FeedPage {
@@ -53,6 +57,16 @@ struct EffectRunnerTests {
         func notificationPage() async throws -> NotificationPage {
             try record("notifications")
             return NotificationPage(notifications: [], unread: 0, cursor: 0)
+        }
+        func groupPage() async throws -> GroupedNotificationPage {
+            try record("groups")
+            return GroupedNotificationPage(groups: [], unread: 0, cursor: 0, nextBefore: nil)
+        }
+        func deleteComment(postId: Int64, commentId: Int64, idempotencyKey: String?) async throws {
+            try record("delete comment \(commentId) of \(postId)", key: idempotencyKey)
+        }
+        func deletePost(_ id: Int64, idempotencyKey: String?) async throws {
+            try record("delete post \(id)", key: idempotencyKey)
         }
         func markRead(upTo: Int64, idempotencyKey: String?) async throws -> UnreadCount {
             try record("read \(upTo)", key: idempotencyKey)

@@ -42,3 +42,14 @@ extension AppState {
     var messageText: String? { message.map { View.text(for: $0.notice) } }
     var messageIsError: Bool? { message.map { View.isError($0.notice) } }
 }
+
+/// The groups the server makes of `entries` (newest first), by the rule the client folds live
+/// events with.
+func grouped(_ entries: [NotificationEntry]) -> Action {
+    var groups = entries.reversed().reduce([NotificationGroup]()) { NotificationGroups.fold($0, $1.event) }
+    for index in groups.indices {
+        groups[index].unread = entries.contains { !$0.read && $0.id == groups[index].newestId }
+    }
+    return .notificationGroupsLoaded(
+        .success(GroupedNotificationPage(groups: groups, unread: 0, cursor: entries.first?.id ?? 0, nextBefore: nil)))
+}

@@ -33,20 +33,21 @@ struct MouseTests {
     @Test("a click on the badge opens the notifications; a click there selects one")
     func badge() throws {
         var s = state(unread: 3)
-        _ = s.update(
-            .notificationsLoaded(
-                .success(
-                    NotificationPage(
-                        notifications: [
-                            NotificationEntry(event: event(2, .like, post: 1, unread: 2), read: false),
-                            NotificationEntry(event: event(1, .like, post: 3, unread: 1), read: false),
-                        ], unread: 3, cursor: 2))))
+        let entries = [
+            NotificationEntry(event: event(2, .like, post: 1, unread: 2), read: false),
+            NotificationEntry(event: event(1, .like, post: 3, unread: 1), read: false),
+        ]
+        _ = s.update(.notificationsLoaded(.success(NotificationPage(notifications: entries, unread: 3, cursor: 2))))
+        _ = s.update(grouped(entries))
         s = drawn(s)
         let header = render(s).text(0)
         let column = try #require(header.firstRange(of: "● 3")).lowerBound.utf16Offset(in: header)
         _ = s.update(.mouse(MouseEvent(.click, row: 0, column: 10)))
         #expect(s.panel == .feed)  // the title is no badge
-        #expect(s.update(.mouse(MouseEvent(.click, row: 0, column: column))) == [.loadNotifications])
+        #expect(
+            s.update(.mouse(MouseEvent(.click, row: 0, column: column))) == [
+                .loadNotifications, .loadNotificationGroups,
+            ])
         #expect(s.panel == .notifications)
         s = drawn(s)
         _ = s.update(.mouse(MouseEvent(.click, row: 4, column: 5)))

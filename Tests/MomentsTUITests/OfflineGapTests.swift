@@ -47,6 +47,7 @@ struct OfflineGapTests {
         #expect(feed[..<line].filter { $0.contains("Alice · 7m") }.count == 2)  // posts 5 and 4 above it
 
         _ = s.update(.key(.character("n")))
+        _ = s.update(grouped(s.notifications))
         let list = render(s).plainText.split(separator: "\n").map(String.init)
         let divider = try! #require(list.firstIndex { $0.contains(words) })
         #expect(list[divider - 1].contains("Bob commented: a") && list[divider + 1].contains("Bob liked"))

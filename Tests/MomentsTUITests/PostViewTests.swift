@@ -68,7 +68,7 @@ struct PostViewTests {
         #expect(s.openPost.scroll.selected < page)
     }
 
-    @Test("l likes the open post; c comments on it; R replies to the selected comment with @name")
+    @Test("l likes the open post; c comments on it; R replies to the selected comment, naming whom it answers")
     func actions() {
         var s = state(posts: [commented(5, count: 3)])
         _ = s.update(.key(.enter))
@@ -83,12 +83,17 @@ struct PostViewTests {
 
         _ = s.update(.key(.down))
         _ = s.update(.key(.down))
+        let answered = s.posts[0].comments[1]
         _ = s.update(.key(.character("R")))
-        #expect(s.compose?.editor.text == "@Alice ")
+        #expect(
+            s.compose?.purpose
+                == .comment(postId: 5, author: "Bob", replyTo: ReplyTo(commentId: answered.id, user: answered.author)))
+        #expect(s.compose?.editor.text == "")
+        #expect(render(s).plainText.contains("Reply to \(answered.author.name) ›"))
         for character in "好" { _ = s.update(.key(.character(character))) }
         let effects = s.update(.key(.enter))
-        #expect(effects == [.comment(postId: 5, text: "@Alice 好", placeholderId: -1)])
-        #expect(render(s).plainText.contains("Alice: @Alice 好"))
+        #expect(effects == [.comment(postId: 5, text: "好", placeholderId: -1, replyTo: answered.id)])
+        #expect(render(s).plainText.contains("Alice → \(answered.author.name): 好"))
     }
 
     @Test("a post that left the feed closes the view on the next key")
@@ -113,6 +118,7 @@ struct PostViewTests {
                         ],
                         unread: 1, cursor: 9))))
         _ = s.update(.key(.character("n")))
+        _ = s.update(grouped(s.notifications))
         _ = s.update(.key(.enter))
         #expect(s.panel == .post)
         #expect(s.openPost.postId == 1)

@@ -9,15 +9,13 @@ struct UnreadTests {
     /// Alice's feed of posts 5…1 with unread events on posts 4 and 2 (and a read one on 3).
     func withUnread() -> AppState {
         var s = state(posts: (1...5).reversed().map { post(Int64($0), "post \($0)") })
-        _ = s.update(
-            .notificationsLoaded(
-                .success(
-                    NotificationPage(
-                        notifications: [
-                            NotificationEntry(event: event(12, .comment, post: 2, text: "hi", unread: 2), read: false),
-                            NotificationEntry(event: event(11, .like, post: 4, unread: 1), read: false),
-                            NotificationEntry(event: event(10, .like, post: 3, unread: 0), read: true),
-                        ], unread: 2, cursor: 12))))
+        let entries = [
+            NotificationEntry(event: event(12, .comment, post: 2, text: "hi", unread: 2), read: false),
+            NotificationEntry(event: event(11, .like, post: 4, unread: 1), read: false),
+            NotificationEntry(event: event(10, .like, post: 3, unread: 0), read: true),
+        ]
+        _ = s.update(.notificationsLoaded(.success(NotificationPage(notifications: entries, unread: 2, cursor: 12))))
+        _ = s.update(grouped(entries))
         return s
     }
 

@@ -94,7 +94,7 @@ struct UpdateTests {
     @Test("n loads notifications, marks them read on the server and clears the badge")
     func notificationsPanel() {
         var s = state(unread: 2)
-        #expect(s.update(.key(.character("n"))) == [.loadNotifications])
+        #expect(s.update(.key(.character("n"))) == [.loadNotifications, .loadNotificationGroups])
         let page = NotificationPage(
             notifications: [
                 NotificationEntry(event: event(9, .comment, post: 3, text: "hi", unread: 2), read: false),

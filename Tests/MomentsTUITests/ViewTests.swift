@@ -128,6 +128,7 @@ struct ViewTests {
             NotificationEntry(event: event(2, .comment, by: carol, post: 3, text: "我要来", unread: 1), read: false),
             NotificationEntry(event: event(1, .like, post: 3, unread: 0), read: true),
         ]
+        _ = s.update(grouped(s.notifications))
         let text = render(s).plainText
         #expect(text.contains(" ● Carol commented: 我要来"))
         #expect(text.contains("   Bob liked your post “post”"))

@@ -4,20 +4,30 @@ import MomentsCore
 public protocol MomentsWriting: Sendable {
     func like(postId: Int64, idempotencyKey: String?) async throws -> Post
     func unlike(postId: Int64, idempotencyKey: String?) async throws -> Post
-    func comment(postId: Int64, text: String, idempotencyKey: String?) async throws -> Comment
-    func createPost(text: String, audience: Audience?, idempotencyKey: String?) async throws -> Post
+    func comment(postId: Int64, text: String, replyTo: Int64?, idempotencyKey: String?) async throws -> Comment
+    func createPost(text: String, audience: Audience?, mentions: [String]?, idempotencyKey: String?) async throws
+        -> Post
+    func deleteComment(postId: Int64, commentId: Int64, idempotencyKey: String?) async throws
+    func deletePost(_ id: Int64, idempotencyKey: String?) async throws
 }
 
 extension MomentsWriting {
     /// Sends an outbox entry under its key: what `Outbox(journal:send:)` takes.
     public func send(_ entry: OutboxEntry) async throws -> OutboxAnswer {
         switch entry.write {
-        case .like(let postId): .post(try await like(postId: postId, idempotencyKey: entry.id))
-        case .unlike(let postId): .post(try await unlike(postId: postId, idempotencyKey: entry.id))
-        case .comment(let postId, let text):
-            .comment(try await comment(postId: postId, text: text, idempotencyKey: entry.id))
-        case .post(let text, let audience):
-            .post(try await createPost(text: text, audience: audience, idempotencyKey: entry.id))
+        case .deleteComment(let postId, let commentId):
+            try await deleteComment(postId: postId, commentId: commentId, idempotencyKey: entry.id)
+            return .deleted
+        case .deletePost(let postId):
+            try await deletePost(postId, idempotencyKey: entry.id)
+            return .deleted
+        case .like(let postId): return .post(try await like(postId: postId, idempotencyKey: entry.id))
+        case .unlike(let postId): return .post(try await unlike(postId: postId, idempotencyKey: entry.id))
+        case .comment(let postId, let text, let replyTo):
+            return .comment(try await comment(postId: postId, text: text, replyTo: replyTo, idempotencyKey: entry.id))
+        case .post(let text, let audience, let mentions):
+            return .post(
+                try await createPost(text: text, audience: audience, mentions: mentions, idempotencyKey: entry.id))
         }
     }
 }

@@ -6,13 +6,17 @@ public struct OutboxEntry: Codable, Equatable, Sendable, Identifiable {
     public enum Write: Codable, Equatable, Sendable {
         case like(postId: Int64)
         case unlike(postId: Int64)
-        case comment(postId: Int64, text: String)
+        /// A reply when `replyTo` names a comment (entries kept before replies existed have none).
+        case comment(postId: Int64, text: String, replyTo: Int64? = nil)
         /// `audience` nil: all friends (entries kept before audiences existed have none).
-        case post(text: String, audience: Audience? = nil)
+        case post(text: String, audience: Audience? = nil, mentions: [String]? = nil)
+        case deleteComment(postId: Int64, commentId: Int64)
+        case deletePost(postId: Int64)
 
         public var postId: Int64? {
             switch self {
-            case .like(let id), .unlike(let id), .comment(let id, _): id
+            case .like(let id), .unlike(let id), .comment(let id, _, _), .deleteComment(let id, _), .deletePost(let id):
+                id
             case .post: nil
             }
         }
@@ -34,8 +38,10 @@ public struct OutboxEntry: Codable, Equatable, Sendable, Identifiable {
     }
 }
 
-/// The server's answer to an outbox entry: the post (a like, an unlike, a new post) or the comment.
+/// The server's answer to an outbox entry: the post (a like, an unlike, a new post), the
+/// comment, or done (a delete).
 public enum OutboxAnswer: Equatable, Sendable {
     case post(Post)
     case comment(Comment)
+    case deleted
 }

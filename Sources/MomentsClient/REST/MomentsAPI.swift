@@ -53,11 +53,23 @@ public struct MomentsAPI: Sendable {
         try await send(.GET, "/api/posts/\(id)")
     }
 
-    public func createPost(text: String, audience: Audience? = nil, idempotencyKey: String? = nil) async throws
-        -> Post
-    {
+    public func createPost(
+        text: String, audience: Audience? = nil, mentions: [String]? = nil, idempotencyKey: String? = nil
+    ) async throws -> Post {
         try await send(
-            .POST, "/api/posts", body: NewPostBody(text: text, audience: audience), idempotencyKey: idempotencyKey)
+            .POST, "/api/posts", body: NewPostBody(text: text, audience: audience, mentions: mentions),
+            idempotencyKey: idempotencyKey)
+    }
+
+    /// The caller's own post, with its likes and comments; done already is done.
+    public func deletePost(_ id: Int64, idempotencyKey: String? = nil) async throws {
+        let _: NoContent = try await send(.DELETE, "/api/posts/\(id)", idempotencyKey: idempotencyKey)
+    }
+
+    /// The caller's comment, or any comment on the caller's post; done already is done.
+    public func deleteComment(postId: Int64, commentId: Int64, idempotencyKey: String? = nil) async throws {
+        let _: NoContent = try await send(
+            .DELETE, "/api/posts/\(postId)/comments/\(commentId)", idempotencyKey: idempotencyKey)
     }
 
     public func setAudience(postId: Int64, _ audience: Audience, idempotencyKey: String? = nil) async throws -> Post {
@@ -72,13 +84,24 @@ public struct MomentsAPI: Sendable {
         try await send(.DELETE, "/api/posts/\(postId)/likes", idempotencyKey: idempotencyKey)
     }
 
-    public func comment(postId: Int64, text: String, idempotencyKey: String? = nil) async throws -> Comment {
+    /// A reply when `replyTo` names a comment of the post.
+    public func comment(postId: Int64, text: String, replyTo: Int64? = nil, idempotencyKey: String? = nil)
+        async throws -> Comment
+    {
         try await send(
-            .POST, "/api/posts/\(postId)/comments", body: TextBody(text: text), idempotencyKey: idempotencyKey)
+            .POST, "/api/posts/\(postId)/comments", body: TextBody(text: text, replyTo: replyTo),
+            idempotencyKey: idempotencyKey)
     }
 
     public func notifications(before: Int64? = nil, limit: Int = 50) async throws -> NotificationPage {
         try await send(.GET, "/api/notifications", query: ["limit": "\(limit)", "before": before.map(String.init)])
+    }
+
+    /// The notifications as people read them: a post's likes in one group.
+    public func notificationGroups(before: Int64? = nil, limit: Int = 50) async throws -> GroupedNotificationPage {
+        try await send(
+            .GET, "/api/notifications",
+            query: ["grouped": "true", "limit": "\(limit)", "before": before.map(String.init)])
     }
 
     public func markRead(upTo: Int64, idempotencyKey: String? = nil) async throws -> UnreadCount {
@@ -131,6 +154,9 @@ public struct MomentsAPI: Sendable {
 
     private struct NoBody: Encodable {}
 
+    /// A 204's answer.
+    private struct NoContent: Decodable {}
+
     private func send<Answer: Decodable>(
         _ method: HTTPMethod, _ path: String, query: [String: String?] = [:], body: (some Encodable)? = NoBody?.none,
         idempotencyKey: String? = nil, deadline: TimeAmount = .seconds(15)
@@ -181,6 +207,7 @@ public struct MomentsAPI: Sendable {
             throw ClientError.transport(String(describing: error))
         }
         let decoder = WireCoding.makeDecoder()
+        if response.status == .noContent, let nothing = NoContent() as? Answer { return nothing }
         guard (200..<300).contains(response.status.code) else {
             let detail = try? decoder.decode(APIErrorBody.self, from: Data(bytes.readableBytesView)).error
             throw ClientError.api(

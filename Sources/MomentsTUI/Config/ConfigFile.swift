@@ -46,7 +46,8 @@ struct ConfigFile {
     private func readKeys(_ value: any TOMLValueConvertible, into keys: inout KeyBindings) throws(ConfigError) {
         guard let table = value.table else { throw problem("keys", "a table of command = key(s)") }
         for name in table.keys {
-            guard let command = Command(rawValue: name) else {
+            // `decline` was its name before `d` also deleted.
+            guard let command = Command(rawValue: name == "decline" ? "delete" : name) else {
                 throw unknown(name, in: "keys", Command.allCases.map(\.rawValue).joined(separator: ", "))
             }
             let value = table[name]!

@@ -10,7 +10,7 @@ public enum Command: String, CaseIterable, Sendable {
     case retry, discard
     case friends
     case addFriend = "add_friend"
-    case accept, decline, unfriend, audience
+    case accept, delete, unfriend, audience, mention
     case notifications, refresh, help, quit
 
     /// For the help screen.
@@ -26,7 +26,7 @@ public enum Command: String, CaseIterable, Sendable {
         case .back: "back to the feed; cancels editing"
         case .like: "like or unlike the post"
         case .comment: "comment on the post"
-        case .reply: "reply to the selected comment (@name)"
+        case .reply: "reply to the selected comment"
         case .post: "write a new post"
         case .nextUnread: "next post with unread likes or comments"
         case .retry: "send a refused comment of the post again"
@@ -34,9 +34,12 @@ public enum Command: String, CaseIterable, Sendable {
         case .friends: "friends and friend requests"
         case .addFriend: "on the friends screen: ask someone to be your friend (their id, then a note)"
         case .accept: "on the friends screen: accept the selected request"
-        case .decline: "on the friends screen: decline the selected request"
+        case .delete:
+            "delete the selected comment (yours, or any on your post) or your own post (asks first); "
+                + "on the friends screen: decline the selected request"
         case .unfriend: "on the friends screen: end the friendship with the selected friend (asks first)"
         case .audience: "while writing a post: choose who may see it"
+        case .mention: "while writing a post: pick friends to remind of it"
         case .notifications: "notifications (opening marks them read)"
         case .refresh: "reload the feed and notifications"
         case .help: "this help"
@@ -56,8 +59,8 @@ public struct KeyBindings: Equatable, Sendable {
         .open: [.enter], .back: [.escape], .like: [.character("l")], .comment: [.character("c")],
         .reply: [.character("R")], .post: [.character("p")], .nextUnread: [.character("u")],
         .retry: [.character("t")], .discard: [.character("x")], .friends: [.character("f")],
-        .addFriend: [.character("+")], .accept: [.character("a")], .decline: [.character("d")],
-        .unfriend: [.character("D")], .audience: [.tab],
+        .addFriend: [.character("+")], .accept: [.character("a")], .delete: [.character("d")],
+        .unfriend: [.character("D")], .audience: [.tab], .mention: [.character("@")],
         .notifications: [.character("n")], .refresh: [.character("r")], .help: [.character("?")],
         .quit: [.character("q"), .interrupt],
     ])

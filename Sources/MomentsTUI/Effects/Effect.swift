@@ -5,9 +5,12 @@ import MomentsCore
 public enum Effect: Equatable, Sendable {
     case like(postId: Int64)
     case unlike(postId: Int64)
-    case comment(postId: Int64, text: String, placeholderId: Int64)
+    /// `replyTo`: the comment it answers.
+    case comment(postId: Int64, text: String, placeholderId: Int64, replyTo: Int64? = nil)
     /// `audience` nil: all friends.
-    case createPost(text: String, audience: Audience? = nil)
+    case createPost(text: String, audience: Audience? = nil, mentions: [String]? = nil)
+    case deleteComment(postId: Int64, commentId: Int64)
+    case deletePost(Int64)
     /// A comment the outbox kept from an earlier run now has this placeholder on screen.
     case adopt(id: String, placeholderId: Int64, postId: Int64)
     /// A refused comment: send it again as it was (kept anew if it never was), or let it go.
@@ -19,6 +22,8 @@ public enum Effect: Equatable, Sendable {
     /// One post with every like and comment the user may see (the feed has the latest three).
     case loadPost(Int64)
     case loadNotifications
+    /// The notifications as the screen shows them: grouped.
+    case loadNotificationGroups
     /// The friends screen: the friends and the pending requests.
     case loadFriends
     case requestFriend(String, note: String)
@@ -32,8 +37,11 @@ public enum Effect: Equatable, Sendable {
     /// One of the user's writes (or what settles one): they go to the outbox in order.
     var isWrite: Bool {
         switch self {
-        case .like, .unlike, .comment, .createPost, .adopt, .retryComment, .discardComment, .letGo: true
-        case .loadFeed, .loadPost, .loadNotifications, .markRead, .alert, .quit, .loadFriends, .requestFriend,
+        case .like, .unlike, .comment, .createPost, .adopt, .retryComment, .discardComment, .letGo, .deleteComment,
+            .deletePost:
+            true
+        case .loadFeed, .loadPost, .loadNotifications, .loadNotificationGroups, .markRead, .alert, .quit, .loadFriends,
+            .requestFriend,
             .answerFriendRequest, .unfriend:
             false
         }

@@ -5,7 +5,7 @@ import MomentsCore
 /// Carries out an `Effect`: the API call it stands for, and the `Action` that reports the
 /// answer back to `update`. Failures become the message the user reads.
 ///
-/// Likes, unlikes, comments and posts go through the `Outbox`: kept on disk before they are
+/// Likes, unlikes, comments, posts and deletes go through the `Outbox`: kept on disk before they are
 /// sent, sent in order under a key of their own, again while the server is away, and answered
 /// whenever the server does — `report` turns the outbox's events into the actions that settle
 /// them. Reads are marked with their own retries (`retryDelays`), under one key.
@@ -32,11 +32,16 @@ struct EffectRunner: Sendable {
             return await keep(.like(postId: postId), reported: .like(postId: postId))
         case .unlike(let postId):
             return await keep(.unlike(postId: postId), reported: .like(postId: postId))
-        case .comment(let postId, let text, let placeholderId):
+        case .comment(let postId, let text, let placeholderId, let replyTo):
             return await keep(
-                .comment(postId: postId, text: text), reported: .comment(postId: postId, placeholderId: placeholderId))
-        case .createPost(let text, let audience):
-            return await keep(.post(text: text, audience: audience), reported: .post(text: text))
+                .comment(postId: postId, text: text, replyTo: replyTo),
+                reported: .comment(postId: postId, placeholderId: placeholderId))
+        case .createPost(let text, let audience, let mentions):
+            return await keep(.post(text: text, audience: audience, mentions: mentions), reported: .post(text: text))
+        case .deleteComment(let postId, let commentId):
+            return await keep(.deleteComment(postId: postId, commentId: commentId), reported: .delete)
+        case .deletePost(let postId):
+            return await keep(.deletePost(postId: postId), reported: .delete)
         case .adopt(let id, let placeholderId, let postId):
             await writes.track(id, .comment(postId: postId, placeholderId: placeholderId))
             return nil
@@ -65,6 +70,8 @@ struct EffectRunner: Sendable {
             return .postLoaded(postId: id, await Self.outcome { try await service.wholePost(id) })
         case .loadNotifications:
             return .notificationsLoaded(await Self.outcome { try await service.notificationPage() })
+        case .loadNotificationGroups:
+            return .notificationGroupsLoaded(await Self.outcome { try await service.groupPage() })
         case .loadFriends:
             return .friendsLoaded(await Self.outcome { try await service.friendLists() })
         // Answered at once or said to have failed: nothing waits in the outbox for these, and a
@@ -100,8 +107,9 @@ struct EffectRunner: Sendable {
         for entry in entries {
             switch entry.write {
             case .like(let postId), .unlike(let postId): await writes.track(entry.id, .like(postId: postId))
-            case .post(let text, _): await writes.track(entry.id, .post(text: text))
+            case .post(let text, _, _): await writes.track(entry.id, .post(text: text))
             case .comment: break  // tracked once `update` has its placeholder (`.adopt`)
+            case .deleteComment, .deletePost: await writes.track(entry.id, .delete)
             }
         }
         return entries
@@ -139,6 +147,11 @@ struct EffectRunner: Sendable {
                 return [.postRefused(text: text, reason: reason), await waiting()]
             case .comment(let postId, let placeholderId):
                 return [.commentRefused(placeholderId: placeholderId, postId: postId, reason: reason), await waiting()]
+            case .delete:
+                // Gone from the screen already; nothing to send again, the reason said.
+                try? await outbox.discard(entry.id)
+                await writes.forget(entry.id)
+                return [.deleteRefused(reason: reason), await waiting()]
             case nil:
                 return [await waiting()]
             }
@@ -161,6 +174,7 @@ struct EffectRunner: Sendable {
             case .post(let text): .postRefused(text: text, reason: reason)
             case .comment(let postId, let placeholderId):
                 .commentRefused(placeholderId: placeholderId, postId: postId, reason: reason)
+            case .delete: .deleteRefused(reason: reason)
             }
         }
     }
@@ -209,6 +223,7 @@ actor WriteTracker {
         case like(postId: Int64)
         case comment(postId: Int64, placeholderId: Int64)
         case post(text: String)
+        case delete
     }
 
     private var reports: [String: Report] = [:]

@@ -6,6 +6,7 @@ import MomentsCore
 protocol MomentsService: MomentsWriting {
     func feedPage(before: Int64?) async throws -> FeedPage
     func notificationPage() async throws -> NotificationPage
+    func groupPage() async throws -> GroupedNotificationPage
     func markRead(upTo: Int64, idempotencyKey: String?) async throws -> UnreadCount
     func wholePost(_ id: Int64) async throws -> Post
     func friendLists() async throws -> FriendsScreen.Lists
@@ -18,6 +19,8 @@ extension MomentsAPI: MomentsService {
     func feedPage(before: Int64?) async throws -> FeedPage { try await feed(before: before) }
 
     func notificationPage() async throws -> NotificationPage { try await notifications() }
+
+    func groupPage() async throws -> GroupedNotificationPage { try await notificationGroups() }
 
     func wholePost(_ id: Int64) async throws -> Post { try await post(id) }
 

@@ -21,6 +21,7 @@ public enum Action: Equatable, Sendable {
     case push(PushUpdate)
     case feedLoaded(Outcome<FeedPage>, appending: Bool)
     case notificationsLoaded(Outcome<NotificationPage>)
+    case notificationGroupsLoaded(Outcome<GroupedNotificationPage>)
     case likeSettled(postId: Int64, Outcome<Post>)
     case commentSettled(placeholderId: Int64, postId: Int64, Outcome<Comment>)
     case postSettled(Outcome<Post>)
@@ -28,6 +29,8 @@ public enum Action: Equatable, Sendable {
     case postRefused(text: String, reason: String)
     /// The server refused a comment: it stays, marked, until sent again or let go.
     case commentRefused(placeholderId: Int64, postId: Int64, reason: String)
+    /// The server refused a delete (it was not the user's to delete after all).
+    case deleteRefused(reason: String)
     /// How many writes wait in the outbox; `offline`: the last send could not reach the server.
     case outboxWaiting(count: Int, offline: Bool)
     /// Writes an earlier run made that the outbox still holds.

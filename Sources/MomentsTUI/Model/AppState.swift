@@ -26,6 +26,9 @@ public struct AppState: Equatable, Sendable {
     public var nextBefore: Int64?
     public var feedScroll = ListScroll()
     public var notifications: [NotificationEntry] = []
+    /// What the notifications screen shows (nil until the server's first answer).
+    public var notificationGroups: [NotificationGroup]?
+    /// The selected group on the notifications screen.
     public var notificationSelected = 0
     public var unread = 0
     /// Newest event id seen: what "mark read" marks up to.
@@ -33,6 +36,8 @@ public struct AppState: Equatable, Sendable {
     public var connection: ConnectionState = .connecting
     public var panel: Panel = .feed
     public var compose: Compose?
+    /// `d` asked "Delete …? y/n" about this.
+    public var confirmingDelete: DeleteTarget?
     public var message: Message?
     /// `r` asked for the feed again and it has not arrived yet.
     public var refreshing = false

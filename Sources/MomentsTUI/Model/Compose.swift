@@ -3,7 +3,8 @@ import MomentsCore
 /// The field at the bottom while the user writes a comment or a new post.
 public struct Compose: Equatable, Sendable {
     public enum Purpose: Equatable, Sendable {
-        case comment(postId: Int64, author: String)
+        /// `replyTo`: the comment it answers.
+        case comment(postId: Int64, author: String, replyTo: ReplyTo? = nil)
         case post
         /// A friend request: the user id, then a note.
         case friendRequest
@@ -15,6 +16,10 @@ public struct Compose: Equatable, Sendable {
     public var audience: Audience = .friends
     /// Open while the user picks the audience (Tab).
     public var picker: AudiencePicker?
+    /// The friends the post reminds of it, by id.
+    public var mentions: [String] = []
+    /// Open while the user picks them (@).
+    public var mentionPicker: MentionPicker?
     /// While ↑ and ↓ walk what was sent: how far back (1 is the newest), and what was typed.
     private var recalled: (back: Int, typed: LineEditor)?
 
@@ -46,6 +51,7 @@ public struct Compose: Equatable, Sendable {
 
     public static func == (lhs: Compose, rhs: Compose) -> Bool {
         lhs.purpose == rhs.purpose && lhs.editor == rhs.editor && lhs.recalled?.back == rhs.recalled?.back
-            && lhs.audience == rhs.audience && lhs.picker == rhs.picker
+            && lhs.audience == rhs.audience && lhs.picker == rhs.picker && lhs.mentions == rhs.mentions
+            && lhs.mentionPicker == rhs.mentionPicker
     }
 }

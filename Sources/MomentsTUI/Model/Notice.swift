@@ -3,7 +3,7 @@ import MomentsCore
 /// What the message line is telling the user, as a fact; `View` words it.
 public enum Notice: Equatable, Sendable {
     public enum Request: Equatable, Sendable {
-        case loadFeed, loadNotifications, like, comment, post, markRead, loadPost, friends
+        case loadFeed, loadNotifications, like, comment, post, markRead, loadPost, friends, delete
     }
 
     /// Someone liked, unliked or commented on one of the user's posts.
@@ -16,6 +16,8 @@ public enum Notice: Equatable, Sendable {
     case failed(Request, reason: String)
     /// Started while the server could not be reached, on the last run's feed.
     case offlineStart
+    /// `d` on something that is not the user's to delete.
+    case cannotDelete
     /// `u` found no post with unread likes or comments.
     case nothingUnread
     case tokenRejected

@@ -108,16 +108,17 @@ extension AppState {
 
     // MARK: comments
 
-    mutating func addComment(_ text: String, to postId: Int64) -> [Effect] {
-        guard let placeholder = placeComment(text, on: postId) else { return [] }
-        return [.comment(postId: postId, text: text, placeholderId: placeholder)]
+    mutating func addComment(_ text: String, to postId: Int64, replyTo: ReplyTo? = nil) -> [Effect] {
+        guard let placeholder = placeComment(text, on: postId, replyTo: replyTo) else { return [] }
+        return [.comment(postId: postId, text: text, placeholderId: placeholder, replyTo: replyTo?.commentId)]
     }
 
     /// Shows the user's comment at once, under an id no stored comment has (negative): the
     /// placeholder the server's answer replaces.
-    mutating func placeComment(_ text: String, on postId: Int64) -> Int64? {
+    mutating func placeComment(_ text: String, on postId: Int64, replyTo: ReplyTo? = nil) -> Int64? {
         guard let index = posts.firstIndex(where: { $0.id == postId }) else { return nil }
-        let placeholder = Comment(id: nextPlaceholderId, postId: postId, author: me, text: text, createdAt: now)
+        let placeholder = Comment(
+            id: nextPlaceholderId, postId: postId, author: me, text: text, createdAt: now, replyTo: replyTo)
         nextPlaceholderId -= 1
         posts[index].comments.append(placeholder)
         return placeholder.id

@@ -17,7 +17,7 @@ extension AppState {
         case .top: friendsScreen.selected = 0
         case .bottom: friendsScreen.move(by: friendsScreen.rows.count)
         case .addFriend: compose = Compose(purpose: .friendRequest)
-        case .accept, .decline:
+        case .accept, .delete:
             guard case .incoming(let request) = friendsScreen.selectedRow else {
                 say(.nothingSelected)
                 return []
@@ -66,7 +66,14 @@ extension AppState {
 
     mutating func postLoaded(_ postId: Int64, _ outcome: Outcome<Post>) {
         switch outcome {
-        case .success(let post): replace(post)
+        case .success(let post) where posts.contains { $0.id == post.id }:
+            replace(post)
+        case .success(let post):
+            // Opened from a notification, older than the feed loaded: in its place by age.
+            guard panel == .post, openPost.postId == post.id else { return }
+            let selectedId = selectedPost?.id
+            posts.insert(post, at: posts.firstIndex { $0.id < post.id } ?? posts.count)
+            feedScroll.selected = selectedId.flatMap { id in posts.firstIndex { $0.id == id } } ?? selected
         case .failure(let reason): say(.failed(.loadPost, reason: reason))
         }
     }

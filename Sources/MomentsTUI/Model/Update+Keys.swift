@@ -5,6 +5,7 @@ import MomentsCore
 /// panel's; while composing, the editor has the keys.
 extension AppState {
     mutating func handle(_ key: Key) -> [Effect] {
+        if let target = confirmingDelete { return answerDelete(key, target) }
         if panel == .friends, let friend = friendsScreen.confirmingEnd {
             // Ending a friendship asks first: y (or Enter) ends it, any other key keeps it.
             friendsScreen.confirmingEnd = nil
@@ -32,11 +33,12 @@ extension AppState {
             }
             panel = .notifications
             notificationSelected = 0
-            return [.loadNotifications]
+            return [.loadNotifications, .loadNotificationGroups]
         case .refresh:
             refreshing = true
             message = nil
             return [.loadFeed(before: nil), .loadNotifications]
+                + (panel == .notifications ? [.loadNotificationGroups] : [])
         case .back:
             closeNotifications()
             return []
@@ -84,6 +86,7 @@ extension AppState {
         case .bottom: return select(posts.count - 1)
         case .like: return toggleLike(selected)
         case .comment, .reply: return startComment(on: selectedPost, replyingTo: nil)
+        case .delete: return askToDelete(selectedPost)
         case .post:
             compose = Compose(purpose: .post)
             return []
@@ -118,6 +121,7 @@ extension AppState {
         case .like: return toggleLike(index)
         case .comment: return startComment(on: post, replyingTo: nil)
         case .reply: return startComment(on: post, replyingTo: openPost.selectedComment.map { post.comments[$0] })
+        case .delete: return askToDelete(in: post, comment: openPost.selectedComment.map { post.comments[$0] })
         case .post: compose = Compose(purpose: .post)
         case .nextUnread:
             panel = .feed
@@ -132,23 +136,23 @@ extension AppState {
     }
 
     private mutating func notificationCommand(_ command: Command) -> [Effect] {
+        let groups = notificationGroups ?? []
         switch command {
         case .down:
-            notificationSelected = min(notificationSelected + 1, max(0, notifications.count - 1))
+            notificationSelected = min(notificationSelected + 1, max(0, groups.count - 1))
         case .up:
             notificationSelected = max(notificationSelected - 1, 0)
         case .top:
             notificationSelected = 0
         case .bottom:
-            notificationSelected = max(0, notifications.count - 1)
+            notificationSelected = max(0, groups.count - 1)
         case .open:
-            // Open the post the notification is about, when the feed has it.
-            if notifications.indices.contains(notificationSelected),
-                let index = posts.firstIndex(where: { $0.id == notifications[notificationSelected].event.postId })
-            {
-                closeNotifications()
-                return select(index) + open(posts[index])
-            }
+            // Open the post the group is about: from the feed, or loaded alone.
+            guard groups.indices.contains(notificationSelected), let postId = groups[notificationSelected].postId
+            else { break }
+            closeNotifications()
+            if let index = posts.firstIndex(where: { $0.id == postId }) { return select(index) + open(posts[index]) }
+            return open(postId: postId)
         default:
             break
         }
@@ -158,15 +162,22 @@ extension AppState {
     /// Opens the post view on `post`, at the top, and asks for all of it (the feed has its
     /// latest comments only).
     mutating func open(_ post: Post) -> [Effect] {
-        openPost = OpenPost(postId: post.id)
+        post.id > 0 ? open(postId: post.id) : []
+    }
+
+    /// The post view on the post with this id, loaded whole (and shown once it arrives when the
+    /// feed does not have it).
+    mutating func open(postId: Int64) -> [Effect] {
+        openPost = OpenPost(postId: postId)
         panel = .post
-        return post.id > 0 ? [.loadPost(post.id)] : []
+        return [.loadPost(postId)]
     }
 
     private mutating func startComment(on post: Post?, replyingTo comment: Comment?) -> [Effect] {
         guard let post, post.id > 0 else { return [] }
-        let mention = comment.map { "@\($0.author.name) " } ?? ""
-        compose = Compose(purpose: .comment(postId: post.id, author: post.author.name), editor: LineEditor(mention))
+        // A comment still being sent has no id to answer yet: a plain comment then.
+        let replyTo = comment.flatMap { $0.id > 0 ? ReplyTo(commentId: $0.id, user: $0.author) : nil }
+        compose = Compose(purpose: .comment(postId: post.id, author: post.author.name, replyTo: replyTo))
         return []
     }
 
@@ -192,8 +203,21 @@ extension AppState {
             self.compose = compose
             return []
         }
+        if var picker = compose.mentionPicker {
+            let open = picker.update(
+                key, friends: MentionPicker.eligible(friendsScreen.lists.friends, audience: compose.audience))
+            compose.mentionPicker = open ? picker : nil
+            compose.mentions = picker.picked
+            self.compose = compose
+            return []
+        }
         if compose.purpose == .post, keys.command(for: key) == .audience {
             compose.picker = AudiencePicker(compose.audience)
+            self.compose = compose
+            return [.loadFriends]
+        }
+        if compose.purpose == .post, keys.command(for: key) == .mention {
+            compose.mentionPicker = MentionPicker(picked: compose.mentions)
             self.compose = compose
             return [.loadFriends]
         }
@@ -221,12 +245,18 @@ extension AppState {
         switch compose.purpose {
         case .post:
             say(.posting)
-            return [.createPost(text: text, audience: compose.audience == .friends ? nil : compose.audience)]
+            // Only those the audience lets see it (it may have changed since they were picked).
+            let mentions = compose.mentions.filter { compose.audience.admits(friend: $0) }
+            return [
+                .createPost(
+                    text: text, audience: compose.audience == .friends ? nil : compose.audience,
+                    mentions: mentions.isEmpty ? nil : mentions)
+            ]
         case .friendRequest:
             let words = text.split(separator: " ", maxSplits: 1)
             return [.requestFriend(String(words[0]), note: words.count > 1 ? String(words[1]) : "")]
-        case .comment(let postId, _):
-            return addComment(text, to: postId)
+        case .comment(let postId, _, let replyTo):
+            return addComment(text, to: postId, replyTo: replyTo)
         }
     }
 }

@@ -17,6 +17,16 @@ extension AppState {
         }
     }
 
+    mutating func notificationGroupsLoaded(_ outcome: Outcome<GroupedNotificationPage>) {
+        switch outcome {
+        case .success(let page):
+            notificationGroups = page.groups
+            notificationSelected = min(notificationSelected, max(0, page.groups.count - 1))
+        case .failure(let reason):
+            say(.failed(.loadNotifications, reason: reason))
+        }
+    }
+
     /// Clears the badge and marks read on the server; the open panel keeps showing which
     /// entries were new until it closes.
     mutating func markAllRead() -> [Effect] {
@@ -28,6 +38,11 @@ extension AppState {
     mutating func closeNotifications() {
         if panel == .notifications {
             for index in notifications.indices { notifications[index].read = true }
+            notificationGroups = notificationGroups?.map { group in
+                var group = group
+                group.unread = false
+                return group
+            }
         }
         panel = .feed
     }

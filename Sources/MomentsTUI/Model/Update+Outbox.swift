@@ -15,7 +15,7 @@ extension AppState {
                 guard let index = posts.firstIndex(where: { $0.id == postId }) else { continue }
                 let wantsLike = { if case .like = entry.write { true } else { false } }()
                 if posts[index].likedByMe != wantsLike { applyLikeToggle(index) }
-            case .comment(let postId, let text):
+            case .comment(let postId, let text, _):
                 guard let placeholder = placeComment(text, on: postId) else {
                     // Its post is not on screen: a waiting one is still sent (and tracked, so
                     // its answer is taken); a refused one nobody could see or settle is let go.
@@ -28,6 +28,10 @@ extension AppState {
                 effects.append(.adopt(id: entry.id, placeholderId: placeholder, postId: postId))
             case .post:
                 break  // shown once the server has it; the header counts it as waiting
+            case .deleteComment(let postId, let commentId):
+                forget(comment: commentId, of: postId)  // gone from the snapshot too
+            case .deletePost(let postId):
+                forget(post: postId)
             }
         }
         return effects

@@ -50,10 +50,12 @@ extension AppState {
             } else if let commentId = event.commentId {
                 forget(comment: commentId, of: event.postId)
             }
+            if panel == .post, shownPost == nil { panel = .feed }
             return []
         case .event(let event):
             newestEventId = max(newestEventId, event.id)
             unread = event.unread
+            notificationGroups = notificationGroups.map { NotificationGroups.fold($0, event) }
             let new = !notifications.contains(where: { $0.id == event.id })
             if new {
                 // An unlike is listed but does not count as unread.
@@ -104,6 +106,7 @@ extension AppState {
         posts.removeAll { $0.id == id }
         newPosts.removeAll { $0.id == id }
         notifications.removeAll { $0.event.postId == id }
+        notificationGroups?.removeAll { $0.postId == id }
     }
 
     /// A comment deleted: off its post (replies to it keep the name, lose the link) and out of
@@ -118,6 +121,7 @@ extension AppState {
             }
         }
         notifications.removeAll { $0.event.type == .comment && $0.event.commentId == id }
+        notificationGroups?.removeAll { $0.type == .comment && $0.commentId == id }
     }
 
     /// A friendship ended: the other side's posts, likes and comments go, and what they did
@@ -133,5 +137,6 @@ extension AppState {
             posts[index].commentCount -= before - posts[index].comments.count
         }
         notifications.removeAll { $0.event.actor?.id == id && $0.event.type != .friendRequest }
+        notificationGroups?.removeAll { group in group.type != .friendRequest && group.actors.contains { $0.id == id } }
     }
 }

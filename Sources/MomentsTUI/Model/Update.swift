@@ -34,6 +34,9 @@ extension AppState {
             return []
         case .notificationsLoaded(let outcome):
             return notificationsLoaded(outcome)
+        case .notificationGroupsLoaded(let outcome):
+            notificationGroupsLoaded(outcome)
+            return []
         case .likeSettled(let postId, let outcome):
             likeSettled(postId: postId, outcome)
             return []
@@ -52,6 +55,9 @@ extension AppState {
         case .commentRefused(let placeholderId, _, let reason):
             refusedComments[placeholderId] = reason
             say(.failed(.comment, reason: reason))
+            return []
+        case .deleteRefused(let reason):
+            say(.failed(.delete, reason: reason))
             return []
         case .outboxWaiting(let count, _):
             waitingWrites = count

@@ -46,13 +46,23 @@ extension AppState {
 
     var composeLabel: String {
         switch compose?.purpose {
-        case .comment(_, let author): "Comment on \(author)'s post › "
-        case .post where compose?.audience != .friends:
-            "New post (\(AudiencePicker.describe(compose!.audience, names: friendNames))) › "
-        case .post: "New post › "
+        case .comment(_, _, let replyTo?): "Reply to \(replyTo.user.name) › "
+        case .comment(_, let author, nil): "Comment on \(author)'s post › "
+        case .post: "New post\(postSettings) › "
         case .friendRequest: "Add friend (id, then a note) › "
         case nil: ""
         }
+    }
+
+    /// Who may see the post being written and whom it reminds, when not the plain default.
+    private var postSettings: String {
+        guard let compose else { return "" }
+        var parts: [String] = []
+        if compose.audience != .friends { parts.append(AudiencePicker.describe(compose.audience, names: friendNames)) }
+        if !compose.mentions.isEmpty {
+            parts.append("reminds " + compose.mentions.map { friendNames[$0] ?? $0 }.joined(separator: ", "))
+        }
+        return parts.isEmpty ? "" : " (\(parts.joined(separator: " · ")))"
     }
 
     /// The compose field's text as it is drawn: a width beside the label.

@@ -80,7 +80,8 @@ public enum FeedLayout {
     /// A comment, indented under its post. One the server has not stored yet is dimmed and says
     /// it is being sent; one it refused says why, and the keys that settle it.
     static func comment(_ comment: Comment, width inner: Int, gutter: Span, refusal: String? = nil) -> [[Span]] {
-        let prefix = comment.author.name + ": "
+        // A reply names whom it answers: "Bob → Carol: …".
+        let prefix = comment.author.name + (comment.replyTo.map { " → " + $0.user.name } ?? "") + ": "
         let waiting = comment.id < 0
         let wrapped = TextLayout.wrap(prefix + comment.text, width: max(1, inner - 2))
         var lines: [[Span]] = wrapped.enumerated().map { index, line in

@@ -7,7 +7,7 @@ extension View {
         let keys = state.keys
         let screenState = state.friendsScreen
         let help =
-            "  (\(keys.first(.accept)) accept · \(keys.first(.decline)) decline · \(keys.first(.addFriend)) add · "
+            "  (\(keys.first(.accept)) accept · \(keys.first(.delete)) decline · \(keys.first(.addFriend)) add · "
             + "\(keys.first(.unfriend)) end friendship · \(keys.first(.back)): back)"
         screen.set(2, [Span(" Friends", .bold), Span(help, .dim)])
         if let friend = screenState.confirmingEnd {
@@ -55,6 +55,19 @@ extension View {
     }
 
     /// Who may see the post being written: the four choices, then the friends to pick.
+    static func mentionPicker(_ picker: MentionPicker, friends: [UserSummary], into screen: inout Screen) {
+        screen.set(2, [Span(" Remind whom of this post?", .bold), Span("  (Space: pick · @: back to the text)", .dim)])
+        guard !friends.isEmpty else {
+            screen.set(4, [Span("  No friend may see this post.", .dim)])
+            return
+        }
+        for (offset, friend) in friends.enumerated() where 3 + offset < screen.rows - 2 {
+            let picked = picker.picked.contains(friend.id)
+            let line = [Span(picked ? "  [x] " : "  [ ] "), Span(friend.name), Span(" @\(friend.id)", .dim)]
+            screen.set(3 + offset, offset == picker.selected ? line.map { Span($0.text, Style(reverse: true)) } : line)
+        }
+    }
+
     static func audiencePicker(_ picker: AudiencePicker, friends: [UserSummary], into screen: inout Screen) {
         screen.set(
             2, [Span(" Who may see this post?", .bold), Span("  (Space: choose · Tab: back to the text)", .dim)])

@@ -32,6 +32,22 @@ extension View {
         }
     }
 
+    /// How a group of notifications reads: "Bob and 19 others liked your post “…”".
+    public static func sentence(for group: NotificationGroup) -> String {
+        guard group.type == .like, group.count > 1, let newest = group.actors.first else {
+            return sentence(
+                for: Event(
+                    id: group.newestId, type: group.type, actor: group.actors.first, postId: group.postId,
+                    postExcerpt: group.postExcerpt, text: group.text, commentId: group.commentId,
+                    replyTo: group.replyTo, requestId: group.requestId, createdAt: .distantPast, unread: 0))
+        }
+        let others = group.count - 1
+        let who =
+            others == 1 && group.actors.count > 1
+            ? "\(newest.name) and \(group.actors[1].name)" : "\(newest.name) and \(others) others"
+        return "\(who) liked your post “\(group.postExcerpt ?? "")”"
+    }
+
     public static func text(for notice: Notice) -> String {
         switch notice {
         case .event(let event): sentence(for: event)
@@ -51,6 +67,8 @@ extension View {
         case .failed(.post, let reason): "Post failed: \(reason)"
         case .failed(.markRead, let reason): "Could not mark read: \(reason)"
         case .nothingUnread: "No unread likes or comments."
+        case .cannotDelete: "Only your own comments, comments on your posts, and your own posts can be deleted."
+        case .failed(.delete, let reason): "Delete failed: \(reason)"
         case .offlineStart:
             "Server unreachable: the feed as it was on your last visit; what you do is sent when it is back."
         case .tokenRejected: "The server rejected the token: get a new one."
@@ -61,7 +79,7 @@ extension View {
     public static func isError(_ notice: Notice) -> Bool {
         switch notice {
         case .event, .posting, .posted, .nothingUnread, .offlineStart, .friends: false
-        case .nothingSelected: true
+        case .nothingSelected, .cannotDelete: true
         case .failed, .tokenRejected, .untrusted: true
         }
     }

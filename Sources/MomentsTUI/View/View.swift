@@ -19,11 +19,11 @@ public enum View {
             case .post:
                 [
                     move, hint(1, .like, "like"), hint(2, .comment, "comment"), hint(3, .reply, "reply"),
-                    hint(4, .back, "back"), hint(5, .quit, "quit"),
+                    hint(6, .delete, "delete"), hint(4, .back, "back"), hint(5, .quit, "quit"),
                 ]
             case .friends:
                 [
-                    move, hint(1, .accept, "accept"), hint(2, .decline, "decline"), hint(3, .addFriend, "add"),
+                    move, hint(1, .accept, "accept"), hint(2, .delete, "decline"), hint(3, .addFriend, "add"),
                     hint(6, .unfriend, "end"), hint(4, .back, "back"), hint(5, .quit, "quit"),
                 ]
             default:
@@ -75,6 +75,11 @@ public enum View {
         switch state.panel {
         case _ where state.compose?.picker != nil:
             audiencePicker(state.compose!.picker!, friends: state.friendsScreen.lists.friends, into: &screen)
+        case _ where state.compose?.mentionPicker != nil:
+            mentionPicker(
+                state.compose!.mentionPicker!,
+                friends: MentionPicker.eligible(state.friendsScreen.lists.friends, audience: state.compose!.audience),
+                into: &screen)
         case .feed: feed(&state, &feedLines, into: &screen)
         case .notifications: notifications(&state, into: &screen)
         case .help: help(&state, into: &screen)
@@ -212,16 +217,20 @@ public enum View {
 
     static func notifications(_ state: inout AppState, into screen: inout Screen) {
         screen.set(2, [Span(" Notifications", .bold), Span("  (Enter: open the post · n/Esc: back)", .dim)])
-        guard !state.notifications.isEmpty else {
+        guard let groups = state.notificationGroups else {
+            screen.set(4, [Span("  Loading…", .dim)])
+            return
+        }
+        guard !groups.isEmpty else {
             screen.set(4, [Span("  Nothing yet.", .dim)])
             return
         }
-        // The entries, and the lines above where the last visit and the last outage ended.
+        // The groups, and the lines above where the last visit and the last outage ended.
         let dividers = Dividers.above(
-            ids: state.notifications.map(\.id), lastVisit: state.lastVisit?.eventId, gap: state.gap,
+            ids: groups.map(\.newestId), lastVisit: state.lastVisit?.eventId, gap: state.gap,
             gapLastId: state.gap?.lastEventId)
         var lines: [(index: Int?, divider: String?)] = []
-        for index in state.notifications.indices {
+        for index in groups.indices {
             if let divider = dividers[index] { lines.append((nil, divider)) }
             lines.append((index, nil))
         }
@@ -239,14 +248,15 @@ public enum View {
                 continue
             }
             state.hitAreas.items[3 + row] = index
-            let notification = state.notifications[index]
-            let age = RelativeTime.describe(notification.event.createdAt, now: state.now)
-            let marker = notification.read ? Span("  ") : Span("● ", Style(role: .unread, bold: true))
+            let group = groups[index]
+            // The time of the newest notification of the group, when this client has it.
+            let newest = state.notifications.first { $0.id == group.newestId }
+            let age = newest.map { RelativeTime.describe($0.event.createdAt, now: state.now) } ?? ""
+            let marker = group.unread ? Span("● ", Style(role: .unread, bold: true)) : Span("  ")
             let isSelected = index == state.notificationSelected
-            let textStyle = Style(dim: notification.event.type == .unlike, reverse: isSelected)
             let room = screen.columns - 3 - CellWidth.of(age) - 2
-            let text = TextLayout.pad(sentence(for: notification.event), to: room)
-            screen.set(3 + row, [Span(" "), marker, Span(text, textStyle), Span("  " + age, .dim)])
+            let text = TextLayout.pad(sentence(for: group), to: room)
+            screen.set(3 + row, [Span(" "), marker, Span(text, Style(reverse: isSelected)), Span("  " + age, .dim)])
         }
     }
 
@@ -294,6 +304,14 @@ public enum View {
             screen.cursor = Screen.Cursor(
                 row: inputRow - height + 1 + layout.cursorRow - first, column: CellWidth.of(label) + layout.cursorColumn
             )
+        } else if let target = state.confirmingDelete {
+            let what =
+                switch target {
+                case .comment: "this comment"
+                case .post: "this post, with its likes and comments"
+                }
+            screen.set(
+                inputRow, [Span(" Delete \(what)? It is gone for everyone. y/n", Style(role: .warning, bold: true))])
         } else {
             screen.set(inputRow, [Span(" " + keyHints(state, width: screen.columns - 1), .dim)])
         }
