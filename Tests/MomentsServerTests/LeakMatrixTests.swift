@@ -78,9 +78,10 @@ struct LeakMatrixTests {
 
         /// Waits until every transport has received what `done` looks for (long-polls repeated
         /// from where each answer left off), answers all they received, and closes them.
-        func until(_ what: String, _ done: @escaping @Sendable (String) -> Bool, includingLongPoll: Bool = true)
-            async throws -> String
-        {
+        func until(
+            _ what: String, _ done: @escaping @Sendable (String) -> Bool, includingLongPoll: Bool = true,
+            joiningWith separator: String = "\n"
+        ) async throws -> String {
             var polled = ""
             if includingLongPoll {
                 var cursor = self.cursor
@@ -101,7 +102,7 @@ struct LeakMatrixTests {
             socketReader.cancel()
             sse.cancel()
             iframe.cancel()
-            return [polled, onSocket, onSSE, inIframe].joined(separator: "\n")
+            return [polled, onSocket, onSSE, inIframe].joined(separator: separator)
         }
     }
 

@@ -48,4 +48,31 @@ struct PostgresPrivacyTests {
         try await two.stop()
         try await one.stop()
     }
+
+    @Test("a comment and a post deleted on node 1 are retracted on bob's socket on node 2")
+    func deletedOnAnotherNode() async throws {
+        let url = try await TestPostgres.createDatabase()
+        let one = try await TestServer.start { $0.postgres = try? PostgresAddress(url) }
+        let two = try await TestServer.start { $0.postgres = try? PostgresAddress(url) }
+        let (aliceOnOne, bobOnTwo) = (try await one.api("alice"), try await two.api("bob"))
+        let post = try await aliceOnOne.createPost(text: "across nodes")
+        let comment = try await aliceOnOne.comment(postId: post.id, text: "a typo")
+        _ = try await bobOnTwo.comment(postId: post.id, text: "bob's")
+
+        let socket = TestSocket(
+            port: two.port, token: try await two.token("bob"), cursor: try await bobOnTwo.me().cursor)
+        _ = try await socket.hello()
+        try await aliceOnOne.deleteComment(postId: post.id, commentId: comment.id)
+        let deleted = try await socket.event()
+        #expect(deleted.type == .commentDeleted && deleted.commentId == comment.id && deleted.postId == post.id)
+        #expect(try await bobOnTwo.post(post.id).comments.map(\.text) == ["bob's"])
+
+        try await aliceOnOne.deletePost(post.id)
+        let gone = try await socket.event()
+        #expect(gone.type == .postDeleted && gone.postId == post.id)
+        #expect(try await bobOnTwo.feed().posts.allSatisfy { $0.id != post.id })
+        socket.cancel()
+        try await two.stop()
+        try await one.stop()
+    }
 }
