@@ -2,7 +2,8 @@ import MomentsCore
 
 @testable import MomentsServer
 
-/// The request decoders of the write routes (post and comment text, mark-read, publish), as
+/// The request decoders of the write routes (a post with its audience and mentions, a comment
+/// or reply, mark-read, publish), as
 /// `Request.decodeBody` runs them: the depth check, then `JSONScanner`. Besides not crashing,
 /// a publish's kept `data` must be JSON that reads back as itself (it is stored and pushed
 /// as it is, so whatever the scanner keeps must be what it would accept).
@@ -11,6 +12,12 @@ enum RequestBodiesTarget {
         guard !JSONDepth.exceeds(Limits().maxJSONDepth, in: bytes) else { return }
         if let body = try? JSONScanner.scan(bytes, { try TextBody(scanning: &$0) }) {
             _ = try? TextRules.validate(body.text)
+        }
+        if let post = try? JSONScanner.scan(bytes, { try NewPostBody(scanning: &$0) }) {
+            _ = try? AudienceRules.validate(post.audience ?? .friends)
+            if let mentions = try? AudienceRules.validateMentions(post.mentions ?? []) {
+                precondition(Set(mentions).count == mentions.count, "mentions kept twice: \(mentions)")
+            }
         }
         _ = try? JSONScanner.scan(bytes) { try MarkReadBody(scanning: &$0) }
         guard let data = (try? JSONScanner.scan(bytes) { try PublishBody(scanning: &$0) })?.data else { return }

@@ -79,7 +79,7 @@ struct WebPageTests {
             _ = try await bob.comment(postId: post.id, text: "<img src=x onerror=\"document.title='owned'\">好吃")
             _ = try await eventually("the comment on the page") {
                 try await page.evaluate(
-                    "document.querySelector('[data-post-id=\"\(post.id)\"] .comments li:last-child').textContent")
+                    "document.querySelector('[data-post-id=\"\(post.id)\"] .comments li:last-child .body').textContent")
                     as? String == "Bob: <img src=x onerror=\"document.title='owned'\">好吃" ? true : nil
             }
             #expect(try await page.evaluate("document.querySelectorAll('.comments img').length") as? Int == 0)
@@ -113,8 +113,10 @@ struct WebPageTests {
         defer { server.stop() }
         let browser = try await Browser()
         defer { browser.close() }
-        let apis = try ["alice", "carol"].map { MomentsAPI(server: server.url, token: try #require(server.tokens[$0])) }
-        let (alice, carol) = (apis[0], apis[1])
+        let apis = try ["alice", "carol", "bob"].map {
+            MomentsAPI(server: server.url, token: try #require(server.tokens[$0]))
+        }
+        let (alice, carol, bob) = (apis[0], apis[1], apis[2])
         let release = try #require(try await alice.feed().posts.first { $0.text.hasPrefix("Moments is live") })
         // In the demo bob and carol are strangers.
         _ = try await carol.comment(postId: release.id, text: "carol on the web")
@@ -148,6 +150,32 @@ struct WebPageTests {
             _ = try await eventually("carol's request in a toast") {
                 try await page.evaluate("document.getElementById('toast').textContent") as? String
                     == "Carol asks to be your friend: 网页上见" ? true : nil
+            }
+
+            // Taken back elsewhere: alice's comment and then her post vanish from the page live.
+            let aliceComment = try #require(
+                try await alice.post(release.id).comments.last { $0.text == "alice on the web" })
+            let commentSelector = "document.querySelector('[data-comment-id=\"\(aliceComment.id)\"]')"
+            #expect(try await page.evaluate("\(commentSelector) !== null") as? Bool == true)
+            try await alice.deleteComment(postId: release.id, commentId: aliceComment.id)
+            _ = try await eventually("the comment gone from the page") {
+                try await page.evaluate("\(commentSelector) === null") as? Bool == true ? true : nil
+            }
+            let doomed = try await alice.createPost(text: "soon gone")
+            let doomedSelector = "document.querySelector('[data-post-id=\"\(doomed.id)\"]')"
+            _ = try await eventually("the new post on the page") {
+                try await page.evaluate("\(doomedSelector) !== null") as? Bool == true ? true : nil
+            }
+            try await alice.deletePost(doomed.id)
+            _ = try await eventually("the deleted post gone from the page") {
+                try await page.evaluate("\(doomedSelector) === null") as? Bool == true ? true : nil
+            }
+            // A reply shows whom it answers.
+            let bobComment = try await bob.comment(postId: release.id, text: "bob on the web")
+            _ = try await alice.comment(postId: release.id, text: "alice answers", replyTo: bobComment.id)
+            _ = try await eventually("the reply, naming bob") { () -> Bool? in
+                let text = try await page.evaluate(feedText) as? String ?? ""
+                return text.contains("Alice → Bob: alice answers") ? true : nil
             }
         }
     }

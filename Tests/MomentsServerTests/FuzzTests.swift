@@ -17,7 +17,9 @@ struct FuzzTests {
         UInt64(ProcessInfo.processInfo.environment["MOMENTS_FUZZ_SEED"] ?? "") ?? UInt64(Date().timeIntervalSince1970)
 
     static let samples: [String] = [
-        #"{"text":"今天包了饺子 🥟"}"#, #"{"up_to":17}"#, #"{"text":"a\nb","extra":[1,2,{"x":null}]}"#,
+        #"{"text":"今天包了饺子 🥟"}"#, #"{"up_to":17}"#, #"{"text":"来吧","reply_to":3}"#,
+        #"{"text":"看","mentions":["bob","carol","bob"],"audience":{"only":["bob"]}}"#,
+        #"{"text":"a\nb","extra":[1,2,{"x":null}]}"#,
         #"{"id":5,"type":"like","actor":{"id":"bob","name":"Bob"},"post_id":1,"post_excerpt":"x","created_at":"2026-11-26T20:25:32.437Z","unread":1}"#,
     ]
     static let splices: [[UInt8]] =
@@ -52,6 +54,8 @@ struct FuzzTests {
         for _ in 0..<(Self.iterations * 10) {
             let data = Data(Self.input(&random))
             _ = try? decoder.decode(TextBody.self, from: data)
+            _ = try? decoder.decode(NewPostBody.self, from: data)
+            _ = try? decoder.decode(GroupedNotificationPage.self, from: data)
             _ = try? decoder.decode(MarkReadBody.self, from: data)
             _ = try? decoder.decode(Event.self, from: data)
             _ = try? decoder.decode(PollResult.self, from: data)
@@ -89,6 +93,8 @@ struct FuzzTests {
                 (.POST, "/api/posts"), (.POST, "/api/posts/\(post.id)/comments"), (.POST, "/api/notifications/read"),
                 (.POST, "/api/posts/\(noise)/likes"), (.GET, "/api/poll?cursor=\(noise)&timeout=0"),
                 (.GET, "/api/feed?limit=\(noise)&before=\(noise)"), (.GET, "/api/notifications?before=\(noise)"),
+                (.GET, "/api/notifications?grouped=true&limit=\(noise)&before=\(noise)"),
+                (.DELETE, "/api/posts/\(post.id)/comments/\(noise)"), (.DELETE, "/api/posts/\(noise)"),
             ].randomElement(using: &random)!
             let answer = try await rawRequest(server, method, path, token: token, body: method == .POST ? body : nil)
             statuses[answer.status, default: 0] += 1

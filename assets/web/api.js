@@ -30,8 +30,12 @@ export class API {
   createPost(text) { return this.request("POST", "/api/posts", { text }); }
   like(postId) { return this.request("POST", `/api/posts/${postId}/likes`); }
   unlike(postId) { return this.request("DELETE", `/api/posts/${postId}/likes`); }
-  comment(postId, text) { return this.request("POST", `/api/posts/${postId}/comments`, { text }); }
-  notifications() { return this.request("GET", "/api/notifications?limit=30"); }
+  comment(postId, text, replyTo) {
+    return this.request("POST", `/api/posts/${postId}/comments`, replyTo ? { text, reply_to: replyTo } : { text });
+  }
+  deletePost(postId) { return this.request("DELETE", `/api/posts/${postId}`); }
+  deleteComment(postId, commentId) { return this.request("DELETE", `/api/posts/${postId}/comments/${commentId}`); }
+  notifications() { return this.request("GET", "/api/notifications?limit=30&grouped=true"); }
   markRead(upTo) { return this.request("POST", "/api/notifications/read", { up_to: upTo }); }
 }
 

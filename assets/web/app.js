@@ -61,9 +61,12 @@ function onPushedEvent(event) {
   setUnread(event.unread);
   if (event.type === "custom") {
     toast(`From the service: ${JSON.stringify(event.data)}`);
-  } else if (event.type === "post_hidden") {
-    // No longer ours to see: off the page at once.
+  } else if (event.type === "post_hidden" || event.type === "post_deleted") {
+    // No longer ours to see, or no longer there: off the page at once.
     document.querySelector(`[data-post-id="${event.post_id}"]`)?.remove();
+  } else if (event.type === "comment_deleted") {
+    document.querySelector(`[data-comment-id="${event.comment_id}"]`)?.remove();
+    // Replies to it stay, and keep the name of whom they answered.
   } else if (event.type === "unfriended" || event.type === "friend_accepted" || event.type === "friend_request") {
     toast(sentence(event));
     // Who may be seen changed: the feed is read again.
@@ -71,7 +74,7 @@ function onPushedEvent(event) {
   } else if (event.type === "post") {
     toast(`${event.actor.name} posted: ${event.text}`);
     scheduleFeedReload(event.post_id);
-  } else if (["like", "unlike", "comment"].includes(event.type)) {
+  } else if (["like", "unlike", "comment", "mention"].includes(event.type)) {
     toast(sentence(event));
     scheduleFeedReload(event.post_id);
   }
@@ -115,13 +118,31 @@ function renderPost(post) {
   // The feed carries the latest comments the viewer may see; the count, all of them.
   const more = (post.comment_count ?? post.comments.length) - post.comments.length;
   if (more > 0) comments.append(element("li", "more", `… ${more} more`));
-  for (const comment of post.comments) {
-    const line = element("li");
-    line.append(element("span", "author", comment.author.name), document.createTextNode(`: ${comment.text}`));
-    comments.append(line);
-  }
   const form = element("form", "comment-form");
   const input = element("input");
+  let replyTo = null;
+  for (const comment of post.comments) {
+    const line = element("li");
+    line.dataset.commentId = comment.id;
+    // A reply names whom it answers: "Bob → Carol: …".
+    const who = comment.reply_to ? `${comment.author.name} → ${comment.reply_to.user.name}` : comment.author.name;
+    const body = element("span", "body");
+    body.append(element("span", "author", who), document.createTextNode(`: ${comment.text}`));
+    line.append(body);
+    const reply = element("button", "reply", "reply");
+    reply.type = "button";
+    reply.addEventListener("click", () => {
+      replyTo = comment.id;
+      input.placeholder = `Reply to ${comment.author.name}…`;
+      input.focus();
+    });
+    line.append(reply);
+    // Yours, or any on your post: yours to delete.
+    if (comment.author.id === me.user.id || post.author.id === me.user.id) {
+      line.append(deleteButton(async () => api.deleteComment(post.id, comment.id), () => line.remove()));
+    }
+    comments.append(line);
+  }
   input.placeholder = "Comment…";
   input.maxLength = 2000;
   input.required = true;
@@ -129,14 +150,33 @@ function renderPost(post) {
   form.addEventListener("submit", async (submit) => {
     submit.preventDefault();
     try {
-      await api.comment(post.id, input.value);
+      await api.comment(post.id, input.value, replyTo);
       await loadFeed();
     } catch (error) {
       toast(`Could not comment: ${error.message}`);
     }
   });
+  if (post.author.id === me.user.id) {
+    header.append(deleteButton(async () => api.deletePost(post.id), () => item.remove()));
+  }
   item.append(header, element("p", "text", post.text), likeButton, likers, comments, form);
   return item;
+}
+
+// A small "delete" button that asks first; gone from the page once the server agrees.
+function deleteButton(send, done) {
+  const button = element("button", "delete", "delete");
+  button.type = "button";
+  button.addEventListener("click", async () => {
+    if (!confirm("Delete it? It is gone for everyone.")) return;
+    try {
+      await send();
+      done();
+    } catch (error) {
+      toast(`Could not delete: ${error.message}`);
+    }
+  });
+  return button;
 }
 
 async function toggleNotifications() {
@@ -149,9 +189,19 @@ async function toggleNotifications() {
 
 async function loadNotifications() {
   const page = await api.notifications();
-  $("notification-list").replaceChildren(...page.notifications.map((entry) => {
-    return element("li", entry.read ? "read" : "unread", `${sentence(entry)} · ${relativeTime(entry.created_at)}`);
+  $("notification-list").replaceChildren(...page.groups.map((group) => {
+    return element("li", group.unread ? "unread" : "read", groupSentence(group));
   }));
+}
+
+// How a group of notifications reads: "Bob and 19 others liked your post “…”".
+function groupSentence(group) {
+  const [newest, second] = group.actors;
+  if (group.type !== "like" || group.count < 2 || !newest) {
+    return sentence({ ...group, actor: newest });
+  }
+  const who = group.count === 2 && second ? `${newest.name} and ${second.name}` : `${newest.name} and ${group.count - 1} others`;
+  return `${who} liked your post “${group.post_excerpt}”`;
 }
 
 // How an event reads, in a toast or the notifications list.
@@ -161,7 +211,10 @@ function sentence(event) {
     case "custom": return `From the service: ${JSON.stringify(event.data)}`;
     case "like": return `${who} liked your post “${event.post_excerpt}”`;
     case "unlike": return `${who} took back a like on “${event.post_excerpt}”`;
-    case "comment": return `${who} commented on “${event.post_excerpt}”: ${event.text}`;
+    case "comment":
+      if (event.reply_to) return `${who} replied to ${event.reply_to.user.name} on “${event.post_excerpt}”: ${event.text}`;
+      return `${who} commented on “${event.post_excerpt}”: ${event.text}`;
+    case "mention": return `${who} wants you to see “${event.post_excerpt}”`;
     case "friend_request": return `${who} asks to be your friend${event.text ? `: ${event.text}` : ""}`;
     case "friend_accepted": return `${who} accepted your friend request`;
     case "unfriended": return `You and ${event.user?.name ?? "someone"} are no longer friends`;
