@@ -186,6 +186,29 @@ struct LeakMatrixTests {
         try await server.stop()
     }
 
+    @Test("a reply to a stranger shows on no path: not its words, not the stranger's name; nor a mention of another")
+    func repliesAndMentions() async throws {
+        let server = try await Self.world()
+        let alice = try await server.api("alice")
+        let bob = try await server.api("bob")
+        let post = try await alice.createPost(text: "dumplings tonight")
+        // carol commented first, so she is told of every later comment she may see.
+        _ = try await server.api("carol").comment(postId: post.id, text: "carol is in")
+        let live = try await Live.open(server, "carol", cursor: try await Self.cursor(server, "carol"))
+        let bobs = try await bob.comment(postId: post.id, text: "SECRET-BOB is in")
+        _ = try await alice.comment(postId: post.id, text: "SECRET-REPLY to bob", replyTo: bobs.id)
+        _ = try await alice.createPost(text: "SECRET-MENTION for bob", audience: .only(["bob"]), mentions: ["bob"])
+        _ = try await alice.comment(postId: post.id, text: "MARKER-R")
+        var carolSaw = try await live.until("alice's marker") { $0.contains("MARKER-R") }
+        carolSaw += try await Self.atRest(server, "carol")
+        for secret in ["SECRET-BOB", "SECRET-REPLY", "SECRET-MENTION", "\"bob\"", "Bob"] {
+            #expect(!carolSaw.contains(secret), "carol learnt \(secret):\n\(carolSaw)")
+        }
+        let bobSaw = try await Self.atRest(server, "bob")
+        #expect(bobSaw.contains("SECRET-REPLY") && bobSaw.contains("\"reply_to\""), "the test wrote nothing")
+        try await server.stop()
+    }
+
     @Test("outside its audience a post does not exist, on any path; changing the audience sends or takes it back")
     func audiences() async throws {
         let server = try await Self.world()
