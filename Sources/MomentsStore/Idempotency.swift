@@ -12,6 +12,9 @@ public struct IdempotencyKey: Sendable, Hashable {
 /// The answer a write under an `Idempotency-Key` gave, stored in the write's own transaction,
 /// and what it answered (a digest of method, path and body), to tell a repeat from a reuse.
 public struct StoredAnswer: Sendable, Equatable {
+    /// An erased answer's (`gone`): it matches any request under its key.
+    public var isErased: Bool { fingerprint.isEmpty }
+
     public var fingerprint: String
     public var status: Int
     public var body: [UInt8]
@@ -49,8 +52,9 @@ public struct Idempotent<Result>: Sendable {
 }
 
 extension StoredAnswer {
-    /// What a kept answer becomes when what it made is deleted: its words gone, and a repeat of
-    /// the request told so instead of making it again.
+    /// What a kept answer becomes when what it made is deleted: its words gone, its fingerprint
+    /// too (a digest of the request, words included, which a guess could confirm), and whatever
+    /// is sent again under its key told so instead of making it again.
     static let gone = StoredAnswer(
         fingerprint: "", status: 410,
         body: Array(#"{"error":{"code":"deleted","message":"what this request made has been deleted"}}"#.utf8))

@@ -26,14 +26,11 @@ struct DeleteTUITests {
         let bobs = try await bob.comment(postId: post.id, text: "bob 的口误")
         let unread = try await alice.me().unread
 
-        func session(_ user: String) throws -> TmuxSession {
-            try TmuxSession(command: try Binaries.tui(token: try #require(first.tokens[user]), server: first.url))
-        }
-        let aliceScreen = try session("alice")
+        let aliceScreen = try first.tui("alice")
         defer { aliceScreen.kill() }
-        let bobScreen = try session("bob")
+        let bobScreen = try first.tui("bob")
         defer { bobScreen.kill() }
-        let carolScreen = try session("carol")
+        let carolScreen = try first.tui("carol")
         defer { carolScreen.kill() }
         for (name, screen) in [("alice", aliceScreen), ("bob", bobScreen), ("carol", carolScreen)] {
             _ = try await screen.waitForScreen("\(name)'s feed with both comments") {

@@ -22,14 +22,11 @@ struct PrivacyTUITests {
         let release = try #require(try await alice.feed().posts.first { $0.text.hasPrefix("Moments is live") })
         // Bob commented first, so alice's later comment is his to hear of, live.
         _ = try await bob.comment(postId: release.id, text: "bob was first")
-        func session(_ user: String) throws -> TmuxSession {
-            try TmuxSession(command: try Binaries.tui(token: try #require(server.tokens[user]), server: server.url))
-        }
-        let aliceScreen = try session("alice")
+        let aliceScreen = try server.tui("alice")
         defer { aliceScreen.kill() }
-        let bobScreen = try session("bob")
+        let bobScreen = try server.tui("bob")
         defer { bobScreen.kill() }
-        let carolScreen = try session("carol")
+        let carolScreen = try server.tui("carol")
         defer { carolScreen.kill() }
         for (name, screen) in [("alice", aliceScreen), ("bob", bobScreen), ("carol", carolScreen)] {
             _ = try await screen.waitForScreen("\(name)'s feed") { $0.contains("● websocket") }

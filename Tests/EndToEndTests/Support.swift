@@ -196,6 +196,11 @@ final class ServerProcess {
         try? FileManager.default.removeItem(at: dataDir)
     }
 
+    /// moments-tui signed in as one of the demo's users, in a tmux session of its own.
+    func tui(_ user: String) throws -> TmuxSession {
+        try TmuxSession(command: try Binaries.tui(token: try #require(tokens[user]), server: url))
+    }
+
     /// `GET /metrics` on the metrics listener, to wait on what the server holds (a parked poll).
     func metricsText() async throws -> String {
         let metrics = try await eventually("the metrics listener") { () -> String? in

@@ -84,6 +84,18 @@ struct DeleteTests {
         #expect(s.panel == .feed, "the open post went away")
     }
 
+    @Test("a comment queued for a post deleted meanwhile: the post goes, the refusal is said with its reason")
+    func queuedOnDeletedPost() {
+        var s = thread()
+        _ = s.update(.key(.character("c")))
+        for character in "来了" { _ = s.update(.key(.character(character))) }
+        #expect(s.update(.key(.enter)) == [.comment(postId: 5, text: "来了", placeholderId: -1)])
+        _ = s.update(.push(.event(event(30, .postDeleted, post: 5, unread: 0))))
+        #expect(s.posts.map(\.id) == [2])
+        _ = s.update(.commentRefused(placeholderId: -1, postId: 5, reason: "no post 5"))
+        #expect(s.messageText == "Comment failed: no post 5" && s.messageIsError == true)
+    }
+
     @Test("a reply names whom it answers, in the feed and the post view")
     func replyShown() {
         var s = thread()
@@ -104,15 +116,64 @@ struct DeleteTests {
         s.friendsScreen.lists = FriendsScreen.Lists(
             friends: [bob, carol], requests: FriendRequests(incoming: [], outgoing: []))
         _ = s.update(.key(.character("p")))
-        for character in "饺子" { _ = s.update(.key(.character(character))) }
+        for character in "饺子 " { _ = s.update(.key(.character(character))) }
         #expect(s.update(.key(.character("@"))) == [.loadFriends])
         #expect(render(s).plainText.contains("Remind whom of this post?"))
         _ = s.update(.key(.down))
         _ = s.update(.key(.character(" ")))  // carol
         _ = s.update(.key(.character("@")))
-        #expect(s.compose?.mentions == ["carol"] && s.compose?.editor.text == "饺子")
+        #expect(s.compose?.mentions == ["carol"] && s.compose?.editor.text == "饺子 ")
         #expect(render(s).plainText.contains("New post (reminds Carol) ›"))
         #expect(s.update(.key(.enter)) == [.createPost(text: "饺子", audience: nil, mentions: ["carol"])])
+    }
+
+    @Test("a retraction of a comment not loaded reads the post again; one that was asked about closes the question")
+    func unseenAndAsked() {
+        var s = thread()
+        var deleted = event(40, .commentDeleted, post: 5, unread: 0)
+        deleted.commentId = 9999  // older than the three the feed has
+        #expect(s.update(.push(.event(deleted))) == [.loadPost(5)])
+        _ = s.update(.key(.character("d")))
+        #expect(s.confirmingDelete == .post(5))
+        _ = s.update(.push(.event(event(41, .postDeleted, post: 5, unread: 0))))
+        #expect(s.confirmingDelete == nil, "nothing left to ask about")
+        #expect(s.update(.key(.character("y"))).isEmpty)
+    }
+
+    @Test("the saved snapshot drops what was deleted, a pending like's copy of the post too")
+    func snapshot() {
+        var s = thread()
+        #expect(s.update(.key(.character("l"))) == [.like(postId: 5)])  // its like not answered yet
+        var deleted = event(42, .commentDeleted, post: 5, unread: 0)
+        deleted.commentId = 51
+        _ = s.update(.push(.event(deleted)))
+        let saved = s.snapshot.feed.posts.flatMap(\.comments).map(\.text)
+        #expect(saved == ["alice on alice", "carol on bob"])
+        _ = s.update(.likeSettled(postId: 5, .failure("refused")))
+        #expect(!render(s).plainText.contains("bob on alice"), "rolled back, not brought back")
+    }
+
+    @Test("@ picks friends at the start of a word; inside one (an address) it is typed")
+    func atInsideAWord() {
+        var s = thread()
+        _ = s.update(.key(.character("p")))
+        for character in "a@b" { _ = s.update(.key(.character(character))) }
+        #expect(s.compose?.editor.text == "a@b" && s.compose?.mentionPicker == nil)
+    }
+
+    @Test("groups: an unlike or an ended friendship takes one person out of a group of likes")
+    func groupsLoseOne() {
+        var groups = [
+            NotificationGroup(
+                type: .like, postId: 3, postExcerpt: "post", actors: [carol, bob], count: 20, newestId: 9, unread: true),
+            NotificationGroup(
+                type: .comment, postId: 3, postExcerpt: "post", actors: [bob], count: 1, newestId: 8, unread: true),
+        ]
+        let dave = UserSummary(id: "dave", name: "Dave")
+        groups = NotificationGroups.fold(groups, event(10, .unlike, by: dave, post: 3, unread: 0))
+        #expect(groups[0].count == 19 && groups[0].actors == [carol, bob], "dave was one of the others")
+        groups = NotificationGroups.without("bob", groups)
+        #expect(groups.map(\.type) == [.like] && groups[0].count == 18 && groups[0].actors == [carol])
     }
 
     @Test("groups: a post's likes fold into one, a replay counts once, an unlike takes one out")

@@ -66,7 +66,8 @@ function onPushedEvent(event) {
     document.querySelector(`[data-post-id="${event.post_id}"]`)?.remove();
   } else if (event.type === "comment_deleted") {
     document.querySelector(`[data-comment-id="${event.comment_id}"]`)?.remove();
-    // Replies to it stay, and keep the name of whom they answered.
+    // Replies to it stay, naming whom they answered; the post's count is read again.
+    scheduleFeedReload(event.post_id);
   } else if (event.type === "unfriended" || event.type === "friend_accepted" || event.type === "friend_request") {
     toast(sentence(event));
     // Who may be seen changed: the feed is read again.
@@ -154,6 +155,10 @@ function renderPost(post) {
       await loadFeed();
     } catch (error) {
       toast(`Could not comment: ${error.message}`);
+    } finally {
+      // One reply at a time: the next comment is a plain one unless another is picked.
+      replyTo = null;
+      input.placeholder = "Comment…";
     }
   });
   if (post.author.id === me.user.id) {

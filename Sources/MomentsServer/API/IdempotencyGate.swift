@@ -74,7 +74,7 @@ final class IdempotencyGate: Sendable {
 
     private func replay(_ key: IdempotencyKey, _ fingerprint: String, _ since: Int64) async throws -> Response? {
         guard let stored = try await store.storedAnswer(for: key, since: since) else { return nil }
-        guard stored.fingerprint == fingerprint else {
+        guard stored.fingerprint == fingerprint || stored.isErased else {
             throw APIError(
                 .unprocessableContent, "idempotency_key_reused",
                 "this Idempotency-Key was used for a different request")

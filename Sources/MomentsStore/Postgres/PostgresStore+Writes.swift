@@ -266,8 +266,8 @@ extension PostgresStore {
                     UPDATE events SET text = NULL, read = true
                     WHERE comment_id = \(comment.id) AND type = 'comment' AND EXISTS (SELECT 1 FROM changed)),
                 answers_gone AS (
-                    UPDATE idempotency_keys SET status = 410, body = \(ByteBuffer(bytes: StoredAnswer.gone.body)),
-                        post_id = NULL, comment_id = NULL
+                    UPDATE idempotency_keys SET fingerprint = '', status = 410,
+                        body = \(ByteBuffer(bytes: StoredAnswer.gone.body)), post_id = NULL, comment_id = NULL
                     WHERE comment_id = \(comment.id) AND EXISTS (SELECT 1 FROM changed)),
                 answers_dropped AS (
                     DELETE FROM idempotency_keys
@@ -281,6 +281,10 @@ extension PostgresStore {
             // The rows that hang on the post go in the same statement (foreign keys are checked
             // at its end); the rest runs only if the post was still there.
             return """
+                comments_buried AS (
+                    INSERT INTO tombstones (kind, id, post_author, comment_author, deleted_at)
+                    SELECT 'comment', id, \(author), author_id, \(StoreClock.now()) FROM comments WHERE post_id = \(postId)
+                    ON CONFLICT DO NOTHING),
                 likes_gone AS (DELETE FROM likes WHERE post_id = \(postId)),
                 comments_gone AS (DELETE FROM comments WHERE post_id = \(postId)),
                 audience_gone AS (DELETE FROM post_audience WHERE post_id = \(postId)),
@@ -291,8 +295,8 @@ extension PostgresStore {
                     UPDATE events SET text = NULL, read = true
                     WHERE post_id = \(postId) AND (text IS NOT NULL OR NOT read) AND EXISTS (SELECT 1 FROM changed)),
                 answers_gone AS (
-                    UPDATE idempotency_keys SET status = 410, body = \(ByteBuffer(bytes: StoredAnswer.gone.body)),
-                        post_id = NULL, comment_id = NULL
+                    UPDATE idempotency_keys SET fingerprint = '', status = 410,
+                        body = \(ByteBuffer(bytes: StoredAnswer.gone.body)), post_id = NULL, comment_id = NULL
                     WHERE post_id = \(postId) AND made AND EXISTS (SELECT 1 FROM changed)),
                 answers_dropped AS (
                     DELETE FROM idempotency_keys WHERE post_id = \(postId) AND NOT made AND EXISTS (SELECT 1 FROM changed)),

@@ -378,7 +378,8 @@ public final class PostgresStore: MomentsStore {
             var events: [Int64: StoredEvent] = [:]
             for event in try await Self.events(
                 connection.query(
-                    "\(unescaped: StoredEvent.select) WHERE e.id = ANY(\(rows.map(\.newestId)))", logger: self.logger),
+                    "\(unescaped: StoredEvent.select) WHERE e.id = ANY(\(rows.map(\.newestId))) AND NOT e.hidden",
+                    logger: self.logger),
                 to: user, unread: position.unread)
             {
                 events[event.id] = event

@@ -229,6 +229,7 @@ enum SQLiteSchema {
                     CREATE INDEX events_recipient ON events(recipient_id, id);
                     CREATE INDEX events_post ON events(post_id) WHERE post_id IS NOT NULL;
                     CREATE INDEX events_comment ON events(comment_id) WHERE comment_id IS NOT NULL;
+                    CREATE INDEX events_unread ON events(recipient_id) WHERE read = 0;
                     CREATE TRIGGER events_unread_insert AFTER INSERT ON events
                     WHEN NEW.read = 0 AND NEW.hidden = 0 BEGIN
                         INSERT INTO unread_counts (user_id, unread) VALUES (NEW.recipient_id, 1)

@@ -164,7 +164,7 @@ extension SQLiteStore {
             try bury(kind: "comment", id: comment.id, postAuthor: postAuthor, commentAuthor: comment.author, db)
             return ChangeOutcome(changed: true, postId: comment.postId, commentId: comment.id)
         case .deletePost(let postId, let author):
-            try db.execute(sql: Erasure.postRows, arguments: ["post": postId])
+            try db.execute(sql: Erasure.postRows, arguments: ["post": postId, "now": StoreClock.now()])
             try db.cachedStatement(sql: "DELETE FROM posts WHERE id = ?").execute(arguments: [postId])
             guard db.changesCount > 0 else { return .none }
             try db.execute(sql: Erasure.post, arguments: ["post": postId, "gone": Data(StoredAnswer.gone.body)])
@@ -263,12 +263,16 @@ private enum Erasure {
     static let comment = """
         UPDATE comments SET reply_to_id = NULL WHERE reply_to_id = :comment;
         UPDATE events SET text = NULL, read = 1 WHERE comment_id = :comment AND type = 'comment';
-        UPDATE idempotency_keys SET status = 410, body = :gone, post_id = NULL, comment_id = NULL
+        UPDATE idempotency_keys SET fingerprint = '', status = 410, body = :gone, post_id = NULL, comment_id = NULL
         WHERE comment_id = :comment;
         DELETE FROM idempotency_keys WHERE post_id = :post AND comment_id IS NULL AND made = 0;
         """
-    /// What hangs on a post (`:post`), removed before it.
+    /// What hangs on a post (`:post`), removed before it; its comments leave tombstones, so
+    /// deleting one again is answered as done (`:now`).
     static let postRows = """
+        INSERT OR IGNORE INTO tombstones (kind, id, post_author, comment_author, deleted_at)
+        SELECT 'comment', c.id, p.author_id, c.author_id, :now FROM comments c JOIN posts p ON p.id = c.post_id
+        WHERE c.post_id = :post;
         DELETE FROM likes WHERE post_id = :post;
         DELETE FROM comments WHERE post_id = :post;
         DELETE FROM post_audience WHERE post_id = :post;
@@ -276,7 +280,7 @@ private enum Erasure {
     /// A post's, after it is removed: every event about it loses its words and its count.
     static let post = """
         UPDATE events SET text = NULL, read = 1 WHERE post_id = :post AND (text IS NOT NULL OR read = 0);
-        UPDATE idempotency_keys SET status = 410, body = :gone, post_id = NULL, comment_id = NULL
+        UPDATE idempotency_keys SET fingerprint = '', status = 410, body = :gone, post_id = NULL, comment_id = NULL
         WHERE post_id = :post AND made = 1;
         DELETE FROM idempotency_keys WHERE post_id = :post;
         """

@@ -197,7 +197,7 @@ public final class SQLiteStore: MomentsStore {
             let position = try Self.position(db, user)
             var events: [Int64: StoredEvent] = [:]
             for row in try Row.fetchAll(
-                db, sql: StoredEvent.select + " WHERE e.id IN (SELECT value FROM json_each(?))",
+                db, sql: StoredEvent.select + " WHERE e.id IN (SELECT value FROM json_each(?)) AND NOT e.hidden",
                 arguments: [Self.jsonArray(rows.map(\.newestId))])
             {
                 let event = Self.event(row, to: user, unread: position.unread)

@@ -28,6 +28,8 @@ public struct AppState: Equatable, Sendable {
     public var notifications: [NotificationEntry] = []
     /// What the notifications screen shows (nil until the server's first answer).
     public var notificationGroups: [NotificationGroup]?
+    /// The stream position the groups were read at: events up to it are in them.
+    public var notificationGroupsCursor: Int64 = 0
     /// The selected group on the notifications screen.
     public var notificationSelected = 0
     public var unread = 0

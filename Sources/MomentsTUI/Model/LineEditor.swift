@@ -16,6 +16,9 @@ public struct LineEditor: Equatable, Sendable {
 
     public var text: String { String(characters) }
 
+    /// The cursor is where a word would start: at the start, or after a space or a new line.
+    public var atWordStart: Bool { cursor == 0 || characters[cursor - 1].isWhitespace }
+
     /// Applies an editing key; keys that mean nothing to an editor (Enter, Esc, arrows up and
     /// down) are left to the caller.
     public mutating func update(_ key: Key) {

@@ -23,8 +23,9 @@ enum NotificationGroups {
             group.unread = true
             groups.insert(group, at: 0)
         case .unlike:
+            // Told of an unlike, the user was told of the like it takes back: it was counted.
             guard let index = groups.firstIndex(where: { $0.type == .like && $0.postId == event.postId }),
-                let actor = event.actor, groups[index].actors.contains(actor)
+                let actor = event.actor
             else { return groups }
             groups[index].actors.removeAll { $0 == actor }
             groups[index].count -= 1
@@ -34,9 +35,7 @@ enum NotificationGroups {
         case .postDeleted, .postHidden:
             groups.removeAll { $0.postId != nil && $0.postId == event.postId }
         case .unfriended:
-            groups.removeAll { group in
-                group.type != .friendRequest && group.actors.contains { $0.id == event.user?.id }
-            }
+            if let user = event.user?.id { groups = without(user, groups) }
         case .post:
             break
         case .comment, .mention, .friendRequest, .friendAccepted, .custom:
@@ -50,5 +49,18 @@ enum NotificationGroups {
                 at: 0)
         }
         return groups
+    }
+
+    /// `groups` once `user` is no longer a friend: out of each group of likes (one fewer), and
+    /// every other group of theirs gone but a friend request.
+    static func without(_ user: String, _ groups: [NotificationGroup]) -> [NotificationGroup] {
+        groups.compactMap { group in
+            guard group.actors.contains(where: { $0.id == user }) else { return group }
+            guard group.type == .like else { return group.type == .friendRequest ? group : nil }
+            var group = group
+            group.actors.removeAll { $0.id == user }
+            group.count -= 1
+            return group.count > 0 ? group : nil
+        }
     }
 }

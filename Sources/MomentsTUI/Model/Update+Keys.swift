@@ -216,7 +216,7 @@ extension AppState {
             self.compose = compose
             return [.loadFriends]
         }
-        if compose.purpose == .post, keys.command(for: key) == .mention {
+        if compose.purpose == .post, keys.command(for: key) == .mention, compose.editor.atWordStart {
             compose.mentionPicker = MentionPicker(picked: compose.mentions)
             self.compose = compose
             return [.loadFriends]

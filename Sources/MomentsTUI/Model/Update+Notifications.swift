@@ -21,6 +21,7 @@ extension AppState {
         switch outcome {
         case .success(let page):
             notificationGroups = page.groups
+            notificationGroupsCursor = page.cursor
             notificationSelected = min(notificationSelected, max(0, page.groups.count - 1))
         case .failure(let reason):
             say(.failed(.loadNotifications, reason: reason))

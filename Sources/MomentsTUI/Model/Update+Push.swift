@@ -31,31 +31,33 @@ extension AppState {
                 newPosts.insert(post, at: 0)
             }
             return []
-        case .event(let event) where event.type == .postHidden || event.type == .unfriended:
-            // No longer ours to see: off the screen at once, never a notification.
+        case .event(let event) where event.type.takesAway:
+            // No longer ours to see, or no longer there: off every screen at once, this
+            // client's and every other's; never a notification.
             newestEventId = max(newestEventId, event.id)
             unread = event.unread
-            if event.type == .postHidden, let postId = event.postId {
+            var effects: [Effect] = []
+            if event.type == .commentDeleted, let commentId = event.commentId {
+                // Not among the comments loaded: the post's count is read again with it.
+                if !forget(comment: commentId, of: event.postId), let postId = event.postId,
+                    posts.contains(where: { $0.id == postId })
+                {
+                    effects.append(.loadPost(postId))
+                }
+            } else if event.type != .unfriended, let postId = event.postId {
                 forget(post: postId)
             } else if let other = event.user {
                 forget(user: other.id)
             }
-            return panel == .friends ? [.loadFriends] : []
-        case .event(let event) where event.type == .commentDeleted || event.type == .postDeleted:
-            // Taken back: off every screen at once, this client's and every other's.
-            newestEventId = max(newestEventId, event.id)
-            unread = event.unread
-            if event.type == .postDeleted, let postId = event.postId {
-                forget(post: postId)
-            } else if let commentId = event.commentId {
-                forget(comment: commentId, of: event.postId)
-            }
             if panel == .post, shownPost == nil { panel = .feed }
-            return []
+            return effects + (panel == .friends && event.type == .unfriended ? [.loadFriends] : [])
         case .event(let event):
             newestEventId = max(newestEventId, event.id)
             unread = event.unread
-            notificationGroups = notificationGroups.map { NotificationGroups.fold($0, event) }
+            // What the groups were read with counts already.
+            if event.id > notificationGroupsCursor {
+                notificationGroups = notificationGroups.map { NotificationGroups.fold($0, event) }
+            }
             let new = !notifications.contains(where: { $0.id == event.id })
             if new {
                 // An unlike is listed but does not count as unread.
@@ -102,26 +104,47 @@ extension AppState {
         posts[index] = post
     }
 
+    /// A post gone: from the feed, the notifications, a like's snapshot and the delete question.
     mutating func forget(post id: Int64) {
         posts.removeAll { $0.id == id }
         newPosts.removeAll { $0.id == id }
+        likeSnapshots[id] = nil
         notifications.removeAll { $0.event.postId == id }
         notificationGroups?.removeAll { $0.postId == id }
+        switch confirmingDelete {
+        case .post(id), .comment(id, _): confirmingDelete = nil
+        default: break
+        }
+        keepNotificationSelection()
     }
 
-    /// A comment deleted: off its post (replies to it keep the name, lose the link) and out of
-    /// the notifications.
-    mutating func forget(comment id: Int64, of postId: Int64?) {
+    /// A comment deleted: off its post (replies to it keep the name, lose the link), out of a
+    /// like's snapshot, the notifications and the delete question. Answers whether it was on
+    /// screen.
+    @discardableResult
+    mutating func forget(comment id: Int64, of postId: Int64?) -> Bool {
+        var shown = false
         for index in posts.indices where postId == nil || posts[index].id == postId {
-            let before = posts[index].comments.count
-            posts[index].comments.removeAll { $0.id == id }
-            posts[index].commentCount -= before - posts[index].comments.count
+            guard let at = posts[index].comments.firstIndex(where: { $0.id == id }) else { continue }
+            posts[index].comments.remove(at: at)
+            posts[index].commentCount = max(0, posts[index].commentCount - 1)
+            shown = true
+        }
+        for index in posts.indices {
             for reply in posts[index].comments.indices where posts[index].comments[reply].replyTo?.commentId == id {
                 posts[index].comments[reply].replyTo?.commentId = nil
             }
         }
+        for post in likeSnapshots.keys { likeSnapshots[post]?.comments.removeAll { $0.id == id } }
         notifications.removeAll { $0.event.type == .comment && $0.event.commentId == id }
         notificationGroups?.removeAll { $0.type == .comment && $0.commentId == id }
+        if case .comment(_, id) = confirmingDelete { confirmingDelete = nil }
+        keepNotificationSelection()
+        return shown
+    }
+
+    private mutating func keepNotificationSelection() {
+        notificationSelected = min(notificationSelected, max(0, (notificationGroups?.count ?? 0) - 1))
     }
 
     /// A friendship ended: the other side's posts, likes and comments go, and what they did
@@ -137,6 +160,12 @@ extension AppState {
             posts[index].commentCount -= before - posts[index].comments.count
         }
         notifications.removeAll { $0.event.actor?.id == id && $0.event.type != .friendRequest }
-        notificationGroups?.removeAll { group in group.type != .friendRequest && group.actors.contains { $0.id == id } }
+        notificationGroups = notificationGroups.map { NotificationGroups.without(id, $0) }
+        keepNotificationSelection()
     }
+}
+
+extension EventType {
+    /// Events that take something off the screen.
+    fileprivate var takesAway: Bool { [.postHidden, .unfriended, .commentDeleted, .postDeleted].contains(self) }
 }

@@ -12,7 +12,7 @@ extension AppState {
         case .key(let key):
             return compose != nil ? editCompose(key) : handle(key)
         case .mouse(let event):
-            return compose == nil ? mouse(event) : []
+            return compose == nil && confirmingDelete == nil ? mouse(event) : []
         case .resize(let rows, let columns):
             self.rows = rows
             self.columns = columns
