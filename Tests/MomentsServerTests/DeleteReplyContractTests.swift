@@ -90,7 +90,7 @@ struct DeleteReplyContractTests {
         let store = try await backend.makeStore()
         let post = try await store.createPost(author: "alice", text: "SECRET dumplings", mentions: ["bob"])
         _ = try await store.like(viewer: "bob", postId: post.id)
-        _ = try await store.comment(viewer: "carol", postId: post.id, text: "yum")
+        let carols = try await store.comment(viewer: "carol", postId: post.id, text: "yum")
         _ = try await store.comment(viewer: "bob", postId: post.id, text: "me too")
         #expect(try await Self.view(store, "alice").unread == 3)
         #expect(try await Self.view(store, "bob").unread == 1, "the mention")
@@ -118,6 +118,11 @@ struct DeleteReplyContractTests {
         try await store.deletePost(by: "alice", postId: post.id)
         await #expect(throws: StoreError.notFound("no post \(post.id)")) {
             try await store.deletePost(by: "carol", postId: post.id)
+        }
+        // Its comments went with it: deleting one now is done already, for its author only.
+        try await store.deleteComment(by: "carol", postId: post.id, commentId: carols.id)
+        await #expect(throws: StoreError.notFound("no comment \(carols.id)")) {
+            try await store.deleteComment(by: "dave", postId: post.id, commentId: carols.id)
         }
         #expect(try await Self.types(store, "alice").filter { $0 == "post_deleted" }.count == 1, "\(backend)")
         await store.close()
