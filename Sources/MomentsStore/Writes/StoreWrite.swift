@@ -20,7 +20,7 @@ struct StoreWrite: Sendable {
         case nothing
         /// The post, its likes and comments (a like's or an audience's answer).
         case post(Int64)
-        /// The post it made (`postId` nil: the one the change makes).
+        /// The post it made (the one the change makes).
         case madePost
         /// The comment it made (the one the change makes), on `postId`.
         case madeComment(postId: Int64)
@@ -39,8 +39,9 @@ struct StoreWrite: Sendable {
         /// (who may see them, for a delete to tell).
         var friendsOfAuthors = false
         /// Whether the friendships among the post's people are read (into `Facts.friends`): its
-        /// author, the viewer, its commenters (`commentersOf`) and the comment's people. What a comment's rule asks,
-        /// read as pairs: the lists of everyone's friends would grow with each friend.
+        /// author, the viewer, its commenters (`commentersOf`) and the comment's people. What a
+        /// comment's rule asks, read as pairs: the lists of everyone's friends would grow with
+        /// each friend.
         var friendshipsAmongPostPeople = false
         /// The post whose commenters so far are read.
         var commentersOf: Int64?
@@ -71,7 +72,8 @@ struct StoreWrite: Sendable {
 
     /// What was read, as `Needs` asked.
     struct Facts: Sendable {
-        /// The post; nil when there is no such post or the viewer may not see it.
+        /// The post; nil when there is no such post, or (asked by `visiblePost`) the viewer may
+        /// not see it.
         var post: PostFacts?
         var comment: CommentFacts?
         /// What is left of the asked post or comment, if it was deleted.
