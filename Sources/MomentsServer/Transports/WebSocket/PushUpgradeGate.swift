@@ -204,9 +204,16 @@ final class PushUpgradeGate: ChannelDuplexHandler, RemovableChannelHandler {
                     WebSocketProtocolErrorHandler(),
                     WebSocketPushHandler(grant: grant, dependencies: push),
                 ], position: .after(self))
-            _ = pipeline.removeHandler(try pipeline.handler(type: HTTPResponseEncoder.self))
-            _ = pipeline.removeHandler(try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self))
-            _ = pipeline.removeHandler(try pipeline.handler(type: HTTP1ToHTTPServerCodec.self))
+            // Whichever of HTTP's handlers are there (a test's pipeline has none of them).
+            if let encoder = try? pipeline.handler(type: HTTPResponseEncoder.self) {
+                _ = pipeline.removeHandler(encoder)
+            }
+            if let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
+                _ = pipeline.removeHandler(decoder)
+            }
+            if let codec = try? pipeline.handler(type: HTTP1ToHTTPServerCodec.self) {
+                _ = pipeline.removeHandler(codec)
+            }
             if let deadline = try? pipeline.handler(type: NextRequestDeadline.self) {
                 _ = pipeline.removeHandler(deadline)
             }
