@@ -149,7 +149,7 @@ let package = Package(
         .target(
             name: "MomentsTestSupport",
             dependencies: [
-                "MomentsServer", "MomentsStore", "MomentsClient", "MomentsCore",
+                "MomentsServer", "MomentsStore", "MomentsClient", "MomentsCore", "MomentsTUI", "CTestSpawn",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -183,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "MomentsClient", "MomentsCore", "MomentsServer", "MomentsTUI", "MomentsTestSupport", "CTestSpawn",
+                "MomentsClient", "MomentsCore", "MomentsServer", "MomentsTUI", "MomentsTestSupport",
                 "moments-server",
                 "moments-tui",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -203,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "MomentsTUITests",
             dependencies: [
-                "MomentsTUI", "MomentsClient", "MomentsCore",
+                "MomentsTUI", "MomentsClient", "MomentsCore", "MomentsTestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),

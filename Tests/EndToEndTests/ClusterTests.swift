@@ -20,12 +20,12 @@ struct ClusterTests {
         let node2 = try await ServerProcess(["--postgres", database])
         defer { node2.stop() }
         // Tokens are signed with the secret kept in the database: node 2's work on node 1.
-        let aliceToken = try #require(node2.tokens["alice"])
+        let aliceToken = try node2.token("alice")
         let alice1 = MomentsAPI(server: node1.url, token: aliceToken)
         let alice2 = MomentsAPI(server: node2.url, token: aliceToken)
-        let bob2 = MomentsAPI(server: node2.url, token: try #require(node2.tokens["bob"]))
-        let carol1 = MomentsAPI(server: node1.url, token: try #require(node1.tokens["carol"]))
-        let dave2 = MomentsAPI(server: node2.url, token: try #require(node2.tokens["dave"]))
+        let bob2 = try node2.api("bob")
+        let carol1 = try node1.api("carol")
+        let dave2 = try node2.api("dave")
 
         // alice on node 1 by WebSocket, her client knowing both nodes; bob likes through node 2.
         let aliceBoth = MomentsAPI(servers: [node1.url, node2.url], token: aliceToken)
@@ -73,9 +73,9 @@ struct ClusterTests {
         defer { node1.stop() }
         let node2 = try await ServerProcess(["--postgres", database])
         defer { node2.stop() }
-        let aliceToken = try #require(node1.tokens["alice"])
+        let aliceToken = try node1.token("alice")
         let alice2 = MomentsAPI(server: node2.url, token: aliceToken)
-        let bob2 = MomentsAPI(server: node2.url, token: try #require(node2.tokens["bob"]))
+        let bob2 = try node2.api("bob")
         let unread = try await alice2.me().unread
         let post = try #require(try await alice2.feed().posts.first { $0.author.id == "alice" })
 

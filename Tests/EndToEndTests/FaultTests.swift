@@ -157,8 +157,8 @@ struct FaultTests {
     )
     func gracefulShutdown() async throws {
         let server = try await ServerProcess()
-        let alice = MomentsAPI(server: server.url, token: try #require(server.tokens["alice"]))
-        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        let alice = try server.api("alice")
+        let bob = try server.api("bob")
         let received = PushRecorder(
             PushConnection(api: alice, after: try await alice.me().cursor, options: PushRecorder.fastOptions()))
         try await received.wait(for: "alice's WebSocket") { $0.states.last == .webSocket }

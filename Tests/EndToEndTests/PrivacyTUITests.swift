@@ -87,7 +87,7 @@ struct PrivacyTUITests {
     func unfriendCommand() async throws {
         let server = try await ServerProcess()
         defer { server.stop() }
-        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        let bob = try server.api("bob")
         #expect(try await bob.friends().map(\.id).contains("alice"))
         let command = try Binaries.path("moments-server")
         let first = try runQuick(command, ["unfriend", "bob", "alice", "--data-dir", server.dataDir.path])

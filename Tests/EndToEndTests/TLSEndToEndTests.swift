@@ -37,10 +37,10 @@ struct TLSEndToEndTests {
         _ server: ServerProcess, url: String, trust: ServerTrust, http: HTTPClient, caFile: String
     ) async throws {
         let alice = MomentsAPI(
-            server: URL(string: url)!, token: try #require(server.tokens["alice"]), http: http,
+            server: URL(string: url)!, token: try server.token("alice"), http: http,
             tls: try trust.tlsConfiguration())
         let bob = MomentsAPI(
-            server: URL(string: url)!, token: try #require(server.tokens["bob"]), http: http,
+            server: URL(string: url)!, token: try server.token("bob"), http: http,
             tls: try trust.tlsConfiguration())
         let unread = try await alice.me().unread
 
@@ -51,7 +51,7 @@ struct TLSEndToEndTests {
         // minute of long-polling before the next try, and this test is about the WebSocket.
         let session = try TmuxSession(
             command:
-                "\(tui) --token \(try #require(server.tokens["alice"])) --server \(url) --ca-file \(caFile) --log \(log.path) --transport websocket"
+                "\(tui) --token \(try server.token("alice")) --server \(url) --ca-file \(caFile) --log \(log.path) --transport websocket"
         )
         defer { session.kill() }
         do {
@@ -84,7 +84,7 @@ struct TLSEndToEndTests {
         ])
         defer { server.stop() }
         let url = "https://localhost:\(try #require(server.url.port))"
-        let token = try #require(server.tokens["carol"])
+        let token = try server.token("carol")
         let tui = try Binaries.path("moments-tui")
 
         let refused = try await run(tui, ["--token", token, "--server", url])

@@ -14,12 +14,10 @@ struct TUITests {
     func demoFlow() async throws {
         let server = try await ServerProcess()
         defer { server.stop() }
-        let aliceToken = try #require(server.tokens["alice"])
-        let tui = try Binaries.path("moments-tui")
-        let session = try TmuxSession(command: "\(tui) --token \(aliceToken) --server \(server.url.absoluteString)")
+        let session = try server.tui("alice")
         defer { session.kill() }
-        let alice = MomentsAPI(server: server.url, token: aliceToken)
-        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        let alice = try server.api("alice")
+        let bob = try server.api("bob")
         let unread = try await alice.me().unread
 
         _ = try await session.waitForScreen("the feed over a WebSocket") {
@@ -75,16 +73,16 @@ struct TUITests {
     func resize() async throws {
         let server = try await ServerProcess()
         defer { server.stop() }
-        let tui = try Binaries.path("moments-tui")
-        let session = try TmuxSession(
-            command: "\(tui) --token \(try #require(server.tokens["alice"])) --server \(server.url.absoluteString)")
+        let session = try server.tui("alice")
         defer { session.kill() }
         _ = try await session.waitForScreen("the feed at 100 columns") { $0.contains("● websocket") }
 
         try session.resize(columns: 50, rows: 16)
+        // tmux may be read while the redraw is still arriving: wait for its last line too.
         let narrow = try await session.waitForScreen("the feed redrawn at 50 columns") { screen in
             let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
             return lines.count >= 2 && lines[0].contains("● websocket") && lines[1] == String(repeating: "─", count: 50)
+                && screen.contains("? help")
         }
         let lines = narrow.split(separator: "\n", omittingEmptySubsequences: false).prefix(16)
         // Every line fits in 50 cells: nothing wraps or spills, CJK counted as two cells.
@@ -101,9 +99,7 @@ struct TUITests {
     func sigterm() async throws {
         let server = try await ServerProcess()
         defer { server.stop() }
-        let tui = try Binaries.path("moments-tui")
-        let session = try TmuxSession(
-            command: "\(tui) --token \(try #require(server.tokens["carol"])) --server \(server.url.absoluteString)")
+        let session = try server.tui("carol")
         defer { session.kill() }
         _ = try await session.waitForScreen("carol's feed") { $0.contains("Carol @carol") }
         try await run("/bin/kill", ["-TERM", try session.programPid()])
@@ -114,9 +110,7 @@ struct TUITests {
     func terminalGone() async throws {
         let server = try await ServerProcess()
         defer { server.stop() }
-        let tui = try Binaries.path("moments-tui")
-        let session = try TmuxSession(
-            command: "\(tui) --token \(try #require(server.tokens["dave"])) --server \(server.url.absoluteString)")
+        let session = try server.tui("dave")
         defer { session.kill() }
         _ = try await session.waitForScreen("dave's feed") { $0.contains("Dave @dave") }
         let pid = try session.programPid()
@@ -158,7 +152,7 @@ struct TUITests {
         defer { server.stop() }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("moments-token-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: file) }
-        try Data((try #require(server.tokens["alice"]) + "\n").utf8).write(to: file)
+        try Data((try server.token("alice") + "\n").utf8).write(to: file)
         let tui = try Binaries.path("moments-tui")
 
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
@@ -182,16 +176,13 @@ struct TUITests {
     func noColorAndTitle() async throws {
         let server = try await ServerProcess()
         defer { server.stop() }
-        let aliceToken = try #require(server.tokens["alice"])
-        let alice = MomentsAPI(server: server.url, token: aliceToken)
-        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
-        let tui = try Binaries.path("moments-tui")
+        let alice = try server.api("alice")
+        let bob = try server.api("bob")
         for noColor in [false, true] {
             let raw = FileManager.default.temporaryDirectory.appendingPathComponent("moments-raw-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: raw) }
             let environment = noColor ? "NO_COLOR=1 " : ""
-            let session = try TmuxSession(
-                command: "\(environment)\(tui) --token \(aliceToken) --server \(server.url.absoluteString)")
+            let session = try TmuxSession(command: environment + (try server.tuiCommand("alice")))
             defer { session.kill() }
             _ = try await session.waitForScreen("the feed") { $0.contains("● websocket") }
             // Everything the program writes from here on, as the terminal receives it.
@@ -223,14 +214,13 @@ struct TUITests {
     func notifiesWhenUnfocused() async throws {
         let server = try await ServerProcess()
         defer { server.stop() }
-        let aliceToken = try #require(server.tokens["alice"])
-        let alice = MomentsAPI(server: server.url, token: aliceToken)
-        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        let alice = try server.api("alice")
+        let bob = try server.api("bob")
         let raw = FileManager.default.temporaryDirectory.appendingPathComponent("moments-raw-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: raw) }
         let session = try TmuxSession(
             command:
-                try Binaries.tui(token: aliceToken, server: server.url, "--notify osc777")
+                try server.tuiCommand("alice", "--notify osc777")
         )
         defer { session.kill() }
         _ = try await session.waitForScreen("the feed") { $0.contains("● websocket") }
@@ -269,15 +259,13 @@ struct TUITests {
     func postView() async throws {
         let server = try await ServerProcess()
         defer { server.stop() }
-        let aliceToken = try #require(server.tokens["alice"])
-        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
-        let dave = MomentsAPI(server: server.url, token: try #require(server.tokens["dave"]))
+        let bob = try server.api("bob")
+        let dave = try server.api("dave")
         let thread = try await bob.createPost(text: "三十条评论的帖子")
         for number in 1...30 {
             _ = try await (number % 2 == 0 ? bob : dave).comment(postId: thread.id, text: "comment \(number) 评论")
         }
-        let session = try TmuxSession(
-            command: try Binaries.tui(token: aliceToken, server: server.url))
+        let session = try server.tui("alice")
         defer { session.kill() }
         _ = try await session.waitForScreen("the feed, the thread cut to its last comments") {
             $0.contains("● websocket") && $0.contains("… 27 more") && $0.contains("comment 30 评论")
@@ -306,15 +294,11 @@ struct TUITests {
     func configuredKeys() async throws {
         let server = try await ServerProcess()
         defer { server.stop() }
-        let aliceToken = try #require(server.tokens["alice"])
-        let alice = MomentsAPI(server: server.url, token: aliceToken)
-        let tui = try Binaries.path("moments-tui")
-        let session = try TmuxSession(
-            command: "\(tui) --token \(aliceToken) --server \(server.url.absoluteString)",
-            config: "[keys]\nlike = \"f\"\n")
+        let alice = try server.api("alice")
+        let session = try server.tui("alice", config: "[keys]\nlike = \"f\"\n")
         defer { session.kill() }
         let printed = try await run(
-            tui, ["--print-config"],
+            try Binaries.path("moments-tui"), ["--print-config"],
             environment: ["XDG_CONFIG_HOME": session.home.appendingPathComponent("config").path])
         #expect(printed.status == 0)
         #expect(printed.out.contains("like = [\"f\"]\n"), "\(printed.out)")
@@ -359,11 +343,10 @@ struct TUITests {
     func newSinceLastRun() async throws {
         let server = try await ServerProcess()
         defer { server.stop() }
-        let aliceToken = try #require(server.tokens["alice"])
-        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        let bob = try server.api("bob")
         let home = TmuxSession.newHome()
         defer { try? FileManager.default.removeItem(at: home) }
-        let command = try Binaries.tui(token: aliceToken, server: server.url)
+        let command = try server.tuiCommand("alice")
         do {
             let first = try TmuxSession(command: command, home: home)
             defer { first.kill() }
@@ -392,11 +375,8 @@ struct TUITests {
     func mouseAndPaste() async throws {
         let server = try await ServerProcess()
         defer { server.stop() }
-        let aliceToken = try #require(server.tokens["alice"])
-        let alice = MomentsAPI(server: server.url, token: aliceToken)
-        let session = try TmuxSession(
-            command: try Binaries.tui(token: aliceToken, server: server.url),
-            config: "mouse = true\n")
+        let alice = try server.api("alice")
+        let session = try server.tui("alice", config: "mouse = true\n")
         defer { session.kill() }
         let feed = try await session.waitForScreen("the feed") { $0.contains("● websocket") && $0.contains("Dave · ") }
         let rows = feed.split(separator: "\n", omittingEmptySubsequences: false)
@@ -438,11 +418,11 @@ struct TUITests {
     func outboxAcrossKill() async throws {
         let first = try await ServerProcess()
         let port = try #require(first.url.port)
-        let aliceToken = try #require(first.tokens["alice"])
+        let aliceToken = try first.token("alice")
         let home = TmuxSession.newHome()
         defer { try? FileManager.default.removeItem(at: home) }
-        let command = try Binaries.tui(token: aliceToken, server: first.url)
-        let before = try #require(try await MomentsAPI(server: first.url, token: aliceToken).feed().posts.first)
+        let command = try first.tuiCommand("alice")
+        let before = try #require(try await first.api("alice").feed().posts.first)
         #expect(!before.likedByMe)
         let text = "离线评论，稍后送达 🥟"
 
@@ -492,11 +472,11 @@ struct TUITests {
     func offlineStart() async throws {
         let first = try await ServerProcess()
         let port = try #require(first.url.port)
-        let aliceToken = try #require(first.tokens["alice"])
+        let aliceToken = try first.token("alice")
         let home = TmuxSession.newHome()
         defer { try? FileManager.default.removeItem(at: home) }
-        let command = try Binaries.tui(token: aliceToken, server: first.url)
-        let newest = try #require(try await MomentsAPI(server: first.url, token: aliceToken).feed().posts.first)
+        let command = try first.tuiCommand("alice")
+        let newest = try #require(try await first.api("alice").feed().posts.first)
         do {
             let session = try TmuxSession(command: command, home: home)
             defer { session.kill() }
@@ -546,11 +526,9 @@ struct TUITests {
     func stoppedAndContinued() async throws {
         let server = try await ServerProcess(["--ping-interval", "1"])
         defer { server.stop() }
-        let aliceToken = try #require(server.tokens["alice"])
-        let alice = MomentsAPI(server: server.url, token: aliceToken)
-        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
-        let session = try TmuxSession(
-            command: try Binaries.tui(token: aliceToken, server: server.url))
+        let alice = try server.api("alice")
+        let bob = try server.api("bob")
+        let session = try server.tui("alice")
         defer { session.kill() }
         _ = try await session.waitForScreen("the feed") { $0.contains("● websocket") }
         let post = try #require(try await alice.feed().posts.first { $0.author.id == "alice" })
@@ -578,14 +556,11 @@ struct TUITests {
         let server = try await ServerProcess()
         defer { server.stop() }
         let proxy = try await FaultProxy(target: try #require(server.url.port))
-        let aliceToken = try #require(server.tokens["alice"])
-        let alice = MomentsAPI(server: server.url, token: aliceToken)
-        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        let alice = try server.api("alice")
+        let bob = try server.api("bob")
+        let throughProxy = URL(string: "http://127.0.0.1:\(proxy.port)")!
         let session = try TmuxSession(
-            command:
-                try Binaries.tui(
-                    token: aliceToken, server: URL(string: "http://127.0.0.1:\(proxy.port)")!, "--ping-interval 1")
-        )
+            command: try Binaries.tui(token: try server.token("alice"), server: throughProxy, "--ping-interval 1"))
         defer { session.kill() }
         _ = try await session.waitForScreen("the feed through the proxy") { $0.contains("● websocket") }
         let post = try #require(try await alice.feed().posts.first { $0.author.id == "alice" })
@@ -610,13 +585,11 @@ struct TUITests {
     func livePost() async throws {
         let server = try await ServerProcess()
         defer { server.stop() }
-        let aliceToken = try #require(server.tokens["alice"])
-        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
-        let session = try TmuxSession(
-            command: try Binaries.tui(token: aliceToken, server: server.url))
+        let bob = try server.api("bob")
+        let session = try server.tui("alice")
         defer { session.kill() }
         _ = try await session.waitForScreen("the feed") { $0.contains("● websocket") }
-        let unread = try await MomentsAPI(server: server.url, token: aliceToken).me().unread
+        let unread = try await server.api("alice").me().unread
         _ = try await bob.createPost(text: "刚发的新帖 live")
         _ = try await session.waitForScreen("the new post waiting above the feed") { $0.contains("1 new post ↑ g") }
         try session.keys("g")
@@ -624,7 +597,7 @@ struct TUITests {
             $0.contains("┃ 刚发的新帖 live") && !$0.contains("new post ↑")
         }
         #expect(shown.components(separatedBy: "刚发的新帖 live").count == 2, "once")
-        #expect(try await MomentsAPI(server: server.url, token: aliceToken).me().unread == unread, "not a notification")
+        #expect(try await server.api("alice").me().unread == unread, "not a notification")
         try session.keys("q")
         try await session.expectCleanExit()
     }

@@ -31,8 +31,8 @@ struct WebPageTests {
         defer { server.stop() }
         let browser = try await Browser()
         defer { browser.close() }
-        let alice = MomentsAPI(server: server.url, token: try #require(server.tokens["alice"]))
-        let bob = MomentsAPI(server: server.url, token: try #require(server.tokens["bob"]))
+        let alice = try server.api("alice")
+        let bob = try server.api("bob")
         let serverURL = server.url.absoluteString
         let screenshot = Binaries.directory.deletingLastPathComponent().appendingPathComponent(
             "screenshots/web-page.png")

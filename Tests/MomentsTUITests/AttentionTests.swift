@@ -3,6 +3,7 @@ import MomentsCore
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 @Suite("attention: alerts while the terminal has no focus, coalesced, and how the terminal is asked")
 struct AttentionTests {

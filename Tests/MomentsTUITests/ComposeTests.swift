@@ -3,6 +3,7 @@ import MomentsCore
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 @Suite("compose: several lines, what was sent, where the cursor is")
 struct ComposeTests {

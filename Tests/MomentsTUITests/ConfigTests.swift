@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 @Suite("config.toml: keys, theme, notify, and errors that name the line")
 struct ConfigTests {

@@ -3,6 +3,7 @@ import MomentsCore
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 @Suite("deleting, replies, mentions and grouped notifications in the model")
 struct DeleteTests {

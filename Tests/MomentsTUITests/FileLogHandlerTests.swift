@@ -3,6 +3,7 @@ import Logging
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 @Suite("FileLogHandler")
 struct FileLogHandlerTests {

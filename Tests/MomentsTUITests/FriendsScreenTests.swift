@@ -3,6 +3,7 @@ import MomentsCore
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 @Suite("friends: the screen, requests answered, a friendship ended after asking, and what goes off screen")
 struct FriendsScreenTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 @Suite("LineEditor: the compose line's model")
 struct LineEditorTests {

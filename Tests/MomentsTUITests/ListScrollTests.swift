@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 @Suite("ListScroll: selection and offset, corrected when drawn")
 struct ListScrollTests {

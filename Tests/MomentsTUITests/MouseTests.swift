@@ -3,6 +3,7 @@ import MomentsCore
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 @Suite("mouse: the wheel, clicks on posts, comments, notifications and the badge")
 struct MouseTests {

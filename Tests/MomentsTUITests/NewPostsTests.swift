@@ -3,6 +3,7 @@ import MomentsCore
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 @Suite("live new posts: waiting above the feed until the user goes to the top")
 struct NewPostsTests {

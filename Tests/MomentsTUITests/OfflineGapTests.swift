@@ -4,6 +4,7 @@ import MomentsCore
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 @Suite("offline: the header says since when, and a line marks what arrived while away")
 struct OfflineGapTests {

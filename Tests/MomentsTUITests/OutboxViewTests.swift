@@ -4,6 +4,7 @@ import MomentsCore
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 @Suite("writes in the outbox, as the user sees them")
 struct OutboxViewTests {

@@ -3,6 +3,7 @@ import MomentsCore
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 /// A post by bob with `count` comments, "comment 1" … "comment N", alternating carol and alice.
 func commented(_ id: Int64, count: Int) -> Post {

@@ -4,6 +4,7 @@ import MomentsCore
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 /// moments-tui's decisions before its first frame, without a terminal.
 @Suite("Start-up: the token, the servers, starting offline")

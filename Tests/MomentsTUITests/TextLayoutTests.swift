@@ -1,6 +1,7 @@
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 @Suite("Cell widths and wrapping")
 struct TextLayoutTests {

@@ -3,6 +3,7 @@ import MomentsCore
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 @Suite("unread: marks, next unread (u), and the line where the last visit ended")
 struct UnreadTests {

@@ -4,6 +4,7 @@ import MomentsCore
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 @Suite("update: state changes and effects")
 struct UpdateTests {

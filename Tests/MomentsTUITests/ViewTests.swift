@@ -4,6 +4,7 @@ import MomentsCore
 import Testing
 
 @testable import MomentsTUI
+@testable import MomentsTestSupport
 
 @Suite("View: the frame as text")
 struct ViewTests {

@@ -4,8 +4,6 @@ import Logging
 import NIOCore
 import WSClient
 
-@testable import MomentsTestSupport
-
 /// Headless Chromium (Debian's `chromium`) driven over the DevTools protocol, through the
 /// same WebSocket client the product uses.
 final class Browser {
