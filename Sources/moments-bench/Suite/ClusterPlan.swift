@@ -1,0 +1,44 @@
+/// What `moments-bench suite --cluster N` runs: N Moments nodes on one PostgreSQL, each round
+/// on fresh copies of one populated database. A value, so the sizes are tested without a cluster.
+struct ClusterPlan: Equatable, Sendable {
+    let nodes: Int
+    let quick: Bool
+    let rounds: Int
+
+    init(nodes: Int, quick: Bool, rounds: Int? = nil) {
+        self.nodes = nodes
+        self.quick = quick
+        self.rounds = rounds ?? (quick ? 1 : 3)
+    }
+
+    /// 19,000 sockets a node, as the single node has: its 20,000 files hold the listener, the
+    /// database pool and the logs too.
+    var perNode: Int { quick ? 150 : 19_000 }
+    /// Node loss runs with room on the survivors for the moved sockets.
+    var lossPerNode: Int { quick ? 100 : 3000 }
+    var users: Int { nodes * perNode }
+    var lossUsers: Int { nodes * lossPerNode }
+    /// The generator's workers hold 12,000 sockets at most each.
+    var workers: Int { quick ? 2 : (users + 11_999) / 12_000 }
+
+    /// `moments-bench cluster`'s flags. Full: rates the cluster keeps up with on this machine's
+    /// two cores, shared by the nodes, PostgreSQL and the generator; a step passes with p99 ≤
+    /// 10 ms, and the climb goes on while p99 ≤ 1 s (docs/scaling.md says why).
+    var clusterArguments: [String] {
+        quick
+            ? [
+                "--rate", "100", "--seconds", "2", "--rates", "100,200", "--step-seconds", "1", "--gap", "0.5",
+                "--p99-limit", "100", "--like-rate", "50", "--storm-rate", "100",
+            ]
+            : [
+                "--p99-limit", "10", "--saturated-p99", "1000", "--rate", "200", "--like-rate", "200", "--storm-rate",
+                "50", "--rates", "50,100,200,300,500,750,1000",
+            ]
+    }
+
+    /// `moments-bench node-loss`'s flags for `round`: a different node dies each round.
+    func lossArguments(round: Int) -> [String] {
+        ["--kill", String((round - 1) % nodes)]
+            + (quick ? ["--rate", "100", "--after", "3"] : ["--rate", "200", "--after", "5"])
+    }
+}

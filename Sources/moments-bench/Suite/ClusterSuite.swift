@@ -1,0 +1,131 @@
+import Foundation
+
+/// N Moments nodes, each its own process, on the PostgreSQL `scripts/with-postgres` started
+/// (MOMENTS_TEST_POSTGRES, MOMENTS_TEST_POSTGRES_PID); moments-bench spreads the sockets over
+/// them. Per round: `cluster` on fresh nodes, then `node-loss` on fresh nodes again.
+struct ClusterSuite {
+    let plan: ClusterPlan
+    let tools: SuiteTools
+    let results: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let database = environment["MOMENTS_TEST_POSTGRES"], let slash = database.lastIndex(of: "/") else {
+            throw BenchError("--cluster needs a PostgreSQL: run it under scripts/with-postgres")
+        }
+        let base = String(database[..<slash])
+        let postmaster = environment["MOMENTS_TEST_POSTGRES_PID"]
+        let psql = try Self.psql()
+        func sql(_ statements: String...) async throws {
+            try await Child.succeed(
+                psql, ["-d", "\(base)/postgres", "-qAt"] + statements.flatMap { ["-c", $0] },
+                output: tools.file("psql.txt"))
+        }
+
+        // One populated database, copied for every run (CREATE DATABASE … TEMPLATE); populated
+        // without waiting for each commit to reach the disk (the copies do wait).
+        SuiteTools.say("bench: populating \(plan.users) users in PostgreSQL")
+        try await sql("CREATE DATABASE seed", "ALTER DATABASE seed SET synchronous_commit = off")
+        let populateDir = tools.file("populate")
+        let users = try await Child.succeed(
+            tools.server,
+            ["populate", "--users", String(plan.users), "--postgres", "\(base)/seed", "--data-dir", populateDir.path],
+            output: tools.file("populate.txt"))
+        let usersFile = tools.file("users.txt")
+        let lossFile = tools.file("loss-users.txt")
+        try Data(users.utf8).write(to: usersFile)
+        let lossUsers = users.split(separator: "\n").prefix(plan.lossUsers).map { $0 + "\n" }.joined()
+        try Data(lossUsers.utf8).write(to: lossFile)
+        let apiKey = try await Child.succeed(
+            tools.server, ["api-key", "--postgres", "\(base)/seed", "--data-dir", populateDir.path],
+            output: tools.file("api-key.txt")
+        ).trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let collected = tools.file("results.jsonl")
+        var failures = 0
+        for round in 1...plan.rounds {
+            for (phase, file, count, arguments) in [
+                ("cluster", usersFile, plan.users, plan.clusterArguments),
+                ("node-loss", lossFile, plan.lossUsers, plan.lossArguments(round: round)),
+            ] {
+                let name = "\(phase == "cluster" ? "round" : "loss")\(round)"
+                try await sql("DROP DATABASE IF EXISTS \(name)", "CREATE DATABASE \(name) TEMPLATE seed")
+                let nodes = try await startNodes(database: "\(base)/\(name)", apiKey: apiKey)
+                SuiteTools.say("bench: round \(round), \(phase), \(plan.nodes) nodes, \(count) sockets")
+                var command = [
+                    phase, "--target", "moments", "--url", nodes.map(\.url).joined(separator: ","), "--connections",
+                    String(count), "--workers", String(plan.workers), "--users-file", file.path, "--label",
+                    String(round),
+                ]
+                command += nodes.flatMap { ["--server-pid", String($0.child.pid)] }
+                if let postmaster { command += ["--postgres-pid", postmaster] }
+                let completed = try await tools.scenario(command + arguments, apiKey: apiKey, results: collected)
+                for node in nodes { await node.child.stop() }
+                try await sql("DROP DATABASE \(name)")
+                if !completed { failures += 1 }
+            }
+        }
+        if let results, FileManager.default.fileExists(atPath: collected.path) {
+            try FileManager.default.copyReplacing(collected, with: results)
+        }
+        if plan.quick {
+            guard failures == 0 else { throw BenchError("bench --cluster \(plan.nodes) --quick: failed") }
+            SuiteTools.say("bench --cluster \(plan.nodes) --quick: every phase completed with nothing lost")
+            return
+        }
+        // A full run that completed writes its figures even when a phase lost something: the
+        // table shows which, and the exit status says so.
+        guard FileManager.default.fileExists(atPath: collected.path) else {
+            throw BenchError("bench --cluster \(plan.nodes): no results")
+        }
+        try FileManager.default.copyReplacing(collected, with: "docs/scaling-cluster.jsonl")
+        try await SuiteTools.report(
+            "cluster-report", ["docs/scaling-cluster.jsonl", "docs/scaling.md", "docs/scaling-cluster.svg"],
+            output: tools.file("report.txt"))
+        SuiteTools.say("bench: wrote the cluster section of docs/scaling.md and docs/scaling-cluster.svg")
+        guard failures == 0 else {
+            throw BenchError("bench --cluster \(plan.nodes): some phases failed or lost messages (see the table)")
+        }
+    }
+
+    struct Node {
+        let child: Child
+        let url: String
+    }
+
+    /// The nodes on one database, each ready: the store writable and the cross-node feed
+    /// (LISTEN) up. If one does not come up, the ones started are stopped.
+    private func startNodes(database: String, apiKey: String) async throws -> [Node] {
+        var nodes: [Node] = []
+        do {
+            for index in 1...plan.nodes {
+                let port = try FreePort.pick()
+                let data = tools.file("node-\(index)")
+                try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+                let child = try Child(
+                    tools.server,
+                    [
+                        "serve", "--port", String(port), "--postgres", database, "--data-dir", data.path,
+                        "--connect-rate", "1000000", "--write-rate", "1000000", "--write-rate-address", "1000000",
+                        "--max-connections", "100000", "--metrics-address", "none", "--access-log", "off",
+                    ], output: tools.file("node-\(index).log"), environment: ["MOMENTS_API_KEY": apiKey])
+                nodes.append(Node(child: child, url: "http://127.0.0.1:\(port)"))
+            }
+            for node in nodes { try await node.child.waitUntilAnswering(node.url + "/readyz", success: true) }
+            return nodes
+        } catch {
+            for node in nodes { await node.child.stop() }
+            throw error
+        }
+    }
+
+    /// Debian's newest PostgreSQL client.
+    static func psql() throws -> String {
+        let root = "/usr/lib/postgresql"
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        guard let newest = versions.compactMap(Int.init).max() else {
+            throw BenchError("PostgreSQL is not installed (scripts/ensure-deps installs it)")
+        }
+        return "\(root)/\(newest)/bin/psql"
+    }
+}
