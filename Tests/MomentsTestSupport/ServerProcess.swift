@@ -49,7 +49,8 @@ final class ServerProcess {
         self.output = output
     }
 
-    private let output: URL
+    /// What the server printed on stdout.
+    let output: URL
 
     func stop() {
         child.terminate()

@@ -8,6 +8,18 @@ import Logging
 package enum PrivateDataDir {
     package static func prepare(_ dir: URL, database: String, logger: Logger) throws {
         let files = FileManager.default
+        var isFolder: ObjCBool = false
+        if files.fileExists(atPath: dir.path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw StoreSetupError("data dir \(dir.path) is a file, not a directory")
+        }
+        // Foundation says only "error 512" when a folder to create is below a file.
+        var above = dir.deletingLastPathComponent()
+        while above.path != "/", !files.fileExists(atPath: above.path, isDirectory: &isFolder) {
+            above = above.deletingLastPathComponent()
+        }
+        if files.fileExists(atPath: above.path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw StoreSetupError("cannot create data dir \(dir.path): \(above.path) is a file")
+        }
         do {
             try files.createDirectory(
                 at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -26,6 +38,8 @@ package enum PrivateDataDir {
             }
         } catch let error as StoreSetupError {
             throw error
+        } catch CocoaError.fileWriteNoPermission, CocoaError.fileReadNoPermission {
+            throw StoreSetupError("cannot use data dir \(dir.path): permission denied (another user's?)")
         } catch {
             throw StoreSetupError("cannot make data dir \(dir.path) private: \(error.localizedDescription)")
         }
