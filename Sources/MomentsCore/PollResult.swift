@@ -4,11 +4,20 @@ public struct PollResult: Codable, Sendable, Equatable {
     /// Pass back as `cursor` on the next poll.
     public var cursor: Int64
     public var unread: Int
+    /// As in `Hello`: the history, and whether the cursor asked from was outside what is kept.
+    public var epoch: String?
+    public var gap: Bool?
+    public var oldest: Int64?
 
-    public init(events: [Event], cursor: Int64, unread: Int) {
+    public init(
+        events: [Event], cursor: Int64, unread: Int, epoch: String? = nil, gap: Bool? = nil, oldest: Int64? = nil
+    ) {
         self.events = events
         self.cursor = cursor
         self.unread = unread
+        self.epoch = epoch
+        self.gap = gap
+        self.oldest = oldest
     }
 
     /// Events of types this client does not know are left out (the protocol says to ignore
@@ -18,6 +27,9 @@ public struct PollResult: Codable, Sendable, Equatable {
         events = try container.decode([Lenient].self, forKey: .events).compactMap(\.event)
         cursor = try container.decode(Int64.self, forKey: .cursor)
         unread = try container.decode(Int.self, forKey: .unread)
+        epoch = try container.decodeIfPresent(String.self, forKey: .epoch)
+        gap = try container.decodeIfPresent(Bool.self, forKey: .gap)
+        oldest = try container.decodeIfPresent(Int64.self, forKey: .oldest)
     }
 
     private struct Lenient: Decodable {

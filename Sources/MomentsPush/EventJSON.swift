@@ -85,11 +85,18 @@ package enum EventJSON {
         out.writeStaticString("}")
     }
 
-    /// A stream's first frame, `{"cursor":…,"type":"hello","unread":…,"user":{…}}`: one per connect.
-    package static func hello(user: UserSummary, unread: Int, cursor: Int64) -> ByteBuffer {
+    /// A stream's first frame, `{"cursor":…,"epoch":…,"type":"hello","unread":…,"user":{…}}`
+    /// (with `"gap":true,"oldest":…` after the epoch when there is one): one per connect.
+    package static func hello(user: UserSummary, unread: Int, start: StreamStart, epoch: String) -> ByteBuffer {
         var out = ByteBuffer()
         out.writeStaticString(#"{"cursor":"#)
-        out.writeString(String(cursor))
+        out.writeString(String(start.cursor))
+        out.writeStaticString(#","epoch":"#)
+        out.writeJSONString(epoch)
+        if start.gap {
+            out.writeStaticString(#","gap":true,"oldest":"#)
+            out.writeString(String(start.oldest ?? 0))
+        }
         out.writeStaticString(#","type":"hello","unread":"#)
         out.writeString(String(unread))
         out.writeStaticString(#","user":"#)
@@ -98,14 +105,23 @@ package enum EventJSON {
         return out
     }
 
-    /// A poll's answer, `{"cursor":…,"events":[…],"unread":…}`, from events already encoded
-    /// (a woken long-poll reuses the bytes the hub encoded).
-    package static func pollAnswer(events: [ByteBuffer], cursor: Int64, unread: Int) -> ByteBuffer {
+    /// A poll's answer, `{"cursor":…,"epoch":…,"events":[…],"unread":…}` (with a gap,
+    /// `"gap":true,"oldest":…` before `unread`), from events already encoded (a woken
+    /// long-poll reuses the bytes the hub encoded).
+    package static func pollAnswer(
+        events: [ByteBuffer], cursor: Int64, unread: Int, start: StreamStart, epoch: String
+    ) -> ByteBuffer {
         var out = ByteBuffer()
         out.writeStaticString(#"{"cursor":"#)
         out.writeString(String(cursor))
+        out.writeStaticString(#","epoch":"#)
+        out.writeJSONString(epoch)
         out.writeStaticString(#","events":"#)
         out.writeJSONArray(events) { out, event in out.writeImmutableBuffer(event) }
+        if start.gap {
+            out.writeStaticString(#","gap":true,"oldest":"#)
+            out.writeString(String(start.oldest ?? 0))
+        }
         out.writeStaticString(#","unread":"#)
         out.writeString(String(unread))
         out.writeStaticString("}")

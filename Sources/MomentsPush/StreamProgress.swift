@@ -38,12 +38,6 @@ package struct StreamProgress {
         self.capacity = capacity
     }
 
-    /// Where a stream starts: the client's cursor, or (none given) the newest event, so a new
-    /// client gets only what happens from now on.
-    package static func start(requested: Int64?, position: StreamPosition) -> Int64 {
-        requested ?? position.cursor
-    }
-
     package var queued: Int { pending.count }
 
     /// Sets where the stream starts, once its hello has fixed it (nothing was handed out yet).

@@ -42,6 +42,11 @@ struct Serve: AsyncParsableCommand {
             "Where /metrics is served, HOST:PORT, a listener of its own (never the public port); none serves no metrics.",
             valueName: "address"))
     var metricsAddress = "127.0.0.1:9464"
+    @Option(
+        help: ArgumentHelp(
+            "How long events (notifications and the stream clients resume) are kept: 45s, 30m, 12h, 90d; 0 keeps everything.",
+            valueName: "duration"))
+    var eventRetention: Retention = Retention(duration: .seconds(90 * 86400))
     @Option(help: "Where the access log goes: stdout, stderr or off (one line per request and per push connection).")
     var accessLog: AccessLogDestination = .stdout
     @Option(help: "The access log's format: logfmt or json.") var logFormat: AccessLog.Format = .logfmt
@@ -88,6 +93,7 @@ struct Serve: AsyncParsableCommand {
             $0.limits = limits.limits
             $0.trustedProxies = trustedProxy
             $0.metrics = metrics
+            $0.eventRetention = eventRetention.duration
             $0.accessLog = accessLog.log(format: logFormat)
         }
         if demo {

@@ -15,3 +15,22 @@ struct TTL: ExpressibleByArgument {
         }
     }
 }
+
+/// `--event-retention`: a TTL, or 0 to keep everything.
+struct Retention: ExpressibleByArgument {
+    let duration: Duration?
+
+    init(duration: Duration?) { self.duration = duration }
+
+    init?(argument: String) {
+        if argument == "0" {
+            duration = nil
+        } else if let ttl = TTL(argument: argument) {
+            duration = ttl.duration
+        } else {
+            return nil
+        }
+    }
+
+    var defaultValueDescription: String { duration.map { "\($0.components.seconds / 86400)d" } ?? "0" }
+}

@@ -34,21 +34,34 @@ struct EventJSONTests {
         }
     }
 
-    @Test("a hello, byte for byte as JSONEncoder writes it")
+    /// Without a gap, and with one.
+    static let starts = [StreamStart(cursor: 9_000_000_000), StreamStart(cursor: 9_000_000_000, gap: true, oldest: 77)]
+
+    @Test("a hello, byte for byte as JSONEncoder writes it, with and without a gap")
     func hello() throws {
-        let hello = Hello(user: UserSummary(id: "bob", name: "Bob \"饺子\" </script>"), unread: 3, cursor: 9_000_000_000)
-        let foundation = String(decoding: try WireCoding.makeEncoder().encode(hello), as: UTF8.self)
-        #expect(String(buffer: EventJSON.hello(user: hello.user, unread: 3, cursor: 9_000_000_000)) == foundation)
+        for start in Self.starts {
+            let hello = Hello(
+                user: UserSummary(id: "bob", name: "Bob \"饺子\" </script>"), unread: 3, cursor: start.cursor,
+                epoch: "0a1b2c3d4e5f6789", gap: start.gap ? true : nil, oldest: start.oldest)
+            let foundation = String(decoding: try WireCoding.makeEncoder().encode(hello), as: UTF8.self)
+            let ours = EventJSON.hello(user: hello.user, unread: 3, start: start, epoch: "0a1b2c3d4e5f6789")
+            #expect(String(buffer: ours) == foundation)
+        }
     }
 
-    @Test("a poll answer, byte for byte as JSONEncoder writes it")
+    @Test("a poll answer, byte for byte as JSONEncoder writes it, with and without a gap")
     func pollAnswer() throws {
         for events in [[], Self.events] {
-            let result = PollResult(events: events, cursor: 42, unread: 7)
-            let foundation = String(decoding: try WireCoding.makeEncoder().encode(result), as: UTF8.self)
-            let ours = EventJSON.pollAnswer(
-                events: events.map { EventJSON.encode(StoredEvent($0)) }, cursor: 42, unread: 7)
-            #expect(String(buffer: ours) == foundation)
+            for start in Self.starts {
+                let result = PollResult(
+                    events: events, cursor: 42, unread: 7, epoch: "0a1b2c3d4e5f6789", gap: start.gap ? true : nil,
+                    oldest: start.oldest)
+                let foundation = String(decoding: try WireCoding.makeEncoder().encode(result), as: UTF8.self)
+                let ours = EventJSON.pollAnswer(
+                    events: events.map { EventJSON.encode(StoredEvent($0)) }, cursor: 42, unread: 7, start: start,
+                    epoch: "0a1b2c3d4e5f6789")
+                #expect(String(buffer: ours) == foundation)
+            }
         }
     }
 

@@ -79,11 +79,25 @@ struct StreamCoreTests {
         #expect(progress.queued == 1)
     }
 
-    @Test("a stream starts at the client's cursor, else at the newest event")
-    func start() {
+    @Test("a stream starts at the client's cursor, else at the user's newest event; gaps where history is missing")
+    func start() async {
         let position = StreamPosition(cursor: 42, unread: 3)
-        #expect(StreamProgress.start(requested: 7, position: position) == 7)
-        #expect(StreamProgress.start(requested: nil, position: position) == 42)
+        let history = StreamHistory(epoch: "e1", prunedThrough: 5, newest: 50)
+        func start(_ cursor: Int64?, _ epoch: String? = nil) async -> StreamStart {
+            await StreamStart.decide(requested: cursor, epoch: epoch, position: position, history: history)
+        }
+        #expect(await start(7) == StreamStart(cursor: 7))
+        #expect(await start(nil) == StreamStart(cursor: 42))
+        #expect(await start(nil, "e1") == StreamStart(cursor: 42))
+        #expect(await start(5, "e1") == StreamStart(cursor: 5))  // everything after it is kept
+        #expect(await start(50) == StreamStart(cursor: 50))
+        // Below what is kept: resumed there (what is kept still comes), with the gap.
+        #expect(await start(4) == StreamStart(cursor: 4, gap: true, oldest: 6))
+        #expect(await start(0, "e1") == StreamStart(cursor: 0, gap: true, oldest: 6))
+        // Another history: from now, with the gap.
+        #expect(await start(7, "e0") == StreamStart(cursor: 42, gap: true, oldest: 6))
+        #expect(await start(nil, "e0") == StreamStart(cursor: 42, gap: true, oldest: 6))
+        #expect(await start(51) == StreamStart(cursor: 42, gap: true, oldest: 6))
     }
 
     @Test("an inbox that falls behind ends alone; another of the same user gets every event")

@@ -30,6 +30,8 @@ public final class PushRecorder: Sendable {
         log.updates.withLockedValue { $0.compactMap { if case .event(let e) = $0 { e } else { nil } } }
     }
 
+    public var updates: [PushUpdate] { log.updates.withLockedValue { $0 } }
+
     public var states: [ConnectionState] {
         log.updates.withLockedValue { $0.compactMap { if case .state(let s) = $0 { s } else { nil } } }
     }

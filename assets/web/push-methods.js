@@ -11,6 +11,7 @@ class Method {
     this.lab = lab;
     this.state = "idle";
     this.cursor = 0;
+    this.epoch = null;
     this.events = 0;
     this.requests = 0;
     this.bytes = 0;
@@ -35,6 +36,18 @@ class Method {
   setState(state) {
     this.state = state;
     this.lab.render(this);
+  }
+
+  /// A hello or poll answer: its history, kept to resume with. A gap (the cursor older than
+  /// the server keeps, or from another history) means the page may miss things: load it again.
+  history(answer) {
+    if (answer.gap) return location.reload();
+    if (answer.epoch) this.epoch = answer.epoch;
+  }
+
+  /// `cursor=…&epoch=…` for the next request or stream.
+  resume() {
+    return `cursor=${this.cursor}` + (this.epoch ? `&epoch=${encodeURIComponent(this.epoch)}` : "");
   }
 
   /// Every transport hands its events here: each id is applied once, in order.
@@ -94,7 +107,7 @@ class Polling extends Method {
   async poll(timeout) {
     this.requests += 1;
     this.controller = new AbortController();
-    const response = await fetch(`/api/poll?cursor=${this.cursor}&timeout=${timeout}`, {
+    const response = await fetch(`/api/poll?${this.resume()}&timeout=${timeout}`, {
       headers: { Authorization: `Bearer ${this.lab.token}` },
       signal: this.controller.signal,
     });
@@ -102,6 +115,7 @@ class Polling extends Method {
     this.bytes += bytesOf(text);
     if (!response.ok) throw new Error(`poll answered ${response.status}`);
     const result = JSON.parse(text);
+    this.history(result);
     for (const event of result.events) this.receive(event);
     this.lab.render(this);
   }
@@ -138,7 +152,7 @@ class IframeStreaming extends Method {
   constructor(lab) {
     super("iframe", "Iframe streaming", lab);
     window.moments = {
-      hello: () => this.setState("open"),
+      hello: (hello) => { this.history(hello); this.setState("open"); },
       push: (event) => {
         this.bytes += bytesOf(JSON.stringify(event)) + 50;
         this.receive(event);
@@ -153,7 +167,7 @@ class IframeStreaming extends Method {
     const frame = document.createElement("iframe");
     frame.hidden = true;
     frame.title = "iframe stream";
-    frame.src = `/api/iframe?cursor=${this.cursor}&token=${encodeURIComponent(this.lab.token)}`;
+    frame.src = `/api/iframe?${this.resume()}&token=${encodeURIComponent(this.lab.token)}`;
     // The document loads completely only when the server ends the stream: reconnect.
     frame.addEventListener("load", () => { this.disconnect(); this.again(); });
     document.body.append(frame);
@@ -176,11 +190,14 @@ class WebSocketMethod extends Method {
     this.setState("connecting");
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const socket = new WebSocket(
-      `${scheme}://${location.host}/api/ws?cursor=${this.cursor}&token=${encodeURIComponent(this.lab.token)}`);
+      `${scheme}://${location.host}/api/ws?${this.resume()}&token=${encodeURIComponent(this.lab.token)}`);
     socket.addEventListener("message", (message) => {
       this.bytes += bytesOf(message.data);
       const frame = JSON.parse(message.data);
-      if (frame.type === "hello") this.setState("open");
+      if (frame.type === "hello") {
+        this.history(frame);
+        this.setState("open");
+      }
       else this.receive(frame);
       this.lab.render(this);
     });
@@ -203,9 +220,10 @@ class ServerSentEvents extends Method {
   connect() {
     this.requests += 1;
     this.setState("connecting");
-    const source = new EventSource(`/api/sse?cursor=${this.cursor}&token=${encodeURIComponent(this.lab.token)}`);
+    const source = new EventSource(`/api/sse?${this.resume()}&token=${encodeURIComponent(this.lab.token)}`);
     source.addEventListener("hello", (message) => {
       this.bytes += bytesOf(message.data) + 13;
+      this.history(JSON.parse(message.data));
       this.setState("open");
     });
     for (const type of ["like", "unlike", "comment", "custom", "post"]) {

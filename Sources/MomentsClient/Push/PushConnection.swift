@@ -30,10 +30,13 @@ public final class PushConnection: Sendable {
     private let cursor: NIOLockedValueBox<EventCursor>
     private let logger: Logger
 
-    public init(api: MomentsAPI, after cursor: Int64, options: Options = Options(), logger: Logger? = nil) {
+    /// Resumes after `cursor`, of history `epoch` when the caller kept it (a saved session).
+    public init(
+        api: MomentsAPI, after cursor: Int64, epoch: String? = nil, options: Options = Options(), logger: Logger? = nil
+    ) {
         self.api = api
         self.options = options
-        self.cursor = NIOLockedValueBox(EventCursor(cursor))
+        self.cursor = NIOLockedValueBox(EventCursor(cursor, epoch: epoch))
         self.logger = logger ?? Logger(label: "moments.push", factory: { _ in SwiftLogNoOpLogHandler() })
     }
 
@@ -134,6 +137,22 @@ public final class PushConnection: Sendable {
         }
     }
 
+    /// What a hello or poll answer says of the history: a new epoch, a gap.
+    private func meet(
+        epoch: String?, gap: Bool?, oldest: Int64?, restartedAt: Int64,
+        _ output: AsyncStream<PushUpdate>.Continuation
+    ) {
+        let (known, found) = cursor.withLockedValue { cursor in
+            let known = cursor.epoch
+            return (known, cursor.meet(epoch: epoch, gap: gap == true, oldest: oldest, restartedAt: restartedAt))
+        }
+        if let epoch, epoch != known { output.yield(.epoch(epoch)) }
+        if let found {
+            logger.info("the server could not resume the stream where it was", metadata: ["gap": "\(found)"])
+            output.yield(.gap(found))
+        }
+    }
+
     private func deliver(_ events: [Event], _ output: AsyncStream<PushUpdate>.Continuation) {
         for event in events where cursor.withLockedValue({ $0.accept(event) }) {
             output.yield(.event(event))
@@ -147,7 +166,11 @@ public final class PushConnection: Sendable {
         while !Task.isCancelled {
             if let deadline, ContinuousClock.now >= deadline { return .ended }
             do {
-                let result = try await api.poll(cursor: lastEventId, timeout: options.longPollTimeout)
+                let (from, epoch) = cursor.withLockedValue { ($0.lastId, $0.epoch) }
+                let result = try await api.poll(cursor: from, epoch: epoch, timeout: options.longPollTimeout)
+                meet(
+                    epoch: result.epoch, gap: result.gap, oldest: result.oldest,
+                    restartedAt: result.events.first.map { $0.id - 1 } ?? result.cursor, output)
                 deliver(result.events, output)
                 // Past events of unknown types too, which the decoder left out of `events`.
                 cursor.withLockedValue { $0.pass(result.cursor) }
@@ -171,7 +194,7 @@ public final class PushConnection: Sendable {
             maxFrameSize: 1 << 20, additionalHeaders: [.authorization: "Bearer \(api.token)"],
             autoPing: .enabled(timePeriod: options.pingInterval))
         configuration.closeTimeout = .seconds(5)
-        let url = api.webSocketURL(cursor: lastEventId)
+        let url = cursor.withLockedValue { api.webSocketURL(cursor: $0.lastId, epoch: $0.epoch) }
         let tls = api.tls
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -187,6 +210,9 @@ public final class PushConnection: Sendable {
                             } else if let hello = try? decoder.decode(Hello.self, from: data), hello.type == "hello" {
                                 greeted.set()
                                 output.yield(.state(.webSocket))
+                                self.meet(
+                                    epoch: hello.epoch, gap: hello.gap, oldest: hello.oldest,
+                                    restartedAt: hello.cursor, output)
                                 output.yield(.unread(hello.unread))
                             } else if let mark = try? decoder.decode(StreamMark.self, from: data) {
                                 // An event type from a newer server: not shown, but not asked for again.

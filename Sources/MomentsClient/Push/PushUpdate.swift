@@ -28,4 +28,10 @@ public enum PushUpdate: Sendable, Equatable {
     case unread(Int)
     /// A new event: each id at most once, in increasing id order.
     case event(Event)
+    /// The stream could not resume where it was: refetch what is on screen. Events after it
+    /// are the new history's.
+    case gap(HistoryGap)
+    /// The history the stream is from (on first hearing it, and when it changes): keep it
+    /// with the cursor, to resume in a later run.
+    case epoch(String)
 }

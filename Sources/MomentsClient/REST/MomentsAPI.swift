@@ -136,19 +136,25 @@ public struct MomentsAPI: Sendable {
         let _: FriendsAnswer = try await send(.DELETE, "/api/friends/\(user)", idempotencyKey: idempotencyKey)
     }
 
-    /// One long-poll (or, with `timeout` 0, one poll) of the event stream.
-    public func poll(cursor: Int64?, timeout: Int = 25) async throws -> PollResult {
+    /// One long-poll (or, with `timeout` 0, one poll) of the event stream; `epoch` is the
+    /// history `cursor` is from, when known.
+    public func poll(cursor: Int64?, epoch: String? = nil, timeout: Int = 25) async throws -> PollResult {
         try await send(
-            .GET, "/api/poll", query: ["cursor": cursor.map(String.init), "timeout": "\(timeout)"],
+            .GET, "/api/poll",
+            query: ["cursor": cursor.map(String.init), "epoch": epoch, "timeout": "\(timeout)"],
             deadline: .seconds(Int64(timeout) + 15))
     }
 
     /// URL of the WebSocket endpoint (`ws`/`wss` matching `http`/`https`).
-    public func webSocketURL(cursor: Int64?) -> String {
+    public func webSocketURL(cursor: Int64?, epoch: String? = nil) -> String {
         var components = URLComponents(url: server, resolvingAgainstBaseURL: false)!
         components.scheme = components.scheme == "https" ? "wss" : "ws"
         components.path = "/api/ws"
-        components.queryItems = cursor.map { [URLQueryItem(name: "cursor", value: String($0))] }
+        let items = [
+            cursor.map { URLQueryItem(name: "cursor", value: String($0)) },
+            epoch.map { URLQueryItem(name: "epoch", value: $0) },
+        ].compactMap { $0 }
+        components.queryItems = items.isEmpty ? nil : items
         return components.string!
     }
 

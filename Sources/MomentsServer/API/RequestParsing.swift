@@ -12,6 +12,15 @@ extension Request {
         return value
     }
 
+    /// `?epoch=`: the history a resuming client's cursor is from (a hello's `epoch`).
+    func epoch() throws -> String? {
+        guard let raw = uri.queryParameters.get("epoch") else { return nil }
+        guard (1...64).contains(raw.utf8.count), raw.utf8.allSatisfy({ $0 < 0x80 && isalnum(Int32($0)) != 0 }) else {
+            throw APIError.badRequest("epoch must be 1 to 64 letters and digits, as a hello gave it")
+        }
+        return String(raw)
+    }
+
     /// A `true`/`false` query parameter; absent is false.
     func flag(query name: String) throws -> Bool {
         switch uri.queryParameters.get(name) {

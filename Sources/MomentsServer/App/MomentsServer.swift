@@ -62,12 +62,30 @@ public final class MomentsServer: Sendable {
     static let acceptBacklog = 4096
     static let acceptsPerRead: UInt = 256
 
-    /// Serves until `shutdown()` (or SIGINT/SIGTERM when configured); `onListening` gets the
-    /// port, `onMetricsListening` the metrics listener's.
+    /// Serves until `shutdown()` (or SIGINT/SIGTERM when configured); once every listener is
+    /// bound, `onListening` gets the port, then `onMetricsListening` the metrics listener's.
+    /// A listener that cannot be had is a `ConfigurationError` naming it, before any is opened.
     public func run(
         onListening: @escaping @Sendable (Int) async -> Void = { _ in },
         onMetricsListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
+        var listeners = [
+            ListenerCheck.Listener(
+                name: "requests", address: ListenAddress(host: configuration.host, port: configuration.port),
+                portFlag: "--port", hostFlag: "--host")
+        ]
+        if let address = configuration.metrics {
+            listeners.append(
+                ListenerCheck.Listener(
+                    name: "metrics", address: address, portFlag: "--metrics-address", hostFlag: "--metrics-address"))
+        }
+        do {
+            try await ListenerCheck.verify(listeners)
+        } catch {
+            await store.close()
+            throw error
+        }
+        let report = ListeningReport(configuration.metrics == nil ? [onListening] : [onListening, onMetricsListening])
         let headerTimeout = configuration.limits.headerTimeout
         let router = makeRouter().buildResponder()
         let pingTimer = pings.start(
@@ -95,19 +113,22 @@ public final class MomentsServer: Sendable {
                 backlog: Self.acceptBacklog),
             onServerRunning: { channel in
                 try? await channel.setOption(ChannelOptions.maxMessagesPerRead, value: Self.acceptsPerRead)
-                await onListening(channel.localAddress?.port ?? 0)
+                await report.listening(0, port: channel.localAddress?.port ?? 0)
             },
             logger: logger)
         // Shut down in reverse order: sockets get 1001 before the server stops.
         var services: [any Service] =
             [app, PushDrainService(hub: hub, readiness: readiness), RevocationWatch(revocations: revocations)]
             + storeServices
+        if let retention = configuration.eventRetention {
+            services.append(EventRetention(store: store, retention: retention, metrics: metrics, logger: logger))
+        }
         if let address = configuration.metrics {
             services.append(
                 Application(
                     router: makeMetricsRouter(),
                     configuration: .init(address: .hostname(address.host, port: address.port), serverName: "moments"),
-                    onServerRunning: { await onMetricsListening($0.localAddress?.port ?? 0) }, logger: logger))
+                    onServerRunning: { await report.listening(1, port: $0.localAddress?.port ?? 0) }, logger: logger))
         }
         let serviceGroup = ServiceGroup(
             configuration: .init(

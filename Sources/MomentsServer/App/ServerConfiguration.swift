@@ -31,6 +31,9 @@ public struct ServerConfiguration: Sendable {
     public var limits = Limits()
     /// Where request and stream lines go (`moments-server serve` writes them to standard output).
     public var accessLog: AccessLog?
+    /// How long events are kept (nil: for ever). Clients resuming from before what is kept
+    /// are told of the gap.
+    public var eventRetention: Duration? = .seconds(90 * 86400)
     /// How long a write's answer is kept under its `Idempotency-Key`.
     public var idempotencyLifetime: Duration = .seconds(24 * 3600)
     /// Serve HTTPS and WSS on the port instead of plain HTTP.

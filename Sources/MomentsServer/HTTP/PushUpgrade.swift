@@ -18,6 +18,8 @@ final class PushUpgrade: Sendable {
 struct PushGrant: Sendable {
     let user: UserSummary
     let cursor: Int64?
+    /// The history the cursor is from, when the client said.
+    var epoch: String? = nil
     /// The client's address, for the access log.
     let client: String
 }

@@ -15,6 +15,7 @@ final class ServerMetrics: Sendable {
     private let pushed: [Transport: Counter]
     private let latency: DurationHistogram
     private let commits: Counter
+    private let pruned: Counter
     private let committedWrites: Counter
 
     init() {
@@ -48,6 +49,8 @@ final class ServerMetrics: Sendable {
             ])
         commits = registry.makeCounter(
             descriptor: Self.name("store_commits", "total", "Transactions committed by group commit"))
+        pruned = registry.makeCounter(
+            descriptor: Self.name("events_pruned", "total", "Events deleted by --event-retention"))
         committedWrites = registry.makeCounter(
             descriptor: Self.name(
                 "store_committed_writes", "total", "Writes in those transactions (÷ commits = writes per batch)"))
@@ -63,6 +66,8 @@ final class ServerMetrics: Sendable {
         commits.increment()
         committedWrites.increment(by: Int64(writes))
     }
+
+    func pruned(_ events: Int) { pruned.increment(by: Int64(events)) }
 
     func opened(_ transport: Transport) { open[transport]?.increment() }
     func closed(_ transport: Transport) { open[transport]?.decrement() }

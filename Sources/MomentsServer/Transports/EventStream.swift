@@ -23,8 +23,8 @@ struct EventStream {
 
     /// Sends the stream until it ends (answering why) or `send` throws.
     func run(
-        user: UserSummary, cursor requested: Int64?, heartbeat: Duration?, channel: any Channel, client: String,
-        send: (Item) async throws -> Void
+        user: UserSummary, cursor requested: Int64?, epoch: String?, heartbeat: Duration?, channel: any Channel,
+        client: String, send: (Item) async throws -> Void
     ) async throws -> Subscription.EndReason {
         metrics.opened(transport)
         let opened = ContinuousClock.now
@@ -36,8 +36,15 @@ struct EventStream {
                 transport: transport.rawValue, duration: .now - opened, user: user.id, client: client, events: events)
         }
         let position = try await store.streamPosition(user: user.id)
-        var cursor = StreamProgress.start(requested: requested, position: position)
-        try await send(.hello(Hello(user: user, unread: position.unread, cursor: cursor)))
+        let history = try await store.history()
+        let start = try await StreamStart.decide(
+            requested: requested, epoch: epoch, position: position, history: history)
+        var cursor = start.cursor
+        try await send(
+            .hello(
+                Hello(
+                    user: user, unread: position.unread, cursor: cursor, epoch: history.epoch,
+                    gap: start.gap ? true : nil, oldest: start.gap ? start.oldest : nil)))
         while true {
             // An overflow while `send` is stuck on a peer that reads nothing: cut it off after the
             // grace. A stream that gets to return in time says its closing words instead.

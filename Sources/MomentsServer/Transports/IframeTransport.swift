@@ -22,12 +22,12 @@ struct IframeTransport {
             let user = try context.requireUser()
             try admission.admit(user: user.id, address: context.clientAddress)
             return response(
-                user: user, cursor: try request.integer(query: "cursor", in: 0...Int64.max), channel: context.channel,
-                client: context.clientAddress)
+                user: user, cursor: try request.integer(query: "cursor", in: 0...Int64.max), epoch: try request.epoch(),
+                channel: context.channel, client: context.clientAddress)
         }
     }
 
-    func response(user: UserSummary, cursor: Int64?, channel: any Channel, client: String) -> Response {
+    func response(user: UserSummary, cursor: Int64?, epoch: String?, channel: any Channel, client: String) -> Response {
         let stream = self.stream
         let heartbeat = self.heartbeat
         let nonce = (0..<2).map { _ in String(UInt64.random(in: .min ... .max), radix: 36) }.joined()
@@ -51,7 +51,7 @@ struct IframeTransport {
                             "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>moments stream</title></head><body>\n"
                             + Self.padding))
                 let end = try await stream.run(
-                    user: user, cursor: cursor, heartbeat: heartbeat, channel: channel, client: client
+                    user: user, cursor: cursor, epoch: epoch, heartbeat: heartbeat, channel: channel, client: client
                 ) {
                     item in
                     switch item {

@@ -23,17 +23,19 @@ struct LongPollTransport {
         api.get("poll") { request, context in
             let user = try context.requireUser().id
             let cursor = try request.integer(query: "cursor", in: 0...Int64.max)
+            let epoch = try request.epoch()
             let timeout = try request.integer(query: "timeout", in: 0...Int64.max) ?? Self.defaultTimeoutSeconds
             // A parked poll holds a connection like a socket does (not rate-limited: a busy
             // long-poller asks again after every answer).
             if timeout > 0 { try admission.admit(user: user, address: context.clientAddress, counted: false) }
             let answer = try await poll(
-                user: user, cursor: cursor, timeout: .seconds(min(timeout, Self.maxTimeoutSeconds)))
+                user: user, cursor: cursor, epoch: epoch, timeout: .seconds(min(timeout, Self.maxTimeoutSeconds)))
             return Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                 body: .init(
                     byteBuffer: EventJSON.pollAnswer(
-                        events: answer.events.map(\.json), cursor: answer.cursor, unread: answer.unread)))
+                        events: answer.events.map(\.json), cursor: answer.cursor, unread: answer.unread,
+                        start: answer.start, epoch: answer.epoch)))
         }
     }
 
@@ -42,11 +44,19 @@ struct LongPollTransport {
         var events: [PushedEvent]
         var cursor: Int64
         var unread: Int
+        /// Where the poll started, and whether that was a gap.
+        var start: StreamStart
+        var epoch: String
     }
 
-    func poll(user: String, cursor requested: Int64?, timeout: Duration) async throws -> Answer {
-        let cursor: Int64
-        if let requested { cursor = requested } else { cursor = try await store.streamPosition(user: user).cursor }
+    func poll(user: String, cursor requested: Int64?, epoch: String?, timeout: Duration) async throws -> Answer {
+        let history = try await store.history()
+        let start = try await StreamStart.decide(
+            requested: requested, epoch: epoch, position: try await store.streamPosition(user: user), history: history)
+        let cursor = start.cursor
+        func answer(_ events: [PushedEvent], cursor: Int64, unread: Int) -> Answer {
+            Answer(events: events, cursor: cursor, unread: unread, start: start, epoch: history.epoch)
+        }
         // Subscribed before the backlog is read, as every stream is; a plain poll needs no inbox.
         let inbox = timeout > .zero ? StreamInbox(hub: hub, user: user, cursor: cursor, limits: limits) : nil
         if inbox != nil { metrics.opened(.longpoll) }
@@ -60,7 +70,7 @@ struct LongPollTransport {
         let backlog = try await store.events(user: user, after: cursor, limit: Self.batchLimit)
         if let last = backlog.last {
             for event in backlog { metrics.pushed(event, on: .longpoll, live: false) }
-            return Answer(events: backlog.map(PushedEvent.init), cursor: last.id, unread: last.unread)
+            return answer(backlog.map(PushedEvent.init), cursor: last.id, unread: last.unread)
         }
         if let inbox {
             inbox.caughtUp(generation: generation)
@@ -68,13 +78,13 @@ struct LongPollTransport {
             case .event(let first):
                 let events = [first] + inbox.drain()
                 for pushed in events { metrics.pushed(pushed.event, on: .longpoll, live: true) }
-                return Answer(events: events, cursor: inbox.cursor, unread: events.last?.event.unread ?? 0)
+                return answer(events, cursor: inbox.cursor, unread: events.last?.event.unread ?? 0)
             case .ended(.revoked):
                 throw APIError.unauthorized("token revoked")
             case .ended, .quiet:
                 break
             }
         }
-        return Answer(events: [], cursor: cursor, unread: try await store.streamPosition(user: user).unread)
+        return answer([], cursor: cursor, unread: try await store.streamPosition(user: user).unread)
     }
 }

@@ -19,11 +19,13 @@ struct SSETransport {
             let user = try context.requireUser()
             try admission.admit(user: user.id, address: context.clientAddress)
             let cursor = try request.integer(query: "cursor", in: 0...Int64.max) ?? request.lastEventId()
-            return response(user: user, cursor: cursor, channel: context.channel, client: context.clientAddress)
+            return response(
+                user: user, cursor: cursor, epoch: try request.epoch(), channel: context.channel,
+                client: context.clientAddress)
         }
     }
 
-    func response(user: UserSummary, cursor: Int64?, channel: any Channel, client: String) -> Response {
+    func response(user: UserSummary, cursor: Int64?, epoch: String?, channel: any Channel, client: String) -> Response {
         let stream = self.stream
         let heartbeat = self.heartbeat
         let headers: HTTPFields = [
@@ -38,7 +40,7 @@ struct SSETransport {
                 // Browsers retry after 3 s by default; a push client should be back sooner.
                 try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
                 let end = try await stream.run(
-                    user: user, cursor: cursor, heartbeat: heartbeat, channel: channel, client: client
+                    user: user, cursor: cursor, epoch: epoch, heartbeat: heartbeat, channel: channel, client: client
                 ) {
                     item in
                     var frame: ByteBuffer

@@ -239,6 +239,18 @@ enum PostgresSchema {
                 """,
             ]
         ),
+        (
+            // Bounded history: how far retention has pruned, and the epoch a cursor belongs to.
+            "v8 retention",
+            [
+                """
+                INSERT INTO settings (key, value)
+                VALUES ('epoch', substr(md5(random()::text || clock_timestamp()::text), 1, 16)),
+                    ('pruned_through', '0')
+                ON CONFLICT (key) DO NOTHING
+                """
+            ]
+        ),
     ]
 
     /// Applies what is missing, under an advisory lock so nodes starting together take turns.

@@ -35,7 +35,7 @@ public final class PostgresStore: MomentsStore {
                 configuration: try address.connectionConfiguration, id: 0, logger: logger)
             try await probe.close()
         } catch {
-            throw StoreSetupError("cannot connect to \(address): \(StoreFailure.describe(error))")
+            throw StoreSetupError("cannot connect to \(address): \(PostgresConnectFailure.describe(error))")
         }
         let store = PostgresStore(
             address: address, connectionWait: connectionWait, logger: logger, committedBatch: committedBatch)
@@ -526,7 +526,11 @@ public final class PostgresStore: MomentsStore {
     {
         let cursor = try await count(
             connection.query(
-                "SELECT coalesce(MAX(id), 0)::BIGINT FROM events WHERE recipient_id = \(user)", logger: logger))
+                """
+                SELECT greatest(
+                    (SELECT coalesce(MAX(id), 0) FROM events WHERE recipient_id = \(user)),
+                    (SELECT value::bigint FROM settings WHERE key = 'pruned_through'))::BIGINT
+                """, logger: logger))
         return StreamPosition(cursor: cursor, unread: try await unreadCount(connection, user, logger: logger))
     }
 

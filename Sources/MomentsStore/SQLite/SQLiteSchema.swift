@@ -265,6 +265,15 @@ enum SQLiteSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        // Bounded history: how far retention has pruned, and the epoch a cursor belongs to.
+        migrator.registerMigration("v8 retention") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+                    INSERT INTO settings (key, value) VALUES ('epoch', lower(hex(randomblob(8))));
+                    INSERT INTO settings (key, value) VALUES ('pruned_through', '0');
+                    """)
+        }
         return migrator
     }
 }

@@ -411,7 +411,12 @@ public final class SQLiteStore: MomentsStore {
     private static func position(_ db: Database, _ user: String) throws -> StreamPosition {
         let cursor =
             try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT coalesce(MAX(id), 0) FROM events WHERE recipient_id = ?"),
+                db.cachedStatement(
+                    sql: """
+                        SELECT max(
+                            coalesce((SELECT MAX(id) FROM events WHERE recipient_id = ?), 0),
+                            (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'pruned_through'))
+                        """),
                 arguments: [user]) ?? 0
         return StreamPosition(cursor: cursor, unread: try unreadCount(db, user))
     }

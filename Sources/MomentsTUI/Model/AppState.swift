@@ -35,6 +35,8 @@ public struct AppState: Equatable, Sendable {
     public var unread = 0
     /// Newest event id seen: what "mark read" marks up to.
     public var newestEventId: Int64 = 0
+    /// The server's history `newestEventId` is from (saved with it, to resume in a later run).
+    public var streamEpoch: String?
     public var connection: ConnectionState = .connecting
     public var panel: Panel = .feed
     public var compose: Compose?

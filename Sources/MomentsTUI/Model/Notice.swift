@@ -1,3 +1,4 @@
+import MomentsClient
 import MomentsCore
 
 /// What the message line is telling the user, as a fact; `View` words it.
@@ -23,4 +24,7 @@ public enum Notice: Equatable, Sendable {
     case tokenRejected
     /// The server's certificate failed verification; the reason says which and why.
     case untrusted(String)
+    /// The stream could not resume where it was (older events expired, or the server's
+    /// history is another one): the screens were fetched again.
+    case historyGap(HistoryGap)
 }

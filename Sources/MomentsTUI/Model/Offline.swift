@@ -15,7 +15,8 @@ extension AppState {
         }
         return StateFiles.Snapshot(
             me: me, feed: FeedPage(posts: stored, nextBefore: nextBefore),
-            notifications: NotificationPage(notifications: notifications, unread: unread, cursor: newestEventId))
+            notifications: NotificationPage(notifications: notifications, unread: unread, cursor: newestEventId),
+            epoch: streamEpoch)
     }
 
     /// The state a run starts in while the server cannot be reached: the last run's screen.
@@ -26,6 +27,7 @@ extension AppState {
         state.notifications = snapshot.notifications.notifications
         state.unread = snapshot.notifications.unread
         state.newestEventId = snapshot.notifications.cursor
+        state.streamEpoch = snapshot.epoch
         state.stale = true
         state.outage = Outage(
             since: now, lastEventId: state.newestEventId, lastPostId: state.posts.map(\.id).max() ?? 0)

@@ -19,6 +19,17 @@ extension AppState {
                 return [.loadFeed(before: nil), .loadNotifications]
             }
             return []
+        case .epoch(let epoch):
+            streamEpoch = epoch
+            return []
+        case .gap(let gap):
+            // What is on screen may miss what expired, or be another history's: read it again.
+            // From another history, ids start over: the new list's cursor is the one to keep.
+            if gap == .reset { newestEventId = 0 }
+            say(.historyGap(gap))
+            refreshing = true
+            return [.loadFeed(before: nil), .loadNotifications]
+                + (notificationGroups == nil ? [] : [.loadNotificationGroups])
         case .unread(let count):
             unread = count
             return panel == .notifications && count > 0 ? markAllRead() : []

@@ -70,7 +70,8 @@ public final class Runtime: @unchecked Sendable {
             signals.forEach { $0.cancel() }
             saveVisit()
         }
-        let connection = PushConnection(api: api, after: state.newestEventId, options: pushOptions, logger: logger)
+        let connection = PushConnection(
+            api: api, after: state.newestEventId, epoch: state.streamEpoch, options: pushOptions, logger: logger)
         let push = Task { [queue, runner] in
             for await update in connection.updates() {
                 queue.push(.push(update))

@@ -30,6 +30,8 @@ public struct StateFiles: Sendable {
         public var me: UserSummary
         public var feed: FeedPage
         public var notifications: NotificationPage
+        /// The server's history the notifications' cursor is from (absent in older files).
+        public var epoch: String?
     }
 
     /// Where the previous run left off; nil on a first run (or an unreadable file).

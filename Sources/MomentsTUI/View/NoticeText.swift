@@ -1,3 +1,4 @@
+import MomentsClient
 import MomentsCore
 
 /// The words for what the model reports: the message line and the notifications panel.
@@ -73,12 +74,14 @@ extension View {
             "Server unreachable: the feed as it was on your last visit; what you do is sent when it is back."
         case .tokenRejected: "The server rejected the token: get a new one."
         case .untrusted(let reason): reason
+        case .historyGap(.expired): "Older notifications have expired: the feed and notifications were reloaded."
+        case .historyGap(.reset): "The server's history was reset: the feed and notifications were reloaded."
         }
     }
 
     public static func isError(_ notice: Notice) -> Bool {
         switch notice {
-        case .event, .posting, .posted, .nothingUnread, .offlineStart, .friends: false
+        case .event, .posting, .posted, .nothingUnread, .offlineStart, .friends, .historyGap: false
         case .nothingSelected, .cannotDelete: true
         case .failed, .tokenRejected, .untrusted: true
         }

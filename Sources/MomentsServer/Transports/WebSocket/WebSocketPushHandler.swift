@@ -155,13 +155,17 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
             var backlogExists = true
             if hello {
                 let position = try await backlog.store.streamPosition(user: grant.user.id)
-                let start = StreamProgress.start(requested: grant.cursor, position: position)
-                let frame = EventJSON.hello(user: grant.user, unread: position.unread, cursor: start)
-                try await loop.submit { handler.value.sendHello(frame, cursor: start, generation: generation) }.get()
-                cursor = start
+                let history = try await backlog.store.history()
+                let start = try await StreamStart.decide(
+                    requested: grant.cursor, epoch: grant.epoch, position: position, history: history)
+                let frame = EventJSON.hello(
+                    user: grant.user, unread: position.unread, start: start, epoch: history.epoch)
+                let at = start.cursor
+                try await loop.submit { handler.value.sendHello(frame, cursor: at, generation: generation) }.get()
+                cursor = at
                 // Starting at (or past) the newest event: nothing was there to replay when the
                 // position was read, and what came after reaches the subscription live.
-                backlogExists = start < position.cursor
+                backlogExists = at < position.cursor
             }
             let loop = self.loop
             if backlogExists {

@@ -15,9 +15,10 @@ struct WebSocketRoute {
             guard enabled else { throw Self.switchedOff }
             guard let upgrade = context.pushUpgrade else { throw Self.upgradeRequired }
             let cursor = try request.integer(query: "cursor", in: 0...Int64.max)
+            let epoch = try request.epoch()
             let user = try context.requireUser()
             try admission.admit(user: user.id, address: context.clientAddress)
-            upgrade.admit(PushGrant(user: user, cursor: cursor, client: context.clientAddress))
+            upgrade.admit(PushGrant(user: user, cursor: cursor, epoch: epoch, client: context.clientAddress))
             return Response(status: .switchingProtocols)
         }
     }

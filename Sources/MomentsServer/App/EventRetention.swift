@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import MomentsStore
+import ServiceLifecycle
+
+/// Bounded history (`--event-retention`): events older than the retention are deleted from the
+/// front of the stream, at least once a minute, in batches of a short transaction each, so
+/// the writer is never held for long. Clients whose cursor falls behind what is kept are told
+/// so (`StreamStart`'s gap) and fetch their screens again.
+struct EventRetention: Service {
+    let store: any MomentsStore
+    let retention: Duration
+    let metrics: ServerMetrics
+    let logger: Logger
+    /// The clock pruning judges age by (tests move it).
+    var now: @Sendable () -> Date = { Date() }
+
+    static let batch = 500
+    /// A pause between batches, so writes waiting for the writer go first.
+    static let breather: Duration = .milliseconds(5)
+
+    /// Often enough that nothing outlives the retention by much, at most a minute apart.
+    var interval: Duration { max(.seconds(1), min(.seconds(60), retention / 4)) }
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                _ = try await pruneExpired()
+            } catch {
+                logger.warning(
+                    "pruning expired events failed; next try in \(interval)", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    /// Every event older than the retention, batch by batch; answers how many went.
+    func pruneExpired() async throws -> Int {
+        let cutoff = now().addingTimeInterval(-Double(retention.components.seconds))
+        var total = 0
+        while !Task.isShuttingDownGracefully {
+            let deleted = try await store.pruneEvents(olderThan: cutoff, limit: Self.batch)
+            total += deleted
+            metrics.pruned(deleted)
+            if deleted < Self.batch { break }
+            try await Task.sleep(for: Self.breather)
+        }
+        return total
+    }
+}
