@@ -8,6 +8,15 @@ public struct PollResult: Codable, Sendable, Equatable {
     public var epoch: String?
     public var gap: Bool?
     public var oldest: Int64?
+    /// The answer's `Retry-After` (a draining node's hint), read by `MomentsAPI`; not in the body.
+    public var retryAfter: Duration?
+
+    /// The key under which a decoder's `userInfo` carries the answer's `Retry-After` seconds.
+    public static let retryAfterKey = CodingUserInfoKey(rawValue: "moments.retryAfter")!
+
+    private enum CodingKeys: String, CodingKey {
+        case events, cursor, unread, epoch, gap, oldest
+    }
 
     public init(
         events: [Event], cursor: Int64, unread: Int, epoch: String? = nil, gap: Bool? = nil, oldest: Int64? = nil
@@ -30,6 +39,7 @@ public struct PollResult: Codable, Sendable, Equatable {
         epoch = try container.decodeIfPresent(String.self, forKey: .epoch)
         gap = try container.decodeIfPresent(Bool.self, forKey: .gap)
         oldest = try container.decodeIfPresent(Int64.self, forKey: .oldest)
+        retryAfter = (decoder.userInfo[Self.retryAfterKey] as? Int).map { .seconds($0) }
     }
 
     private struct Lenient: Decodable {

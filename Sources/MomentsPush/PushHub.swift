@@ -13,6 +13,8 @@ public final class PushHub: EventSink {
         /// Kept alongside `byUser`: admission asks for it on every connect.
         var total = 0
         var shuttingDown = false
+        /// Set by `drain`: what a new subscription is ended with at once.
+        var draining: Subscription.EndReason?
     }
 
     private let state = NIOLockedValueBox(State())
@@ -26,16 +28,17 @@ public final class PushHub: EventSink {
         user: String, deliver: @escaping @Sendable (PushedEvent) -> Void,
         ended: @escaping @Sendable (Subscription.EndReason) -> Void
     ) -> Subscription {
-        let (subscription, shuttingDown) = state.withLockedValue { state in
+        let (subscription, refusal) = state.withLockedValue { state in
             state.nextId += 1
             let subscription = Subscription(id: state.nextId, user: user, deliver: deliver, ended: ended)
-            if !state.shuttingDown {
+            let refusal = state.shuttingDown ? .shutdown : state.draining
+            if refusal == nil {
                 state.byUser[user, default: [:]][subscription.id] = subscription
                 state.total += 1
             }
-            return (subscription, state.shuttingDown)
+            return (subscription, refusal)
         }
-        if shuttingDown { subscription.end(.shutdown) }
+        if let refusal { subscription.end(refusal) }
         return subscription
     }
 
@@ -57,6 +60,17 @@ public final class PushHub: EventSink {
             for subscription in subscriptions { subscription.publish(pushed) }
         }
     }
+
+    /// Starts a drain: new subscriptions end at once with `refusal`; answers the live ones, for
+    /// the caller to end one by one.
+    public func drain(refusing refusal: Subscription.EndReason) -> [Subscription] {
+        state.withLockedValue { state in
+            state.draining = refusal
+            return state.byUser.values.flatMap(\.values)
+        }
+    }
+
+    public var isDraining: Bool { state.withLockedValue { $0.draining != nil || $0.shuttingDown } }
 
     /// Ends every subscription with `.shutdown` and refuses new ones; each stays counted until
     /// its transport unsubscribes, so a drain can wait for them.

@@ -16,6 +16,8 @@ public final class Subscription: Sendable {
         case resync
         /// The user's tokens were revoked ("sign out everywhere"): the connection is closed.
         case revoked
+        /// The node is draining before it stops: reconnect (to another node) after `retryMs`.
+        case draining(retryMs: Int)
     }
 
     public let id: Int
@@ -40,7 +42,7 @@ public final class Subscription: Sendable {
     }
 
     /// Ends the subscription; only the first reason counts and reaches the owner.
-    func end(_ reason: EndReason) {
+    package func end(_ reason: EndReason) {
         let first = endReason.withLockedValue { current in
             guard current == nil else { return false }
             current = reason

@@ -44,6 +44,11 @@ struct Serve: AsyncParsableCommand {
     var metricsAddress = "127.0.0.1:9464"
     @Option(
         help: ArgumentHelp(
+            "On SIGTERM, the seconds over which open push connections are closed, spread, each told when to come back (0: all at once).",
+            valueName: "seconds"))
+    var drainSeconds = 10
+    @Option(
+        help: ArgumentHelp(
             "How long events (notifications and the stream clients resume) are kept: 45s, 30m, 12h, 90d; 0 keeps everything.",
             valueName: "duration"))
     var eventRetention: Retention = Retention(duration: .seconds(90 * 86400))
@@ -94,6 +99,7 @@ struct Serve: AsyncParsableCommand {
             $0.trustedProxies = trustedProxy
             $0.metrics = metrics
             $0.eventRetention = eventRetention.duration
+            $0.drainWindow = .seconds(max(0, drainSeconds))
             $0.accessLog = accessLog.log(format: logFormat)
         }
         if demo {

@@ -101,4 +101,32 @@ struct PushPolicyTests {
         #expect(!PushPolicy.wasFrozen(sleptFor: .seconds(4)))
         #expect(PushPolicy.wasFrozen(sleptFor: .milliseconds(4_001)))
     }
+
+    @Test("a draining node's hint: wait exactly that, then another node; the backoff starts over")
+    func drained() {
+        var policy = Self.auto()
+        _ = policy.after(.failed, of: .webSocket)
+        #expect(policy.attempt == 1)
+        #expect(
+            policy.after(.drained(retry: .milliseconds(1500)), of: .webSocket)
+                == .waitFor(.milliseconds(1500), moveOn: true))
+        #expect(policy.attempt == 0)
+        #expect(policy.next(now: Self.start) == .webSocket)
+        // Long-polling stays long-polling across a drained node.
+        var longPoll = PushPolicy(mode: .longpoll, webSocketRetry: .seconds(60), now: Self.start)
+        #expect(
+            longPoll.after(.drained(retry: .seconds(2)), of: .longPoll(until: nil))
+                == .waitFor(.seconds(2), moveOn: true))
+        #expect(longPoll.next(now: Self.start) == .longPoll(until: nil))
+    }
+
+    @Test("the hint of a close: 1012 with retry_ms=N (at most a minute); a bare 1012 waits a second; other codes none")
+    func drainHint() {
+        #expect(PushPolicy.drainHint(code: 1012, reason: "retry_ms=1834") == .milliseconds(1834))
+        #expect(PushPolicy.drainHint(code: 1012, reason: "retry_ms=999999") == .seconds(60))
+        #expect(PushPolicy.drainHint(code: 1012, reason: nil) == .seconds(1))
+        #expect(PushPolicy.drainHint(code: 1012, reason: "retry_ms=-5") == .seconds(1))
+        #expect(PushPolicy.drainHint(code: 1001, reason: "retry_ms=100") == nil)
+        #expect(PushPolicy.drainHint(code: nil, reason: nil) == nil)
+    }
 }

@@ -26,6 +26,8 @@ final class ServerProcess {
                 "serve", "--demo", "--port", "0", "--metrics-address", "127.0.0.1:0", "--data-dir", self.dataDir.path,
                 // As long as a PostgreSQL connect may take on a loaded machine.
                 "--postgres-wait", "\(TestPostgres.connectionWait.components.seconds)",
+                // Stopped at once (a test that drains passes its own; the last one counts).
+                "--drain-seconds", "0",
             ] + arguments,
             stdout: output.path, stderr: self.dataDir.appendingPathComponent("server.err").path)
         let text = try await eventually("the server to listen") { () -> String? in
@@ -98,6 +100,11 @@ final class ServerProcess {
         kill(child.pid, SIGTERM)
         return try await child.exit()
     }
+
+    /// SIGTERM, as an orchestrator stops a node; `exitStatus()` waits for the end.
+    func signalStop() { kill(child.pid, SIGTERM) }
+
+    func exitStatus() async throws -> Int32 { try await child.exit() }
 
     /// `kill -9`: no shutdown, no close frames — a crashed node.
     func crash() {

@@ -31,6 +31,7 @@ final class TestServer: Sendable {
         // read within `readToClose`'s 10 s, well before the idle deadline would close it anyway.
         configuration.limits.headerTimeout = .seconds(30).stretched
         configuration.postgresWait = TestPostgres.connectionWait
+        configuration.drainWindow = .zero  // streams end at once on stop(), unless a test drains
         tweak(&configuration)
         let server = try await MomentsServer(
             configuration: configuration, logger: Logger(label: "test", factory: { _ in LogLines.Handler(lines: logs) })

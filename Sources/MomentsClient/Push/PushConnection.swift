@@ -63,6 +63,8 @@ public final class PushConnection: Sendable {
         case unauthorized
         /// The certificate failed verification: final, and no fallback over the same server.
         case untrusted(ClientError)
+        /// The node is draining: back (to another) after the hint.
+        case drained(Duration)
 
         var kind: PushPolicy.Outcome {
             switch self {
@@ -72,6 +74,7 @@ public final class PushConnection: Sendable {
             case .unanswered: .unanswered
             case .unauthorized: .unauthorized
             case .untrusted: .untrusted
+            case .drained(let retry): .drained(retry: retry)
             }
         }
     }
@@ -113,6 +116,11 @@ public final class PushConnection: Sendable {
                 return
             case .again, .checkToken:
                 continue
+            case .waitFor(let delay, let moveOn):
+                logger.info("the server is draining: reconnecting when it asked", metadata: ["after": "\(delay)"])
+                if moveOn { api.rotation.moveOn(from: node) }
+                output.yield(.state(.reconnecting(at: Date().addingTimeInterval(delay.seconds))))
+                try? await Task.sleep(for: delay)
             case .wait(let attempt, let moveOn):
                 // Another node of the cluster, if there is one, from the same cursor.
                 if moveOn { api.rotation.moveOn(from: node) }
@@ -176,6 +184,7 @@ public final class PushConnection: Sendable {
                 cursor.withLockedValue { $0.pass(result.cursor) }
                 // Events carry their own count; an empty answer still tells of reads elsewhere.
                 if result.events.isEmpty { output.yield(.unread(result.unread)) }
+                if let retry = result.retryAfter { return .drained(retry) }
             } catch let error as ClientError where error.isUnauthorized {
                 return .unauthorized
             } catch let error as ClientError where error.isUntrusted {
@@ -190,6 +199,7 @@ public final class PushConnection: Sendable {
     private func webSocket(_ output: AsyncStream<PushUpdate>.Continuation) async -> Outcome {
         let greeted = Flag()
         let upgraded = Flag()
+        let drainHint = NIOLockedValueBox<Duration?>(nil)
         var configuration = WebSocketClientConfiguration(
             maxFrameSize: 1 << 20, additionalHeaders: [.authorization: "Bearer \(api.token)"],
             autoPing: .enabled(timePeriod: options.pingInterval))
@@ -199,7 +209,8 @@ public final class PushConnection: Sendable {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { [configuration] in
-                    try await self.connectWebSocket(url: url, configuration: configuration, tls: tls) { inbound in
+                    let close = try await self.connectWebSocket(url: url, configuration: configuration, tls: tls) {
+                        inbound in
                         upgraded.set()
                         let decoder = WireCoding.makeDecoder()
                         for try await message in inbound.messages(maxSize: 1 << 20) {
@@ -220,6 +231,9 @@ public final class PushConnection: Sendable {
                             }
                         }
                     }
+                    let hint = PushPolicy.drainHint(
+                        code: close.map { UInt16(webSocketErrorCode: $0.closeCode) }, reason: close?.reason)
+                    drainHint.withLockedValue { $0 = hint }
                 }
                 // Frozen for a while (SIGSTOP, a laptop asleep): `PushPolicy.wasFrozen`.
                 group.addTask {
@@ -237,7 +251,8 @@ public final class PushConnection: Sendable {
                 try await group.next()
                 group.cancelAll()
             }
-            return greeted.isSet ? .ended : .upgradeRefused
+            guard greeted.isSet else { return .upgradeRefused }
+            return drainHint.withLockedValue { $0 }.map { .drained($0) } ?? .ended
         } catch is Woken {
             logger.info("push connection replaced after the process was frozen")
             return .ended
@@ -260,16 +275,16 @@ public final class PushConnection: Sendable {
     private func connectWebSocket(
         url: String, configuration: WebSocketClientConfiguration, tls: TLSConfiguration?,
         receive: @escaping @Sendable (WebSocketInboundStream) async throws -> Void
-    ) async throws {
+    ) async throws -> WebSocketCloseFrame? {
         let parts = URLComponents(string: url)
         let host = parts?.host?.trimmingCharacters(in: ["[", "]"])
         if let tls, let parts, let host, AddressWebSocket.isAddress(host) {
             let path = parts.percentEncodedPath + (parts.percentEncodedQuery.map { "?" + $0 } ?? "")
-            try await AddressWebSocket.connect(
+            return try await AddressWebSocket.connect(
                 host: host, port: parts.port ?? 443, path: path, configuration: configuration, tls: tls, logger: logger
             ) { inbound, _, _ in try await receive(inbound) }
         } else {
-            try await WebSocketClient.connect(
+            return try await WebSocketClient.connect(
                 url: url, configuration: configuration, tlsConfiguration: tls, logger: logger
             ) { inbound, _, _ in try await receive(inbound) }
         }

@@ -22,6 +22,9 @@ struct PushPolicy {
         case unauthorized
         /// The certificate failed verification.
         case untrusted
+        /// The server is draining and said when to come back (WebSocket close 1012
+        /// `retry_ms=N`, a long-poll's `Retry-After`).
+        case drained(retry: Duration)
     }
 
     /// Before falling back to long-polling, `/api/me` is asked: a 401 there means the token,
@@ -40,6 +43,8 @@ struct PushPolicy {
         /// The next transport after the backoff of `attempt`; first to another node of the
         /// cluster with `moveOn`.
         case wait(attempt: Int, moveOn: Bool)
+        /// As long as the server said, then to the next node (if there is one).
+        case waitFor(Duration, moveOn: Bool)
     }
 
     enum Stop: Equatable {
@@ -77,6 +82,11 @@ struct PushPolicy {
             return .again
         }
         switch outcome {
+        case .drained(let retry):
+            // Not a failure: the session worked and the node is going; resume elsewhere.
+            attempt = 0
+            unanswered = 0
+            return .waitFor(retry, moveOn: true)
         case .unauthorized:
             return .stop(.tokenRejected)
         case .untrusted:
@@ -119,6 +129,15 @@ struct PushPolicy {
     /// A one-second sleep that took this long means the process was stopped or the machine
     /// slept: the path may be dead without a word (a NAT forgot it), so the connection starts
     /// again from its cursor rather than wait for a ping to fail.
+    /// The reconnect hint of a WebSocket close: 1012 (service restart) with `retry_ms=N`, at
+    /// most a minute; a 1012 without a readable hint waits a second.
+    static func drainHint(code: UInt16?, reason: String?) -> Duration? {
+        guard code == 1012 else { return nil }
+        guard let reason, reason.hasPrefix("retry_ms="), let ms = Int64(reason.dropFirst("retry_ms=".count)), ms >= 0
+        else { return .seconds(1) }
+        return .milliseconds(min(ms, 60_000))
+    }
+
     static let frozen: Duration = .seconds(4)
 
     static func wasFrozen(sleptFor slept: Duration) -> Bool { slept > frozen }

@@ -213,6 +213,9 @@ public struct MomentsAPI: Sendable {
             throw ClientError.transport(String(describing: error))
         }
         let decoder = WireCoding.makeDecoder()
+        if let seconds = response.headers.first(name: "Retry-After").flatMap(Int.init) {
+            decoder.userInfo[PollResult.retryAfterKey] = seconds
+        }
         if response.status == .noContent, let nothing = NoContent() as? Answer { return nothing }
         guard (200..<300).contains(response.status.code) else {
             let detail = try? decoder.decode(APIErrorBody.self, from: Data(bytes.readableBytesView)).error

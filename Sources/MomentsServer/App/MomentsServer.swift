@@ -116,10 +116,8 @@ public final class MomentsServer: Sendable {
                 await report.listening(0, port: channel.localAddress?.port ?? 0)
             },
             logger: logger)
-        // Shut down in reverse order: sockets get 1001 before the server stops.
-        var services: [any Service] =
-            [app, PushDrainService(hub: hub, readiness: readiness), RevocationWatch(revocations: revocations)]
-            + storeServices
+        // Shut down in reverse order: the drain first, the HTTP server last.
+        var services: [any Service] = [app, RevocationWatch(revocations: revocations)] + storeServices
         if let retention = configuration.eventRetention {
             services.append(EventRetention(store: store, retention: retention, metrics: metrics, logger: logger))
         }
@@ -130,6 +128,7 @@ public final class MomentsServer: Sendable {
                     configuration: .init(address: .hostname(address.host, port: address.port), serverName: "moments"),
                     onServerRunning: { await report.listening(1, port: $0.localAddress?.port ?? 0) }, logger: logger))
         }
+        services.append(PushDrainService(hub: hub, readiness: readiness, window: configuration.drainWindow))
         let serviceGroup = ServiceGroup(
             configuration: .init(
                 services: services,

@@ -31,6 +31,8 @@ public struct ServerConfiguration: Sendable {
     public var limits = Limits()
     /// Where request and stream lines go (`moments-server serve` writes them to standard output).
     public var accessLog: AccessLog?
+    /// On SIGTERM, open streams are ended over this long, spread (zero: all at once, 1001).
+    public var drainWindow: Duration = .seconds(10)
     /// How long events are kept (nil: for ever). Clients resuming from before what is kept
     /// are told of the gap.
     public var eventRetention: Duration? = .seconds(90 * 86400)

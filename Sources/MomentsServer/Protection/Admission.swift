@@ -15,6 +15,12 @@ struct Admission: Sendable {
     }
 
     func admit(user: String, address: String, counted: Bool = true) throws {
+        if hub.isDraining {
+            var error = APIError(
+                .serviceUnavailable, "draining", "this node is shutting down: connect again (to another)")
+            error.headers[.retryAfter] = "1"
+            throw error
+        }
         if counted, let wait = connects.take(address) { throw APIError.rateLimited(wait, "connection attempts") }
         if hub.subscriptionCount(user: user) >= limits.connectionsPerUser {
             var error = APIError(

@@ -64,7 +64,9 @@ struct IframeTransport {
                         try await writer.write(ByteBuffer(string: "<!-- heartbeat -->\n"))
                     }
                 }
-                if let reason = end.wireName {
+                if case .draining(let retryMs) = end {
+                    try await writer.write(script("end(\"draining\", \(retryMs))"))
+                } else if let reason = end.wireName {
                     try await writer.write(script("end(\"\(reason)\")"))
                 }
                 try await writer.write(ByteBuffer(string: "</body></html>\n"))

@@ -30,8 +30,11 @@ struct LongPollTransport {
             if timeout > 0 { try admission.admit(user: user, address: context.clientAddress, counted: false) }
             let answer = try await poll(
                 user: user, cursor: cursor, epoch: epoch, timeout: .seconds(min(timeout, Self.maxTimeoutSeconds)))
+            var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+            // Draining: come back (to another node) after this many seconds.
+            if let retryMs = answer.retryMs { headers[.retryAfter] = String((retryMs + 999) / 1000) }
             return Response(
-                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                status: .ok, headers: headers,
                 body: .init(
                     byteBuffer: EventJSON.pollAnswer(
                         events: answer.events.map(\.json), cursor: answer.cursor, unread: answer.unread,
@@ -47,6 +50,8 @@ struct LongPollTransport {
         /// Where the poll started, and whether that was a gap.
         var start: StreamStart
         var epoch: String
+        /// Set when the node is draining.
+        var retryMs: Int?
     }
 
     func poll(user: String, cursor requested: Int64?, epoch: String?, timeout: Duration) async throws -> Answer {
@@ -81,6 +86,10 @@ struct LongPollTransport {
                 return answer(events, cursor: inbox.cursor, unread: events.last?.event.unread ?? 0)
             case .ended(.revoked):
                 throw APIError.unauthorized("token revoked")
+            case .ended(.draining(let retryMs)):
+                var drained = answer([], cursor: cursor, unread: try await store.streamPosition(user: user).unread)
+                drained.retryMs = retryMs
+                return drained
             case .ended, .quiet:
                 break
             }

@@ -59,7 +59,14 @@ struct SSETransport {
                     }
                     try await writer.write(frame)
                 }
-                if let reason = end.wireName {
+                if case .draining(let retryMs) = end {
+                    // EventSource waits `retry` before it reconnects by itself.
+                    try await writer.write(
+                        ByteBuffer(
+                            string:
+                                "retry: \(retryMs)\n\nevent: end\ndata: {\"reason\":\"draining\",\"retry_ms\":\(retryMs)}\n\n"
+                        ))
+                } else if let reason = end.wireName {
                     try await writer.write(ByteBuffer(string: "event: end\ndata: {\"reason\":\"\(reason)\"}\n\n"))
                 }
                 try await writer.finish(nil)
@@ -74,6 +81,7 @@ extension Subscription.EndReason {
         case .overflow: "lagging"
         case .shutdown: "shutdown"
         case .revoked: "revoked"
+        case .draining: "draining"
         case .cancelled, .resync: nil
         }
     }

@@ -30,6 +30,9 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
         static let lagging: UInt16 = 4013
         /// The user's tokens were revoked: sign in again.
         static let revoked: UInt16 = 4001
+        /// Service restart (RFC 6455's registry): the node is draining; the reason says
+        /// `retry_ms=N`, when to come back.
+        static let draining: UInt16 = 1012
     }
 
     private let grant: PushGrant
@@ -254,6 +257,14 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
                 context?.close(promise: nil)  // a close already went out (4013, a limit)
             } else {
                 close(.goingAway, reason: "server shutting down")
+            }
+        case .draining(let retryMs):
+            // As with a shutdown, nothing waits for the peer's answer.
+            hangUpAfterClose = true
+            if control.closing {
+                context?.close(promise: nil)
+            } else {
+                close(.unknown(CloseCode.draining), reason: "retry_ms=\(retryMs)")
             }
         case .revoked:
             close(.unknown(CloseCode.revoked), reason: "token revoked: sign in again")
