@@ -56,7 +56,10 @@ public struct ServerConfiguration: Sendable {
         return FileManager.default.fileExists(atPath: folder.appendingPathComponent("index.html").path) ? folder : nil
     }
 
-    public var databasePath: String { dataDir.appendingPathComponent("moments.sqlite").path }
+    /// The embedded store's file in the data dir.
+    static let databaseName = "moments.sqlite"
+
+    public var databasePath: String { dataDir.appendingPathComponent(Self.databaseName).path }
 }
 
 /// A host and port to listen on.
