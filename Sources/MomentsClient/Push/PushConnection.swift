@@ -185,6 +185,9 @@ public final class PushConnection: Sendable {
                 // Events carry their own count; an empty answer still tells of reads elsewhere.
                 if result.events.isEmpty { output.yield(.unread(result.unread)) }
                 if let retry = result.retryAfter { return .drained(retry) }
+            } catch let error as ClientError where error.isDraining {
+                // A node refusing new streams while it drains: another one, after a second.
+                return .drained(.seconds(1))
             } catch let error as ClientError where error.isUnauthorized {
                 return .unauthorized
             } catch let error as ClientError where error.isUntrusted {

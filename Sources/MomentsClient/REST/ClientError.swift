@@ -16,6 +16,12 @@ public enum ClientError: Error, Equatable, CustomStringConvertible {
         return false
     }
 
+    /// 503 `draining`: the node is stopping and takes no new streams.
+    public var isDraining: Bool {
+        if case .api(503, "draining", _) = self { return true }
+        return false
+    }
+
     public var isUntrusted: Bool {
         if case .untrustedCertificate = self { return true }
         return false

@@ -150,7 +150,9 @@ public final class MomentsServer: Sendable {
         StoreClock.date(try await revocations.revoke(user: user))
     }
 
-    /// Starts a graceful shutdown: push connections close with 1001, requests in flight finish.
+    /// Starts a graceful shutdown: push connections are drained (`PushDrainService`: spread over
+    /// the drain window, each told when to come back; 1001 at once without one), requests in
+    /// flight finish.
     public func shutdown() async {
         await group.withLockedValue { $0 }?.triggerGracefulShutdown()
     }
