@@ -6,8 +6,8 @@ import ServiceLifecycle
 /// Cross-node push over PostgreSQL: LISTEN on the store's channel and hand each committed
 /// batch to this node's `EventSink` (its push hub), as `GroupCommit` does on the embedded store.
 ///
-/// A NOTIFY payload holds a group commit's events as `EVENT_ID:USER_ID` lines, in id order
-/// (a big batch is split over several NOTIFYs under the 8000-byte limit). Events are read
+/// A NOTIFY payload holds a group commit's event ids and recipients (`CrossNodePayload`; a big
+/// batch is split over several NOTIFYs under the 8000-byte limit). Events are read
 /// from the store once per node, only for users the sink listens to, in batches: what arrived
 /// while the last batch was read is read together. If the LISTEN connection drops, the node
 /// reconnects and then resyncs every local session from its cursor, so nothing committed while
@@ -106,13 +106,22 @@ public struct PostgresFeed: Service {
     private func deliver(_ payloads: [String]) async throws {
         var notified: [(id: Int64, recipient: String)] = []
         for payload in payloads {
-            for line in payload.split(separator: "\n") {
-                guard let colon = line.firstIndex(of: ":"), let id = Int64(line[..<colon]) else {
-                    logger.warning("ignoring a malformed notification", metadata: ["line": "\(line)"])
-                    continue
-                }
-                let user = String(line[line.index(after: colon)...])
-                if sink.listens(to: user) { notified.append((id, user)) }
+            let (decoded, malformed) = CrossNodePayload.decode(payload)
+            if malformed > 0 {
+                logger.warning("ignoring malformed notification lines", metadata: ["lines": "\(malformed)"])
+            }
+            switch decoded {
+            case .events(let events):
+                notified += events.filter { sink.listens(to: $0.recipient) }.map { ($0.id, $0.recipient) }
+            case .unknownVersion(let version):
+                // A newer node's: what it says cannot be placed, so every local session reads
+                // the store again from its cursor (what was delivered so far goes first).
+                logger.warning(
+                    "a notification from a newer node; resyncing local sessions",
+                    metadata: ["version": "\(version)"])
+                sink.publish(try await store.events(notified: notified))
+                notified = []
+                sink.resync()
             }
         }
         sink.publish(try await store.events(notified: notified))

@@ -182,15 +182,12 @@ struct BatchWrite {
     /// it is planned again.
     struct StreamsChanged: Error {}
 
-    /// NOTIFY's payload limit is 8000 bytes.
-    static let payloadLimit = 7_900
-
     let connection: PostgresConnection
     /// Locked for the batch: the only streams its writes may add to.
     let streams: Set<String>
     let logger: Logger
-    /// `EVENT_ID:RECIPIENT` of every event stored so far, in id order within each write.
-    fileprivate(set) var announced: [String] = []
+    /// Every event stored so far, in id order within each write.
+    fileprivate(set) var announced: [CrossNodePayload.Event] = []
 
     fileprivate init(connection: PostgresConnection, streams: Set<String>, logger: Logger) {
         self.connection = connection
@@ -248,23 +245,14 @@ struct BatchWrite {
 
     /// Events a write stored with a statement of its own (after `require`), in id order.
     mutating func stored(_ events: [(id: Int64, recipient: String)]) {
-        announced += events.map { "\($0.id):\($0.recipient)" }
+        announced += events.map { CrossNodePayload.Event(id: $0.id, recipient: $0.recipient) }
     }
 
-    /// The batch's events to every node, as few NOTIFYs as fit: `EVENT_ID:RECIPIENT` lines,
+    /// The batch's events to every node, as few NOTIFYs as fit (`CrossNodePayload`),
     /// delivered at commit, in commit order.
     fileprivate func announce(on channel: String) async throws {
-        guard !announced.isEmpty else { return }
-        var payloads: [String] = []
-        var payload = ""
-        for line in announced {
-            if !payload.isEmpty, payload.utf8.count + 1 + line.utf8.count > Self.payloadLimit {
-                payloads.append(payload)
-                payload = ""
-            }
-            payload += payload.isEmpty ? line : "\n" + line
-        }
-        payloads.append(payload)
+        let payloads = CrossNodePayload.encode(announced)
+        guard !payloads.isEmpty else { return }
         try await connection.query(
             "SELECT pg_notify(\(channel), payload) FROM unnest(\(payloads)::TEXT[]) WITH ORDINALITY AS p(payload, n) ORDER BY n",
             logger: logger)
