@@ -85,14 +85,15 @@ public final class PushHub: EventSink {
     /// Ends every subscription with `.resync`: transports catch up from the store and subscribe
     /// again. Called when this node's cross-node feed was interrupted and is listening again.
     public func resync() {
-        let all = state.withLockedValue { state in
+        let (all, draining) = state.withLockedValue { state in
             defer {
                 state.byUser.removeAll()
                 state.total = 0
             }
-            return state.byUser.values.flatMap(\.values)
+            return (state.byUser.values.flatMap(\.values), state.draining)
         }
-        for subscription in all { subscription.end(.resync) }
+        // Draining, a resync would only be refused: each is told to come back elsewhere.
+        for subscription in all { subscription.end(draining ?? .resync) }
     }
 
     /// Ends every subscription of `user` with `reason` (a revocation).

@@ -2,8 +2,8 @@ import MomentsStore
 
 /// Where a stream or a poll starts, and whether the client's position belongs to what the
 /// store keeps (docs/protocol.md, "Gaps"). A gap tells the client to fetch its screens again:
-/// - its cursor is below what retention kept: events after it may be gone; everything kept
-///   after it is still delivered;
+/// - its cursor is below the newest of the user's events retention pruned: some after it are
+///   gone; everything kept after it is still delivered;
 /// - it is from another history (another epoch, or past the newest id ever given: a restore,
 ///   a rebuilt database): its cursor means nothing here, so the stream starts from now.
 package struct StreamStart: Equatable, Sendable {
@@ -17,11 +17,14 @@ package struct StreamStart: Equatable, Sendable {
         requested: Int64?, epoch: String?, position: @autoclosure () async throws -> StreamPosition,
         history: StreamHistory
     ) async rethrows -> StreamStart {
-        let oldest = history.prunedThrough + 1
+        // The user's own floor: one with nothing pruned never has a gap.
+        let oldest = history.userPrunedThrough + 1
         let otherHistory = (epoch.map { $0 != history.epoch } ?? false) || (requested ?? 0) > history.newest
         if otherHistory { return StreamStart(cursor: try await position().cursor, gap: true, oldest: oldest) }
         guard let requested else { return StreamStart(cursor: try await position().cursor) }
-        if requested < history.prunedThrough { return StreamStart(cursor: requested, gap: true, oldest: oldest) }
+        if requested < history.userPrunedThrough {
+            return StreamStart(cursor: requested, gap: true, oldest: oldest)
+        }
         return StreamStart(cursor: requested)
     }
 }

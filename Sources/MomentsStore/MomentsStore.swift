@@ -77,8 +77,9 @@ public protocol MomentsStore: Sendable {
     func events(user: String, after cursor: Int64, limit: Int) async throws -> [StoredEvent]
     /// The id of the user's newest event (0 if none) and their unread count.
     func streamPosition(user: String) async throws -> StreamPosition
-    /// The epoch, what retention has pruned and the newest id: where cursors stand.
-    func history() async throws -> StreamHistory
+    /// The epoch, what retention has pruned (store-wide, and of `user`'s events) and the newest
+    /// id: where cursors stand.
+    func history(user: String) async throws -> StreamHistory
     /// Deletes the oldest events, up to `limit`, from the front of the stream, stopping at the
     /// first one not older than `cutoff`; answers how many went. Unread counts follow.
     func pruneEvents(olderThan cutoff: Date, limit: Int) async throws -> Int

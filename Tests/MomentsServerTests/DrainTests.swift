@@ -14,7 +14,7 @@ struct DrainTests {
     @Test(
         "readyz 503 draining at once; WebSockets 1012 with distinct retry_ms; SSE retry and end; long-poll Retry-After")
     func drain() async throws {
-        let server = try await TestServer.start { $0.drainWindow = .seconds(2) }
+        let server = try await TestServer.start { $0.drainWindow = .seconds(4) }
         var sockets: [TestSocket] = []
         for user in ["alice", "bob", "carol", "dave"] {
             let socket = TestSocket(port: server.port, token: try await server.token(user))
@@ -41,9 +41,14 @@ struct DrainTests {
             let ready = try await rawRequest(server, .GET, "/readyz")
             return ready.status == 503 ? true : nil
         }
-        // New streams are refused while it drains.
+        // New streams are refused while it drains; a WebSocket (whose client cannot read an
+        // upgrade's 503) is closed at once with the hint.
         let refused = try await rawRequest(server, .GET, "/api/sse", token: token)
         #expect(refused.status == 503 && refused.error?.error.code == "draining")
+        let late = TestSocket(port: server.port, token: token)
+        let lateClose = try #require(try await late.closed())
+        #expect(UInt16(webSocketErrorCode: lateClose.closeCode) == 1012)
+        #expect(lateClose.reason?.hasPrefix("retry_ms=") == true)
 
         var hints: [Int] = []
         for socket in sockets {

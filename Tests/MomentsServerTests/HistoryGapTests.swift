@@ -23,8 +23,8 @@ struct HistoryGapTests {
         for text in ["一", "二"] { _ = try await bob.comment(postId: post.id, text: text) }
         let kept = try await store.events(user: "alice", after: 0, limit: 100).map(\.id)
         #expect(kept.count == 2)
-        let history = try await store.history()
-        #expect(history.prunedThrough > 0 && kept.allSatisfy { $0 > history.prunedThrough })
+        let history = try await store.history(user: "alice")
+        #expect(history.userPrunedThrough > 0 && kept.allSatisfy { $0 > history.prunedThrough })
         return (server, history, kept)
     }
 
@@ -36,12 +36,12 @@ struct HistoryGapTests {
         for timeout in [0, 5] {
             let answer = try await alice.poll(cursor: 0, epoch: history.epoch, timeout: timeout)
             #expect(answer.gap == true)
-            #expect(answer.oldest == history.prunedThrough + 1)
+            #expect(answer.oldest == history.userPrunedThrough + 1)
             #expect(answer.epoch == history.epoch)
             #expect(answer.events.map(\.id) == kept)
         }
         // From where pruning stopped: nothing missing, no gap.
-        let clean = try await alice.poll(cursor: history.prunedThrough, timeout: 0)
+        let clean = try await alice.poll(cursor: history.userPrunedThrough, timeout: 0)
         #expect(clean.gap == nil && clean.oldest == nil)
         #expect(clean.events.map(\.id) == kept)
     }
@@ -54,7 +54,7 @@ struct HistoryGapTests {
 
         let socket = TestSocket(port: server.port, token: token, cursor: 1)
         let hello = try await socket.hello()
-        #expect(hello.gap == true && hello.oldest == history.prunedThrough + 1)
+        #expect(hello.gap == true && hello.oldest == history.userPrunedThrough + 1)
         #expect(hello.epoch == history.epoch && hello.cursor == 1)
         for id in kept { #expect(try await socket.event().id == id) }
         socket.cancel()
@@ -66,13 +66,13 @@ struct HistoryGapTests {
         let frames = SSEFrame.parse(text)
         let sseHello = try WireCoding.makeDecoder().decode(
             Hello.self, from: Data(try #require(frames.first { $0.event == "hello" }?.data).utf8))
-        #expect(sseHello.gap == true && sseHello.oldest == history.prunedThrough + 1)
+        #expect(sseHello.gap == true && sseHello.oldest == history.userPrunedThrough + 1)
         #expect(frames.compactMap(\.id) == kept.map(String.init))
         sse.cancel()
 
         let iframe = try await TestStream.open(server, "/api/iframe?cursor=1&token=\(token)")
         let page = try await iframe.until("the kept events") { $0.components(separatedBy: "moments.push(").count > 2 }
-        #expect(page.contains(#""gap":true"#) && page.contains(#""oldest":\#(history.prunedThrough + 1)"#))
+        #expect(page.contains(#""gap":true"#) && page.contains(#""oldest":\#(history.userPrunedThrough + 1)"#))
         iframe.cancel()
     }
 
@@ -109,13 +109,14 @@ struct HistoryGapTests {
         _ = try await server.api("bob").comment(postId: post.id, text: "soon gone")
         let store = server.server.store
         let history = try await eventually("the comment's event pruned") { () -> StreamHistory? in
-            try await store.events(user: "alice", after: 0, limit: 10).isEmpty ? try await store.history() : nil
+            try await store.events(user: "alice", after: 0, limit: 10).isEmpty
+                ? try await store.history(user: "alice") : nil
         }
         let answer = try await alice.poll(cursor: 0, timeout: 0)
-        #expect(answer.gap == true && answer.oldest == history.prunedThrough + 1)
+        #expect(answer.gap == true && answer.oldest == history.userPrunedThrough + 1)
         // Nothing unread is left: it all expired.
         #expect(try await alice.me().unread == 0)
-        #expect(try await alice.me().cursor >= history.prunedThrough)
+        #expect(try await alice.me().cursor >= history.userPrunedThrough)
     }
 
     @Test("a malformed epoch is a 400 naming it")

@@ -56,7 +56,7 @@ struct MigrationTests {
         #expect(events.map(\.id) == [1, 2], "from \(version)")
         #expect(try await store.me("alice").unread == 2, "from \(version)")
         #expect(try await store.friends(of: "alice").map(\.id) == ["bob"], "from \(version)")
-        #expect(try await !store.history().epoch.isEmpty, "from \(version)")
+        #expect(try await !store.history(user: "alice").epoch.isEmpty, "from \(version)")
         _ = try await store.comment(viewer: "bob", postId: 1, text: "after the upgrade")
         #expect(try await store.me("alice").unread == 3, "from \(version)")
         #expect(try await store.events(user: "alice", after: 2, limit: 10).map(\.id) == [3], "from \(version)")

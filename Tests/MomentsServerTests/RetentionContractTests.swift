@@ -67,8 +67,11 @@ struct RetentionContractTests {
             if deleted == 0 { break }
             total += deleted
         }
-        let history = try await store.history()
+        let history = try await store.history(user: "alice")
         #expect(history.prunedThrough == oldestKept - 1)
+        #expect(history.userPrunedThrough == old.max())
+        // Dave had nothing pruned: however far the store has, his cursor has no gap.
+        #expect(try await store.history(user: "dave").userPrunedThrough == 0)
         #expect(try await store.pruneEvents(olderThan: cutoff, limit: 100) == 0)
 
         let after = try await Self.ids(store, "alice")
@@ -93,7 +96,7 @@ struct RetentionContractTests {
         let last = try await StoreClock.asIf(secondsAgo: 3600) { try await store.publish(to: ["alice"], data: "3") }
         #expect(try await store.pruneEvents(olderThan: Date().addingTimeInterval(-60), limit: 100) >= 1)
         #expect(try await Self.ids(store, "alice") == middle + last)
-        #expect(try await store.history().prunedThrough == first[0])
+        #expect(try await store.history(user: "alice").prunedThrough == first[0])
     }
 
     @Test(
@@ -107,13 +110,13 @@ struct RetentionContractTests {
                 await other.close()
             }
         }
-        let history = try await store.history()
+        let history = try await store.history(user: "alice")
         #expect(history.epoch.count >= 16)
-        #expect(try await store.history().epoch == history.epoch)
-        #expect(try await other.history().epoch != history.epoch)
+        #expect(try await store.history(user: "alice").epoch == history.epoch)
+        #expect(try await other.history(user: "alice").epoch != history.epoch)
         #expect(history.prunedThrough == 0)
         let ids = try await store.publish(to: ["alice", "bob"], data: "{}")
-        #expect(try await store.history().newest == ids.max())
+        #expect(try await store.history(user: "alice").newest == ids.max())
     }
 
     @Test(

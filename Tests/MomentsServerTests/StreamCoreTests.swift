@@ -82,7 +82,7 @@ struct StreamCoreTests {
     @Test("a stream starts at the client's cursor, else at the user's newest event; gaps where history is missing")
     func start() async {
         let position = StreamPosition(cursor: 42, unread: 3)
-        let history = StreamHistory(epoch: "e1", prunedThrough: 5, newest: 50)
+        let history = StreamHistory(epoch: "e1", prunedThrough: 9, userPrunedThrough: 5, newest: 50)
         func start(_ cursor: Int64?, _ epoch: String? = nil) async -> StreamStart {
             await StreamStart.decide(requested: cursor, epoch: epoch, position: position, history: history)
         }

@@ -254,8 +254,9 @@ public final class PushConnection: Sendable {
                 try await group.next()
                 group.cancelAll()
             }
-            guard greeted.isSet else { return .upgradeRefused }
-            return drainHint.withLockedValue { $0 }.map { .drained($0) } ?? .ended
+            // A draining node closes even a socket it has not greeted with its hint.
+            if let hint = drainHint.withLockedValue({ $0 }) { return .drained(hint) }
+            return greeted.isSet ? .ended : .upgradeRefused
         } catch is Woken {
             logger.info("push connection replaced after the process was frozen")
             return .ended

@@ -36,7 +36,7 @@ struct EventStream {
                 transport: transport.rawValue, duration: .now - opened, user: user.id, client: client, events: events)
         }
         let position = try await store.streamPosition(user: user.id)
-        let history = try await store.history()
+        let history = try await store.history(user: user.id)
         let start = try await StreamStart.decide(
             requested: requested, epoch: epoch, position: position, history: history)
         var cursor = start.cursor

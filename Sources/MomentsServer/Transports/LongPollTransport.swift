@@ -55,7 +55,7 @@ struct LongPollTransport {
     }
 
     func poll(user: String, cursor requested: Int64?, epoch: String?, timeout: Duration) async throws -> Answer {
-        let history = try await store.history()
+        let history = try await store.history(user: user)
         let start = try await StreamStart.decide(
             requested: requested, epoch: epoch, position: try await store.streamPosition(user: user), history: history)
         let cursor = start.cursor

@@ -248,7 +248,9 @@ enum PostgresSchema {
                 VALUES ('epoch', substr(md5(random()::text || clock_timestamp()::text), 1, 16)),
                     ('pruned_through', '0')
                 ON CONFLICT (key) DO NOTHING
-                """
+                """,
+                // Per user: the newest of their events pruned (a cursor below it missed some).
+                "ALTER TABLE users ADD COLUMN pruned_through BIGINT NOT NULL DEFAULT 0",
             ]
         ),
     ]

@@ -3,23 +3,25 @@ import MomentsCore
 import PostgresNIO
 
 extension PostgresStore {
-    public func history() async throws -> StreamHistory {
+    public func history(user: String) async throws -> StreamHistory {
         try await pool.withConnection { connection in
-            for try await (epoch, pruned, newest) in try await connection.query(
+            for try await (epoch, pruned, userPruned, newest) in try await connection.query(
                 """
                 SELECT (SELECT value FROM settings WHERE key = 'epoch'),
                     (SELECT value FROM settings WHERE key = 'pruned_through'),
+                    coalesce((SELECT pruned_through FROM users WHERE id = \(user)), 0)::BIGINT,
                     (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM events_id_seq)
                 """, logger: self.logger
-            ).decode((String, String, Int64).self) {
-                return StreamHistory(epoch: epoch, prunedThrough: Int64(pruned) ?? 0, newest: newest)
+            ).decode((String, String, Int64, Int64).self) {
+                return StreamHistory(
+                    epoch: epoch, prunedThrough: Int64(pruned) ?? 0, userPrunedThrough: userPruned, newest: newest)
             }
             throw StoreSetupError("the settings of \(self.address) have no epoch")
         }
     }
 
     /// One statement: the floor row locked (nodes pruning at once take turns), the batch
-    /// deleted and the floor moved together.
+    /// deleted, and the floors (store-wide, and each user's) moved together.
     public func pruneEvents(olderThan cutoff: Date, limit: Int) async throws -> Int {
         let cutoff = WireCoding.milliseconds(cutoff)
         return try await pool.withConnection { connection in
@@ -30,9 +32,15 @@ extension PostgresStore {
                 ), batch AS (
                     SELECT e.id, e.created_at FROM events e, floor WHERE e.id > floor.pruned ORDER BY e.id LIMIT \(limit)
                 ), bound AS (
-                    SELECT coalesce(
-                        (SELECT MIN(id) - 1 FROM batch WHERE created_at >= \(cutoff)), (SELECT MAX(id) FROM batch)
-                    ) AS through
+                    SELECT MAX(id) AS through FROM batch
+                    WHERE id < coalesce((SELECT MIN(id) FROM batch WHERE created_at >= \(cutoff)), 9223372036854775807)
+                ), marked AS (
+                    UPDATE users u SET pruned_through = g.newest
+                    FROM (
+                        SELECT e.recipient_id, MAX(e.id) AS newest FROM events e, floor, bound
+                        WHERE e.id > floor.pruned AND e.id <= bound.through GROUP BY e.recipient_id
+                    ) g
+                    WHERE u.id = g.recipient_id
                 ), gone AS (
                     DELETE FROM events e USING floor, bound
                     WHERE e.id > floor.pruned AND e.id <= bound.through RETURNING 1

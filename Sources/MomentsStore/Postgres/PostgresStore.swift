@@ -529,7 +529,7 @@ public final class PostgresStore: MomentsStore {
                 """
                 SELECT greatest(
                     (SELECT coalesce(MAX(id), 0) FROM events WHERE recipient_id = \(user)),
-                    (SELECT value::bigint FROM settings WHERE key = 'pruned_through'))::BIGINT
+                    coalesce((SELECT pruned_through FROM users WHERE id = \(user)), 0))::BIGINT
                 """, logger: logger))
         return StreamPosition(cursor: cursor, unread: try await unreadCount(connection, user, logger: logger))
     }

@@ -272,6 +272,8 @@ enum SQLiteSchema {
                     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
                     INSERT INTO settings (key, value) VALUES ('epoch', lower(hex(randomblob(8))));
                     INSERT INTO settings (key, value) VALUES ('pruned_through', '0');
+                    -- Per user: the newest of their events pruned (a cursor below it missed some).
+                    ALTER TABLE users ADD COLUMN pruned_through INTEGER NOT NULL DEFAULT 0;
                     """)
         }
         return migrator

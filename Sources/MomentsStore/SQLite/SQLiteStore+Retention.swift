@@ -3,18 +3,19 @@ import GRDB
 import MomentsCore
 
 extension SQLiteStore {
-    public func history() async throws -> StreamHistory {
+    public func history(user: String) async throws -> StreamHistory {
         try await pool.read { db in
             let row = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
                         SELECT (SELECT value FROM settings WHERE key = 'epoch') AS epoch,
                             (SELECT value FROM settings WHERE key = 'pruned_through') AS pruned,
+                            coalesce((SELECT pruned_through FROM users WHERE id = ?), 0) AS user_pruned,
                             coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) AS newest
-                        """))
+                        """), arguments: [user])
             return StreamHistory(
                 epoch: row?["epoch"] ?? "", prunedThrough: Int64(row?["pruned"] as String? ?? "0") ?? 0,
-                newest: row?["newest"] ?? 0)
+                userPrunedThrough: row?["user_pruned"] ?? 0, newest: row?["newest"] ?? 0)
         }
     }
 
@@ -31,6 +32,13 @@ extension SQLiteStore {
                 through > pruned
             else { return 0 }
             try db.execute(
+                sql: """
+                    UPDATE users SET pruned_through = gone.newest
+                    FROM (SELECT recipient_id, MAX(id) AS newest FROM events WHERE id > ? AND id <= ? GROUP BY recipient_id)
+                        AS gone
+                    WHERE users.id = gone.recipient_id
+                    """, arguments: [pruned, through])
+            try db.execute(
                 sql: "DELETE FROM events WHERE id > ? AND id <= ?", arguments: [pruned, through])
             let count = db.changesCount
             try db.execute(
@@ -42,11 +50,13 @@ extension SQLiteStore {
     }
 }
 
-/// The end of the next batch to prune: the batch's last id, or the id before its first event
-/// that is not old enough (so pruning never jumps over a kept event).
+/// The end of the next batch to prune: the batch's last old event before its first young one
+/// (so pruning never jumps over a kept event, nor past an id not committed yet: on PostgreSQL
+/// an id below a committed one may still be in flight).
 enum RetentionSQL {
     static let sqliteThrough = """
         WITH batch AS (SELECT id, created_at FROM events WHERE id > :pruned ORDER BY id LIMIT :limit)
-        SELECT coalesce((SELECT MIN(id) - 1 FROM batch WHERE created_at >= :cutoff), (SELECT MAX(id) FROM batch))
+        SELECT MAX(id) FROM batch
+        WHERE id < coalesce((SELECT MIN(id) FROM batch WHERE created_at >= :cutoff), 9223372036854775807)
         """
 }

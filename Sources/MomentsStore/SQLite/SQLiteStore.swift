@@ -414,8 +414,8 @@ public final class SQLiteStore: MomentsStore {
                 db.cachedStatement(
                     sql: """
                         SELECT max(
-                            coalesce((SELECT MAX(id) FROM events WHERE recipient_id = ?), 0),
-                            (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'pruned_through'))
+                            coalesce((SELECT MAX(id) FROM events WHERE recipient_id = ?1), 0),
+                            coalesce((SELECT pruned_through FROM users WHERE id = ?1), 0))
                         """),
                 arguments: [user]) ?? 0
         return StreamPosition(cursor: cursor, unread: try unreadCount(db, user))

@@ -25,7 +25,11 @@ extension AppState {
         case .gap(let gap):
             // What is on screen may miss what expired, or be another history's: read it again.
             // From another history, ids start over: the new list's cursor is the one to keep.
-            if gap == .reset { newestEventId = 0 }
+            if gap == .reset {
+                newestEventId = 0
+                // The last visit's ids are the old history's too: nothing here is "seen" by them.
+                lastVisit = nil
+            }
             say(.historyGap(gap))
             refreshing = true
             return [.loadFeed(before: nil), .loadNotifications]

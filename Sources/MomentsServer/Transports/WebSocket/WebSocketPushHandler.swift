@@ -158,7 +158,7 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
             var backlogExists = true
             if hello {
                 let position = try await backlog.store.streamPosition(user: grant.user.id)
-                let history = try await backlog.store.history()
+                let history = try await backlog.store.history(user: grant.user.id)
                 let start = try await StreamStart.decide(
                     requested: grant.cursor, epoch: grant.epoch, position: position, history: history)
                 let frame = EventJSON.hello(
