@@ -103,7 +103,8 @@ struct PushUpgradeGateTests {
         #expect(head.headerFields[.contentLength] == String(body.utf8.count))
         #expect(body.contains(#""code":"unauthorized""#))
         try await gate.waitUntilClosed()
-        await #expect(throws: (any Error).self) { try await gate.negotiated.get() }
+        let negotiated = gate.negotiated
+        await #expect(throws: (any Error).self) { try await within { try await negotiated.get() } }
     }
 
     @Test("a route that throws something other than an HTTP error: 500, whole, then closed")
@@ -134,7 +135,9 @@ struct PushUpgradeGateTests {
         guard case .head(let head) = try await gate.next() else { throw Unexpected("no head") }
         #expect(head.status == .switchingProtocols)
         #expect(head.headerFields[.secWebSocketAccept] == Self.accept)
-        guard case .pushing = try await gate.negotiated.get() else { throw Unexpected("not pushing") }
+        let negotiated = gate.negotiated
+        let pushing = try await within { try await negotiated.get() }
+        guard case .pushing = pushing else { throw Unexpected("not pushing") }
         #expect(gate.channel.isActive)
         // The hello goes out as a WebSocket frame, through the encoder added ahead of the handler.
         var written = ""
@@ -150,7 +153,9 @@ struct PushUpgradeGateTests {
     func upgradeWaitsForEarlierAnswer() async throws {
         let gate = try await Gate(node: try await WebSocketPushHandlerTests.Node())
         try await gate.send(path: "/api/feed", [])
-        guard case .http = try await gate.negotiated.get() else { throw Unexpected("no request loop") }
+        let negotiated = gate.negotiated
+        let http = try await within { try await negotiated.get() }
+        guard case .http = http else { throw Unexpected("no request loop") }
         try await gate.upgrade(answer: "refuse")
         // The plain request is still being answered: nothing of the upgrade's answer yet.
         try await gate.channel.testingEventLoop.executeInContext {}

@@ -100,7 +100,9 @@ final class TestServer: Sendable {
     /// checks this).
     func stop() async throws {
         await server.shutdown()
-        try await task.value
+        // Bounded: a shutdown that never ends fails the test that asked for it, by name.
+        let task = self.task
+        try await within { try await task.value }
         let secrets = [server.publisherKey, "eyJ"]  // every JWT starts with the base64 of `{"`
         if let leak = logs.all.first(where: { line in secrets.contains { line.contains($0) } }) {
             throw TestFailure("a secret reached the server's log: \(leak)")
