@@ -1,3 +1,5 @@
+import NIOConcurrencyHelpers
+
 /// The one way a test gives up: a hang turned into a failure, with what it waited for.
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
@@ -30,18 +32,37 @@ func eventually(_ what: String, within limit: Duration = hangGuard, _ condition:
     try await eventually(what, within: limit) { try await condition() ? () : nil }
 }
 
-/// Fails (rather than hangs) when `operation` takes longer than the bound.
+/// Fails (rather than hangs) when `operation` takes longer than the bound. The operation runs
+/// in a task of its own and is abandoned (cancelled, not awaited) at the bound: what it waits
+/// on may not be cancellable (a future's `get()`, another task's `value`), and a task group
+/// would wait for it for ever.
 func within<T: Sendable>(_ limit: Duration = hangGuard, _ operation: @escaping @Sendable () async throws -> T)
     async throws -> T
 {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            throw TestFailure("timed out after \(limit)")
+    let settled = NIOLockedValueBox(false)
+    let tasks = NIOLockedValueBox<[Task<Void, Never>]>([])
+    return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        func settle(_ result: Result<T, any Error>) {
+            let first = settled.withLockedValue { done in
+                defer { done = true }
+                return !done
+            }
+            guard first else { return }
+            continuation.resume(with: result)
+            for task in tasks.withLockedValue({ $0 }) { task.cancel() }  // the timer, or the abandoned work
         }
-        let result = try await group.next()!
-        group.cancelAll()
-        return result
+        let work = Task {
+            do {
+                settle(.success(try await operation()))
+            } catch {
+                settle(.failure(error))
+            }
+        }
+        let timer = Task {
+            guard (try? await Task.sleep(for: limit)) != nil else { return }
+            settle(.failure(TestFailure("timed out after \(limit)")))
+        }
+        tasks.withLockedValue { $0 = [work, timer] }
+        if settled.withLockedValue({ $0 }) { work.cancel(); timer.cancel() }
     }
 }
