@@ -14,10 +14,8 @@ struct Admission: Sendable {
         connects = RateLimiter(perSecond: limits.connectsPerSecondPerAddress)
     }
 
-    /// A WebSocket is not refused for a drain here (its client cannot read an upgrade's 503):
-    /// upgraded, it is closed at once with 1012 and a hint, as the hub refuses it.
-    func admit(user: String, address: String, counted: Bool = true, webSocket: Bool = false) throws {
-        if hub.isDraining, !webSocket {
+    func admit(user: String, address: String, counted: Bool = true) throws {
+        if hub.isDraining {
             var error = APIError(
                 .serviceUnavailable, "draining", "this node is shutting down: connect again (to another)")
             error.headers[.retryAfter] = "1"

@@ -17,7 +17,7 @@ struct WebSocketRoute {
             let cursor = try request.integer(query: "cursor", in: 0...Int64.max)
             let epoch = try request.epoch()
             let user = try context.requireUser()
-            try admission.admit(user: user.id, address: context.clientAddress, webSocket: true)
+            try admission.admit(user: user.id, address: context.clientAddress)
             upgrade.admit(PushGrant(user: user, cursor: cursor, epoch: epoch, client: context.clientAddress))
             return Response(status: .switchingProtocols)
         }
