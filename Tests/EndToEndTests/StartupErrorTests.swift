@@ -1,6 +1,10 @@
 import Foundation
+import GRDB
+import MomentsPush
 import Testing
 
+@testable import MomentsServer
+@testable import MomentsStore
 @testable import MomentsTestSupport
 
 /// `moments-server serve` that cannot start says what to fix: one line on stderr naming the
@@ -88,6 +92,24 @@ struct StartupErrorTests {
         Self.expectOneLine(
             try await Self.serve([], environment: ["MOMENTS_SECRET": "too short"]),
             "MOMENTS_SECRET must be at least 32 bytes long")
+    }
+
+    @Test("a database a newer release upgraded past what this one can read")
+    func databaseTooNew() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("moments-newer-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        try FileManager.default.createDirectory(
+            at: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let path = data.appendingPathComponent(ServerConfiguration.databaseName).path
+        try await SQLiteStore(path: path, sink: PushHub()).close()
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in try db.execute(sql: "UPDATE settings SET value = '99' WHERE key = 'oldest_reader'") }
+        try queue.close()
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        Self.expectOneLine(
+            try await Self.serve(["--data-dir", data.path]),
+            "this database needs a newer moments-server (one that knows schema v99); this one knows up to v\(SQLiteSchema.steps.count)"
+        )
     }
 
     @Test("with every listener bound, \"listening on\" comes first, then the metrics line")

@@ -64,14 +64,14 @@ struct MigrationTests {
 
     @Test("SQLite: from each earlier version to this one")
     func sqlite() async throws {
-        let versions = SQLiteSchema.migrator.migrations
+        let versions = SQLiteSchema.migrator().migrations
         #expect(versions.count >= 8)
         for version in versions.dropLast() {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)")
                 .path
             defer { try? FileManager.default.removeItem(atPath: path) }
             let old = try DatabaseQueue(path: path)
-            try SQLiteSchema.migrator.migrate(old, upTo: version)
+            try SQLiteSchema.migrator().migrate(old, upTo: version)
             try await old.write { db in
                 for (table, values) in Self.rows(now: StoreClock.now()) {
                     let columns = try db.columns(in: table)
@@ -95,7 +95,7 @@ struct MigrationTests {
                 }
             }
             try old.close()
-            let store = try SQLiteStore(path: path, sink: StoreContractTests.NoSink())
+            let store = try SQLiteStore(path: path, sink: StoreContractTests.NoSink(), logger: Self.quiet)
             try await Self.expectUpgraded(store, from: version)
             await store.close()
         }

@@ -40,7 +40,7 @@ struct StoreSetup {
         try PrivateDataDir.prepare(configuration.dataDir, database: configuration.databasePath, logger: logger)
         return StoreSetup(
             store: try SQLiteStore(
-                path: configuration.databasePath, sink: hub, committedBatch: committed),
+                path: configuration.databasePath, sink: hub, logger: logger, committedBatch: committed),
             services: [],
             signingSecret: try SigningSecret.load(dataDir: configuration.dataDir),
             publisherKey: try PublisherKey.load(dataDir: configuration.dataDir))

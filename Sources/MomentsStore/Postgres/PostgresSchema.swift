@@ -255,9 +255,13 @@ enum PostgresSchema {
         ),
     ]
 
-    /// Applies what is missing, under an advisory lock so nodes starting together take turns.
-    static func migrate(_ pool: PostgresPool, logger: Logger) async throws {
-        try await pool.withTransaction(logger: logger) { connection in
+    /// Applies what is missing of the `known` steps (all of them, but for tests that play an
+    /// earlier release), under an advisory lock so nodes starting together take turns, after
+    /// checking this binary may use the database; records what it now needs (never less than
+    /// before: an older node restarting mid-roll must not lower it). One log line per step.
+    static func migrate(_ pool: PostgresPool, knowing known: Int = migrations.count, logger: Logger) async throws {
+        let steps = migrations.prefix(known)
+        let (created, ran, unknown) = try await pool.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(7242001)", logger: logger)
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY)", logger: logger)
@@ -267,11 +271,43 @@ enum PostgresSchema {
             {
                 applied.insert(version)
             }
-            for migration in migrations where !applied.contains(migration.version) {
+            var hasSettings = false
+            for try await exists in try await connection.query(
+                "SELECT to_regclass('settings') IS NOT NULL", logger: logger
+            ).decode(Bool.self) {
+                hasSettings = exists
+            }
+            var recorded: Int?
+            if hasSettings {
+                for try await value in try await connection.query(
+                    "SELECT value FROM settings WHERE key = \(SchemaCompatibility.settingKey)", logger: logger
+                ).decode(String.self) {
+                    recorded = Int(value)
+                }
+            }
+            try SchemaCompatibility.check(recorded: recorded, known: known)
+            var ran: [String] = []
+            for migration in steps where !applied.contains(migration.version) {
                 for statement in migration.sql { try await connection.query(statement, logger: logger) }
                 try await connection.query(
                     "INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: logger)
+                ran.append(migration.version)
             }
+            let needed = String(SchemaCompatibility.needed(applied: known, recorded: recorded))
+            try await connection.query(
+                """
+                INSERT INTO settings (key, value) VALUES (\(SchemaCompatibility.settingKey), \(needed))
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """, logger: logger)
+            return (applied.isEmpty, ran, applied.subtracting(steps.map(\.version)).count)
+        }
+        if unknown > 0 {
+            logger.notice("database has \(unknown) newer schema step(s) this binary does not know; they only add, so it starts")
+        }
+        if created {
+            logger.debug("database created at schema v\(known)")
+        } else {
+            for name in ran { logger.notice("database upgraded: schema step \"\(name)\"") }
         }
     }
 }

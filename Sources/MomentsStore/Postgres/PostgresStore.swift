@@ -21,12 +21,13 @@ public final class PostgresStore: MomentsStore {
     let logger: Logger
     private let runner: Task<Void, Never>
 
-    /// Connects, starts the pool and brings the schema up to date.
+    /// Connects, starts the pool and brings the schema up to date (`schemaSteps` fewer only for
+    /// tests that play an earlier release).
     /// `committedBatch` is told each group commit's number of writes; a request waits at most
     /// `connectionWait` for a connection.
     public static func open(
         _ address: PostgresAddress, connectionWait: Duration = .seconds(10), logger: Logger,
-        committedBatch: @escaping @Sendable (Int) -> Void = { _ in }
+        schemaSteps: Int? = nil, committedBatch: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws -> PostgresStore {
         // One plain connection first: the pool would keep retrying an unreachable server for a
         // minute; a person starting a node wants to hear at once.
@@ -40,7 +41,8 @@ public final class PostgresStore: MomentsStore {
         let store = PostgresStore(
             address: address, connectionWait: connectionWait, logger: logger, committedBatch: committedBatch)
         do {
-            try await PostgresSchema.migrate(store.pool, logger: logger)
+            try await PostgresSchema.migrate(
+                store.pool, knowing: schemaSteps ?? PostgresSchema.migrations.count, logger: logger)
         } catch {
             await store.close()
             throw StoreSetupError("cannot use \(address): \(StoreFailure.describe(error))")

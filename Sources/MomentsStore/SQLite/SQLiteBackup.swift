@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 
 /// The embedded store copied while it serves, and a copy made into a store again.
 package enum SQLiteBackup {
@@ -33,7 +34,7 @@ package enum SQLiteBackup {
     package static func renewEpoch(_ path: String) throws {
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
-        try SQLiteSchema.migrator.migrate(queue)
+        try SQLiteSchema.upgrade(queue, logger: Logger(label: "moments.restore"))
         try queue.write { db in
             try db.execute(sql: "UPDATE settings SET value = lower(hex(randomblob(8))) WHERE key = 'epoch'")
         }

@@ -1,10 +1,11 @@
 import GRDB
+import Logging
 
 /// Schema history of the embedded store; append migrations, never edit a shipped one.
 enum SQLiteSchema {
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
+    /// The steps in order, the same steps as the shared store's (SchemaCompatibility counts them).
+    static let steps: [(name: String, run: @Sendable (Database) throws -> Void)] = [
+        ("v1", { db in
             try db.execute(
                 sql: """
                     CREATE TABLE users (
@@ -53,9 +54,9 @@ enum SQLiteSchema {
                     CREATE INDEX events_recipient ON events(recipient_id, id);
                     CREATE INDEX events_unread ON events(recipient_id) WHERE read = 0;
                     """)
-        }
+        }),
         // Events from `POST /api/publish` have no actor and no post, and carry `data`.
-        migrator.registerMigration("v2 custom events") { db in
+        ("v2 custom events", { db in
             try db.execute(
                 sql: """
                     CREATE TABLE events_v2 (
@@ -77,10 +78,10 @@ enum SQLiteSchema {
                     CREATE INDEX events_recipient ON events(recipient_id, id);
                     CREATE INDEX events_unread ON events(recipient_id) WHERE read = 0;
                     """)
-        }
+        }),
         // Unread counts kept per user by triggers, whatever path reads or writes events: counting
         // the unread events on every new event grew with each user's history.
-        migrator.registerMigration("v3 unread counters") { db in
+        ("v3 unread counters", { db in
             try db.execute(
                 sql: """
                     CREATE TABLE unread_counts (
@@ -106,8 +107,8 @@ enum SQLiteSchema {
                         UPDATE unread_counts SET unread = unread - 1 WHERE user_id = OLD.recipient_id;
                     END;
                     """)
-        }
-        migrator.registerMigration("v4 idempotency keys") { db in
+        }),
+        ("v4 idempotency keys", { db in
             try db.execute(
                 sql: """
                     CREATE TABLE idempotency_keys (
@@ -121,8 +122,8 @@ enum SQLiteSchema {
                     ) WITHOUT ROWID;
                     CREATE INDEX idempotency_keys_age ON idempotency_keys(created_at);
                     """)
-        }
-        migrator.registerMigration("v5 token revocations") { db in
+        }),
+        ("v5 token revocations", { db in
             try db.execute(
                 sql: """
                     CREATE TABLE token_revocations (
@@ -131,12 +132,12 @@ enum SQLiteSchema {
                     ) WITHOUT ROWID;
                     CREATE INDEX token_revocations_time ON token_revocations(revoked_before);
                     """)
-        }
+        }),
         // Privacy (`Visibility`): an audience per post, friend requests, and a `hidden` mark on
         // each event its recipient may not see now, re-judged when a friendship or an audience
         // changes; the unread counters count only what is unread and not hidden. Events already
         // stored are judged by the new rules here.
-        migrator.registerMigration("v6 privacy") { db in
+        ("v6 privacy", { db in
             try db.execute(
                 sql: """
                     ALTER TABLE posts ADD COLUMN audience TEXT NOT NULL DEFAULT 'friends';
@@ -192,13 +193,13 @@ enum SQLiteSchema {
                         UPDATE unread_counts SET unread = unread - 1 WHERE user_id = OLD.recipient_id;
                     END;
                     """)
-        }
+        }),
         // Deletes and replies. A deleted post or comment leaves its events in place without its
         // words, so events no longer name posts and comments by foreign key (the table is
         // rebuilt without them, as SQLite asks); replies name the comment they answer and its
         // author; kept answers say what they show, for a delete to erase; tombstones remember
         // who could delete what is gone.
-        migrator.registerMigration("v7 deletes and replies") { db in
+        ("v7 deletes and replies", { db in
             try db.execute(
                 sql: """
                     CREATE TABLE events_v7 (
@@ -264,9 +265,9 @@ enum SQLiteSchema {
                         PRIMARY KEY (kind, id)
                     ) WITHOUT ROWID;
                     """)
-        }
+        }),
         // Bounded history: how far retention has pruned, and the epoch a cursor belongs to.
-        migrator.registerMigration("v8 retention") { db in
+        ("v8 retention", { db in
             try db.execute(
                 sql: """
                     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -275,7 +276,52 @@ enum SQLiteSchema {
                     -- Per user: the newest of their events pruned (a cursor below it missed some).
                     ALTER TABLE users ADD COLUMN pruned_through INTEGER NOT NULL DEFAULT 0;
                     """)
-        }
+        }),
+    ]
+
+    /// The migrator of a binary that knows the first `known` steps (all of them, but for tests
+    /// that play an earlier release).
+    static func migrator(knowing known: Int = steps.count) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for step in steps.prefix(known) { migrator.registerMigration(step.name, migrate: step.run) }
         return migrator
+    }
+
+    /// Brings the database up to the `known` steps, one log line per step, after checking this
+    /// binary may use it; records what the database now needs (never less than before: an
+    /// older binary restarting mid-roll must not lower it).
+    static func upgrade(_ writer: any DatabaseWriter, knowing known: Int = steps.count, logger: Logger) throws {
+        let migrator = migrator(knowing: known)
+        let (applied, recorded) = try writer.read { db in
+            let applied = try migrator.appliedIdentifiers(db)
+            let recorded =
+                try db.tableExists("settings")
+                ? try String.fetchOne(
+                    db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [SchemaCompatibility.settingKey]
+                ).flatMap(Int.init) : nil
+            return (applied, recorded)
+        }
+        try SchemaCompatibility.check(recorded: recorded, known: known)
+        let unknown = applied.subtracting(migrator.migrations)
+        if !unknown.isEmpty {
+            logger.notice("database has \(unknown.count) newer schema step(s) this binary does not know; they only add, so it starts")
+        }
+        if applied.isEmpty {
+            try migrator.migrate(writer)
+            logger.debug("database created at schema v\(known)")
+        } else {
+            for name in migrator.migrations where !applied.contains(name) {
+                try migrator.migrate(writer, upTo: name)
+                logger.notice("database upgraded: schema step \"\(name)\"")
+            }
+        }
+        let needed = SchemaCompatibility.needed(applied: known, recorded: recorded)
+        guard needed != recorded else { return }
+        try writer.write { db in
+            guard try db.tableExists("settings") else { return }  // an earlier release's test
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                arguments: [SchemaCompatibility.settingKey, String(needed)])
+        }
     }
 }

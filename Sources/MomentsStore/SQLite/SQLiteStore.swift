@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import MomentsCore
 
 /// The embedded store: one SQLite file in WAL mode.
@@ -10,15 +11,20 @@ import MomentsCore
 public final class SQLiteStore: MomentsStore {
     static let checkpointInterval: Duration = .milliseconds(200)
 
+    /// For stores nobody watches start (tests, tools): the server passes its own logger.
+    public static let silent = Logger(label: "moments.store", factory: { _ in SwiftLogNoOpLogHandler() })
+
     let pool: any DatabaseWriter
     /// Every write goes through it: one transaction for all writes waiting, pushes after commit.
     let commits: GroupCommit
     let checkpointer: WALCheckpointer?
 
-    /// The store in a file (WAL mode, checkpointed on a connection of its own); `committedBatch`
-    /// hears how many writes each commit carried.
+    /// The store in a file (WAL mode, checkpointed on a connection of its own), upgraded to this
+    /// binary's schema (`schemaSteps` fewer only for tests that play an earlier release);
+    /// `committedBatch` hears how many writes each commit carried.
     public convenience init(
-        path: String, sink: any EventSink, committedBatch: @escaping @Sendable (Int) -> Void = { _ in }
+        path: String, sink: any EventSink, logger: Logger = SQLiteStore.silent,
+        schemaSteps: Int? = nil, committedBatch: @escaping @Sendable (Int) -> Void = { _ in }
     ) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
@@ -31,19 +37,21 @@ public final class SQLiteStore: MomentsStore {
         try self.init(
             writer: try DatabasePool(path: path, configuration: configuration), sink: sink,
             checkpointer: try WALCheckpointer(path: path, every: Self.checkpointInterval),
-            committedBatch: committedBatch)
+            logger: logger, schemaSteps: schemaSteps ?? SQLiteSchema.steps.count, committedBatch: committedBatch)
     }
 
     /// The store on any GRDB writer: an in-memory `DatabaseQueue()` for tests.
     public convenience init(writer: any DatabaseWriter, sink: any EventSink) throws {
-        try self.init(writer: writer, sink: sink, checkpointer: nil, committedBatch: { _ in })
+        try self.init(
+            writer: writer, sink: sink, checkpointer: nil, logger: Self.silent,
+            schemaSteps: SQLiteSchema.steps.count, committedBatch: { _ in })
     }
 
     private init(
-        writer: any DatabaseWriter, sink: any EventSink, checkpointer: WALCheckpointer?,
-        committedBatch: @escaping @Sendable (Int) -> Void
+        writer: any DatabaseWriter, sink: any EventSink, checkpointer: WALCheckpointer?, logger: Logger,
+        schemaSteps: Int, committedBatch: @escaping @Sendable (Int) -> Void
     ) throws {
-        try SQLiteSchema.migrator.migrate(writer)
+        try SQLiteSchema.upgrade(writer, knowing: schemaSteps, logger: logger)
         pool = writer
         commits = GroupCommit(writer: writer, sink: sink, committedBatch: committedBatch)
         self.checkpointer = checkpointer
