@@ -74,4 +74,18 @@ struct SuitePlanTests {
         #expect(quick.users == 300 && quick.workers == 2 && quick.rounds == 1)
         #expect(quick.clusterArguments.contains("--p99-limit"))
     }
+
+    @Test("the cluster's phases: a rolling restart in the first round only, on nodes drained over its window")
+    func clusterPhases() {
+        let full = ClusterPlan(nodes: 3, quick: false)
+        #expect(full.phases(round: 1).map(\.name) == ["cluster", "node-loss", "rolling-restart"])
+        #expect(full.phases(round: 2).map(\.name) == ["cluster", "node-loss"])
+        let rolling = full.phases(round: 1)[2]
+        #expect(rolling.users == 3000 && rolling.drainSeconds == 10)
+        #expect(rolling.arguments == ["--rate", "500", "--drain-seconds", "10"])
+        #expect(full.phases(round: 1)[1].arguments.prefix(2) == ["--kill", "0"])
+        let only = ClusterPlan(nodes: 2, quick: true, only: ["rolling-restart"])
+        #expect(only.phases(round: 1).map(\.name) == ["rolling-restart"])
+        #expect(only.phases(round: 1)[0].users == 150 && only.phases(round: 1)[0].drainSeconds == 2)
+    }
 }

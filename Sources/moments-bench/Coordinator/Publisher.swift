@@ -52,6 +52,9 @@ final class Publisher: Sendable {
     /// No request goes to `node` from now on.
     func markDown(_ node: Int) { _ = down.withLockedValue { $0.insert(node) } }
 
+    /// Requests go to `node` again (it was restarted).
+    func markUp(_ node: Int) { _ = down.withLockedValue { $0.remove(node) } }
+
     /// To subscriber number `position` (its place in the users file).
     func unicast(to position: Int, stamp: UInt64) async {
         let user = users[position].id

@@ -23,6 +23,8 @@ struct Session {
         /// Subscribers moved to another node, by the node they were first on.
         var failedOver: [Int] = []
         var lastFailover: UInt64 = 0
+        /// When each move to another node completed (monotonic), in no order.
+        var moves: [UInt64] = []
 
         func failedOver(from node: Int) -> Int { failedOver.indices.contains(node) ? failedOver[node] : 0 }
     }
@@ -101,6 +103,7 @@ struct Session {
                 total.failedOver[node] += count
             }
             total.lastFailover = max(total.lastFailover, reply.lastFailover)
+            total.moves += reply.moves ?? []
         }
         return total
     }

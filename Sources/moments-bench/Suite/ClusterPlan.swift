@@ -4,12 +4,47 @@ struct ClusterPlan: Equatable, Sendable {
     let nodes: Int
     let quick: Bool
     let rounds: Int
+    /// The phases to run (`allPhases` when nil).
+    let only: [String]?
 
-    init(nodes: Int, quick: Bool, rounds: Int? = nil) {
+    static let allPhases = ["cluster", "node-loss", "rolling-restart"]
+
+    init(nodes: Int, quick: Bool, rounds: Int? = nil, only: [String]? = nil) {
         self.nodes = nodes
         self.quick = quick
         self.rounds = rounds ?? (quick ? 1 : 3)
+        self.only = only
     }
+
+    /// One scenario on fresh nodes: its sockets (the first `users` of the populated ones), its
+    /// flags, and the nodes' drain window.
+    struct Phase: Equatable, Sendable {
+        let name: String
+        let users: Int
+        let arguments: [String]
+        var drainSeconds = 10
+    }
+
+    /// What round `round` runs, in order: the cluster's figures, a node killed, and in the first
+    /// round only a rolling restart (its figures are a comparison within one run).
+    func phases(round: Int) -> [Phase] {
+        let all = [
+            Phase(name: "cluster", users: users, arguments: clusterArguments),
+            Phase(name: "node-loss", users: lossUsers, arguments: lossArguments(round: round)),
+        ]
+            + (round == 1
+                ? [
+                    Phase(
+                        name: "rolling-restart", users: nodes * rollingPerNode,
+                        arguments: ["--rate", quick ? "100" : "500", "--drain-seconds", String(rollingDrainSeconds)],
+                        drainSeconds: rollingDrainSeconds)
+                ] : [])
+        return all.filter { only?.contains($0.name) ?? true }
+    }
+
+    /// The rolling restart's sockets a node (3,000 on three nodes) and drain window.
+    var rollingPerNode: Int { quick ? 75 : 1000 }
+    var rollingDrainSeconds: Int { quick ? 2 : 10 }
 
     /// 19,000 sockets a node, as the single node has: its 20,000 files hold the listener, the
     /// database pool and the logs too.

@@ -2,7 +2,7 @@ import Foundation
 
 /// N Moments nodes, each its own process, on the PostgreSQL `scripts/with-postgres` started
 /// (MOMENTS_TEST_POSTGRES, MOMENTS_TEST_POSTGRES_PID); moments-bench spreads the sockets over
-/// them. Per round: `cluster` on fresh nodes, then `node-loss` on fresh nodes again.
+/// them. Each phase of a round (`ClusterPlan.phases`) on fresh nodes.
 struct ClusterSuite {
     let plan: ClusterPlan
     let tools: SuiteTools
@@ -31,11 +31,7 @@ struct ClusterSuite {
             tools.server,
             ["populate", "--users", String(plan.users), "--postgres", "\(base)/seed", "--data-dir", populateDir.path],
             output: tools.file("populate.txt"))
-        let usersFile = tools.file("users.txt")
-        let lossFile = tools.file("loss-users.txt")
-        try Data(users.utf8).write(to: usersFile)
-        let lossUsers = users.split(separator: "\n").prefix(plan.lossUsers).map { $0 + "\n" }.joined()
-        try Data(lossUsers.utf8).write(to: lossFile)
+        let userLines = users.split(separator: "\n")
         let apiKey = try await Child.succeed(
             tools.server, ["api-key", "--postgres", "\(base)/seed", "--data-dir", populateDir.path],
             output: tools.file("api-key.txt")
@@ -44,22 +40,23 @@ struct ClusterSuite {
         let collected = tools.file("results.jsonl")
         var failures = 0
         for round in 1...plan.rounds {
-            for (phase, file, count, arguments) in [
-                ("cluster", usersFile, plan.users, plan.clusterArguments),
-                ("node-loss", lossFile, plan.lossUsers, plan.lossArguments(round: round)),
-            ] {
-                let name = "\(phase == "cluster" ? "round" : "loss")\(round)"
+            for phase in plan.phases(round: round) {
+                let name = "\(phase.name.replacingOccurrences(of: "-", with: "_"))\(round)"
+                let file = tools.file("\(phase.name)-users.txt")
+                try Data(userLines.prefix(phase.users).map { $0 + "\n" }.joined().utf8).write(to: file)
                 try await sql("DROP DATABASE IF EXISTS \(name)", "CREATE DATABASE \(name) TEMPLATE seed")
-                let nodes = try await startNodes(database: "\(base)/\(name)", apiKey: apiKey)
-                SuiteTools.say("bench: round \(round), \(phase), \(plan.nodes) nodes, \(count) sockets")
+                let nodes = try await startNodes(
+                    database: "\(base)/\(name)", apiKey: apiKey, drainSeconds: phase.drainSeconds)
+                SuiteTools.say("bench: round \(round), \(phase.name), \(plan.nodes) nodes, \(phase.users) sockets")
                 var command = [
-                    phase, "--target", "moments", "--url", nodes.map(\.url).joined(separator: ","), "--connections",
-                    String(count), "--workers", String(plan.workers), "--users-file", file.path, "--label",
-                    String(round),
+                    phase.name, "--target", "moments", "--url", nodes.map(\.url).joined(separator: ","),
+                    "--connections", String(phase.users), "--workers", String(min(plan.workers, phase.users)),
+                    "--users-file", file.path, "--label", String(round),
                 ]
                 command += nodes.flatMap { ["--server-pid", String($0.child.pid)] }
                 if let postmaster { command += ["--postgres-pid", postmaster] }
-                let completed = try await tools.scenario(command + arguments, apiKey: apiKey, results: collected)
+                let completed = try await tools.scenario(
+                    command + phase.arguments, apiKey: apiKey, results: collected)
                 for node in nodes { await node.child.stop() }
                 try await sql("DROP DATABASE \(name)")
                 if !completed { failures += 1 }
@@ -95,7 +92,7 @@ struct ClusterSuite {
 
     /// The nodes on one database, each ready: the store writable and the cross-node feed
     /// (LISTEN) up. If one does not come up, the ones started are stopped.
-    private func startNodes(database: String, apiKey: String) async throws -> [Node] {
+    private func startNodes(database: String, apiKey: String, drainSeconds: Int) async throws -> [Node] {
         var nodes: [Node] = []
         do {
             for index in 1...plan.nodes {
@@ -108,6 +105,7 @@ struct ClusterSuite {
                         "serve", "--port", String(port), "--postgres", database, "--data-dir", data.path,
                         "--connect-rate", "1000000", "--write-rate", "1000000", "--write-rate-address", "1000000",
                         "--max-connections", "100000", "--metrics-address", "none", "--access-log", "off",
+                        "--drain-seconds", String(drainSeconds),
                     ], output: tools.file("node-\(index).log"), environment: ["MOMENTS_API_KEY": apiKey])
                 nodes.append(Node(child: child, url: "http://127.0.0.1:\(port)"))
             }

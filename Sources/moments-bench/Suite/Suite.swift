@@ -28,8 +28,9 @@ struct Suite: AsyncParsableCommand {
     func validate() throws {
         if let rounds, rounds < 1 { throw ValidationError("--rounds must be 1 or more") }
         if let cluster, cluster < 2 { throw ValidationError("--cluster wants 2 or more nodes") }
-        if let chosen = scenarioList, let unknown = chosen.first(where: { !SuitePlan.allScenarios.contains($0) }) {
-            throw ValidationError("no scenario \(unknown): \(SuitePlan.allScenarios.joined(separator: ","))")
+        let known = cluster == nil ? SuitePlan.allScenarios : ClusterPlan.allPhases
+        if let chosen = scenarioList, let unknown = chosen.first(where: { !known.contains($0) }) {
+            throw ValidationError("no scenario \(unknown): \(known.joined(separator: ","))")
         }
         _ = try targetList
     }
@@ -63,7 +64,7 @@ struct Suite: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: tools.work) }
         RunningChildren.stopOnInterrupt(removing: tools.work)
         if let cluster {
-            let plan = ClusterPlan(nodes: cluster, quick: quick, rounds: rounds)
+            let plan = ClusterPlan(nodes: cluster, quick: quick, rounds: rounds, only: scenarioList)
             try await ClusterSuite(plan: plan, tools: tools, results: results).run()
         } else if let soak {
             try await SingleNodeSuite(plan: SuitePlan(quick: false), tools: tools).soak(seconds: soak)

@@ -35,6 +35,8 @@ final class Tally: Sendable {
         /// Users that moved off their first node, by that node.
         var failedOver: [Int: Set<String>] = [:]
         var lastFailover: UInt64 = 0
+        /// When each move to another node completed.
+        var moves: [UInt64] = []
     }
 
     private let state = NIOLockedValueBox(State())
@@ -69,6 +71,7 @@ final class Tally: Sendable {
         state.withLockedValue { state in
             state.failedOver[home, default: []].insert(user)
             state.lastFailover = max(state.lastFailover, now)
+            state.moves.append(now)
         }
     }
 
@@ -95,6 +98,7 @@ final class Tally: Sendable {
             let nodes = (state.failedOver.keys.max() ?? -1) + 1
             reply.failedOver = (0..<nodes).map { state.failedOver[$0]?.count ?? 0 }
             reply.lastFailover = state.lastFailover
+            reply.moves = state.moves
         }
     }
 }

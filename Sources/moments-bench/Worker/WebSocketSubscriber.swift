@@ -24,6 +24,8 @@ final class WebSocketSubscriber: Sendable {
         var hello: EventLoopPromise<Void>?
         /// The node connected to (or to connect to next).
         var node: Int
+        /// When a draining node asked to be come back to (its close's `retry_ms`), if it did.
+        var retryHint: Int?
     }
 
     private let state: NIOLockedValueBox<State>
@@ -123,10 +125,21 @@ final class WebSocketSubscriber: Sendable {
         Task { await failOver(from: node) }
     }
 
-    /// Connects to a random other node until one takes it, from the last event id.
+    /// A draining node's close (1012) said when to come back, as MomentsClient honours it.
+    fileprivate func hinted(retryMs: Int) {
+        state.withLockedValue { $0.retryHint = retryMs }
+    }
+
+    /// Connects to a random other node until one takes it, from the last event id: after the
+    /// node's hint if it gave one, else after a random pause so a dead node's subscribers
+    /// spread out a little.
     private func failOver(from dead: Int) async {
         let others = (0..<nodes.count).filter { $0 != dead }
-        try? await Task.sleep(for: .milliseconds(Int.random(in: 0..<500)))
+        let hint = state.withLockedValue { state in
+            defer { state.retryHint = nil }
+            return state.retryHint
+        }
+        try? await Task.sleep(for: .milliseconds(hint ?? Int.random(in: 0..<500)))
         do {
             try await reconnect(attempts: 100) { state.withLockedValue { $0.node = others.randomElement()! } }
             tally.failedOver(user.id, home: home, at: Monotonic.now())
@@ -264,6 +277,12 @@ private final class FrameHandler: ChannelInboundHandler {
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
         case .connectionClose:
+            var data = frame.unmaskedData
+            if data.readInteger(as: UInt16.self) == 1012, let reason = data.readString(length: data.readableBytes),
+                reason.hasPrefix("retry_ms="), let retryMs = Int(reason.dropFirst("retry_ms=".count))
+            {
+                subscriber.hinted(retryMs: retryMs)
+            }
             context.close(promise: nil)
         default:
             break

@@ -38,4 +38,6 @@ struct WorkerReply: Codable, Sendable {
     /// on (each counted once), and when the last move was.
     var failedOver: [Int] = []
     var lastFailover: UInt64 = 0
+    /// Monotonic times at which subscribers completed a move to another node.
+    var moves: [UInt64]?
 }
