@@ -87,5 +87,6 @@ struct SuitePlanTests {
         let only = ClusterPlan(nodes: 2, quick: true, only: ["rolling-restart"])
         #expect(only.phases(round: 1).map(\.name) == ["rolling-restart"])
         #expect(only.phases(round: 1)[0].users == 150 && only.phases(round: 1)[0].drainSeconds == 2)
+        #expect(only.populated == 150 && full.populated == full.users)
     }
 }

@@ -42,6 +42,9 @@ struct ClusterPlan: Equatable, Sendable {
         return all.filter { only?.contains($0.name) ?? true }
     }
 
+    /// Users the phases need (each takes the first ones it needs).
+    var populated: Int { phases(round: 1).map(\.users).max() ?? 0 }
+
     /// The rolling restart's sockets a node (3,000 on three nodes) and drain window.
     var rollingPerNode: Int { quick ? 75 : 1000 }
     var rollingDrainSeconds: Int { quick ? 2 : 10 }
