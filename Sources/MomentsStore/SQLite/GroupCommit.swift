@@ -45,10 +45,16 @@ final class GroupCommit: Sendable {
     /// Told each commit's number of writes that succeeded (the node's metrics and readiness).
     private let committedBatch: @Sendable (Int) -> Void
 
-    init(writer: any DatabaseWriter, sink: any EventSink, committedBatch: @escaping @Sendable (Int) -> Void = { _ in })
-    {
+    /// The log's truncation, run between commits when asked (a file store's; nil in memory).
+    private let truncation: LogTruncation?
+
+    init(
+        writer: any DatabaseWriter, sink: any EventSink, truncation: LogTruncation? = nil,
+        committedBatch: @escaping @Sendable (Int) -> Void = { _ in }
+    ) {
         self.writer = writer
         self.sink = sink
+        self.truncation = truncation
         self.committedBatch = committedBatch
     }
 
@@ -104,7 +110,11 @@ final class GroupCommit: Sendable {
         guard start else { return }
         // On the writer's own queue: one hop there, and the drain stays there while work arrives.
         writer.asyncWriteWithoutTransaction { db in
-            while let batch = self.takeBatch() { self.commit(batch, db) }
+            while let batch = self.takeBatch() {
+                self.commit(batch, db)
+                self.truncation?.runIfWanted(
+                    db, busyMilliseconds: LogTruncation.writerWait, restoreMilliseconds: SQLiteStore.busyMilliseconds)
+            }
         }
     }
 

@@ -10,6 +10,8 @@ import MomentsCore
 /// Checkpoints run every `checkpointInterval` on their own connection, not inside commits.
 public final class SQLiteStore: MomentsStore {
     static let checkpointInterval: Duration = .milliseconds(200)
+    /// How long a connection waits for a lock another holds.
+    static let busyMilliseconds = 5000
 
     /// For stores nobody watches start (tests, tools): the server passes its own logger.
     public static let silent = Logger(label: "moments.store", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -26,6 +28,14 @@ public final class SQLiteStore: MomentsStore {
         path: String, sink: any EventSink, logger: Logger = SQLiteStore.silent,
         schemaSteps: Int? = nil, committedBatch: @escaping @Sendable (Int) -> Void = { _ in }
     ) throws {
+        try self.init(
+            writer: try Self.filePool(path), sink: sink,
+            checkpointer: try WALCheckpointer(path: path, every: Self.checkpointInterval),
+            logger: logger, schemaSteps: schemaSteps ?? SQLiteSchema.steps.count, committedBatch: committedBatch)
+    }
+
+    /// The connections of a store in a file.
+    static func filePool(_ path: String) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -33,11 +43,8 @@ public final class SQLiteStore: MomentsStore {
             // What a delete erases is overwritten in the file, not only unlinked (docs/security.md).
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
-        configuration.busyMode = .timeout(5)
-        try self.init(
-            writer: try DatabasePool(path: path, configuration: configuration), sink: sink,
-            checkpointer: try WALCheckpointer(path: path, every: Self.checkpointInterval),
-            logger: logger, schemaSteps: schemaSteps ?? SQLiteSchema.steps.count, committedBatch: committedBatch)
+        configuration.busyMode = .timeout(Double(Self.busyMilliseconds) / 1000)
+        return try DatabasePool(path: path, configuration: configuration)
     }
 
     /// The store on any GRDB writer: an in-memory `DatabaseQueue()` for tests.
@@ -47,13 +54,14 @@ public final class SQLiteStore: MomentsStore {
             schemaSteps: SQLiteSchema.steps.count, committedBatch: { _ in })
     }
 
-    private init(
+    init(
         writer: any DatabaseWriter, sink: any EventSink, checkpointer: WALCheckpointer?, logger: Logger,
         schemaSteps: Int, committedBatch: @escaping @Sendable (Int) -> Void
     ) throws {
         try SQLiteSchema.upgrade(writer, knowing: schemaSteps, logger: logger)
         pool = writer
-        commits = GroupCommit(writer: writer, sink: sink, committedBatch: committedBatch)
+        commits = GroupCommit(
+            writer: writer, sink: sink, truncation: checkpointer?.truncation, committedBatch: committedBatch)
         self.checkpointer = checkpointer
     }
 
