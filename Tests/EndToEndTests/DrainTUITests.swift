@@ -42,11 +42,12 @@ struct DrainTUITests {
 
         let second = try await ServerProcess(["--port", "\(port)"], dataDir: first.dataDir)
         defer { second.stop() }
-        // Connected again: over a WebSocket, or long-polling if a reconnect met the old node
-        // still draining (its upgrade refused with 503) before the new one was up.
+        // Connected again over a WebSocket: a reconnect that met the old node still draining
+        // (its upgrade refused with 503) waits and tries again, rather than long-poll.
         let back = try await session.waitForScreen("back, with the comment made during the drain") {
-            ($0.contains("● websocket") || $0.contains("◐ long-polling")) && $0.contains("排空时的评论")
+            $0.contains("● websocket") && $0.contains("排空时的评论")
         }
+        #expect(!((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("long-polling: the WebSocket"))
         #expect(back.components(separatedBy: "Bob: 排空时的评论").count == 2, "once in the feed:\n\(back)")
         let later = try await second.api("bob").comment(postId: post.id, text: "after the restart")
         _ = try await session.waitForScreen("live again") { $0.contains("after the restart") }

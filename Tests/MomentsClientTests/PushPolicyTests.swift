@@ -102,6 +102,16 @@ struct PushPolicyTests {
         #expect(PushPolicy.wasFrozen(sleptFor: .milliseconds(4_001)))
     }
 
+    @Test("an upgrade refused by a draining node: not a path without WebSockets; another node after a second")
+    func upgradeRefusedWhileDraining() {
+        var policy = PushPolicy(mode: .auto, webSocketRetry: .seconds(60), now: Self.start)
+        #expect(policy.after(.upgradeRefused, of: .webSocket) == .checkToken)
+        #expect(policy.afterTokenCheck(.draining, now: Self.start) == .waitFor(.seconds(1), moveOn: true))
+        // Still the WebSocket next, not long-polling for a minute.
+        #expect(policy.next(now: Self.start + .seconds(1)) == .webSocket)
+        #expect(policy.attempt == 0)
+    }
+
     @Test("a draining node's hint: wait exactly that, then another node; the backoff starts over")
     func drained() {
         var policy = Self.auto()

@@ -90,6 +90,9 @@ public final class PushConnection: Sendable {
             let outcome: Outcome
             switch transport {
             case .longPoll(let until):
+                if options.mode == .auto {
+                    logger.info("long-polling: the WebSocket upgrade was refused", metadata: ["server": "\(node)"])
+                }
                 output.yield(.state(.longPolling))
                 outcome = await longPoll(output, until: until)
             case .webSocket:
@@ -135,7 +138,7 @@ public final class PushConnection: Sendable {
     private func checkToken() async -> (PushPolicy.TokenCheck, ClientError?) {
         do {
             _ = try await api.me()
-            return (.good, nil)
+            return (await api.isDraining() ? .draining : .good, nil)
         } catch let error as ClientError where error.isUnauthorized {
             return (.unauthorized, nil)
         } catch let error as ClientError where error.isUntrusted {
@@ -187,7 +190,7 @@ public final class PushConnection: Sendable {
                 if let retry = result.retryAfter { return .drained(retry) }
             } catch let error as ClientError where error.isDraining {
                 // A node refusing new streams while it drains: another one, after a second.
-                return .drained(.seconds(1))
+                return .drained(PushPolicy.drainingWithoutHint)
             } catch let error as ClientError where error.isUnauthorized {
                 return .unauthorized
             } catch let error as ClientError where error.isUntrusted {

@@ -31,12 +31,14 @@ struct PushPolicy {
     /// not the wire.
     enum TokenCheck: Equatable {
         case good, unauthorized, untrusted, failed
+        /// The token is good and the node is draining: that is why it refused the upgrade.
+        case draining
     }
 
     enum Action: Equatable {
         /// Final: no transport would do better over the same server with the same token.
         case stop(Stop)
-        /// Ask `/api/me`, then `afterTokenCheck`.
+        /// Ask `/api/me` (and `/readyz`: is the node draining?), then `afterTokenCheck`.
         case checkToken
         /// The next transport, at once.
         case again
@@ -53,6 +55,8 @@ struct PushPolicy {
 
     /// Upgrades in a row with no answer before `auto` long-polls rather than trying for ever.
     static let unansweredBeforeFallback = 3
+    /// How long to wait for a draining node that gave no hint.
+    static let drainingWithoutHint: Duration = .seconds(1)
 
     let mode: TransportMode
     /// How long long-polling lasts before the WebSocket is tried again (`auto`).
@@ -116,6 +120,10 @@ struct PushPolicy {
             longPollingSince = now
             attempt = 0
             return .again
+        case .draining:
+            // Not a path without WebSockets: another node (or this one, replaced) soon.
+            attempt = 0
+            return .waitFor(Self.drainingWithoutHint, moveOn: true)
         case .unauthorized:
             return .stop(.tokenRejected)
         case .untrusted:
@@ -134,7 +142,7 @@ struct PushPolicy {
     static func drainHint(code: UInt16?, reason: String?) -> Duration? {
         guard code == 1012 else { return nil }
         guard let reason, reason.hasPrefix("retry_ms="), let ms = Int64(reason.dropFirst("retry_ms=".count)), ms >= 0
-        else { return .seconds(1) }
+        else { return drainingWithoutHint }
         return .milliseconds(min(ms, 60_000))
     }
 

@@ -41,6 +41,25 @@ public struct MomentsAPI: Sendable {
         try await send(.GET, "/api/me", deadline: .nanoseconds(Int64(deadline.components.seconds) * 1_000_000_000))
     }
 
+    /// Whether the current node says it is draining (`/readyz`: 503 with `draining`): a node
+    /// refusing a WebSocket upgrade for that reason looks, to the WebSocket client, like one
+    /// whose path cannot carry WebSockets. False when it cannot tell.
+    public func isDraining() async -> Bool {
+        var components = URLComponents(url: rotation.current, resolvingAgainstBaseURL: false)!
+        components.path = "/readyz"
+        components.query = nil
+        guard let response = try? await http.execute(HTTPClientRequest(url: components.string!), timeout: .seconds(5)),
+            response.status == .serviceUnavailable,
+            let bytes = try? await response.body.collect(upTo: 1 << 16),
+            let answer = try? JSONDecoder().decode(ReadinessBody.self, from: Data(bytes.readableBytesView))
+        else { return false }
+        return answer.reasons.contains("draining")
+    }
+
+    private struct ReadinessBody: Decodable {
+        var reasons: [String]
+    }
+
     public func feed(before: Int64? = nil, limit: Int = 20) async throws -> FeedPage {
         try await send(.GET, "/api/feed", query: ["limit": "\(limit)", "before": before.map(String.init)])
     }

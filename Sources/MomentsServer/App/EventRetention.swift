@@ -16,8 +16,11 @@ struct EventRetention: Service {
     var now: @Sendable () -> Date = { Date() }
 
     static let batch = 500
-    /// A pause between batches, so writes waiting for the writer go first.
+    /// A pause between batches, so writes waiting for the writer go first: at least this, and
+    /// at least `yield` times as long as the batch took, so pruning a backlog takes at most a
+    /// quarter of the writer's time however slow the disk.
     static let breather: Duration = .milliseconds(5)
+    static let yield = 3
 
     /// Often enough that nothing outlives the retention by much, at most a minute apart.
     var interval: Duration { max(.seconds(1), min(.seconds(60), retention / 4)) }
@@ -38,12 +41,14 @@ struct EventRetention: Service {
     func pruneExpired() async throws -> Int {
         let cutoff = now().addingTimeInterval(-Double(retention.components.seconds))
         var total = 0
+        let clock = ContinuousClock()
         while !Task.isShuttingDownGracefully {
+            let start = clock.now
             let deleted = try await store.pruneEvents(olderThan: cutoff, limit: Self.batch)
             total += deleted
             metrics.pruned(deleted)
             if deleted < Self.batch { break }
-            try await Task.sleep(for: Self.breather)
+            try await Task.sleep(for: max(Self.breather, (clock.now - start) * Self.yield))
         }
         return total
     }

@@ -13,37 +13,55 @@ final class LogTruncation: Sendable {
     /// How long the writer waits for readers still in the log (a backup) before it gives up
     /// and leaves it for the next chance: a long reader delays the truncation, never the writes.
     static let writerWait = 20
+    /// An erasure's truncation at most this often: a burst of deletes (or retention's batches,
+    /// each of which asks) costs the writer one a second, not one each.
+    static let erasureGap: Duration = .seconds(1)
 
-    private let wanted = NIOLockedValueBox(false)
-    private let count = NIOLockedValueBox(0)
+    private struct State {
+        /// The log is past its limit: at the next chance.
+        var full = false
+        /// Something was erased: at the next chance after `erasureGap` since the last.
+        var erased = false
+        var last = ContinuousClock.now - LogTruncation.erasureGap
+        var done = 0
+    }
+
+    private let state = NIOLockedValueBox(State())
 
     init(frameLimit: Int = LogTruncation.defaultFrameLimit) {
         self.frameLimit = frameLimit
     }
 
-    func request() { wanted.withLockedValue { $0 = true } }
+    /// The log has passed `frameLimit`.
+    func requestForSize() { state.withLockedValue { $0.full = true } }
 
-    var isWanted: Bool { wanted.withLockedValue { $0 } }
+    /// Deleted words are still in the log.
+    func requestForErasure() { state.withLockedValue { $0.erased = true } }
 
     /// Truncations done so far (tests).
-    var done: Int { count.withLockedValue { $0 } }
+    var done: Int { state.withLockedValue { $0.done } }
 
-    /// Truncates the log if asked, outside any transaction on `db`; asked again if readers
+    /// Truncates the log if it is due, outside any transaction on `db`; due again if readers
     /// were in the way. `busyMilliseconds`, when given, bounds the wait for them and is then
     /// set back to `restoreMilliseconds`.
     func runIfWanted(_ db: Database, busyMilliseconds: Int? = nil, restoreMilliseconds: Int = 5000) {
-        let asked = wanted.withLockedValue { wanted in
-            defer { wanted = false }
-            return wanted
+        let now = ContinuousClock.now
+        let due = state.withLockedValue { state in
+            state.full || (state.erased && now - state.last >= Self.erasureGap)
         }
-        guard asked else { return }
+        guard due else { return }
         do {
             if let busyMilliseconds { try db.execute(sql: "PRAGMA busy_timeout = \(busyMilliseconds)") }
             defer { if busyMilliseconds != nil { try? db.execute(sql: "PRAGMA busy_timeout = \(restoreMilliseconds)") } }
             _ = try db.checkpoint(.truncate)
-            count.withLockedValue { $0 += 1 }
+            state.withLockedValue { state in
+                state.full = false
+                state.erased = false
+                state.last = now
+                state.done += 1
+            }
         } catch {
-            request()
+            // Still due: the next chance tries again.
         }
     }
 }

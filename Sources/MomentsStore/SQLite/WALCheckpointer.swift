@@ -28,7 +28,7 @@ final class WALCheckpointer: Sendable {
                     // writer or the next interval.
                     truncation.runIfWanted(db)
                     let (frames, _) = try db.checkpoint(.passive)
-                    if frames >= truncation.frameLimit { truncation.request() }
+                    if frames >= truncation.frameLimit { truncation.requestForSize() }
                 }
             }
         }
@@ -36,7 +36,7 @@ final class WALCheckpointer: Sendable {
 
     /// The log is emptied at the next chance: what a delete erased must leave it too.
     func truncateSoon() {
-        truncation.request()
+        truncation.requestForErasure()
     }
 
     /// Returns once no checkpoint runs and the connection is closed: a store opened next on
