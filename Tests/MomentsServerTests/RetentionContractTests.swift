@@ -144,4 +144,13 @@ struct RetentionContractTests {
         #expect(kept.map(\.id) == all)
         #expect(try await store.me("bob").unread == kept.filter { !$0.read }.count)
     }
+
+    @Test("a batch that held the writer too long halves the next, down to 10; a quick one doubles it, up to 500")
+    func batchSizes() {
+        #expect(EventRetention.nextBatch(after: 500, took: .milliseconds(30)) == 250)
+        #expect(EventRetention.nextBatch(after: 12, took: .milliseconds(30)) == 10)
+        #expect(EventRetention.nextBatch(after: 40, took: .microseconds(500)) == 80)
+        #expect(EventRetention.nextBatch(after: 400, took: .microseconds(500)) == 500)
+        #expect(EventRetention.nextBatch(after: 40, took: .microseconds(1500)) == 40)
+    }
 }

@@ -37,7 +37,7 @@ struct EventStream {
         }
         let position = try await store.streamPosition(user: user.id)
         let history = try await store.history(user: user.id)
-        let start = try await StreamStart.decide(
+        let start = await StreamStart.decide(
             requested: requested, epoch: epoch, position: position, history: history)
         var cursor = start.cursor
         try await send(

@@ -159,7 +159,7 @@ final class WebSocketPushHandler: ChannelInboundHandler, RemovableChannelHandler
             if hello {
                 let position = try await backlog.store.streamPosition(user: grant.user.id)
                 let history = try await backlog.store.history(user: grant.user.id)
-                let start = try await StreamStart.decide(
+                let start = await StreamStart.decide(
                     requested: grant.cursor, epoch: grant.epoch, position: position, history: history)
                 let frame = EventJSON.hello(
                     user: grant.user, unread: position.unread, start: start, epoch: history.epoch)
