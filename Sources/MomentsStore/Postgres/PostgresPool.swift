@@ -39,43 +39,92 @@ struct PostgresPool: Sendable {
         let lease = NIOLockedValueBox(Lease.waiting)
         let wait = self.wait
         let late = StoreError.unavailable("none within \(wait)")
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask {
-                do {
-                    return try await client.withConnection { connection in
-                        let mine = lease.withLockedValue { state in
-                            guard state == .waiting else { return false }
-                            state = .leased
-                            return true
-                        }
-                        guard mine else { throw late }
-                        return try await body(connection)
+        // Not a child task: a caller that gave up must not wait for it. postgres-nio does not
+        // always drop a waiting lease when its task is cancelled, and a task group would wait
+        // for it (a minute, until the circuit breaker trips): a shutdown waited that long.
+        let work = Task { () async throws -> Result in
+            do {
+                return try await client.withConnection { connection in
+                    let mine = lease.withLockedValue { state in
+                        guard state == .waiting else { return false }
+                        state = .leased
+                        return true
                     }
-                } catch {
-                    // A failure before the work started (the pool closed, its circuit broken) is
-                    // the database being unavailable; once leased, the work's own error stands.
-                    guard lease.withLockedValue({ $0 }) != .leased, !Task.isCancelled else { throw error }
-                    throw error as? StoreError ?? StoreError.unavailable(StoreFailure.describe(error))
+                    guard mine else { throw late }
+                    return try await body(connection)
+                }
+            } catch {
+                // A failure before the work started (the pool closed, its circuit broken) is
+                // the database being unavailable; once leased, the work's own error stands.
+                guard lease.withLockedValue({ $0 }) != .leased, !Task.isCancelled else { throw error }
+                throw error as? StoreError ?? StoreError.unavailable(StoreFailure.describe(error))
+            }
+        }
+        let answer = Answer<Result>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                answer.await(continuation)
+                Task { answer.settle(await work.result) }
+                Task {
+                    try? await Task.sleep(for: wait)
+                    let gaveUp = lease.withLockedValue { state in
+                        guard state == .waiting else { return false }
+                        state = .gaveUp
+                        return true
+                    }
+                    if gaveUp {
+                        work.cancel()
+                        answer.settle(.failure(late))
+                    }
                 }
             }
-            group.addTask {
-                // A caller cancelled meanwhile still gets what the work did, if it started.
-                try? await Task.sleep(for: wait)
-                let gaveUp = lease.withLockedValue { state in
-                    guard state == .waiting else { return false }
-                    state = .gaveUp
-                    return true
-                }
-                if gaveUp { throw Task.isCancelled ? CancellationError() as any Error : late }
-                return nil
+        } onCancel: {
+            // A caller cancelled meanwhile still gets what the work did, if it started.
+            let gaveUp = lease.withLockedValue { state in
+                guard state == .waiting else { return false }
+                state = .gaveUp
+                return true
             }
-            while let answer = try await group.next() {
-                if let answer {
-                    group.cancelAll()
-                    return answer
-                }
+            if gaveUp {
+                work.cancel()
+                answer.settle(.failure(CancellationError()))
             }
-            throw late  // not reached: the lease's task answers or throws
+        }
+    }
+
+    /// The first of the work's result, the end of the wait or a cancellation, handed to the
+    /// caller once, whichever comes before the caller starts waiting.
+    private final class Answer<Value: Sendable>: Sendable {
+        private struct State {
+            var continuation: CheckedContinuation<Value, any Error>?
+            var early: Swift.Result<Value, any Error>?
+            var done = false
+        }
+        private let state = NIOLockedValueBox(State())
+
+        func await(_ continuation: CheckedContinuation<Value, any Error>) {
+            let early = state.withLockedValue { state -> Swift.Result<Value, any Error>? in
+                guard let early = state.early else {
+                    state.continuation = continuation
+                    return nil
+                }
+                return early
+            }
+            if let early { continuation.resume(with: early) }
+        }
+
+        func settle(_ result: Swift.Result<Value, any Error>) {
+            let waiting = state.withLockedValue { state -> CheckedContinuation<Value, any Error>? in
+                guard !state.done else { return nil }
+                state.done = true
+                guard let continuation = state.continuation else {
+                    state.early = result
+                    return nil
+                }
+                state.continuation = nil
+                return continuation
+            }
+            waiting?.resume(with: result)
         }
     }
 
