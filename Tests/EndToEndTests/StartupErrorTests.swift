@@ -103,7 +103,9 @@ struct StartupErrorTests {
         let path = data.appendingPathComponent(ServerConfiguration.databaseName).path
         try await SQLiteStore(path: path, sink: PushHub()).close()
         let queue = try DatabaseQueue(path: path)
-        try await queue.write { db in try db.execute(sql: "UPDATE settings SET value = '99' WHERE key = 'oldest_reader'") }
+        try await queue.write { db in
+            try db.execute(sql: "UPDATE settings SET value = '99' WHERE key = 'oldest_reader'")
+        }
         try queue.close()
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         Self.expectOneLine(

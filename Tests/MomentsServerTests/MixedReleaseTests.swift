@@ -34,7 +34,8 @@ struct MixedReleaseTests {
         await previous.close()
 
         let again = try await open(nil)
-        #expect(try await again.post(id: post.id, viewer: "alice").comments.map(\.text) == ["from the previous release"])
+        #expect(
+            try await again.post(id: post.id, viewer: "alice").comments.map(\.text) == ["from the previous release"])
         #expect(try await again.events(user: "alice", after: 0, limit: 10).map(\.type) == [.like, .comment])
         #expect(try await again.me("alice").unread == 2)
         await again.close()
@@ -65,7 +66,8 @@ struct MixedReleaseTests {
         // What a later release, one that changes what rows mean, would record.
         let queue = try DatabaseQueue(path: path)
         try await queue.write { db in
-            try db.execute(sql: "UPDATE settings SET value = ? WHERE key = 'oldest_reader'", arguments: ["\(steps + 1)"])
+            try db.execute(
+                sql: "UPDATE settings SET value = ? WHERE key = 'oldest_reader'", arguments: ["\(steps + 1)"])
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v\(steps + 1) a later release')")
         }
         try queue.close()
@@ -95,7 +97,8 @@ struct MixedReleaseTests {
         let newest = try DatabaseQueue()
         try SQLiteSchema.migrator().migrate(newest)
         let tables = try await previous.read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
         }
         for table in tables {
             let known = Set(try await previous.read { db in try db.columns(in: table).map(\.name) })

@@ -36,7 +36,9 @@ struct WALBoundTests {
             for writer in 0..<writers {
                 group.addTask {
                     for n in 0..<broadcasts {
-                        _ = try await store.publish(to: nil, data: #"{"writer":\#(writer),"n":\#(n),"pad":"\#(String(repeating: "x", count: 200))"}"#)
+                        _ = try await store.publish(
+                            to: nil,
+                            data: #"{"writer":\#(writer),"n":\#(n),"pad":"\#(String(repeating: "x", count: 200))"}"#)
                     }
                 }
             }
@@ -45,7 +47,9 @@ struct WALBoundTests {
         sampler.cancel()
         let largest = await sampler.value
         let database = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
-        print("◇ WAL: largest \(largest) bytes, truncated \(checkpointer.truncation.done) times, database \(database) bytes")
+        print(
+            "◇ WAL: largest \(largest) bytes, truncated \(checkpointer.truncation.done) times, database \(database) bytes"
+        )
         #expect(checkpointer.truncation.done >= 2)
         // A broadcast to 300 users touches some 300 index pages: each writes about a megabyte
         // to the log, so without truncation it ends past 600 MB (seen here), and with it

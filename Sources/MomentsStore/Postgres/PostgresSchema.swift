@@ -302,7 +302,8 @@ enum PostgresSchema {
             return (applied.isEmpty, ran, applied.subtracting(steps.map(\.version)).count)
         }
         if unknown > 0 {
-            logger.notice("database has \(unknown) newer schema step(s) this binary does not know; they only add, so it starts")
+            logger.notice(
+                "database has \(unknown) newer schema step(s) this binary does not know; they only add, so it starts")
         }
         if created {
             logger.debug("database created at schema v\(known)")

@@ -52,7 +52,9 @@ final class LogTruncation: Sendable {
         guard due else { return }
         do {
             if let busyMilliseconds { try db.execute(sql: "PRAGMA busy_timeout = \(busyMilliseconds)") }
-            defer { if busyMilliseconds != nil { try? db.execute(sql: "PRAGMA busy_timeout = \(restoreMilliseconds)") } }
+            defer {
+                if busyMilliseconds != nil { try? db.execute(sql: "PRAGMA busy_timeout = \(restoreMilliseconds)") }
+            }
             _ = try db.checkpoint(.truncate)
             state.withLockedValue { state in
                 state.full = false

@@ -28,10 +28,11 @@ struct ClusterPlan: Equatable, Sendable {
     /// What round `round` runs, in order: the cluster's figures, a node killed, and in the first
     /// round only a rolling restart (its figures are a comparison within one run).
     func phases(round: Int) -> [Phase] {
-        let all = [
-            Phase(name: "cluster", users: users, arguments: clusterArguments),
-            Phase(name: "node-loss", users: lossUsers, arguments: lossArguments(round: round)),
-        ]
+        let all =
+            [
+                Phase(name: "cluster", users: users, arguments: clusterArguments),
+                Phase(name: "node-loss", users: lossUsers, arguments: lossArguments(round: round)),
+            ]
             + (round == 1
                 ? [
                     Phase(

@@ -29,7 +29,10 @@ struct ClusterSuite {
         let populateDir = tools.file("populate")
         let users = try await Child.succeed(
             tools.server,
-            ["populate", "--users", String(plan.populated), "--postgres", "\(base)/seed", "--data-dir", populateDir.path],
+            [
+                "populate", "--users", String(plan.populated), "--postgres", "\(base)/seed", "--data-dir",
+                populateDir.path,
+            ],
             output: tools.file("populate.txt"))
         let userLines = users.split(separator: "\n")
         let apiKey = try await Child.succeed(
