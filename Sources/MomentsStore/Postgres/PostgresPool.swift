@@ -61,34 +61,29 @@ struct PostgresPool: Sendable {
             }
         }
         let answer = Answer<Result>()
+        /// Ends the wait with `error` unless the work has its connection (then its result stands).
+        @Sendable func giveUp(with error: any Error) {
+            let waiting = lease.withLockedValue { state in
+                guard state == .waiting else { return false }
+                state = .gaveUp
+                return true
+            }
+            guard waiting else { return }
+            work.cancel()
+            answer.settle(.failure(error))
+        }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 answer.await(continuation)
                 Task { answer.settle(await work.result) }
                 Task {
                     try? await Task.sleep(for: wait)
-                    let gaveUp = lease.withLockedValue { state in
-                        guard state == .waiting else { return false }
-                        state = .gaveUp
-                        return true
-                    }
-                    if gaveUp {
-                        work.cancel()
-                        answer.settle(.failure(late))
-                    }
+                    giveUp(with: late)
                 }
             }
         } onCancel: {
             // A caller cancelled meanwhile still gets what the work did, if it started.
-            let gaveUp = lease.withLockedValue { state in
-                guard state == .waiting else { return false }
-                state = .gaveUp
-                return true
-            }
-            if gaveUp {
-                work.cancel()
-                answer.settle(.failure(CancellationError()))
-            }
+            giveUp(with: CancellationError())
         }
     }
 
