@@ -293,12 +293,15 @@ enum PostgresSchema {
                     "INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: logger)
                 ran.append(migration.version)
             }
-            let needed = String(SchemaCompatibility.needed(applied: known, recorded: recorded))
-            try await connection.query(
-                """
-                INSERT INTO settings (key, value) VALUES (\(SchemaCompatibility.settingKey), \(needed))
-                ON CONFLICT (key) DO UPDATE SET value = excluded.value
-                """, logger: logger)
+            // Written only when it changes, as on SQLite: a node's start is not a write.
+            let needed = SchemaCompatibility.needed(applied: known, recorded: recorded)
+            if needed != recorded {
+                try await connection.query(
+                    """
+                    INSERT INTO settings (key, value) VALUES (\(SchemaCompatibility.settingKey), \(String(needed)))
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                    """, logger: logger)
+            }
             return (applied.isEmpty, ran, applied.subtracting(steps.map(\.version)).count)
         }
         if unknown > 0 {
