@@ -61,11 +61,16 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        // Pictures from untrusted uploads: libvips (Debian's libvips-dev) behind a small C face,
+        // since Swift cannot call its variadic functions.
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .target(name: "CImaging", dependencies: ["CVips"]),
+        .target(name: "MomentsImaging", dependencies: ["CImaging"]),
         // The node: HTTP routes, auth, protection, transports, observability, the web page.
         .target(
             name: "MomentsServer",
             dependencies: [
-                "MomentsCore", "MomentsStore", "MomentsPush",
+                "MomentsCore", "MomentsStore", "MomentsPush", "MomentsImaging",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

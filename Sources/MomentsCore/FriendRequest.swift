@@ -72,10 +72,13 @@ public struct NewPostBody: Codable, Sendable {
     public var audience: Audience?
     /// Friends inside the audience to remind of the post ("提醒谁看").
     public var mentions: [String]?
+    /// Pictures uploaded first (`POST /api/media`), in order; the text may then be empty.
+    public var media: [MediaAttachment]?
 
-    public init(text: String, audience: Audience? = nil, mentions: [String]? = nil) {
+    public init(text: String, audience: Audience? = nil, mentions: [String]? = nil, media: [MediaAttachment]? = nil) {
         self.text = text
         self.audience = audience
         self.mentions = mentions
+        self.media = media
     }
 }

@@ -21,11 +21,13 @@ public struct Post: Codable, Sendable, Equatable, Identifiable {
     /// Shown as a small mark: to its author when the audience is not all friends, to others
     /// when it names who may see it (`only`); nothing more of the list is told.
     public var audienceLimited: Bool
+    /// Its pictures, in order (none to nine).
+    public var media: [PostMedia]
 
     public init(
         id: Int64, author: UserSummary, text: String, createdAt: Date, likeCount: Int = 0,
         likers: [UserSummary] = [], likedByMe: Bool = false, comments: [Comment] = [], commentCount: Int? = nil,
-        audience: Audience? = nil, audienceLimited: Bool = false
+        audience: Audience? = nil, audienceLimited: Bool = false, media: [PostMedia] = []
     ) {
         self.id = id
         self.author = author
@@ -38,14 +40,15 @@ public struct Post: Codable, Sendable, Equatable, Identifiable {
         self.commentCount = commentCount ?? comments.count
         self.audience = audience
         self.audienceLimited = audienceLimited
+        self.media = media
     }
 
     private enum CodingKeys: String, CodingKey {
         case id, author, text, createdAt, likeCount, likers, likedByMe, comments, commentCount, audience,
-            audienceLimited
+            audienceLimited, media
     }
 
-    /// Older servers sent neither count nor mark: every comment, and no limit shown.
+    /// Older servers sent neither count nor mark (every comment, and no limit shown), nor pictures.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -59,6 +62,7 @@ public struct Post: Codable, Sendable, Equatable, Identifiable {
             comments: try container.decode([Comment].self, forKey: .comments),
             commentCount: try container.decodeIfPresent(Int.self, forKey: .commentCount),
             audience: try container.decodeIfPresent(Audience.self, forKey: .audience),
-            audienceLimited: try container.decodeIfPresent(Bool.self, forKey: .audienceLimited) ?? false)
+            audienceLimited: try container.decodeIfPresent(Bool.self, forKey: .audienceLimited) ?? false,
+            media: try container.decodeIfPresent([PostMedia].self, forKey: .media) ?? [])
     }
 }

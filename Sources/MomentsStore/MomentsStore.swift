@@ -24,8 +24,10 @@ public protocol MomentsStore: Sendable {
     // A write that breaks a rule throws `StoreError.refused` (or `.notFound`), nothing written.
     /// Everyone named in `audience` must be the author's friend; everyone in `mentions`, a
     /// friend inside the audience (told with a `mention` event).
+    /// Pictures (`media`, up to nine, in order) must be the author's uploads no post has yet.
     func createPost(
-        author: String, text: String, audience: Audience, mentions: [String], idempotent: Idempotent<Post>?
+        author: String, text: String, audience: Audience, mentions: [String], media: [MediaAttachment],
+        idempotent: Idempotent<Post>?
     ) async throws -> Post
     /// By the post's author only; answers the post as its author sees it.
     func setAudience(author: String, postId: Int64, audience: Audience, idempotent: Idempotent<Post>?) async throws
@@ -88,6 +90,19 @@ public protocol MomentsStore: Sendable {
     func revokeTokens(user: String, before: Int64) async throws
     /// The users whose tokens were revoked at or after `since` (ms), with their cut-offs.
     func revocations(since: Int64) async throws -> [String: Int64]
+    // Pictures: the bytes are the server's re-encoding (`NewMedia`), shared by digest and
+    // counted, gone with the last row naming them.
+    /// Stores an upload, unattached, under its owner.
+    func saveMedia(_ media: NewMedia, idempotent: Idempotent<MediaUploaded>?) async throws -> MediaUploaded
+    /// The picture's bytes in `size`, or nil when there is no such picture or the viewer may
+    /// not see it (`Visibility.mediaSQL`: its owner while no post has it, then whoever may see
+    /// its post).
+    func mediaContent(id: String, size: MediaSize, viewer: String) async throws -> MediaContent?
+    /// How many pictures `owner` uploaded at or after `since` (the hourly limit).
+    func uploads(by owner: String, since: Date) async throws -> Int
+    /// Removes uploads no post took before `cutoff`, and pictures whose post is gone; then the
+    /// bytes nothing names any more. Answers how many pictures went.
+    func sweepMedia(unattachedBefore cutoff: Date) async throws -> Int
     /// Releases connections; the store is not used afterwards.
     func close() async
 }
@@ -99,7 +114,17 @@ extension MomentsStore {
     public func createPost(
         author: String, text: String, audience: Audience = .friends, mentions: [String] = []
     ) async throws -> Post {
-        try await createPost(author: author, text: text, audience: audience, mentions: mentions, idempotent: nil)
+        try await createPost(
+            author: author, text: text, audience: audience, mentions: mentions, media: [], idempotent: nil)
+    }
+    public func createPost(
+        author: String, text: String, audience: Audience, mentions: [String], idempotent: Idempotent<Post>?
+    ) async throws -> Post {
+        try await createPost(
+            author: author, text: text, audience: audience, mentions: mentions, media: [], idempotent: idempotent)
+    }
+    public func saveMedia(_ media: NewMedia) async throws -> MediaUploaded {
+        try await saveMedia(media, idempotent: nil)
     }
     public func setAudience(author: String, postId: Int64, audience: Audience) async throws -> Post {
         try await setAudience(author: author, postId: postId, audience: audience, idempotent: nil)

@@ -17,6 +17,7 @@ enum SchemaCompatibility {
         6,  // v6 privacy: an older node would show what the rules hide
         7,  // v7 deletes and replies: events outlive their posts
         7,  // v8 retention: added (an older node does not prune, and its cursors have no epoch)
+        7,  // v9 media: added (an older node shows no pictures; what its deletes leave, the sweep takes)
     ]
 
     /// Where both stores keep it, in their `settings` table.

@@ -23,7 +23,23 @@ struct PostJSONTests {
         Post(id: 9, author: bob, text: "z", createdAt: date, audience: .onlyMe, audienceLimited: true),
         Post(id: 10, author: bob, text: "z", createdAt: date, audience: .friends),
         Post(id: 11, author: bob, text: "z", createdAt: date, audienceLimited: true),
+        Post(
+            id: 12, author: bob, text: "", createdAt: date,
+            media: [
+                PostMedia(id: "0123456789abcdef0123456789abcdef", alt: "饺子 \"steaming\"", width: 4032, height: 3024),
+                PostMedia(id: "fedcba9876543210fedcba9876543210", alt: "", width: 1, height: 1),
+            ]),
     ]
+    /// Addresses signed for a viewer whose id needs escaping in a query.
+    static let links = MediaLinks(
+        signer: MediaSigner(secret: Array(repeating: 7, count: 32)), viewer: "d&ve", now: date)
+
+    /// What the hand-written JSON must equal: the post with its pictures' addresses signed.
+    static func signed(_ post: Post) -> Post {
+        var post = post
+        post.media = post.media.map(links.signed)
+        return post
+    }
 
     static func written(_ write: (inout ByteBuffer) -> Void) -> String {
         var out = ByteBuffer()
@@ -33,19 +49,23 @@ struct PostJSONTests {
 
     @Test("byte for byte what JSONEncoder with the wire settings writes")
     func sameBytes() throws {
+        #expect(Self.signed(Self.posts.last!).media[0].thumbUrl?.contains("u=d%26ve&") == true)
         let encoder = WireCoding.makeEncoder()
         for post in Self.posts {
             #expect(
-                Self.written { PostJSON.write(post, to: &$0) }
-                    == String(decoding: try encoder.encode(post), as: UTF8.self))
+                Self.written { PostJSON.write(post, links: Self.links, to: &$0) }
+                    == String(decoding: try encoder.encode(Self.signed(post)), as: UTF8.self))
         }
         #expect(
             Self.written { PostJSON.write(Self.comment, to: &$0) }
                 == String(decoding: try encoder.encode(Self.comment), as: UTF8.self))
         for page in [FeedPage(posts: Self.posts, nextBefore: 5), FeedPage(posts: [], nextBefore: nil)] {
             #expect(
-                Self.written { PostJSON.write(page, to: &$0) }
-                    == String(decoding: try encoder.encode(page), as: UTF8.self))
+                Self.written { PostJSON.write(page, links: Self.links, to: &$0) }
+                    == String(
+                        decoding: try encoder.encode(
+                            FeedPage(posts: page.posts.map(Self.signed), nextBefore: page.nextBefore)),
+                        as: UTF8.self))
         }
     }
 }

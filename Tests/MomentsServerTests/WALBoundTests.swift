@@ -17,7 +17,7 @@ struct WALBoundTests {
         let pool = try SQLiteStore.filePool(path)  // first: it puts the file in WAL mode
         let checkpointer = try WALCheckpointer(path: path, every: .milliseconds(50), frameLimit: limit)
         let store = try SQLiteStore(
-            writer: pool, sink: StoreContractTests.NoSink(), checkpointer: checkpointer,
+            writer: pool, sink: StoreContractTests.NoSink(), checkpointer: checkpointer, mediaFolder: nil,
             logger: SQLiteStore.silent, schemaSteps: SQLiteSchema.steps.count, committedBatch: { _ in })
         for n in 0..<300 { try await store.saveUser(id: "u\(n)", name: nil) }
 

@@ -10,6 +10,7 @@ struct APIRoutes {
     let limits: Limits
     let idempotency: IdempotencyGate
     let revocations: Revocations
+    let signer: MediaSigner
 
     func register(on api: RouterGroup<MomentsRequestContext>) {
         api.get("me") { _, context in
@@ -18,19 +19,23 @@ struct APIRoutes {
         api.get("feed") { request, context in
             let limit = try request.integer(query: "limit", in: 1...100) ?? 20
             let before = try request.integer(query: "before", in: 1...Int64.max)
-            return try await store.feed(viewer: try context.requireUser().id, before: before, limit: Int(limit))
+            let user = try context.requireUser().id
+            let page = try await store.feed(viewer: user, before: before, limit: Int(limit))
+            let links = MediaLinks(signer: signer, viewer: user)
+            return Response.json { PostJSON.write(page, links: links, to: &$0) }
         }
         api.post("posts") { request, context in
             let user = try context.requireUser().id
             let (body, bytes) = try await request.decodeBodyKeepingBytes(NewPostBody.self, limits: limits)
-            let text = try TextRules.validate(body.text)
+            let media = try MediaRules.validate(body.media ?? [])
+            let text = try TextRules.validate(body.text, mayBeEmpty: !media.isEmpty)
             let audience = try AudienceRules.validate(body.audience ?? .friends)
             let mentions = try AudienceRules.validateMentions(body.mentions ?? [])
             return try await idempotency.respond(
-                to: request, scope: "user:\(user)", body: bytes, status: .created, encode: PostJSON.write
+                to: request, scope: "user:\(user)", body: bytes, status: .created, encode: postJSON(for: user)
             ) {
                 try await store.createPost(
-                    author: user, text: text, audience: audience, mentions: mentions, idempotent: $0)
+                    author: user, text: text, audience: audience, mentions: mentions, media: media, idempotent: $0)
             }
         }
         api.delete("posts/:id") { request, context in
@@ -49,27 +54,28 @@ struct APIRoutes {
         api.get("posts/:id") { _, context in
             let (user, postId) = (try context.requireUser().id, try context.postId())
             let post = try await store.post(id: postId, viewer: user)
-            return Response.json { PostJSON.write(post, to: &$0) }
+            let links = MediaLinks(signer: signer, viewer: user)
+            return Response.json { PostJSON.write(post, links: links, to: &$0) }
         }
         api.put("posts/:id/audience") { request, context in
             let (user, postId) = (try context.requireUser().id, try context.postId())
             let (body, bytes) = try await request.decodeBodyKeepingBytes(Audience.self, limits: limits)
             let audience = try AudienceRules.validate(body)
             return try await idempotency.respond(
-                to: request, scope: "user:\(user)", body: bytes, encode: PostJSON.write
+                to: request, scope: "user:\(user)", body: bytes, encode: postJSON(for: user)
             ) {
                 try await store.setAudience(author: user, postId: postId, audience: audience, idempotent: $0)
             }
         }
         api.post("posts/:id/likes") { request, context in
             let (user, postId) = (try context.requireUser().id, try context.postId())
-            return try await idempotency.respond(to: request, scope: "user:\(user)", encode: PostJSON.write) {
+            return try await idempotency.respond(to: request, scope: "user:\(user)", encode: postJSON(for: user)) {
                 try await store.like(viewer: user, postId: postId, idempotent: $0)
             }
         }
         api.delete("posts/:id/likes") { request, context in
             let (user, postId) = (try context.requireUser().id, try context.postId())
-            return try await idempotency.respond(to: request, scope: "user:\(user)", encode: PostJSON.write) {
+            return try await idempotency.respond(to: request, scope: "user:\(user)", encode: postJSON(for: user)) {
                 try await store.unlike(viewer: user, postId: postId, idempotent: $0)
             }
         }
@@ -81,7 +87,8 @@ struct APIRoutes {
                 throw APIError.badRequest("reply_to must be a comment id")
             }
             return try await idempotency.respond(
-                to: request, scope: "user:\(user)", body: bytes, status: .created, encode: PostJSON.write
+                to: request, scope: "user:\(user)", body: bytes, status: .created,
+                encode: { comment, out in PostJSON.write(comment, to: &out) }
             ) {
                 try await store.comment(viewer: user, postId: postId, text: text, replyTo: body.replyTo, idempotent: $0)
             }
@@ -119,6 +126,14 @@ struct APIRoutes {
                 }
             ) { try await store.markRead(user: user, upTo: body.upTo, idempotent: $0) }
         }
+    }
+}
+
+extension APIRoutes {
+    /// Posts as `user` gets them: pictures' addresses signed for them.
+    func postJSON(for user: String) -> @Sendable (Post, inout ByteBuffer) -> Void {
+        let links = MediaLinks(signer: signer, viewer: user)
+        return { post, out in PostJSON.write(post, links: links, to: &out) }
     }
 }
 

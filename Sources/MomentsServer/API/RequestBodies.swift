@@ -39,9 +39,15 @@ extension NewPostBody: ScannedBody {
         var text: String?
         var audience: Audience?
         var mentions: [String]?
+        var media: [MediaAttachment]?
         try scanner.object { key, scanner in
             switch key {
             case "text": text = try scanner.string()
+            case "media":
+                if try scanner.isNull() { return }
+                var items: [MediaAttachment] = []
+                try scanner.array { items.append(try MediaAttachment(scanning: &$0)) }
+                media = items
             case "audience": if try !scanner.isNull() { audience = try Audience(scanning: &scanner) }
             case "mentions":
                 if try scanner.isNull() { return }
@@ -51,8 +57,25 @@ extension NewPostBody: ScannedBody {
             default: try scanner.skipValue()
             }
         }
-        guard let text else { throw JSONScanner.Malformed() }
-        self.init(text: text, audience: audience, mentions: mentions)
+        // A post of pictures may leave its text out.
+        guard text != nil || media?.isEmpty == false else { throw JSONScanner.Malformed() }
+        self.init(text: text ?? "", audience: audience, mentions: mentions, media: media)
+    }
+}
+
+extension MediaAttachment: ScannedBody {
+    init(scanning scanner: inout JSONScanner) throws {
+        var id: String?
+        var alt = ""
+        try scanner.object { key, scanner in
+            switch key {
+            case "id": id = try scanner.string()
+            case "alt": if try !scanner.isNull() { alt = try scanner.string() }
+            default: try scanner.skipValue()
+            }
+        }
+        guard let id else { throw JSONScanner.Malformed() }
+        self.init(id: id, alt: alt)
     }
 }
 

@@ -76,10 +76,11 @@ extension MomentsRequestContext {
 enum TextRules {
     static let maxCharacters = 2000
 
-    /// Trimmed text, or 400: empty, too long, or holding control characters other than newline/tab.
-    static func validate(_ text: String) throws -> String {
+    /// Trimmed text, or 400: empty (unless `mayBeEmpty`: a post of pictures), too long, or
+    /// holding control characters other than newline/tab.
+    static func validate(_ text: String, mayBeEmpty: Bool = false) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw APIError.badRequest("text must not be empty") }
+        guard !trimmed.isEmpty || mayBeEmpty else { throw APIError.badRequest("text must not be empty") }
         guard trimmed.count <= maxCharacters else {
             throw APIError.badRequest("text is longer than \(maxCharacters) characters")
         }
@@ -89,5 +90,31 @@ enum TextRules {
             throw APIError.badRequest("text must not contain control characters")
         }
         return trimmed
+    }
+}
+
+/// The pictures a new post names: nine at most, each an id as uploads get them, each alt text
+/// short and without control characters. Whose they are is the store's to check.
+enum MediaRules {
+    static let maxAltCharacters = 500
+
+    static func validate(_ media: [MediaAttachment]) throws -> [MediaAttachment] {
+        func invalid(_ message: String) -> APIError { APIError(.badRequest, "invalid_media", message) }
+        guard media.count <= MediaAttachment.perPost else {
+            throw invalid("a post has at most \(MediaAttachment.perPost) pictures")
+        }
+        return try media.map { item in
+            guard item.id.utf8.count == 32,
+                item.id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+            else { throw invalid("no picture \(item.id.prefix(64)) of yours") }
+            let alt = item.alt.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard alt.count <= maxAltCharacters else {
+                throw invalid("alt text is longer than \(maxAltCharacters) characters")
+            }
+            guard !alt.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw invalid("alt text must not contain control characters")
+            }
+            return MediaAttachment(id: item.id, alt: alt)
+        }
     }
 }

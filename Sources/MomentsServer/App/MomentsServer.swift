@@ -33,6 +33,8 @@ public final class MomentsServer: Sendable {
     let pings = PingWheel()
     private let trustedProxies: TrustedProxies
     private let group = NIOLockedValueBox<ServiceGroup?>(nil)
+    private let mediaProcessor: MediaProcessor
+    private let mediaSigner: MediaSigner
 
     /// Opens (creating and migrating if needed) the data dir, store and signing secret.
     public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "moments")) async throws {
@@ -48,6 +50,8 @@ public final class MomentsServer: Sendable {
         store = setup.store
         storeServices = setup.services
         tokens = await TokenAuthority(secret: setup.signingSecret)
+        mediaSigner = MediaSigner(secret: setup.signingSecret)
+        mediaProcessor = MediaProcessor(options: configuration.media, metrics: metrics)
         publisherKey = setup.publisherKey
         revocations = Revocations(store: store, hub: hub)
         revocations.apply(try await store.revocations(since: 0))
@@ -128,6 +132,8 @@ public final class MomentsServer: Sendable {
                     configuration: .init(address: .hostname(address.host, port: address.port), serverName: "moments"),
                     onServerRunning: { await report.listening(1, port: $0.localAddress?.port ?? 0) }, logger: logger))
         }
+        services.append(
+            MediaSweep(store: store, age: configuration.media.unattachedAge, metrics: metrics, logger: logger))
         services.append(PushDrainService(hub: hub, readiness: readiness, window: configuration.drainWindow))
         let serviceGroup = ServiceGroup(
             configuration: .init(
@@ -138,9 +144,11 @@ public final class MomentsServer: Sendable {
         do {
             try await serviceGroup.run()
         } catch {
+            await mediaProcessor.shutdown()
             await store.close()
             throw error
         }
+        await mediaProcessor.shutdown()
         await store.close()
     }
 
@@ -195,7 +203,12 @@ public final class MomentsServer: Sendable {
                 perUser: RateLimiter(perSecond: limits.writesPerSecondPerUser),
                 perAddress: RateLimiter(perSecond: limits.writesPerSecondPerAddress)))
         let idempotency = IdempotencyGate(store: store, lifetime: configuration.idempotencyLifetime)
-        APIRoutes(store: store, limits: limits, idempotency: idempotency, revocations: revocations).register(on: api)
+        APIRoutes(store: store, limits: limits, idempotency: idempotency, revocations: revocations, signer: mediaSigner)
+            .register(on: api)
+        MediaRoutes(
+            store: store, processor: mediaProcessor, signer: mediaSigner, idempotency: idempotency,
+            files: FileIO(threadPool: .singleton)
+        ).register(api: api, on: router)
         FriendRoutes(store: store, limits: limits, idempotency: idempotency).register(on: api)
         PublishRoute(store: store, key: publisherKey, limits: limits, idempotency: idempotency).register(on: router)
         LongPollTransport(store: store, hub: hub, limits: streamLimits, admission: admission, metrics: metrics)

@@ -29,6 +29,8 @@ public struct ServerConfiguration: Sendable {
     public var postgresWait: Duration = .seconds(10)
     /// Bounds against bad and hostile clients.
     public var limits = Limits()
+    /// Pictures: upload bounds, decoding threads, the two sizes, when unattached uploads go.
+    public var media = MediaOptions()
     /// Where request and stream lines go (`moments-server serve` writes them to standard output).
     public var accessLog: AccessLog?
     /// On SIGTERM, open streams are ended over this long, spread (zero: all at once, 1001).

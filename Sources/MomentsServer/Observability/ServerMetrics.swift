@@ -17,6 +17,8 @@ final class ServerMetrics: Sendable {
     private let commits: Counter
     private let pruned: Counter
     private let committedWrites: Counter
+    private let pixels: Counter
+    private let mediaSwept: Counter
 
     init() {
         let registry = PrometheusCollectorRegistry()
@@ -54,6 +56,11 @@ final class ServerMetrics: Sendable {
         committedWrites = registry.makeCounter(
             descriptor: Self.name(
                 "store_committed_writes", "total", "Writes in those transactions (÷ commits = writes per batch)"))
+        pixels = registry.makeCounter(
+            descriptor: Self.name(
+                "media_decoded", "pixels_total", "Pixels of uploaded pictures decoded (counted before decoding)"))
+        mediaSwept = registry.makeCounter(
+            descriptor: Self.name("media_swept", "total", "Pictures removed: uploads no post took, and posts' gone"))
     }
 
     /// `moments_NAME_UNIT`.
@@ -68,6 +75,8 @@ final class ServerMetrics: Sendable {
     }
 
     func pruned(_ events: Int) { pruned.increment(by: Int64(events)) }
+    func decodedPixels(_ count: Int) { pixels.increment(by: Int64(count)) }
+    func sweptMedia(_ count: Int) { mediaSwept.increment(by: Int64(count)) }
 
     func opened(_ transport: Transport) { open[transport]?.increment() }
     func closed(_ transport: Transport) { open[transport]?.decrement() }

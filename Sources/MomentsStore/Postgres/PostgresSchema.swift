@@ -253,6 +253,36 @@ enum PostgresSchema {
                 "ALTER TABLE users ADD COLUMN pruned_through BIGINT NOT NULL DEFAULT 0",
             ]
         ),
+        (
+            // Pictures: the media rows as SQLite's; the bytes in PostgreSQL, so every node serves them.
+            "v9 media",
+            [
+                """
+                CREATE TABLE media (
+                    id TEXT PRIMARY KEY,
+                    owner_id TEXT NOT NULL REFERENCES users(id),
+                    post_id BIGINT,
+                    position INTEGER NOT NULL DEFAULT 0,
+                    alt TEXT NOT NULL DEFAULT '',
+                    width INTEGER NOT NULL,
+                    height INTEGER NOT NULL,
+                    thumb_digest TEXT NOT NULL,
+                    large_digest TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX media_post ON media(post_id, position) WHERE post_id IS NOT NULL",
+                "CREATE INDEX media_unattached ON media(created_at) WHERE post_id IS NULL",
+                """
+                CREATE TABLE media_files (
+                    digest TEXT PRIMARY KEY,
+                    refs INTEGER NOT NULL,
+                    length INTEGER NOT NULL,
+                    data BYTEA NOT NULL
+                )
+                """,
+            ]
+        ),
     ]
 
     /// Applies what is missing of the `known` steps (all of them, but for tests that play an

@@ -127,6 +127,13 @@ extension PostgresStore {
                 connection,
                 "state = 'pending' AND ((from_id = \(a) AND to_id = \(b)) OR (from_id = \(b) AND to_id = \(a)))")
         }
+        if !needs.media.isEmpty {
+            for try await (id, owner, postId) in try await connection.query(
+                "SELECT id, owner_id, post_id FROM media WHERE id = ANY(\(needs.media))", logger: logger
+            ).decode((String, String, Int64?).self) {
+                facts.media.append(MediaFacts(id: id, owner: owner, postId: postId))
+            }
+        }
         return facts
     }
 
@@ -211,7 +218,7 @@ extension PostgresStore {
         let none: SQLFragment = "NULL::BIGINT AS comment_id, NULL::BIGINT AS request_id"
         let nothing: SQLFragment = "NULL::BIGINT AS post_id, NULL::BIGINT AS comment_id, NULL::BIGINT AS request_id"
         switch change {
-        case .addPost(let author, let text, let audience):
+        case .addPost(let author, let text, let audience, let media):
             return """
                 changed AS (
                     INSERT INTO posts (author_id, text, created_at, audience)
@@ -220,7 +227,12 @@ extension PostgresStore {
                 named AS (
                     INSERT INTO post_audience (post_id, user_id)
                     SELECT changed.post_id, named.user_id FROM changed, unnest(\(audience.named)::TEXT[]) AS named(user_id)
-                    ON CONFLICT DO NOTHING)
+                    ON CONFLICT DO NOTHING),
+                attached AS (
+                    UPDATE media m SET post_id = changed.post_id, position = a.position - 1, alt = a.alt
+                    FROM changed, unnest(\(media.map(\.id))::TEXT[], \(media.map(\.alt))::TEXT[])
+                        WITH ORDINALITY AS a(id, alt, position)
+                    WHERE m.id = a.id AND m.owner_id = \(author) AND m.post_id IS NULL)
                 """
         case .setAudience(let postId, let audience):
             return """
@@ -288,6 +300,12 @@ extension PostgresStore {
                 likes_gone AS (DELETE FROM likes WHERE post_id = \(postId)),
                 comments_gone AS (DELETE FROM comments WHERE post_id = \(postId)),
                 audience_gone AS (DELETE FROM post_audience WHERE post_id = \(postId)),
+                media_gone AS (DELETE FROM media WHERE post_id = \(postId) RETURNING thumb_digest, large_digest),
+                media_released AS (
+                    UPDATE media_files f SET refs = f.refs - r.n
+                    FROM (SELECT d, COUNT(*) AS n FROM media_gone, unnest(ARRAY[thumb_digest, large_digest]) AS d
+                          GROUP BY d) r
+                    WHERE f.digest = r.d),
                 changed AS (
                     DELETE FROM posts WHERE id = \(postId)
                     RETURNING id AS post_id, \(none)),

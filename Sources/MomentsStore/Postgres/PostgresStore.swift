@@ -158,9 +158,10 @@ public final class PostgresStore: MomentsStore {
     }
 
     public func createPost(
-        author: String, text: String, audience: Audience, mentions: [String], idempotent: Idempotent<Post>?
+        author: String, text: String, audience: Audience, mentions: [String], media: [MediaAttachment],
+        idempotent: Idempotent<Post>?
     ) async throws -> Post {
-        let write = Writes.createPost(author: author, text: text, audience: audience, mentions: mentions)
+        let write = Writes.createPost(author: author, text: text, audience: audience, mentions: mentions, media: media)
         return try await perform(write, idempotent) { connection, made in
             try await Self.fetchPosts(connection, ids: [made.postId!], viewer: author, logger: self.logger)[0]
         }
@@ -209,6 +210,7 @@ public final class PostgresStore: MomentsStore {
 
     public func deletePost(by user: String, postId: Int64, idempotent: Idempotent<Void>?) async throws {
         try await perform(Writes.deletePost(by: user, postId: postId), idempotent) { _, _ in }
+        try await collectMediaFiles()
     }
 
     /// Keeps `result`'s answer under the write's key in its transaction (replacing an expired one).
@@ -659,8 +661,8 @@ public final class PostgresStore: MomentsStore {
     }
 
     /// Posts in the order of `ids` (each one the viewer may see), with the likes and the latest
-    /// `comments` comments the viewer may see: three queries (four with the viewer's own
-    /// audience lists).
+    /// `comments` comments the viewer may see, and their pictures: four queries (five with the
+    /// viewer's own audience lists).
     private static func fetchPosts(
         _ connection: PostgresConnection, ids: [Int64], viewer: String, comments limit: Int = .max, logger: Logger
     ) async throws -> [Post] {
@@ -704,8 +706,16 @@ public final class PostgresStore: MomentsStore {
             connection, of: ids,
             by: SQLFragment(Visibility.commentSQL("c", viewer: ":viewer"), binding: ["viewer": viewer]), limit: limit,
             logger: logger)
+        var media: [PostAssembly.MediaRow] = []
+        for try await (postId, id, alt, width, height) in try await connection.query(
+            "SELECT post_id, id, alt, width, height FROM media WHERE post_id = ANY(\(ids)) ORDER BY post_id, position",
+            logger: logger
+        ).decode((Int64, String, String, Int32, Int32).self) {
+            media.append(
+                .init(postId: postId, media: PostMedia(id: id, alt: alt, width: Int(width), height: Int(height))))
+        }
         return PostAssembly.posts(
-            ids: ids, rows: rows, likers: likers, comments: comments, named: named, viewer: viewer)
+            ids: ids, rows: rows, likers: likers, comments: comments, named: named, media: media, viewer: viewer)
     }
 
 }

@@ -1,7 +1,8 @@
 import MomentsCore
 
 /// Posts as a viewer sees them, put together from the reads both stores make (the posts, the
-/// likers and comments the viewer may see, the audiences of the viewer's own posts).
+/// likers and comments the viewer may see, the audiences of the viewer's own posts, the
+/// pictures in order).
 enum PostAssembly {
     /// How many comments a feed shows of each post: the latest ones.
     static let feedComments = 3
@@ -27,6 +28,11 @@ enum PostAssembly {
         var total: Int?
     }
 
+    struct MediaRow {
+        var postId: Int64
+        var media: PostMedia
+    }
+
     struct NamedRow {
         var postId: Int64
         var user: String
@@ -41,10 +47,12 @@ enum PostAssembly {
     /// In the order of `ids`; ids with no row (not visible, or gone) are left out. `named` holds
     /// the audience lists of the viewer's own posts, the only ones a viewer is told.
     static func posts(
-        ids: [Int64], rows: [PostRow], likers: [LikerRow], comments: [CommentRow], named: [NamedRow], viewer: String
+        ids: [Int64], rows: [PostRow], likers: [LikerRow], comments: [CommentRow], named: [NamedRow],
+        media: [MediaRow], viewer: String
     ) -> [Post] {
         let likersByPost = Dictionary(grouping: likers, by: \.postId).mapValues { $0.map(\.liker) }
         let commentsByPost = Dictionary(grouping: comments, by: \.comment.postId)
+        let mediaByPost = Dictionary(grouping: media, by: \.postId).mapValues { $0.map(\.media) }
         let namedByPost = Dictionary(grouping: named, by: \.postId).mapValues { $0.map(\.user) }
         let rowsById = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return ids.compactMap { id in
@@ -66,7 +74,7 @@ enum PostAssembly {
                 likeCount: postLikers.count, likers: postLikers, likedByMe: postLikers.contains { $0.id == viewer },
                 comments: postComments.map(\.comment),
                 commentCount: postComments.isEmpty ? 0 : postComments[0].total ?? postComments.count,
-                audience: isAuthor ? audience : nil, audienceLimited: limited)
+                audience: isAuthor ? audience : nil, audienceLimited: limited, media: mediaByPost[id] ?? [])
         }
     }
 }

@@ -47,6 +47,16 @@ enum Visibility {
         """
     }
 
+    /// The picture row `media` (columns `owner_id`, `post_id`) may be shown to `viewer`: to its
+    /// owner while no post has it, then to whoever may see its post (and to no one once the
+    /// post is gone).
+    static func mediaSQL(_ media: String, viewer: String) -> String {
+        """
+        ((\(media).post_id IS NULL AND \(media).owner_id = \(viewer))
+            OR EXISTS (SELECT 1 FROM posts v_mp WHERE v_mp.id = \(media).post_id AND \(postSQL("v_mp", viewer: viewer))))
+        """
+    }
+
     /// Something made by `maker` (a like's or comment's user) may be shown to `viewer`, given the
     /// post is.
     static func makerSQL(_ maker: String, viewer: String) -> String {

@@ -301,6 +301,38 @@ enum SQLiteSchema {
                         """)
             }
         ),
+        (
+            "v9 media",
+            { db in
+                try db.execute(
+                    sql: """
+                        -- A picture as uploaded by its owner: unattached (post_id NULL) until a post of
+                        -- theirs takes it. width and height are the original's, upright.
+                        CREATE TABLE media (
+                            id TEXT PRIMARY KEY NOT NULL,
+                            owner_id TEXT NOT NULL REFERENCES users(id),
+                            post_id INTEGER,
+                            position INTEGER NOT NULL DEFAULT 0,
+                            alt TEXT NOT NULL DEFAULT '',
+                            width INTEGER NOT NULL,
+                            height INTEGER NOT NULL,
+                            thumb_digest TEXT NOT NULL,
+                            large_digest TEXT NOT NULL,
+                            created_at INTEGER NOT NULL
+                        );
+                        CREATE INDEX media_post ON media(post_id, position) WHERE post_id IS NOT NULL;
+                        CREATE INDEX media_unattached ON media(created_at) WHERE post_id IS NULL;
+                        -- The re-encoded bytes, by SHA-256, counted by the media rows naming them. A
+                        -- store in a file keeps them in files beside it (data NULL); in memory, here.
+                        CREATE TABLE media_files (
+                            digest TEXT PRIMARY KEY NOT NULL,
+                            refs INTEGER NOT NULL,
+                            length INTEGER NOT NULL,
+                            data BLOB
+                        ) WITHOUT ROWID;
+                        """)
+            }
+        ),
     ]
 
     /// The migrator of a binary that knows the first `known` steps (all of them, but for tests

@@ -93,6 +93,12 @@ extension SQLiteStore {
         if let id = needs.request {
             facts.request = try fetchRequestFacts(db, "id = ?", [id]).first
         }
+        if !needs.media.isEmpty {
+            facts.media = try Row.fetchAll(
+                db, sql: "SELECT id, owner_id, post_id FROM media WHERE id IN (SELECT value FROM json_each(?))",
+                arguments: [String(decoding: try JSONEncoder().encode(needs.media), as: UTF8.self)]
+            ).map { MediaFacts(id: $0["id"], owner: $0["owner_id"], postId: $0["post_id"]) }
+        }
         if let (a, b) = needs.pendingBetween {
             facts.pending = try fetchRequestFacts(
                 db, "state = 'pending' AND ((from_id = ?1 AND to_id = ?2) OR (from_id = ?2 AND to_id = ?1))", [a, b])
@@ -129,11 +135,12 @@ extension SQLiteStore {
 
     private static func apply(_ change: RowChange, _ db: Database) throws -> ChangeOutcome {
         switch change {
-        case .addPost(let author, let text, let audience):
+        case .addPost(let author, let text, let audience, let media):
             try db.cachedStatement(sql: "INSERT INTO posts (author_id, text, created_at, audience) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [author, text, StoreClock.now(), audience.kind])
             let postId = db.lastInsertedRowID
             try name(audience, of: postId, db)
+            try attach(media, to: postId, owner: author, db)
             return ChangeOutcome(changed: true, postId: postId)
         case .setAudience(let postId, let audience):
             try db.cachedStatement(sql: "UPDATE posts SET audience = ? WHERE id = ?")
@@ -167,6 +174,7 @@ extension SQLiteStore {
             try db.execute(sql: Erasure.postRows, arguments: ["post": postId, "now": StoreClock.now()])
             try db.cachedStatement(sql: "DELETE FROM posts WHERE id = ?").execute(arguments: [postId])
             guard db.changesCount > 0 else { return .none }
+            try releaseMedia(where: "post_id = ?", [postId], db)
             try db.execute(sql: Erasure.post, arguments: ["post": postId, "gone": Data(StoredAnswer.gone.body)])
             try bury(kind: "post", id: postId, postAuthor: author, commentAuthor: nil, db)
             return ChangeOutcome(changed: true, postId: postId)

@@ -20,6 +20,8 @@ public final class SQLiteStore: MomentsStore {
     /// Every write goes through it: one transaction for all writes waiting, pushes after commit.
     let commits: GroupCommit
     let checkpointer: WALCheckpointer?
+    /// Where pictures' bytes go: files beside the database, or (in memory) its own rows.
+    let mediaFolder: MediaFolder?
 
     /// The store in a file (WAL mode, checkpointed on a connection of its own), upgraded to this
     /// binary's schema (`schemaSteps` fewer only for tests that play an earlier release);
@@ -31,7 +33,8 @@ public final class SQLiteStore: MomentsStore {
         try self.init(
             writer: try Self.filePool(path), sink: sink,
             checkpointer: try WALCheckpointer(path: path, every: Self.checkpointInterval),
-            logger: logger, schemaSteps: schemaSteps ?? SQLiteSchema.steps.count, committedBatch: committedBatch)
+            mediaFolder: MediaFolder(beside: path), logger: logger,
+            schemaSteps: schemaSteps ?? SQLiteSchema.steps.count, committedBatch: committedBatch)
     }
 
     /// The connections of a store in a file.
@@ -50,12 +53,13 @@ public final class SQLiteStore: MomentsStore {
     /// The store on any GRDB writer: an in-memory `DatabaseQueue()` for tests.
     public convenience init(writer: any DatabaseWriter, sink: any EventSink) throws {
         try self.init(
-            writer: writer, sink: sink, checkpointer: nil, logger: Self.silent,
+            writer: writer, sink: sink, checkpointer: nil, mediaFolder: nil, logger: Self.silent,
             schemaSteps: SQLiteSchema.steps.count, committedBatch: { _ in })
     }
 
     init(
-        writer: any DatabaseWriter, sink: any EventSink, checkpointer: WALCheckpointer?, logger: Logger,
+        writer: any DatabaseWriter, sink: any EventSink, checkpointer: WALCheckpointer?, mediaFolder: MediaFolder?,
+        logger: Logger,
         schemaSteps: Int, committedBatch: @escaping @Sendable (Int) -> Void
     ) throws {
         try SQLiteSchema.upgrade(writer, knowing: schemaSteps, logger: logger)
@@ -63,6 +67,7 @@ public final class SQLiteStore: MomentsStore {
         commits = GroupCommit(
             writer: writer, sink: sink, truncation: checkpointer?.truncation, committedBatch: committedBatch)
         self.checkpointer = checkpointer
+        self.mediaFolder = mediaFolder
     }
 
     /// Closes the file now, not whenever the last reference goes: the last connection to close
@@ -129,9 +134,10 @@ public final class SQLiteStore: MomentsStore {
     }
 
     public func createPost(
-        author: String, text: String, audience: Audience, mentions: [String], idempotent: Idempotent<Post>?
+        author: String, text: String, audience: Audience, mentions: [String], media: [MediaAttachment],
+        idempotent: Idempotent<Post>?
     ) async throws -> Post {
-        let write = Writes.createPost(author: author, text: text, audience: audience, mentions: mentions)
+        let write = Writes.createPost(author: author, text: text, audience: audience, mentions: mentions, media: media)
         return try await perform(write, idempotent) { db, made in
             try Self.fetchPosts(db, ids: [made.postId!], viewer: author)[0]
         }
@@ -181,6 +187,7 @@ public final class SQLiteStore: MomentsStore {
 
     public func deletePost(by user: String, postId: Int64, idempotent: Idempotent<Void>?) async throws {
         try await perform(Writes.deletePost(by: user, postId: postId), idempotent) { _, _ in }
+        try await collectMediaFiles()
         checkpointer?.truncateSoon()
     }
 
@@ -526,8 +533,8 @@ public final class SQLiteStore: MomentsStore {
     }
 
     /// Posts in the order of `ids` (each one the viewer may see), with the likes and the latest
-    /// `comments` comments the viewer may see: three queries (four with the viewer's own
-    /// audience lists).
+    /// `comments` comments the viewer may see, and their pictures: four queries (five with the
+    /// viewer's own audience lists).
     private static func fetchPosts(_ db: Database, ids: [Int64], viewer: String, comments: Int = .max) throws
         -> [Post]
     {
@@ -565,10 +572,21 @@ public final class SQLiteStore: MomentsStore {
                         WHERE post_id IN (SELECT value FROM json_each(?)) ORDER BY post_id, user_id
                         """), arguments: [jsonArray(listed)]
             ).map { PostAssembly.NamedRow(postId: $0["post_id"], user: $0["user_id"]) }
+        let media = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT post_id, id, alt, width, height FROM media
+                    WHERE post_id IN (SELECT value FROM json_each(?)) ORDER BY post_id, position
+                    """), arguments: [list]
+        ).map {
+            PostAssembly.MediaRow(
+                postId: $0["post_id"],
+                media: PostMedia(id: $0["id"], alt: $0["alt"], width: $0["width"], height: $0["height"]))
+        }
         return PostAssembly.posts(
             ids: ids, rows: rows, likers: likers,
             comments: try fetchComments(db, postIds: list, viewer: viewer, limit: comments), named: named,
-            viewer: viewer)
+            media: media, viewer: viewer)
     }
 
     private static func jsonArray(_ ids: [Int64]) -> String {

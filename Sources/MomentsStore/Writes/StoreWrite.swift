@@ -53,11 +53,13 @@ struct StoreWrite: Sendable {
         var request: Int64?
         /// The pending friend requests between two users, either way.
         var pendingBetween: (String, String)?
+        /// The pictures (by id) whose owner and post are read.
+        var media: [String] = []
 
         var isEmpty: Bool {
             visiblePost == nil && post == nil && comment == nil && commentersOf == nil && friendsOf.isEmpty
                 && users.isEmpty && request == nil
-                && pendingBetween == nil
+                && pendingBetween == nil && media.isEmpty
         }
     }
 
@@ -88,6 +90,8 @@ struct StoreWrite: Sendable {
         var users: Set<String> = []
         var request: RequestFacts?
         var pending: [RequestFacts] = []
+        /// The asked pictures that exist.
+        var media: [MediaFacts] = []
 
         /// The post, or `StoreError.notFound`.
         func visiblePost(_ id: Int64) throws -> PostFacts {
@@ -121,7 +125,7 @@ struct StoreWrite: Sendable {
 /// The row changes writes are made of; each store has the SQL of each.
 enum RowChange: Sendable, Equatable {
     /// Makes a post, its audience's named users with it.
-    case addPost(author: String, text: String, audience: Audience)
+    case addPost(author: String, text: String, audience: Audience, media: [MediaAttachment])
     /// Changes nothing when the like is there already.
     case addLike(postId: Int64, user: String)
     /// Changes nothing when there was no like.
@@ -132,8 +136,9 @@ enum RowChange: Sendable, Equatable {
     /// text, and stop counting as unread; replies to it lose the link, keep the name; kept
     /// answers showing it are erased); leaves its tombstone.
     case deleteComment(CommentFacts, postAuthor: String)
-    /// Removes the post, its likes, comments and audience, and its words everywhere, as
-    /// `deleteComment` does; every event about it stops counting as unread.
+    /// Removes the post, its likes, comments, audience and pictures (their bytes go once
+    /// nothing names them), and its words everywhere, as `deleteComment` does; every event
+    /// about it stops counting as unread.
     case deletePost(id: Int64, author: String)
     /// `liker`'s still-unread like events of the post, in `recipient`'s stream, stop counting.
     case readLikeEvents(recipient: String, liker: String, postId: Int64)

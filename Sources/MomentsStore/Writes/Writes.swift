@@ -7,10 +7,12 @@ enum Writes {
     /// A post reaches the streams of the author's friends inside its audience (for live feeds);
     /// the friends it mentions are reminded of it. Everyone an audience names must be the
     /// author's friend; everyone mentioned, a friend inside the audience.
-    static func createPost(author: String, text: String, audience: Audience, mentions: [String] = [])
-        -> StoreWrite
-    {
-        StoreWrite(needs: .init(friendsOf: [author]), answerShows: .madePost) { facts in
+    /// Its pictures must be the author's uploads that no post has yet, nine at most, each once.
+    static func createPost(
+        author: String, text: String, audience: Audience, mentions: [String] = [], media: [MediaAttachment] = []
+    ) -> StoreWrite {
+        StoreWrite(needs: .init(friendsOf: [author], media: media.map(\.id)), answerShows: .madePost) { facts in
+            try requireUnattached(media, of: author, facts.media)
             let friends = facts.friendsOf(author)
             try requireFriends(audience, of: friends)
             if let outsider = mentions.first(where: { !friends.contains($0) || !audience.admits(friend: $0) }) {
@@ -21,7 +23,8 @@ enum Writes {
                 NotificationRules.post(author: author, friends: friends, audience: audience, text: text)
                 + NotificationRules.mentions(author: author, mentioned: mentions)
             return .init(
-                streams: told.map(\.recipient), change: .addPost(author: author, text: text, audience: audience),
+                streams: told.map(\.recipient),
+                change: .addPost(author: author, text: text, audience: audience, media: media),
                 told: told)
         }
     }
@@ -208,6 +211,22 @@ enum Writes {
             ],
             told: [NotificationRules.friendAccepted(request: request.id, requester: request.from, accepter: request.to)]
         )
+    }
+
+    private static func requireUnattached(_ media: [MediaAttachment], of author: String, _ read: [MediaFacts]) throws {
+        func refuse(_ message: String) -> StoreError { .refused(.invalid("invalid_media", message)) }
+        guard media.count <= MediaAttachment.perPost else {
+            throw refuse("a post has at most \(MediaAttachment.perPost) pictures")
+        }
+        guard Set(media.map(\.id)).count == media.count else { throw refuse("a picture is named twice") }
+        let found = Dictionary(read.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Another user's picture reads as no picture: its id tells nothing of its owner.
+        for item in media {
+            guard let facts = found[item.id], facts.owner == author else {
+                throw refuse("no picture \(item.id) of yours")
+            }
+            guard facts.postId == nil else { throw refuse("picture \(item.id) is in a post already") }
+        }
     }
 
     private static func requireFriends(_ audience: Audience, of friends: [String]) throws {
