@@ -156,6 +156,7 @@ let package = Package(
             name: "MomentsTestSupport",
             dependencies: [
                 "MomentsServer", "MomentsStore", "MomentsClient", "MomentsCore", "MomentsTUI", "CTestSpawn",
+                "MomentsImaging",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -169,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "MomentsServerTests",
             dependencies: [
-                "MomentsServer", "MomentsStore", "MomentsPush", "MomentsClient", "MomentsTestSupport",
+                "MomentsServer", "MomentsStore", "MomentsPush", "MomentsClient", "MomentsTestSupport", "MomentsImaging",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -25,11 +25,14 @@ static int load(const void *data, size_t length, int format, int shrink, VipsIma
     switch (format) {
     case MOMENTS_IMAGE_JPEG:
         return vips_jpegload_buffer(
-            (void *)data, length, image, "shrink", shrink, "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+            (void *)data, length, image, "shrink", shrink, "fail_on", VIPS_FAIL_ON_ERROR, "access",
+            VIPS_ACCESS_SEQUENTIAL, NULL);
     case MOMENTS_IMAGE_PNG:
-        return vips_pngload_buffer((void *)data, length, image, "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+        return vips_pngload_buffer(
+            (void *)data, length, image, "fail_on", VIPS_FAIL_ON_ERROR, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
     case MOMENTS_IMAGE_WEBP:
-        return vips_webpload_buffer((void *)data, length, image, "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+        return vips_webpload_buffer(
+            (void *)data, length, image, "fail_on", VIPS_FAIL_ON_ERROR, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
     default:
         vips_error("moments", "unsupported format %d", format);
         return -1;
@@ -47,9 +50,9 @@ int moments_image_probe(const void *data, size_t length, int format, moments_ima
     return 0;
 }
 
-int moments_image_render(
-    const void *data, size_t length, int format, int box, int quality, void **out, size_t *out_length,
-    int *width, int *height) {
+/// Loads with JPEG shrink-on-load where it helps, turns upright and shrinks to fit `box`, in
+/// sRGB: into `step[2]` of `base`'s local array (the caller unrefs `base`).
+static int upright_fit(const void *data, size_t length, int format, int box, VipsImage **step) {
     moments_image_header header;
     if (moments_image_probe(data, length, format, &header) != 0) return -1;
     // JPEG can shrink by 2, 4 or 8 while decoding: a 12-megapixel photo then never exists in
@@ -58,12 +61,49 @@ int moments_image_render(
     int longest = header.width > header.height ? header.width : header.height;
     if (format == MOMENTS_IMAGE_JPEG)
         while (shrink < 8 && longest / (shrink * 2) >= box) shrink *= 2;
+    VipsImage *loaded = NULL, *upright = NULL, *fitted = NULL;
+    // Read once, top to bottom, shrunk as it streams (the box is square: shrinking before
+    // turning fits the same), then turned upright small.
+    int failed = load(data, length, format, shrink, &loaded) ||
+        vips_thumbnail_image(loaded, &fitted, box, "height", box, "size", VIPS_SIZE_DOWN, "no_rotate", TRUE, NULL) ||
+        vips_autorot(fitted, &upright, NULL) || vips_colourspace(upright, step, VIPS_INTERPRETATION_sRGB, NULL);
+    if (loaded) g_object_unref(loaded);
+    if (fitted) g_object_unref(fitted);
+    if (upright) g_object_unref(upright);
+    return failed ? -1 : 0;
+}
+
+int moments_image_pixels(
+    const void *data, size_t length, int format, int box, void **out, int *width, int *height) {
+    VipsImage *base = vips_image_new();
+    VipsImage **step = (VipsImage **)vips_object_local_array(VIPS_OBJECT(base), 3);
+    int failed = upright_fit(data, length, format, box, &step[0]);
+    if (!failed) {
+        if (vips_image_hasalpha(step[0])) {
+            step[1] = step[0];
+            g_object_ref(step[1]);
+        } else {
+            failed = vips_bandjoin_const1(step[0], &step[1], 255.0, NULL);
+        }
+    }
+    failed = failed || vips_cast_uchar(step[1], &step[2], NULL);
+    if (!failed) {
+        size_t size = 0;
+        *out = vips_image_write_to_memory(step[2], &size);
+        *width = vips_image_get_width(step[2]);
+        *height = vips_image_get_height(step[2]);
+        failed = *out == NULL || size != (size_t)(*width) * (*height) * 4;
+    }
+    g_object_unref(base);
+    return failed ? -1 : 0;
+}
+
+int moments_image_render(
+    const void *data, size_t length, int format, int box, int quality, void **out, size_t *out_length,
+    int *width, int *height) {
     VipsImage *base = vips_image_new();
     VipsImage **step = (VipsImage **)vips_object_local_array(VIPS_OBJECT(base), 6);
-    int failed = load(data, length, format, shrink, &step[0]) ||
-        vips_autorot(step[0], &step[1], NULL) ||
-        vips_thumbnail_image(step[1], &step[2], box, "height", box, "size", VIPS_SIZE_DOWN, "no_rotate", TRUE, NULL) ||
-        vips_colourspace(step[2], &step[3], VIPS_INTERPRETATION_sRGB, NULL);
+    int failed = upright_fit(data, length, format, box, &step[3]);
     if (!failed) {
         if (vips_image_hasalpha(step[3])) {
             VipsArrayDouble *white = vips_array_double_newv(3, 255.0, 255.0, 255.0);

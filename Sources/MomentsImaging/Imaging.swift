@@ -37,6 +37,23 @@ public enum Imaging {
             bytes: Array(UnsafeRawBufferPointer(start: out, count: length)), width: Int(width), height: Int(height))
     }
 
+    /// Decodes, turns upright and shrinks to fit a square of `box`, into 8-bit RGBA pixels:
+    /// what a terminal renderer draws from.
+    public static func pixels(of bytes: [UInt8], format: ImageFormat, box: Int) throws -> RGBAImage {
+        try requireStarted()
+        var out: UnsafeMutableRawPointer?
+        var width: Int32 = 0
+        var height: Int32 = 0
+        let status = bytes.withUnsafeBytes {
+            moments_image_pixels($0.baseAddress, $0.count, format.code, Int32(box), &out, &width, &height)
+        }
+        guard status == 0, let out else { throw lastError() }
+        defer { moments_imaging_free(out) }
+        return RGBAImage(
+            pixels: Array(UnsafeRawBufferPointer(start: out, count: Int(width) * Int(height) * 4)), width: Int(width),
+            height: Int(height))
+    }
+
     /// Encodes 8-bit RGB (3 bands) or RGBA (4) pixels, rows top to bottom: generated pictures.
     public static func encode(pixels: [UInt8], width: Int, height: Int, bands: Int, as format: ImageFormat) throws
         -> [UInt8]
@@ -63,6 +80,25 @@ public enum Imaging {
         moments_imaging_error(&buffer, buffer.count)
         let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return ImagingError(description: text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}
+
+/// Decoded pixels: 4 bytes (red, green, blue, alpha) each, rows top to bottom.
+public struct RGBAImage: Sendable, Equatable {
+    public var pixels: [UInt8]
+    public var width: Int
+    public var height: Int
+
+    public init(pixels: [UInt8], width: Int, height: Int) {
+        self.pixels = pixels
+        self.width = width
+        self.height = height
+    }
+
+    /// The pixel at (x, y): red, green, blue, alpha.
+    public func rgba(x: Int, y: Int) -> (UInt8, UInt8, UInt8, UInt8) {
+        let i = (y * width + x) * 4
+        return (pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3])
     }
 }
 

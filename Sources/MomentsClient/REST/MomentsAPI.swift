@@ -72,12 +72,50 @@ public struct MomentsAPI: Sendable {
         try await send(.GET, "/api/posts/\(id)")
     }
 
+    /// With `media`, pictures uploaded first (`uploadMedia`); the text may then be empty.
     public func createPost(
-        text: String, audience: Audience? = nil, mentions: [String]? = nil, idempotencyKey: String? = nil
+        text: String, audience: Audience? = nil, mentions: [String]? = nil, media: [MediaAttachment]? = nil,
+        idempotencyKey: String? = nil
     ) async throws -> Post {
         try await send(
-            .POST, "/api/posts", body: NewPostBody(text: text, audience: audience, mentions: mentions),
+            .POST, "/api/posts", body: NewPostBody(text: text, audience: audience, mentions: mentions, media: media),
             idempotencyKey: idempotencyKey)
+    }
+
+    public func createPost(text: String, audience: Audience?, mentions: [String]?, idempotencyKey: String?)
+        async throws -> Post
+    {
+        try await createPost(
+            text: text, audience: audience, mentions: mentions, media: nil, idempotencyKey: idempotencyKey)
+    }
+
+    /// Uploads a JPEG, PNG or WebP file for a post to come (`createPost(media:)`).
+    public func uploadMedia(_ bytes: [UInt8], idempotencyKey: String? = nil) async throws -> MediaUploaded {
+        try await send(
+            .POST, "/api/media", body: NoBody?.none, raw: bytes, idempotencyKey: idempotencyKey,
+            deadline: .seconds(60))
+    }
+
+    /// A picture's bytes from the address a post gives (`thumb_url`, `large_url`: signed for
+    /// this caller, relative to the server).
+    public func picture(_ address: String, limit: Int = 8 << 20) async throws -> [UInt8] {
+        guard let url = URL(string: address, relativeTo: server)?.absoluteURL else {
+            throw ClientError.malformedResponse("not a picture address: \(address)")
+        }
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await http.execute(HTTPClientRequest(url: url.absoluteString), timeout: .seconds(30))
+            bytes = try await response.body.collect(upTo: limit)
+        } catch {
+            throw ClientError.transport(String(describing: error))
+        }
+        guard response.status == .ok else {
+            throw ClientError.api(
+                status: Int(response.status.code), code: "http_\(response.status.code)",
+                message: response.status.reasonPhrase)
+        }
+        return Array(buffer: bytes)
     }
 
     /// The caller's own post, with its likes and comments; done already is done.
@@ -182,9 +220,10 @@ public struct MomentsAPI: Sendable {
     /// A 204's answer.
     private struct NoContent: Decodable {}
 
+    /// `raw`, when given, is sent as it is (an upload) instead of `body`'s JSON.
     private func send<Answer: Decodable>(
         _ method: HTTPMethod, _ path: String, query: [String: String?] = [:], body: (some Encodable)? = NoBody?.none,
-        idempotencyKey: String? = nil, deadline: TimeAmount = .seconds(15)
+        raw: [UInt8]? = nil, idempotencyKey: String? = nil, deadline: TimeAmount = .seconds(15)
     ) async throws -> Answer {
         let repeatable = method == .GET || idempotencyKey != nil
         var tried = 1
@@ -192,7 +231,7 @@ public struct MomentsAPI: Sendable {
             let server = rotation.current
             do {
                 return try await send(
-                    method, path, to: server, query: query, body: body, idempotencyKey: idempotencyKey,
+                    method, path, to: server, query: query, body: body, raw: raw, idempotencyKey: idempotencyKey,
                     deadline: deadline)
             } catch ClientError.transport(let detail) {
                 // Unreachable: the next node, once each, if the request may safely happen twice.
@@ -206,7 +245,7 @@ public struct MomentsAPI: Sendable {
 
     private func send<Answer: Decodable>(
         _ method: HTTPMethod, _ path: String, to server: URL, query: [String: String?], body: (some Encodable)?,
-        idempotencyKey: String?, deadline: TimeAmount
+        raw: [UInt8]?, idempotencyKey: String?, deadline: TimeAmount
     ) async throws -> Answer {
         var components = URLComponents(url: server, resolvingAgainstBaseURL: false)!
         components.path = path
@@ -216,7 +255,10 @@ public struct MomentsAPI: Sendable {
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
-        if let body {
+        if let raw {
+            request.headers.add(name: "Content-Type", value: "application/octet-stream")
+            request.body = .bytes(ByteBuffer(bytes: raw))
+        } else if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try WireCoding.makeEncoder().encode(body)))
         }

@@ -102,7 +102,9 @@ public final class MomentsServer: Sendable {
             FirstRequestDeadlineChannel(
                 base: PushUpgradeChannel(
                     responder: responder, router: router,
-                    http1: .init(additionalChannelHandlers: [NextRequestDeadline(timeout: headerTimeout)]),
+                    http1: .init(additionalChannelHandlers: [
+                        NextRequestDeadline(timeout: headerTimeout), CloseAfterResponse(),
+                    ]),
                     push: push),
                 timeout: headerTimeout)
         }

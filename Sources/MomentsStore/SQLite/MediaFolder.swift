@@ -1,7 +1,8 @@
 import Foundation
 
-/// Where the embedded store in a file keeps pictures' bytes: `media/` beside the database,
-/// one file per digest (`media/ab/abcd….jpg`), 0600 in folders 0700 like the rest of the data
+/// Where the embedded store in a file keeps pictures' bytes: a folder beside the database
+/// named after it (`moments-media/` for `moments.sqlite`), one file per digest
+/// (`moments-media/ab/abcd….jpg`), 0600 in folders 0700 like the rest of the data
 /// dir. A file is written and fsynced under a temporary name off the writer (`stage`), then
 /// renamed into place by the writer in the transaction that counts it (`place`), and unlinked
 /// by the writer after the commit that stops counting it: naming and unnaming happen in the
@@ -10,7 +11,9 @@ struct MediaFolder: Sendable {
     let root: URL
 
     init(beside database: String) {
-        root = URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("media")
+        let file = URL(fileURLWithPath: database)
+        root = file.deletingLastPathComponent().appendingPathComponent(
+            file.deletingPathExtension().lastPathComponent + "-media")
     }
 
     func path(of digest: String) -> String {
