@@ -49,6 +49,34 @@ struct PostgresPrivacyTests {
         try await one.stop()
     }
 
+    @Test("a picture uploaded through node 1 is served by node 2, to those who may see it, until its post is deleted")
+    func pictureAcrossNodes() async throws {
+        let url = try await TestPostgres.createDatabase()
+        let one = try await TestServer.start { $0.postgres = try? PostgresAddress(url) }
+        let two = try await TestServer.start { $0.postgres = try? PostgresAddress(url) }
+        let uploaded = try await one.api("alice").uploadMedia(try TestImages.halves(width: 48, height: 24))
+        let post = try await one.api("alice").createPost(
+            text: "from node 1", audience: .only(["bob"]), media: [MediaAttachment(id: uploaded.id, alt: "halves")])
+        // Bob reads his feed on node 2, and fetches the picture there by its address.
+        let bobOnTwo = try await two.api("bob")
+        let seen = try #require(try await bobOnTwo.feed().posts.first { $0.id == post.id })
+        let address = try #require(seen.media.first?.largeUrl)
+        let bytes = try await bobOnTwo.picture(address)
+        #expect(bytes.starts(with: [0xFF, 0xD8, 0xFF]))
+        // The same address on node 1: one secret for the cluster.
+        #expect(try await one.api("bob").picture(address) == bytes)
+        // Carol is outside the post's audience: refused by id on either node.
+        for node in [one, two] {
+            await #expect(throws: ClientError.self) {
+                _ = try await node.api("carol").picture("/api/media/\(uploaded.id)/large")
+            }
+        }
+        try await one.api("alice").deletePost(post.id)
+        await #expect(throws: ClientError.self) { _ = try await bobOnTwo.picture(address) }
+        try await two.stop()
+        try await one.stop()
+    }
+
     @Test("a comment and a post deleted on node 1 are retracted on bob's socket on node 2")
     func deletedOnAnotherNode() async throws {
         let url = try await TestPostgres.createDatabase()

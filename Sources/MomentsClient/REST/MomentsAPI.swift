@@ -97,7 +97,7 @@ public struct MomentsAPI: Sendable {
     }
 
     /// A picture's bytes from the address a post gives (`thumb_url`, `large_url`: signed for
-    /// this caller, relative to the server).
+    /// this caller, relative to the server), or from `/api/media/{id}/{size}` (the token's).
     public func picture(_ address: String, limit: Int = 8 << 20) async throws -> [UInt8] {
         guard let url = URL(string: address, relativeTo: server)?.absoluteURL else {
             throw ClientError.malformedResponse("not a picture address: \(address)")
@@ -105,7 +105,9 @@ public struct MomentsAPI: Sendable {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await http.execute(HTTPClientRequest(url: url.absoluteString), timeout: .seconds(30))
+            var request = HTTPClientRequest(url: url.absoluteString)
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            response = try await http.execute(request, timeout: .seconds(30))
             bytes = try await response.body.collect(upTo: limit)
         } catch {
             throw ClientError.transport(String(describing: error))
