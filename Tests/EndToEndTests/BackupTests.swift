@@ -17,6 +17,10 @@ struct BackupTests {
         let bob = try server.api("bob")
         let alice = try server.api("alice")
         let post = try #require(try await alice.feed().posts.first { $0.author.id == "alice" })
+        // A picture: its file goes with the backup.
+        let uploaded = try await alice.uploadMedia(try TestImages.halves(width: 20, height: 20))
+        _ = try await alice.createPost(text: "with a picture", media: [MediaAttachment(id: uploaded.id)])
+        let picture = try await alice.picture("/api/media/\(uploaded.id)/large")
         let before = try await alice.poll(cursor: nil, timeout: 0)
         let backup = FileManager.default.temporaryDirectory.appendingPathComponent(
             "moments-backup-\(UUID().uuidString)")
@@ -41,7 +45,8 @@ struct BackupTests {
             try Binaries.path("moments-server"), ["backup", backup.path, "--data-dir", server.dataDir.path])
         #expect(made.status == 0, "\(made.err)")
         #expect(
-            made.out.hasPrefix("backed up \(server.dataDir.path) to \(backup.path): moments.sqlite, secret, api-key"))
+            made.out.hasPrefix(
+                "backed up \(server.dataDir.path) to \(backup.path): moments.sqlite, secret, api-key, 2 picture files"))
         try await eventually("writes after the backup too") {
             acknowledged.withLockedValue { $0.count } > beforeBackup.count + 5 ? true : nil
         }
@@ -58,6 +63,7 @@ struct BackupTests {
         let aliceAgain = MomentsAPI(server: again.url, token: try server.token("alice"))
         let kept = Set(try await aliceAgain.post(post.id).comments.map(\.id))
         #expect(beforeBackup.allSatisfy(kept.contains), "\(beforeBackup.filter { !kept.contains($0) })")
+        #expect(try await aliceAgain.picture("/api/media/\(uploaded.id)/large") == picture)
         // A cursor and epoch from before the restore: another history.
         let resumed = try await aliceAgain.poll(cursor: before.cursor, epoch: before.epoch, timeout: 0)
         #expect(resumed.gap == true)

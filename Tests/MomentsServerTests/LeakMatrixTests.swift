@@ -251,4 +251,32 @@ struct LeakMatrixTests {
         #expect(invalid.status == 400 && invalid.error?.error.code == "invalid_audience")
         try await server.stop()
     }
+
+    @Test("a picture outside its post's audience shows on no path: not its id, not its alt text, not its bytes")
+    func pictures() async throws {
+        let server = try await Self.world()
+        let alice = try await server.api("alice")
+        let live = try await Live.open(server, "bob", cursor: try await Self.cursor(server, "bob"))
+        let uploaded = try await alice.uploadMedia(try TestImages.halves(width: 16, height: 16))
+        let hidden = try await alice.createPost(
+            text: "", audience: .except(["bob"]), media: [MediaAttachment(id: uploaded.id, alt: "SECRET-ALT")])
+        _ = try await alice.createPost(text: "MARKER-P")
+        var bobSaw = try await live.until("alice's next post") { $0.contains("MARKER-P") }
+        bobSaw += try await Self.atRest(server, "bob")
+        #expect(!bobSaw.contains("SECRET-ALT") && !bobSaw.contains(uploaded.id), "bob learnt of it:\n\(bobSaw)")
+        let bob = try await server.api("bob")
+        await #expect(throws: ClientError.self) { _ = try await bob.picture("/api/media/\(uploaded.id)/thumb") }
+        // Carol may see it, until the audience leaves her out: then her address is refused too.
+        let carol = try await server.api("carol")
+        let address = try #require(try await carol.post(hidden.id).media.first?.thumbUrl)
+        #expect(try await carol.picture(address).count > 0)
+        _ = try await alice.setAudience(postId: hidden.id, .only(["bob"]))
+        await #expect(throws: ClientError.self) { _ = try await carol.picture(address) }
+        let carolAtRest = try await Self.atRest(server, "carol")
+        #expect(!carolAtRest.contains("SECRET-ALT") && !carolAtRest.contains(uploaded.id))
+        let bobNow = try await Self.atRest(server, "bob")
+        #expect(bobNow.contains("SECRET-ALT"), "the test wrote nothing")
+        #expect(try await bob.picture(try #require(try await bob.post(hidden.id).media.first?.thumbUrl)).count > 0)
+        try await server.stop()
+    }
 }

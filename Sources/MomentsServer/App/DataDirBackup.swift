@@ -2,8 +2,8 @@ import Foundation
 import MomentsStore
 
 /// `moments-server backup` and `restore` for the embedded store: the database as of one
-/// moment, with what the data dir keeps beside it (the token secret, the publish key), so a
-/// restored node accepts the tokens it issued. (PostgreSQL has its own tools: docs/operations.md.)
+/// moment, with what the data dir keeps beside it (the token secret, the publish key, the
+/// pictures' files the copy names), so a restored node accepts the tokens it issued. (PostgreSQL has its own tools: docs/operations.md.)
 public enum DataDirBackup {
     static let databaseName = ServerConfiguration.databaseName
     /// Kept beside the database, and copied with it when there.
@@ -31,13 +31,16 @@ public enum DataDirBackup {
         try files.createDirectory(
             at: destination, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let copy = destination.appendingPathComponent(databaseName)
+        try SQLiteBackup.copyMedia(of: database.path, to: copy.path, prune: false)
         let newest = try SQLiteBackup.copy(database.path, to: copy.path)
+        let pictures = try SQLiteBackup.copyMedia(of: database.path, to: copy.path, prune: true)
         var copied = [databaseName]
         for name in keptFiles where files.fileExists(atPath: dataDir.appendingPathComponent(name).path) {
             try files.copyItem(at: dataDir.appendingPathComponent(name), to: destination.appendingPathComponent(name))
             copied.append(name)
         }
         let bytes = try restrict(copied, in: destination)
+        if pictures > 0 { copied.append("\(pictures) picture files") }
         return Summary(files: copied, bytes: bytes, newestEvent: newest)
     }
 
@@ -61,7 +64,11 @@ public enum DataDirBackup {
         let bytes = try restrict(names, in: dataDir)
         let database = dataDir.appendingPathComponent(databaseName).path
         try SQLiteBackup.renewEpoch(database)
-        return Summary(files: names, bytes: bytes, newestEvent: try SQLiteBackup.newestEvent(database))
+        let pictures = try SQLiteBackup.copyMedia(
+            of: backup.appendingPathComponent(databaseName).path, to: database, prune: true)
+        return Summary(
+            files: names + (pictures > 0 ? ["\(pictures) picture files"] : []), bytes: bytes,
+            newestEvent: try SQLiteBackup.newestEvent(database))
     }
 
     /// Only the server's user may read them (docs/security.md); answers their size.

@@ -29,6 +29,45 @@ package enum SQLiteBackup {
         try queue.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(MAX(id), 0) FROM events") ?? 0 }
     }
 
+    /// Copies the pictures' files of the store at `source` beside the store at `destination`
+    /// (hard links where they can be: the files never change), then keeps only those the copy
+    /// names. Run it before and after copying the database: a picture deleted meanwhile is in
+    /// the first pass, one uploaded meanwhile in the second. Answers how many files there are.
+    @discardableResult
+    package static func copyMedia(of source: String, to destination: String, prune: Bool) throws -> Int {
+        let from = MediaFolder(beside: source).root
+        let to = MediaFolder(beside: destination).root
+        let files = FileManager.default
+        var count = 0
+        if files.fileExists(atPath: from.path) {
+            for path in try files.subpathsOfDirectory(atPath: from.path) where path.hasSuffix(".jpg") {
+                let target = to.appendingPathComponent(path)
+                count += 1
+                guard !files.fileExists(atPath: target.path) else { continue }
+                try files.createDirectory(
+                    at: target.deletingLastPathComponent(), withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700])
+                if link(from.appendingPathComponent(path).path, target.path) != 0 {
+                    try files.copyItem(at: from.appendingPathComponent(path), to: target)
+                }
+            }
+        }
+        guard prune, files.fileExists(atPath: to.path) else { return count }
+        let queue = try DatabaseQueue(path: destination)
+        defer { try? queue.close() }
+        let named = Set(try queue.read { db in try String.fetchAll(db, sql: "SELECT digest FROM media_files") })
+        count = 0
+        for path in try files.subpathsOfDirectory(atPath: to.path) where path.hasSuffix(".jpg") {
+            let digest = String(path.split(separator: "/").last!.dropLast(".jpg".count))
+            if named.contains(digest) {
+                count += 1
+            } else {
+                try files.removeItem(at: to.appendingPathComponent(path))
+            }
+        }
+        return count
+    }
+
     /// Gives a restored store a new epoch: clients resuming with the old one are told their
     /// cursor is from another history (`StreamStart`), and fetch their screens again.
     package static func renewEpoch(_ path: String) throws {
