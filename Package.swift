@@ -116,10 +116,12 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CNCurses"),
+        // Pictures in the terminal: Chafa (Debian's libchafa-dev) turns pixels into symbols.
+        .systemLibrary(name: "CChafa", pkgConfig: "chafa", providers: [.apt(["libchafa-dev"])]),
         .target(
             name: "MomentsTUI",
             dependencies: [
-                "MomentsCore", "MomentsClient", "CNCurses",
+                "MomentsCore", "MomentsClient", "CNCurses", "CChafa", "MomentsImaging",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -190,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "MomentsClient", "MomentsCore", "MomentsServer", "MomentsTUI", "MomentsTestSupport",
+                "MomentsClient", "MomentsCore", "MomentsServer", "MomentsTUI", "MomentsTestSupport", "MomentsImaging",
                 "moments-server",
                 "moments-tui",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -223,7 +225,9 @@ let package = Package(
 if let libFuzzer = Context.environment["MOMENTS_FUZZ"] {
     let instrumented: SwiftSetting = .unsafeFlags(["-sanitize=fuzzer,address", "-enable-testing"])
     for target in package.targets
-    where ["MomentsCore", "MomentsStore", "MomentsPush", "MomentsServer", "MomentsTUI"].contains(target.name) {
+    where ["MomentsCore", "MomentsStore", "MomentsPush", "MomentsServer", "MomentsTUI", "MomentsImaging"].contains(
+        target.name)
+    {
         target.swiftSettings = (target.swiftSettings ?? []) + [instrumented]
     }
     package.targets += [
@@ -232,6 +236,7 @@ if let libFuzzer = Context.environment["MOMENTS_FUZZ"] {
             name: "moments-fuzz",
             dependencies: [
                 "CFuzzer", "MomentsCore", "MomentsStore", "MomentsPush", "MomentsServer", "MomentsTUI",
+                "MomentsImaging",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

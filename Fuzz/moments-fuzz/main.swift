@@ -9,6 +9,7 @@ let targets: [String: (UnsafeRawBufferPointer) -> Void] = [
     "event": EventEncoderTarget.run,
     "websocket": WebSocketControlTarget.run,
     "layout": TextLayoutTarget.run,
+    "media": MediaUploadTarget.run,
 ]
 
 var arguments = CommandLine.arguments

@@ -52,7 +52,7 @@ int moments_image_probe(const void *data, size_t length, int format, moments_ima
 
 /// Loads with JPEG shrink-on-load where it helps, turns upright and shrinks to fit `box`, in
 /// sRGB: into `step[2]` of `base`'s local array (the caller unrefs `base`).
-static int upright_fit(const void *data, size_t length, int format, int box, VipsImage **step) {
+static int upright_fit(const void *data, size_t length, int format, int box, int crop, VipsImage **step) {
     moments_image_header header;
     if (moments_image_probe(data, length, format, &header) != 0) return -1;
     // JPEG can shrink by 2, 4 or 8 while decoding: a 12-megapixel photo then never exists in
@@ -65,7 +65,9 @@ static int upright_fit(const void *data, size_t length, int format, int box, Vip
     // Read once, top to bottom, shrunk as it streams (the box is square: shrinking before
     // turning fits the same), then turned upright small.
     int failed = load(data, length, format, shrink, &loaded) ||
-        vips_thumbnail_image(loaded, &fitted, box, "height", box, "size", VIPS_SIZE_DOWN, "no_rotate", TRUE, NULL) ||
+        vips_thumbnail_image(
+            loaded, &fitted, box, "height", box, "size", VIPS_SIZE_DOWN, "no_rotate", TRUE, "crop",
+            crop ? VIPS_INTERESTING_CENTRE : VIPS_INTERESTING_NONE, NULL) ||
         vips_autorot(fitted, &upright, NULL) || vips_colourspace(upright, step, VIPS_INTERPRETATION_sRGB, NULL);
     if (loaded) g_object_unref(loaded);
     if (fitted) g_object_unref(fitted);
@@ -74,10 +76,10 @@ static int upright_fit(const void *data, size_t length, int format, int box, Vip
 }
 
 int moments_image_pixels(
-    const void *data, size_t length, int format, int box, void **out, int *width, int *height) {
+    const void *data, size_t length, int format, int box, int crop, void **out, int *width, int *height) {
     VipsImage *base = vips_image_new();
     VipsImage **step = (VipsImage **)vips_object_local_array(VIPS_OBJECT(base), 3);
-    int failed = upright_fit(data, length, format, box, &step[0]);
+    int failed = upright_fit(data, length, format, box, crop, &step[0]);
     if (!failed) {
         if (vips_image_hasalpha(step[0])) {
             step[1] = step[0];
@@ -103,7 +105,7 @@ int moments_image_render(
     int *width, int *height) {
     VipsImage *base = vips_image_new();
     VipsImage **step = (VipsImage **)vips_object_local_array(VIPS_OBJECT(base), 6);
-    int failed = upright_fit(data, length, format, box, &step[3]);
+    int failed = upright_fit(data, length, format, box, 0, &step[3]);
     if (!failed) {
         if (vips_image_hasalpha(step[3])) {
             VipsArrayDouble *white = vips_array_double_newv(3, 255.0, 255.0, 255.0);

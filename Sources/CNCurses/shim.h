@@ -22,6 +22,9 @@ static inline int moments_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int moments_err(void) { return ERR; }
 // Some of these are macros in some ncurses builds; functions import the same everywhere.
 static inline void moments_style(int attributes, short pair) { attr_set((attr_t)attributes, pair, NULL); }
+/// A pair past 32767 (pictures' colours): through the options pointer, as X/Open says.
+static inline void moments_style_pair(int attributes, int pair) { attr_set((attr_t)attributes, 0, &pair); }
+static inline int moments_color_pairs(void) { return COLOR_PAIRS; }
 static inline int moments_put(int row, int column, const wchar_t *text) { return mvaddwstr(row, column, text); }
 static inline int moments_get_key(wint_t *key) { return get_wch(key); }
 static inline void moments_timeout(int milliseconds) { timeout(milliseconds); }

@@ -37,15 +37,18 @@ public enum Imaging {
             bytes: Array(UnsafeRawBufferPointer(start: out, count: length)), width: Int(width), height: Int(height))
     }
 
-    /// Decodes, turns upright and shrinks to fit a square of `box`, into 8-bit RGBA pixels:
-    /// what a terminal renderer draws from.
-    public static func pixels(of bytes: [UInt8], format: ImageFormat, box: Int) throws -> RGBAImage {
+    /// Decodes, turns upright and shrinks to fit a square of `box` (with `crop`, to fill it, cut
+    /// from the centre), into 8-bit RGBA pixels: what a terminal renderer draws from.
+    public static func pixels(of bytes: [UInt8], format: ImageFormat, box: Int, crop: Bool = false) throws
+        -> RGBAImage
+    {
         try requireStarted()
         var out: UnsafeMutableRawPointer?
         var width: Int32 = 0
         var height: Int32 = 0
         let status = bytes.withUnsafeBytes {
-            moments_image_pixels($0.baseAddress, $0.count, format.code, Int32(box), &out, &width, &height)
+            moments_image_pixels(
+                $0.baseAddress, $0.count, format.code, Int32(box), crop ? 1 : 0, &out, &width, &height)
         }
         guard status == 0, let out else { throw lastError() }
         defer { moments_imaging_free(out) }

@@ -15,9 +15,17 @@ public enum DemoSeed {
     /// The two who are not friends.
     public static let strangers: Set<[String]> = [["bob", "carol"]]
 
-    /// Seeds only an empty store; answers whether it did.
+    /// The pictures the demo's posts carry, by name: what `picture` draws.
+    public static let pictures = ["sunrise", "ridge", "lake", "dumplings"]
+
+    /// Seeds only an empty store; answers whether it did. With `picture` (the server's: it
+    /// draws and stores one of `pictures` for its owner), bob's hike shows three pictures and
+    /// alice's dumplings one.
     @discardableResult
-    public static func seedIfEmpty(_ store: any MomentsStore) async throws -> Bool {
+    public static func seedIfEmpty(
+        _ store: any MomentsStore,
+        picture: (@Sendable (_ name: String, _ owner: String) async throws -> NewMedia)? = nil
+    ) async throws -> Bool {
         guard try await store.isEmpty() else { return false }
         for user in users { try await store.saveUser(id: user.id, name: user.name) }
         for (index, a) in users.enumerated() {
@@ -27,8 +35,22 @@ public enum DemoSeed {
         }
         // A timeline with a past: posts of the last days, likes and comments after them.
         let hour = 3600
+        func attach(_ names: [String], _ owner: String, alts: [String]) async throws -> [MediaAttachment] {
+            guard let picture else { return [] }
+            var attached: [MediaAttachment] = []
+            for (name, alt) in zip(names, alts) {
+                let uploaded = try await store.saveMedia(try await picture(name, owner))
+                attached.append(MediaAttachment(id: uploaded.id, alt: alt))
+            }
+            return attached
+        }
+        let hike = try await attach(
+            ["sunrise", "ridge", "lake"], "bob",
+            alts: ["日出 sunrise over the ridge", "the ridge path", "the lake below"])
         let harbour = try await StoreClock.asIf(secondsAgo: 52 * hour) {
-            try await store.createPost(author: "bob", text: "周末去爬山，山顶的日出太美了 🌄")
+            try await store.createPost(
+                author: "bob", text: "周末去爬山，山顶的日出太美了 🌄", audience: .friends, mentions: [], media: hike,
+                idempotent: nil)
         }
         _ = try await StoreClock.asIf(secondsAgo: 30 * hour) {
             try await store.createPost(
@@ -40,8 +62,11 @@ public enum DemoSeed {
             _ = try await store.like(viewer: "alice", postId: harbour.id)
             _ = try await store.comment(viewer: "alice", postId: harbour.id, text: "好美！下次带上我")
         }
+        let plate = try await attach(["dumplings"], "alice", alts: ["a plate of dumplings"])
         let dumplings = try await StoreClock.asIf(secondsAgo: 6 * hour) {
-            try await store.createPost(author: "alice", text: "今天包了饺子，猪肉白菜馅的，欢迎来吃！🥟")
+            try await store.createPost(
+                author: "alice", text: "今天包了饺子，猪肉白菜馅的，欢迎来吃！🥟", audience: .friends, mentions: [],
+                media: plate, idempotent: nil)
         }
         try await StoreClock.asIf(secondsAgo: 5 * hour) {
             _ = try await store.like(viewer: "dave", postId: dumplings.id)

@@ -25,7 +25,10 @@ struct Serve: AsyncParsableCommand {
             "An origin besides this server's own and loopback pages that may open WebSockets, like https://moments.example.com (repeatable).",
             valueName: "origin"))
     var allowedOrigin: [String] = []
+    @Flag(inversion: .prefixedNo, help: "With --demo: the demo's posts carry pictures (drawn at start).")
+    var demoPictures = true
     @OptionGroup(title: "Limits (docs/operations.md)") var limits: LimitOptions
+    @OptionGroup(title: "Pictures (docs/operations.md)") var media: MediaFlags
     @Option(help: ArgumentHelp("PEM certificate chain: serve HTTPS and WSS (or MOMENTS_TLS_CERT).", valueName: "file"))
     var tlsCert: String?
     @Option(help: ArgumentHelp("PEM private key of --tls-cert (or MOMENTS_TLS_KEY).", valueName: "file"))
@@ -96,6 +99,7 @@ struct Serve: AsyncParsableCommand {
             if let webRoot { $0.webRoot = URL(fileURLWithPath: webRoot) }
             $0.tls = tls
             $0.limits = limits.limits
+            $0.media = media.options
             $0.trustedProxies = trustedProxy
             $0.metrics = metrics
             $0.eventRetention = eventRetention.duration
@@ -103,7 +107,7 @@ struct Serve: AsyncParsableCommand {
             $0.accessLog = accessLog.log(format: logFormat)
         }
         if demo {
-            if try await DemoSeed.seedIfEmpty(server.store) {
+            if try await server.seedDemo(pictures: demoPictures) {
                 print("Seeded demo users into \(try data.storeDescription).")
             }
             print("Demo tokens (valid 30 days):")

@@ -4,6 +4,11 @@ import ArgumentParser
 struct TTL: ExpressibleByArgument {
     let duration: Duration
 
+    var defaultValueDescription: String {
+        let seconds = duration.components.seconds
+        return seconds % 86400 == 0 ? "\(seconds / 86400)d" : seconds % 3600 == 0 ? "\(seconds / 3600)h" : "\(seconds)s"
+    }
+
     init?(argument: String) {
         guard let unit = argument.last, let value = Int64(argument.dropLast()), value > 0 else { return nil }
         switch unit {

@@ -69,6 +69,12 @@ struct MomentsTUICommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "How pictures are drawn: auto (kitty's graphics where the terminal has them, else symbols), kitty, symbols (Unicode blocks in colour) or none ([photo 1/3: alt]).",
+            valueName: "mode"))
+    var images: ImagesMode?
+
+    @Option(
+        help: ArgumentHelp(
             "The configuration file (default $XDG_CONFIG_HOME/moments/config.toml).", valueName: "path"))
     var config: String?
 
@@ -121,7 +127,7 @@ struct MomentsTUICommand: AsyncParsableCommand {
         await Runtime(
             api: api, state: state, pushOptions: options, logger: makeLogger(), colors: colors,
             theme: settings.theme, mouse: settings.mouse, notify: settings.notify.method, stateFiles: stateFiles,
-            outbox: outbox
+            outbox: outbox, images: settings.images
         )
         .run()
         try? await ownClient?.shutdown()
@@ -147,6 +153,7 @@ struct MomentsTUICommand: AsyncParsableCommand {
         }
         if let tokenFile { settings.tokenFile = tokenFile }
         if let notify { settings.notify.method = notify }
+        if let images { settings.images = images }
         return settings
     }
 
@@ -171,3 +178,4 @@ struct MomentsTUICommand: AsyncParsableCommand {
 
 extension TransportMode: ExpressibleByArgument {}
 extension Notifier.Method: ExpressibleByArgument {}
+extension ImagesMode: ExpressibleByArgument {}

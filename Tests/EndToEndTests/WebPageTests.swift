@@ -1,6 +1,7 @@
 import Foundation
 import MomentsClient
 import MomentsCore
+import MomentsImaging
 import Testing
 
 @testable import MomentsTestSupport
@@ -178,5 +179,65 @@ struct WebPageTests {
                 return text.contains("Alice → Bob: alice answers") ? true : nil
             }
         }
+    }
+
+    @Test("the feed shows the demo's pictures (the large one on a click), and a picture attached in the form is posted")
+    func pictures() async throws {
+        let server = try await ServerProcess(["--demo-pictures"])
+        defer { server.stop() }
+        let browser = try await Browser()
+        defer { browser.close() }
+        let serverURL = server.url.absoluteString
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("web-\(UUID().uuidString).png")
+        try Data(try TestImages.halves(width: 64, height: 48, as: .png)).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let screenshot = Binaries.directory.deletingLastPathComponent().appendingPathComponent(
+            "screenshots/web-page-pictures.png")
+
+        try await browser.withPage { page in
+            try await page.navigate(serverURL + "/")
+            _ = try await eventually("the demo sign-in buttons") {
+                try await page.evaluate("!!document.querySelector('[data-user=alice]')") as? Bool == true ? true : nil
+            }
+            _ = try await page.evaluate("document.querySelector('[data-user=alice]').click()")
+            // Bob's hike (three) and alice's dumplings (one), each loaded: the signed addresses work.
+            let loaded =
+                "[...document.querySelectorAll('.pictures img')].filter(i => i.complete && i.naturalWidth > 0).length"
+            _ = try await eventually("four pictures drawn") {
+                try await page.evaluate(loaded) as? Int == 4 ? true : nil
+            }
+            let alts = try await page.evaluate(
+                "[...document.querySelectorAll('.pictures img')].map(i => i.alt).join('|')")
+            #expect((alts as? String)?.contains("a plate of dumplings") == true, "\(String(describing: alts))")
+            _ = try await page.evaluate("document.querySelector('.pictures img').click()")
+            _ = try await eventually("the large picture") {
+                try await page.evaluate(
+                    "(() => { const i = document.querySelector('#viewer img'); return !!i && i.complete && i.naturalWidth > 400 })()"
+                ) as? Bool == true ? true : nil
+            }
+            try await page.screenshot(to: screenshot)
+            _ = try await page.evaluate("document.getElementById('viewer').click()")
+
+            // Attached in the form as a person would (the file chooser's answer), then posted.
+            let document = try await page.send("DOM.getDocument")
+            let root = try #require((document["root"] as? [String: Any])?["nodeId"] as? Int)
+            let input = try await page.send("DOM.querySelector", ["nodeId": root, "selector": "#new-post-pictures"])
+            let node = try #require(input["nodeId"] as? Int)
+            _ = try await page.send("DOM.setFileInputFiles", ["files": [file.path], "nodeId": node])
+            _ = try await eventually("the picture uploaded") {
+                try await page.evaluate("document.getElementById('attached').textContent") as? String == "1 picture"
+                    ? true : nil
+            }
+            _ = try await page.evaluate(
+                "document.getElementById('new-post-text').value = 'from the web'; document.querySelector('#new-post button[type=submit]').click()"
+            )
+            _ = try await eventually("the new post with its picture") {
+                try await page.evaluate(
+                    "(() => { const p = [...document.querySelectorAll('.post')].find(p => p.textContent.includes('from the web')); const i = p && p.querySelector('.pictures img'); return !!i && i.complete && i.naturalWidth > 0 })()"
+                ) as? Bool == true ? true : nil
+            }
+        }
+        let posted = try #require(try await server.api("alice").feed().posts.first { $0.text == "from the web" })
+        #expect(posted.media.count == 1 && posted.media[0].width == 64 && posted.media[0].height == 48)
     }
 }

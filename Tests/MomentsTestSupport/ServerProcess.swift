@@ -23,7 +23,10 @@ final class ServerProcess {
         child = try Child(
             try Binaries.path("moments-server"),
             [
-                "serve", "--demo", "--port", "0", "--metrics-address", "127.0.0.1:0", "--data-dir", self.dataDir.path,
+                // Without pictures unless a test asks (`--demo-pictures`): the screens the TUI
+                // tests read are text.
+                "serve", "--demo", "--no-demo-pictures", "--port", "0", "--metrics-address", "127.0.0.1:0",
+                "--data-dir", self.dataDir.path,
                 // As long as a PostgreSQL connect may take on a loaded machine.
                 "--postgres-wait", "\(TestPostgres.connectionWait.components.seconds)",
                 // Stopped at once (a test that drains passes its own; the last one counts).

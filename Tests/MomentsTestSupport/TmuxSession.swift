@@ -36,7 +36,8 @@ final class TmuxSession {
         try call([
             "respawn-pane", "-k", "-t", "e2e",
             // `swift test` sets NO_COLOR=1, and the tmux server inherits it: a user's terminal has none.
-            "unset NO_COLOR; export XDG_CONFIG_HOME=\(self.home.path)/config XDG_STATE_HOME=\(self.home.path)/state; "
+            "unset NO_COLOR; export XDG_CONFIG_HOME=\(self.home.path)/config XDG_STATE_HOME=\(self.home.path)/state "
+                + "XDG_CACHE_HOME=\(self.home.path)/cache; "
                 + "LANG=C.UTF-8 LC_ALL=C.UTF-8 \(command); echo $? > \(statusFile.path)",
         ])
     }

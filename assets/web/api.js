@@ -13,10 +13,13 @@ export class API {
     this.token = token;
   }
 
+  // A Blob (a picture) goes as it is; anything else as JSON.
   async request(method, path, body) {
     const headers = { Authorization: `Bearer ${this.token}` };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const raw = body instanceof Blob;
+    if (body !== undefined) headers["Content-Type"] = raw ? (body.type || "application/octet-stream") : "application/json";
+    const sent = body === undefined || raw ? body : JSON.stringify(body);
+    const response = await fetch(path, { method, headers, body: sent });
     const data = await response.json().catch(() => ({}));
     if (!response.ok) {
       const error = data.error || {};
@@ -27,7 +30,10 @@ export class API {
 
   me() { return this.request("GET", "/api/me"); }
   feed() { return this.request("GET", "/api/feed?limit=30"); }
-  createPost(text) { return this.request("POST", "/api/posts", { text }); }
+  createPost(text, media = []) {
+    return this.request("POST", "/api/posts", media.length ? { text, media } : { text });
+  }
+  uploadMedia(file) { return this.request("POST", "/api/media", file); }
   like(postId) { return this.request("POST", `/api/posts/${postId}/likes`); }
   unlike(postId) { return this.request("DELETE", `/api/posts/${postId}/likes`); }
   comment(postId, text, replyTo) {

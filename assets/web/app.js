@@ -164,8 +164,34 @@ function renderPost(post) {
   if (post.author.id === me.user.id) {
     header.append(deleteButton(async () => api.deletePost(post.id), () => item.remove()));
   }
-  item.append(header, element("p", "text", post.text), likeButton, likers, comments, form);
+  item.append(header, element("p", "text", post.text), pictures(post), likeButton, likers, comments, form);
   return item;
+}
+
+// A post's pictures, WeChat's way: one alone larger, two to nine in a grid of squares. The
+// addresses are signed for this viewer by the server; a click shows the large size.
+function pictures(post) {
+  const grid = element("div", `pictures count-${Math.min(post.media.length, 9)}`);
+  for (const picture of post.media) {
+    const image = element("img");
+    image.src = picture.thumb_url;
+    image.alt = picture.alt;
+    image.title = picture.alt;
+    image.width = picture.width;
+    image.height = picture.height;
+    image.loading = "lazy";
+    image.addEventListener("click", () => showLarge(picture));
+    grid.append(image);
+  }
+  return grid;
+}
+
+function showLarge(picture) {
+  const image = element("img");
+  image.src = picture.large_url;
+  image.alt = picture.alt;
+  $("viewer").replaceChildren(image, element("p", null, picture.alt));
+  $("viewer").hidden = false;
 }
 
 // A small "delete" button that asks first; gone from the page once the server agrees.
@@ -249,11 +275,31 @@ $("token-form").addEventListener("submit", (submit) => {
 });
 $("sign-out").addEventListener("click", signOut);
 $("bell").addEventListener("click", toggleNotifications);
+$("viewer").addEventListener("click", () => { $("viewer").hidden = true; });
+// Pictures are uploaded as they are chosen (up to nine), then named by the post.
+let attached = [];
+$("new-post-pictures").addEventListener("change", async () => {
+  const files = [...$("new-post-pictures").files].slice(0, 9 - attached.length);
+  for (const file of files) {
+    try {
+      const uploaded = await api.uploadMedia(file);
+      attached.push({ id: uploaded.id, alt: file.name.replace(/\.[^.]*$/, "") });
+    } catch (error) {
+      toast(`Could not attach ${file.name}: ${error.message}`);
+    }
+  }
+  $("new-post-pictures").value = "";
+  $("attached").textContent = attached.length ? `${attached.length} picture${attached.length === 1 ? "" : "s"}` : "";
+  $("new-post-text").required = attached.length === 0;
+});
 $("new-post").addEventListener("submit", async (submit) => {
   submit.preventDefault();
   try {
-    await api.createPost($("new-post-text").value);
+    await api.createPost($("new-post-text").value, attached);
     $("new-post-text").value = "";
+    attached = [];
+    $("attached").textContent = "";
+    $("new-post-text").required = true;
     await loadFeed();
   } catch (error) {
     toast(`Could not post: ${error.message}`);

@@ -33,11 +33,12 @@ int moments_image_render(
     const void *data, size_t length, int format, int box, int quality, void **out, size_t *out_length,
     int *width, int *height);
 
-/// Decodes as `moments_image_render` does (upright, fit in `box`) into 8-bit RGBA pixels, rows
-/// top to bottom (`*width` * `*height` * 4 bytes, freed with `moments_imaging_free`): what a
-/// terminal renderer draws from.
+/// Decodes as `moments_image_render` does (upright, fit in `box`; with `crop`, cut to a
+/// `box` x `box` square from the centre) into 8-bit RGBA pixels, rows top to bottom
+/// (`*width` * `*height` * 4 bytes, freed with `moments_imaging_free`): what a terminal
+/// renderer draws from.
 int moments_image_pixels(
-    const void *data, size_t length, int format, int box, void **out, int *width, int *height);
+    const void *data, size_t length, int format, int box, int crop, void **out, int *width, int *height);
 
 /// Encodes 8-bit pixels (`bands` 3 or 4 per pixel, rows top to bottom) as `format`: for
 /// generated pictures (the demo's, the tests').

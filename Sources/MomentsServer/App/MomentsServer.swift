@@ -33,7 +33,7 @@ public final class MomentsServer: Sendable {
     let pings = PingWheel()
     private let trustedProxies: TrustedProxies
     private let group = NIOLockedValueBox<ServiceGroup?>(nil)
-    private let mediaProcessor: MediaProcessor
+    let mediaProcessor: MediaProcessor
     private let mediaSigner: MediaSigner
 
     /// Opens (creating and migrating if needed) the data dir, store and signing secret.

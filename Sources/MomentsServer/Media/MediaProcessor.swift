@@ -45,16 +45,8 @@ final class MediaProcessor: Sendable {
         guard let format = ImageFormat(sniffing: bytes) else { throw Self.unsupported }
         try admit()
         defer { admitted.withLockedValue { $0 -= 1 } }
-        let header: ImageHeader
-        do {
-            header = try await pool.runIfActive { try Imaging.header(of: bytes, format: format) }
-        } catch is ImagingError {
-            throw Self.invalid
-        }
-        guard header.width > 0, header.height > 0, header.pixels <= options.maxPixels else {
-            throw APIError(
-                .unprocessableContent, "image_too_large",
-                "the picture is \(header.width) x \(header.height) pixels; at most \(options.maxPixels) are accepted")
+        let header = try await pool.runIfActive { [options] in
+            try Self.inspect(bytes, format: format, maxPixels: options.maxPixels)
         }
         metrics.decodedPixels(header.pixels)
         let (thumb, large) = try await pool.runIfActive { [options] in
@@ -71,6 +63,23 @@ final class MediaProcessor: Sendable {
         return NewMedia(
             id: id, owner: owner, width: upright.width, height: upright.height, thumb: Self.file(thumb.bytes),
             large: Self.file(large.bytes))
+    }
+
+    /// The checks before any pixel is decoded: the header, read by `format`'s loader only, and
+    /// the pixel count it claims. Throws the `APIError` the upload gets.
+    static func inspect(_ bytes: [UInt8], format: ImageFormat, maxPixels: Int) throws -> ImageHeader {
+        let header: ImageHeader
+        do {
+            header = try Imaging.header(of: bytes, format: format)
+        } catch is ImagingError {
+            throw invalid
+        }
+        guard header.width > 0, header.height > 0, header.pixels <= maxPixels else {
+            throw APIError(
+                .unprocessableContent, "image_too_large",
+                "the picture is \(header.width) x \(header.height) pixels; at most \(maxPixels) are accepted")
+        }
+        return header
     }
 
     /// A new picture id: 128 random bits, so ids cannot be guessed or counted.

@@ -2,7 +2,7 @@ import Foundation
 import MomentsCore
 
 /// moments-tui's settings from `$XDG_CONFIG_HOME/moments/config.toml`: the server, where the
-/// token is, the keys, the colours, notifications and the mouse. Command-line options and the
+/// token is, the keys, the colours, notifications, the mouse and pictures. Command-line options and the
 /// environment win over the file; what neither says keeps the defaults here.
 public struct Config: Equatable, Sendable {
     public struct Notify: Equatable, Sendable {
@@ -22,6 +22,8 @@ public struct Config: Equatable, Sendable {
     public var theme = Theme.standard
     public var notify = Notify()
     public var mouse = false
+    /// How pictures are drawn (`[images] mode`).
+    public var images = ImagesMode.auto
 
     public init() {}
 
@@ -71,6 +73,9 @@ public struct Config: Equatable, Sendable {
         lines.append("method = \(quoted(notify.method.rawValue))")
         lines.append("likes = \(notify.likes)")
         lines.append("comments = \(notify.comments)")
+        lines.append("")
+        lines.append("[images]")
+        lines.append("mode = \(quoted(images.rawValue))")
         return lines.joined(separator: "\n") + "\n"
     }
 }

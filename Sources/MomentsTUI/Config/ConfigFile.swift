@@ -37,7 +37,8 @@ struct ConfigFile {
             case "keys": try readKeys(value, into: &config.keys)
             case "theme": try readTheme(value, into: &config.theme)
             case "notify": try readNotify(value, into: &config.notify)
-            default: throw unknown(key, in: nil, "server, token_file, mouse, [keys], [theme] or [notify]")
+            case "images": try readImages(value, into: &config.images)
+            default: throw unknown(key, in: nil, "server, token_file, mouse, [keys], [theme], [notify] or [images]")
             }
         }
         return config
@@ -83,6 +84,17 @@ struct ConfigFile {
                 throw problem(name, in: "theme", "a colour: a name (\"red\", \"bright-blue\"), 0–255 or \"#rrggbb\"")
             }
             theme.set(role, color)
+        }
+    }
+
+    private func readImages(_ value: any TOMLValueConvertible, into mode: inout ImagesMode) throws(ConfigError) {
+        guard let table = value.table else { throw problem("images", "a table") }
+        for name in table.keys {
+            guard name == "mode" else { throw unknown(name, in: "images", "mode") }
+            guard let chosen = table[name]!.string.flatMap(ImagesMode.init(rawValue:)) else {
+                throw problem(name, in: "images", ImagesMode.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            mode = chosen
         }
     }
 

@@ -16,6 +16,8 @@ public enum Action: Equatable, Sendable {
     /// The terminal reported that it gained (true) or lost the focus.
     case focus(Bool)
     case tick(Date)
+    /// A picture the screen wanted, drawn (or given up on) in the background.
+    case pictureLoaded(PictureKey, PictureSlot)
     /// SIGTERM, SIGINT or SIGHUP, or the terminal went away: time to leave, restoring it.
     case terminate
     case push(PushUpdate)

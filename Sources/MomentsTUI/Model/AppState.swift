@@ -83,6 +83,8 @@ public struct AppState: Equatable, Sendable {
     public var sent: [String] = []
     /// Where the last frame drew what a click can hit; set by `View`.
     public var hitAreas = HitAreas()
+    /// The pictures drawn so far and how; which the frame shows (`View`).
+    public var pictures = PictureBoard()
 
     public init(me: UserSummary, now: Date = Date()) {
         self.me = me

@@ -21,6 +21,9 @@ extension AppState {
             self.focused = focused
             if focused { attention.seen() }
             return []
+        case .pictureLoaded(let key, let slot):
+            pictures.keep(key, slot)
+            return []
         case .tick(let date):
             now = date
             if let message, message.until <= date { self.message = nil }

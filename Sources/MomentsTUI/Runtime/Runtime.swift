@@ -21,6 +21,11 @@ public final class Runtime: @unchecked Sendable {
     /// Resolved (never `.auto`).
     private let notify: Notifier.Method
     private let insideTmux: Bool
+    /// How pictures are drawn: resolved from `--images` and the terminal at start.
+    private let images: ImagesMode
+    private let pictureLoader: PictureLoader
+    /// Pictures asked of the loader (on the loop's thread only).
+    private var picturesAsked: Set<PictureKey> = []
     private let queue = ActionQueue()
     private var state: AppState
 
@@ -32,7 +37,8 @@ public final class Runtime: @unchecked Sendable {
     public init(
         api: MomentsAPI, state: AppState, pushOptions: PushConnection.Options, logger: Logger, colors: Bool = true,
         theme: Theme = .standard, mouse: Bool = false, notify: Notifier.Method = .auto, stateFiles: StateFiles? = nil,
-        outbox: Outbox? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+        outbox: Outbox? = nil, images: ImagesMode = .auto,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.api = api
         self.colors = colors
@@ -41,6 +47,10 @@ public final class Runtime: @unchecked Sendable {
         self.stateFiles = stateFiles
         self.notify = Notifier.resolve(notify, environment: environment)
         self.insideTmux = environment["TMUX"] != nil
+        self.images = images.resolved(environment: environment, colors: colors)
+        self.pictureLoader = PictureLoader(
+            folder: PictureLoader.cacheFolder(environment: environment), logger: logger
+        ) { [api] address in try await api.picture(address) }
         self.runner = EffectRunner(service: api, outbox: outbox)
         self.state = state
         self.pushOptions = pushOptions
@@ -65,6 +75,8 @@ public final class Runtime: @unchecked Sendable {
     private func loop() {
         let signals = trapSignals()
         let terminal = Terminal(colors: colors, theme: theme, mouse: mouse)
+        // Kitty's protocol is not drawn yet: its pictures show as symbols.
+        state.pictures = PictureBoard(mode: images == .none ? .none : .symbols, depth: terminal.depth)
         defer {
             terminal.close()
             signals.forEach { $0.cancel() }
@@ -117,10 +129,12 @@ public final class Runtime: @unchecked Sendable {
             for action in queue.drain() {
                 // A resize can leave the terminal showing something else: draw even an unchanged frame.
                 if case .resize = action { lastFrame = nil }
+                if case .pictureLoaded(let key, _) = action { picturesAsked.remove(key) }
                 if !perform(state.update(action)) { return }
             }
 
             let frame = View.render(&state)
+            askForPictures()
             if frame != lastFrame {
                 terminal.draw(frame)
                 lastFrame = frame
@@ -138,6 +152,17 @@ public final class Runtime: @unchecked Sendable {
             case .resize: queue.push(terminal.resized)
             case .hangup: queue.push(.terminate)
             case nil: break
+            }
+        }
+    }
+
+    /// Starts loading each picture the frame shows that is neither drawn nor on its way.
+    private func askForPictures() {
+        for (key, address) in state.pictures.wanted
+        where state.pictures.slots[key] == nil && !picturesAsked.contains(key) {
+            picturesAsked.insert(key)
+            Task { [pictureLoader, queue] in
+                queue.push(.pictureLoaded(key, await pictureLoader.load(key, from: address)))
             }
         }
     }

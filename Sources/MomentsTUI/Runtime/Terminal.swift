@@ -5,6 +5,11 @@ import Foundation
 final class Terminal {
     /// False under `NO_COLOR` / `--no-color`: no colour escapes at all.
     private let colors: Bool
+    /// The colours pictures are drawn in: what the terminal says it has.
+    let depth: ColorDepth
+    /// Colour pairs made for pictures' cells, from `firstPicturePair` on.
+    private var paintPairs: [Paint: Int32] = [:]
+    private static let firstPicturePair: Int32 = 64
 
     init(colors: Bool, theme: Theme = .standard, mouse: Bool = false) {
         self.colors = colors
@@ -23,6 +28,7 @@ final class Terminal {
                 init_extended_pair(Int32(pair), Int32(theme.color(role).number(available: Int(moments_colors()))), -1)
             }
         }
+        depth = ColorDepth(colors: Int(moments_colors()))
         curs_set(0)
         if mouse { moments_mouse_on() }
         // The terminal's focus reports (`ESC [ I`, `ESC [ O`) and the marks around pasted text
@@ -75,7 +81,11 @@ final class Terminal {
                     text.removeLast()
                 }
                 let style = colors ? span.style : span.style.monochrome
-                moments_style(Self.attributes(style), Self.pair(style.role))
+                if let paint = style.paint {
+                    moments_style_pair(Self.attributes(style), pair(paint))
+                } else {
+                    moments_style(Self.attributes(style), Self.pair(style.role))
+                }
                 var wide = text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
                 _ = moments_put(Int32(row), Int32(column), &wide)
                 column += CellWidth.of(span.text)
@@ -205,6 +215,21 @@ final class Terminal {
         if style.reverse { value |= moments_a_reverse() }
         if style.underline { value |= moments_a_underline() }
         return value
+    }
+
+    /// The pair for a picture cell's colours, made the first time they are asked for. When the
+    /// terminal has no pairs left, they are made again from the first (the frame after shows
+    /// the right colours).
+    private func pair(_ paint: Paint) -> Int32 {
+        if let pair = paintPairs[paint] { return pair }
+        var next = Self.firstPicturePair + Int32(paintPairs.count)
+        if next >= moments_color_pairs() {
+            paintPairs = [:]
+            next = Self.firstPicturePair
+        }
+        init_extended_pair(next, Int32(bitPattern: paint.foreground), Int32(bitPattern: paint.background))
+        paintPairs[paint] = next
+        return next
     }
 
     private static func pair(_ role: Style.Role) -> Int16 {

@@ -32,11 +32,25 @@ public enum FeedLayout {
     public static func lines(
         for post: Post, width: Int, marks: Marks, now: Date, refusals: [Int64: String] = [:]
     ) -> [[Span]] {
+        var wanted: [PictureKey: String] = [:]
+        return lines(
+            for: post, width: width, marks: marks, now: now, refusals: refusals, pictures: PictureBoard(),
+            wanted: &wanted)
+    }
+
+    /// The same, with the post's pictures as `pictures` has them; adds the ones it shows to
+    /// `wanted`.
+    static func lines(
+        for post: Post, width: Int, marks: Marks, now: Date, refusals: [Int64: String], pictures: PictureBoard,
+        wanted: inout [PictureKey: String]
+    ) -> [[Span]] {
         let gutter = gutter(marks.selected)
         let inner = max(1, width - Self.gutter)
         var lines: [[Span]] = marks.lineAbove.map { [divider($0, width: width)] } ?? []
         lines += heading(post, gutter: gutter, marks: marks, now: now)
         for line in TextLayout.wrap(post.text, width: inner) { lines.append([gutter, Span(line)]) }
+        lines += PictureLayout.lines(
+            post.media, inner: inner, gutter: gutter, large: false, board: pictures, wanted: &wanted)
         let heart = self.heart(post)
         let names = post.likers.map(\.name).joined(separator: ", ")
         let waiting = marks.likeWaiting ? [Span("  " + sendingText, Style(dim: true, underline: true))] : []

@@ -12,7 +12,8 @@ extension View {
         let width = screen.columns
         let selected = state.openPost.scroll.selected
         var items = [
-            postItem(post, selected: selected == 0, unread: state.unreadPostIds.contains(post.id), state, width)
+            postItem(
+                post, selected: selected == 0, unread: state.unreadPostIds.contains(post.id), &state, width)
         ]
         for (index, comment) in post.comments.enumerated() {
             items.append(
@@ -35,7 +36,7 @@ extension View {
         }
     }
 
-    private static func postItem(_ post: Post, selected: Bool, unread: Bool, _ state: AppState, _ width: Int)
+    private static func postItem(_ post: Post, selected: Bool, unread: Bool, _ state: inout AppState, _ width: Int)
         -> [[Span]]
     {
         let gutter = FeedLayout.gutter(selected)
@@ -43,6 +44,9 @@ extension View {
         var lines = FeedLayout.heading(
             post, gutter: gutter, marks: .init(selected: selected, unread: unread), now: state.now)
         for line in TextLayout.wrap(post.text, width: inner) { lines.append([gutter, Span(line)]) }
+        lines += PictureLayout.lines(
+            post.media, inner: inner, gutter: gutter, large: true, board: state.pictures,
+            wanted: &state.pictures.wanted)
         let likers = post.likers.map(\.name).joined(separator: ", ")
         let likeLines = TextLayout.wrap(
             likers.isEmpty ? "no likes yet" : "liked by " + likers, width: max(1, inner - 5))

@@ -25,15 +25,19 @@ public struct Style: Equatable, Sendable, Hashable {
     public var dim = false
     public var reverse = false
     public var underline = false
+    /// A picture's own colours, instead of the role's.
+    public var paint: Paint?
 
     public init(
-        role: Role = .normal, bold: Bool = false, dim: Bool = false, reverse: Bool = false, underline: Bool = false
+        role: Role = .normal, bold: Bool = false, dim: Bool = false, reverse: Bool = false, underline: Bool = false,
+        paint: Paint? = nil
     ) {
         self.role = role
         self.bold = bold
         self.dim = dim
         self.reverse = reverse
         self.underline = underline
+        self.paint = paint
     }
 
     public static let plain = Style()
@@ -50,6 +54,7 @@ public struct Style: Equatable, Sendable, Hashable {
         default: break
         }
         style.role = .normal
+        style.paint = nil
         return style
     }
 }

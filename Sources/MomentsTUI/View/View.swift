@@ -72,6 +72,7 @@ public enum View {
         // Corrected on every panel, so the feed is where it should be when it comes back.
         state.feedScroll.correct(count: state.posts.count, viewport: state.bodyRows) { feedLines.post($0).count }
         state.hitAreas = HitAreas()
+        state.pictures.wanted = [:]
         switch state.panel {
         case _ where state.compose?.picker != nil:
             audiencePicker(state.compose!.picker!, friends: state.friendsScreen.lists.friends, into: &screen)
@@ -80,7 +81,9 @@ public enum View {
                 state.compose!.mentionPicker!,
                 friends: MentionPicker.eligible(state.friendsScreen.lists.friends, audience: state.compose!.audience),
                 into: &screen)
-        case .feed: feed(&state, &feedLines, into: &screen)
+        case .feed:
+            feed(&state, &feedLines, into: &screen)
+            state.pictures.wanted = feedLines.wanted
         case .notifications: notifications(&state, into: &screen)
         case .help: help(&state, into: &screen)
         case .post: postView(&state, into: &screen)
@@ -163,6 +166,9 @@ public enum View {
         let likesWaiting: Set<Int64>
         /// Post index → the line above it.
         let dividers: [Int: String]
+        let pictures: PictureBoard
+        /// The pictures of the posts laid out so far, with their addresses.
+        private(set) var wanted: [PictureKey: String] = [:]
         private var laidOut: [[[Span]]] = []
 
         init(_ state: AppState, width: Int) {
@@ -172,6 +178,7 @@ public enum View {
             unread = state.unreadPostIds
             refusals = state.refusedComments
             likesWaiting = Set(state.likeSnapshots.keys)
+            pictures = state.pictures
             dividers = Dividers.above(
                 ids: state.posts.map(\.id), lastVisit: state.lastVisit?.postId, gap: state.gap,
                 gapLastId: state.gap?.lastPostId)
@@ -185,7 +192,9 @@ public enum View {
                     selected: next == selected, unread: unread.contains(posts[next].id),
                     lineAbove: dividers[next], likeWaiting: likesWaiting.contains(posts[next].id))
                 laidOut.append(
-                    FeedLayout.lines(for: posts[next], width: width, marks: marks, now: now, refusals: refusals))
+                    FeedLayout.lines(
+                        for: posts[next], width: width, marks: marks, now: now, refusals: refusals,
+                        pictures: pictures, wanted: &wanted))
             }
             return laidOut[index]
         }

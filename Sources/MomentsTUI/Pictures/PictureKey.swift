@@ -1,0 +1,22 @@
+import MomentsClient
+
+/// One picture as the screen wants it: which, in which size, over how many cells.
+public struct PictureKey: Hashable, Sendable {
+    public enum Size: String, Sendable {
+        case thumb, large
+    }
+
+    public var mediaId: String
+    public var size: Size
+    public var columns: Int
+    public var rows: Int
+    /// Cut to fill its cells from the centre (a grid's squares).
+    public var crop: Bool
+    public var depth: ColorDepth
+}
+
+/// What the screen has of a picture: drawn, or given up on.
+public enum PictureSlot: Equatable, Sendable {
+    case ready(CellPicture)
+    case failed
+}
