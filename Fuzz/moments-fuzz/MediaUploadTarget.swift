@@ -12,9 +12,12 @@ enum MediaUploadTarget {
     static func run(_ buffer: UnsafeRawBufferPointer) {
         let bytes = Array(buffer)
         guard let format = ImageFormat(sniffing: bytes) else {
+            let webp =
+                bytes.count >= 12 && bytes[0..<4].elementsEqual("RIFF".utf8) && bytes[8..<12].elementsEqual("WEBP".utf8)
             precondition(
-                !bytes.starts(with: [0xFF, 0xD8, 0xFF]) && !bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]),
-                "a picture's start not recognised")
+                !bytes.starts(with: [0xFF, 0xD8, 0xFF])
+                    && !bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+                    && !webp, "a picture's start not recognised")
             return
         }
         guard let header = try? MediaProcessor.inspect(bytes, format: format, maxPixels: maxPixels) else { return }

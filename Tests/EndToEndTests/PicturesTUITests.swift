@@ -141,4 +141,41 @@ struct PicturesTUITests {
         let shown = try await screen.waitForScreen("the placeholder") { $0.contains("[photo 1/1: red and blue]") }
         #expect(!shown.contains("░"))
     }
+
+    @Test(
+        "a picture attached while the server is away waits in the outbox; the server back, the post goes once, with it")
+    func attachedOffline() async throws {
+        let first = try await ServerProcess()
+        let port = try #require(first.url.port)
+        let file = first.dataDir.deletingLastPathComponent().appendingPathComponent("offline-\(UUID().uuidString).png")
+        try Data(try TestImages.halves(width: 40, height: 20, as: .png)).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let session = try first.tui("alice", "--images none")
+        defer { session.kill() }
+        _ = try await session.waitForScreen("the feed") { $0.contains("● websocket") }
+        _ = try await first.terminate()
+        _ = try await session.waitForScreen("the server gone") { $0.contains("○ reconnecting") }
+        try session.keys("p")
+        try session.keys("C-o")
+        _ = try await session.waitForScreen("the path field") { $0.contains("Picture (a file") }
+        try session.type(file.path)
+        try session.keys("Enter")
+        _ = try await session.waitForScreen("the alt text field") { $0.contains("Alt text for") }
+        try session.type("红蓝 halves")
+        try session.keys("Enter")
+        _ = try await session.waitForScreen("the post with its picture") { $0.contains("📷 1 picture") }
+        try session.type("posted offline")
+        try session.keys("Enter")
+        _ = try await session.waitForScreen("the post waiting") { $0.contains("⇡ 1 waiting") }
+
+        let second = try await ServerProcess(["--port", "\(port)"], dataDir: first.dataDir)
+        defer { second.stop() }
+        _ = try await session.waitForScreen("the post sent and shown") {
+            $0.contains("posted offline") && $0.contains("[photo 1/1: 红蓝 halves]") && !$0.contains("waiting")
+        }
+        let posts = try await second.api("alice").feed().posts.filter { $0.text == "posted offline" }
+        #expect(posts.count == 1)
+        let media = try #require(posts.first?.media)
+        #expect(media.count == 1 && media[0].alt == "红蓝 halves" && media[0].width == 40 && media[0].height == 20)
+    }
 }

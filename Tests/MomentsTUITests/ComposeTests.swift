@@ -28,6 +28,40 @@ struct ComposeTests {
         #expect(s.bodyRows == bodyRows)
     }
 
+    @Test("Ctrl-O attaches a picture: its path (Tab completes it), then its alt text; the post may then say nothing")
+    func attachPicture() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("attach-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("holiday"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("holiday/海边.jpg")
+        try Data([0xFF, 0xD8, 0xFF]).write(to: file)
+        var s = state()
+        _ = s.update(.key(.character("p")))
+        _ = s.update(.key(.control("o")))
+        #expect(render(s).text(22).hasPrefix("Picture (a file; Tab completes, Esc: none) › "))
+        typed(folder.path + "/hol", into: &s)
+        _ = s.update(.key(.tab))
+        #expect(s.compose?.attaching?.editor.text == folder.path + "/holiday/")
+        _ = s.update(.key(.tab))
+        #expect(s.compose?.attaching?.editor.text == file.path)
+        _ = s.update(.key(.enter))
+        #expect(render(s).text(22).hasPrefix("Alt text for 海边.jpg › "))
+        typed("the sea", into: &s)
+        _ = s.update(.key(.enter))
+        #expect(render(s).text(22).hasPrefix("New post (📷 1 picture) › "))
+        // A path that will not do says why, and the field stays.
+        _ = s.update(.key(.control("o")))
+        typed(folder.path + "/nothing.png", into: &s)
+        _ = s.update(.key(.enter))
+        #expect(render(s).plainText.contains("no such file"))
+        _ = s.update(.key(.escape))
+        #expect(s.compose?.attaching == nil && s.compose?.pictures.count == 1)
+        #expect(
+            s.update(.key(.enter)) == [.createPost(text: "", pictures: [PictureDraft(path: file.path, alt: "the sea")])]
+        )
+    }
+
     @Test("a long text wraps by cells and scrolls within five rows, the cursor row in view")
     func longText() {
         var s = state()

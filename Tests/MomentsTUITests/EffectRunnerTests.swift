@@ -45,11 +45,18 @@ struct EffectRunnerTests {
             try record("comment \(postId) \(text)\(replyTo.map { " reply \($0)" } ?? "")", key: idempotencyKey)
             return MomentsCore.Comment(id: 70, postId: postId, author: alice, text: text, createdAt: t0)
         }
-        func createPost(text: String, audience: Audience?, mentions: [String]?, idempotencyKey: String?)
-            async throws -> Post
-        {
-            try record("post \(text)\(mentions.map { " @" + $0.joined(separator: ",") } ?? "")", key: idempotencyKey)
+        func createPost(
+            text: String, audience: Audience?, mentions: [String]?, media: [MediaAttachment]?, idempotencyKey: String?
+        ) async throws -> Post {
+            let pictures = media.map { " 📷" + $0.map(\.alt).joined(separator: ",") } ?? ""
+            try record(
+                "post \(text)\(mentions.map { " @" + $0.joined(separator: ",") } ?? "")\(pictures)", key: idempotencyKey
+            )
             return post(8, text)
+        }
+        func uploadMedia(_ bytes: [UInt8], idempotencyKey: String?) async throws -> MediaUploaded {
+            try record("upload \(bytes.count) bytes", key: idempotencyKey)
+            return MediaUploaded(id: "m\(bytes.count)", width: 1, height: 1)
         }
         func feedPage(before: Int64?) async throws -> FeedPage {
             try record("feed \(before.map(String.init) ?? "newest")")
@@ -147,6 +154,34 @@ struct EffectRunnerTests {
             service.calls.withLockedValue { $0 } == [
                 "feed newest", "feed 5", "notifications", "read 9", "like 3", "unlike 3", "comment 3 好", "post hi",
             ])
+    }
+
+    @Test("a post's pictures are read when it is kept, uploaded first under keys of their own, then named by the post")
+    func postWithPictures() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pictures-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (one, two) = (folder.appendingPathComponent("one.jpg"), folder.appendingPathComponent("two.png"))
+        try Data(repeating: 1, count: 3).write(to: one)
+        try Data(repeating: 2, count: 5).write(to: two)
+        let service = FakeService()
+        let runner = EffectRunner(service: service)
+        _ = await runner.run(
+            .createPost(
+                text: "", pictures: [PictureDraft(path: one.path, alt: "first"), PictureDraft(path: two.path, alt: "")])
+        )
+        // Changed after it was kept: what was attached is what goes.
+        try Data(repeating: 9, count: 7).write(to: one)
+        _ = try await reports(runner) { $0.contains(.outboxWaiting(count: 0, offline: false)) }
+        #expect(service.calls.withLockedValue { $0 } == ["upload 3 bytes", "upload 5 bytes", "post  📷first,"])
+        let keys = service.keys.withLockedValue { $0 }.compactMap { $0 }
+        #expect(keys.count == 3 && keys[0] == keys[2] + ".picture-0" && keys[1] == keys[2] + ".picture-1")
+
+        // A file gone before it is kept: the post goes back to the editor, saying why.
+        let missing = folder.appendingPathComponent("gone.jpg").path
+        #expect(
+            await runner.run(.createPost(text: "x", pictures: [PictureDraft(path: missing, alt: "")]))
+                == .postRefused(text: "x", reason: "cannot read \(missing)"))
     }
 
     @Test(

@@ -8,8 +8,9 @@ public struct OutboxEntry: Codable, Equatable, Sendable, Identifiable {
         case unlike(postId: Int64)
         /// A reply when `replyTo` names a comment (entries kept before replies existed have none).
         case comment(postId: Int64, text: String, replyTo: Int64? = nil)
-        /// `audience` nil: all friends (entries kept before audiences existed have none).
-        case post(text: String, audience: Audience? = nil, mentions: [String]? = nil)
+        /// `audience` nil: all friends (entries kept before audiences existed have none). Its
+        /// pictures are kept whole with it and uploaded first, each under a key of its own.
+        case post(text: String, audience: Audience? = nil, mentions: [String]? = nil, pictures: [OutboxPicture]? = nil)
         case deleteComment(postId: Int64, commentId: Int64)
         case deletePost(postId: Int64)
 
@@ -44,4 +45,16 @@ public enum OutboxAnswer: Equatable, Sendable {
     case post(Post)
     case comment(Comment)
     case deleted
+}
+
+/// A picture of a post in the outbox: the file's bytes as they were when it was attached (the
+/// file may change or go meanwhile), and its alt text.
+public struct OutboxPicture: Codable, Equatable, Sendable {
+    public var bytes: Data
+    public var alt: String
+
+    public init(bytes: Data, alt: String) {
+        self.bytes = bytes
+        self.alt = alt
+    }
 }

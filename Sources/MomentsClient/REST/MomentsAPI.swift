@@ -82,13 +82,6 @@ public struct MomentsAPI: Sendable {
             idempotencyKey: idempotencyKey)
     }
 
-    public func createPost(text: String, audience: Audience?, mentions: [String]?, idempotencyKey: String?)
-        async throws -> Post
-    {
-        try await createPost(
-            text: text, audience: audience, mentions: mentions, media: nil, idempotencyKey: idempotencyKey)
-    }
-
     /// Uploads a JPEG, PNG or WebP file for a post to come (`createPost(media:)`).
     public func uploadMedia(_ bytes: [UInt8], idempotencyKey: String? = nil) async throws -> MediaUploaded {
         try await send(

@@ -7,8 +7,8 @@ public enum Effect: Equatable, Sendable {
     case unlike(postId: Int64)
     /// `replyTo`: the comment it answers.
     case comment(postId: Int64, text: String, placeholderId: Int64, replyTo: Int64? = nil)
-    /// `audience` nil: all friends.
-    case createPost(text: String, audience: Audience? = nil, mentions: [String]? = nil)
+    /// `audience` nil: all friends; `pictures`, the files to attach, read when it is kept.
+    case createPost(text: String, audience: Audience? = nil, mentions: [String]? = nil, pictures: [PictureDraft] = [])
     case deleteComment(postId: Int64, commentId: Int64)
     case deletePost(Int64)
     /// A comment the outbox kept from an earlier run now has this placeholder on screen.

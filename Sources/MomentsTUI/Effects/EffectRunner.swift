@@ -36,8 +36,18 @@ struct EffectRunner: Sendable {
             return await keep(
                 .comment(postId: postId, text: text, replyTo: replyTo),
                 reported: .comment(postId: postId, placeholderId: placeholderId))
-        case .createPost(let text, let audience, let mentions):
-            return await keep(.post(text: text, audience: audience, mentions: mentions), reported: .post(text: text))
+        case .createPost(let text, let audience, let mentions, let drafts):
+            // The files are read now: what is kept is what was attached, whatever happens to them.
+            var pictures: [OutboxPicture] = []
+            for draft in drafts {
+                guard let bytes = FileManager.default.contents(atPath: draft.path) else {
+                    return .postRefused(text: text, reason: "cannot read \(draft.path)")
+                }
+                pictures.append(OutboxPicture(bytes: bytes, alt: draft.alt))
+            }
+            return await keep(
+                .post(text: text, audience: audience, mentions: mentions, pictures: pictures.isEmpty ? nil : pictures),
+                reported: .post(text: text))
         case .deleteComment(let postId, let commentId):
             return await keep(.deleteComment(postId: postId, commentId: commentId), reported: .delete)
         case .deletePost(let postId):
@@ -107,7 +117,7 @@ struct EffectRunner: Sendable {
         for entry in entries {
             switch entry.write {
             case .like(let postId), .unlike(let postId): await writes.track(entry.id, .like(postId: postId))
-            case .post(let text, _, _): await writes.track(entry.id, .post(text: text))
+            case .post(let text, _, _, _): await writes.track(entry.id, .post(text: text))
             case .comment: break  // tracked once `update` has its placeholder (`.adopt`)
             case .deleteComment, .deletePost: await writes.track(entry.id, .delete)
             }

@@ -20,6 +20,10 @@ public struct Compose: Equatable, Sendable {
     public var mentions: [String] = []
     /// Open while the user picks them (@).
     public var mentionPicker: MentionPicker?
+    /// The pictures the post carries, in order (Ctrl-O adds one).
+    public var pictures: [PictureDraft] = []
+    /// Open while the user attaches one: its path, then its alt text.
+    public var attaching: PictureAttach?
     /// While ↑ and ↓ walk what was sent: how far back (1 is the newest), and what was typed.
     private var recalled: (back: Int, typed: LineEditor)?
 
@@ -52,6 +56,6 @@ public struct Compose: Equatable, Sendable {
     public static func == (lhs: Compose, rhs: Compose) -> Bool {
         lhs.purpose == rhs.purpose && lhs.editor == rhs.editor && lhs.recalled?.back == rhs.recalled?.back
             && lhs.audience == rhs.audience && lhs.picker == rhs.picker && lhs.mentions == rhs.mentions
-            && lhs.mentionPicker == rhs.mentionPicker
+            && lhs.mentionPicker == rhs.mentionPicker && lhs.pictures == rhs.pictures && lhs.attaching == rhs.attaching
     }
 }

@@ -211,6 +211,20 @@ extension AppState {
             self.compose = compose
             return []
         }
+        if compose.attaching != nil {
+            attach(key, &compose)
+            self.compose = compose
+            return []
+        }
+        if compose.purpose == .post, key == .control("o") {
+            guard compose.pictures.count < MediaAttachment.perPost else {
+                say(.failed(.post, reason: "a post has at most \(MediaAttachment.perPost) pictures"))
+                return []
+            }
+            compose.attaching = PictureAttach()
+            self.compose = compose
+            return []
+        }
         if compose.purpose == .post, keys.command(for: key) == .audience {
             compose.picker = AudiencePicker(compose.audience)
             self.compose = compose
@@ -238,10 +252,42 @@ extension AppState {
         }
     }
 
+    /// A key while a picture is being attached: the path (Tab completes it), then the alt text;
+    /// Esc gives up on this picture, not on the post.
+    private mutating func attach(_ key: Key, _ compose: inout Compose) {
+        guard var attaching = compose.attaching else { return }
+        switch key {
+        case .escape, .interrupt:
+            compose.attaching = nil
+            return
+        case .tab where attaching.stage == .path:
+            attaching.editor = LineEditor(PictureAttach.complete(attaching.editor.text))
+        case .enter:
+            switch attaching.stage {
+            case .path:
+                let path = PictureAttach.expand(attaching.editor.text.trimmingCharacters(in: .whitespacesAndNewlines))
+                if let problem = PictureAttach.problem(with: path) {
+                    say(.failed(.post, reason: problem))
+                } else {
+                    attaching = PictureAttach(stage: .alt(path: path))
+                }
+            case .alt(let path):
+                let alt = attaching.editor.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                compose.pictures.append(PictureDraft(path: path, alt: alt))
+                compose.attaching = nil
+                return
+            }
+        default:
+            attaching.editor.update(key)
+        }
+        compose.attaching = attaching
+    }
+
     private mutating func submit(_ compose: Compose) -> [Effect] {
         let text = compose.editor.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { return [] }
-        if sent.last != text { sent.append(text) }
+        // A post of pictures may say nothing.
+        guard !text.isEmpty || (compose.purpose == .post && !compose.pictures.isEmpty) else { return [] }
+        if !text.isEmpty, sent.last != text { sent.append(text) }
         switch compose.purpose {
         case .post:
             say(.posting)
@@ -250,7 +296,7 @@ extension AppState {
             return [
                 .createPost(
                     text: text, audience: compose.audience == .friends ? nil : compose.audience,
-                    mentions: mentions.isEmpty ? nil : mentions)
+                    mentions: mentions.isEmpty ? nil : mentions, pictures: compose.pictures)
             ]
         case .friendRequest:
             let words = text.split(separator: " ", maxSplits: 1)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The compose field's text laid out in rows of a width, wrapped by cells (CJK and emoji take
 /// two) and at its own line breaks, with the row and column of the insertion point.
 extension LineEditor {
@@ -45,7 +47,12 @@ extension AppState {
     static let composeRowLimit = 5
 
     var composeLabel: String {
-        switch compose?.purpose {
+        switch compose?.attaching?.stage {
+        case .path: return "Picture (a file; Tab completes, Esc: none) › "
+        case .alt(let path): return "Alt text for \((path as NSString).lastPathComponent) › "
+        case nil: break
+        }
+        return switch compose?.purpose {
         case .comment(_, _, let replyTo?): "Reply to \(replyTo.user.name) › "
         case .comment(_, let author, nil): "Comment on \(author)'s post › "
         case .post: "New post\(postSettings) › "
@@ -62,12 +69,17 @@ extension AppState {
         if !compose.mentions.isEmpty {
             parts.append("reminds " + compose.mentions.map { friendNames[$0] ?? $0 }.joined(separator: ", "))
         }
+        if !compose.pictures.isEmpty {
+            parts.append("📷 \(compose.pictures.count) picture\(compose.pictures.count == 1 ? "" : "s")")
+        }
         return parts.isEmpty ? "" : " (\(parts.joined(separator: " · ")))"
     }
 
     /// The compose field's text as it is drawn: a width beside the label.
     var composeLayout: LineEditor.Layout? {
-        compose.map { $0.editor.layout(width: max(2, columns - CellWidth.of(composeLabel) - 1)) }
+        compose.map {
+            ($0.attaching?.editor ?? $0.editor).layout(width: max(2, columns - CellWidth.of(composeLabel) - 1))
+        }
     }
 
     /// How many rows the compose field takes (1 when closed).
