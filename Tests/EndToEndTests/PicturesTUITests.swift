@@ -131,6 +131,35 @@ struct PicturesTUITests {
         #expect(alt - first == 16, "\(opened)")
     }
 
+    @Test(
+        "kitty: the picture goes out in kitty's graphics escape over the cells kept for it, and is deleted once scrolled away"
+    )
+    func kitty() async throws {
+        let server = try await ServerProcess()
+        defer { server.stop() }
+        _ = try await Self.redAndBlue(server)
+        let screen = try server.tui("bob", "--images kitty", columns: 100, rows: 30)
+        defer { screen.kill() }
+        _ = try await screen.waitForScreen("the post") { $0.contains("halves") && $0.contains("red and blue") }
+        // What the program writes, before tmux reads it (tmux itself drops kitty's escapes).
+        let raw = screen.home.appendingPathComponent("raw-output")
+        try screen.call(["pipe-pane", "-O", "-t", "e2e", "cat >> \(raw.path)"])
+        // A resize places every picture again, now that the output is captured.
+        try screen.resize(columns: 100, rows: 31)
+        let placed = try await eventually("the picture placed") { () -> String? in
+            let text = (try? String(contentsOf: raw, encoding: .utf8)) ?? ""
+            return text.contains("\u{1B}_Ga=T,f=32,") ? text : nil
+        }
+        let id = try #require(placed.firstMatch(of: /\x1B_Ga=T,f=32,s=\d+,v=\d+,c=32,r=8,i=(\d+),/)?.output.1)
+        #expect(try !screen.screen().contains("░"), "the cells kept for it are blank")
+        // Scrolled away: the picture is deleted, by its id.
+        for _ in 0..<6 { try screen.keys("j") }
+        _ = try await eventually("the picture deleted") { () -> Bool? in
+            let text = (try? String(contentsOf: raw, encoding: .utf8)) ?? ""
+            return text.contains("\u{1B}_Ga=d,d=I,i=\(id),") ? true : nil
+        }
+    }
+
     @Test("none: each picture is named by its place and alt text")
     func none() async throws {
         let server = try await ServerProcess()

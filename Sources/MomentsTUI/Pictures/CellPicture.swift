@@ -45,3 +45,10 @@ public struct Paint: Equatable, Sendable, Hashable {
     public var background: UInt32
     public var depth: ColorDepth
 }
+
+/// Where a picture drawn by the terminal (kitty's protocol) goes: the cells of its first row
+/// carry `row` 0, and the placer puts the picture there when all its rows are on screen.
+public struct PictureMark: Equatable, Sendable, Hashable {
+    public var key: PictureKey
+    public var row: Int
+}

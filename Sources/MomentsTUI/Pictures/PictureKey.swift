@@ -12,11 +12,16 @@ public struct PictureKey: Hashable, Sendable {
     public var rows: Int
     /// Cut to fill its cells from the centre (a grid's squares).
     public var crop: Bool
+    /// Symbols in these colours; unused when the terminal draws it (`kitty`).
     public var depth: ColorDepth
+    /// Drawn by the terminal with kitty's protocol, not in cells.
+    public var kitty = false
 }
 
-/// What the screen has of a picture: drawn, or given up on.
+/// What the screen has of a picture: drawn in cells, decoded for the terminal to draw, or
+/// given up on.
 public enum PictureSlot: Equatable, Sendable {
     case ready(CellPicture)
+    case pixels(KittyImage)
     case failed
 }

@@ -35,6 +35,9 @@ public actor PictureLoader {
         defer { done() }
         do {
             let bytes = try await bytes(key, address)
+            if key.kitty {
+                return .pixels(try KittyImage.decode(bytes, columns: key.columns, rows: key.rows, crop: key.crop))
+            }
             let picture = try SymbolRenderer.render(
                 bytes, columns: key.columns, rows: key.rows, crop: key.crop, depth: key.depth)
             return .ready(picture)
@@ -52,7 +55,8 @@ public actor PictureLoader {
         if let file, let folder {
             try? FileManager.default.createDirectory(
                 at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            FileManager.default.createFile(atPath: file.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+            FileManager.default.createFile(
+                atPath: file.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
         }
         return bytes
     }
@@ -81,7 +85,11 @@ public actor PictureLoader {
                 at: folder, includingPropertiesForKeys: [.contentModificationDateKey]), names.count > kept
         else { return }
         let dated = names.map { url in
-            (url, (try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast)
+            (
+                url,
+                (try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate)
+                    ?? .distantPast
+            )
         }
         for (url, _) in dated.sorted(by: { $0.1 < $1.1 }).prefix(names.count - kept) { try? files.removeItem(at: url) }
     }

@@ -75,9 +75,10 @@ public final class Runtime: @unchecked Sendable {
     private func loop() {
         let signals = trapSignals()
         let terminal = Terminal(colors: colors, theme: theme, mouse: mouse)
-        // Kitty's protocol is not drawn yet: its pictures show as symbols.
-        state.pictures = PictureBoard(mode: images == .none ? .none : .symbols, depth: terminal.depth)
+        state.pictures = PictureBoard(mode: images, depth: terminal.depth)
+        var kitty = KittyPlacer()
         defer {
+            Terminal.send(kitty.clear())
             terminal.close()
             signals.forEach { $0.cancel() }
             saveVisit()
@@ -128,7 +129,10 @@ public final class Runtime: @unchecked Sendable {
         while true {
             for action in queue.drain() {
                 // A resize can leave the terminal showing something else: draw even an unchanged frame.
-                if case .resize = action { lastFrame = nil }
+                if case .resize = action {
+                    lastFrame = nil
+                    Terminal.send(kitty.clear())
+                }
                 if case .pictureLoaded(let key, _) = action { picturesAsked.remove(key) }
                 if !perform(state.update(action)) { return }
             }
@@ -138,6 +142,8 @@ public final class Runtime: @unchecked Sendable {
             if frame != lastFrame {
                 terminal.draw(frame)
                 lastFrame = frame
+                // After ncurses has drawn the cells kept for them.
+                if images == .kitty { Terminal.send(kitty.update(frame, pictures: state.pictures)) }
             }
             let title = View.title(state)
             if title != lastTitle {

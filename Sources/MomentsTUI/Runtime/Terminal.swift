@@ -64,6 +64,7 @@ final class Terminal {
     /// Beside ncurses, which has flushed its frame by now (`refresh`): the title, focus
     /// reporting, a notification's escape (`Notifier`).
     static func send(_ escape: String) {
+        guard !escape.isEmpty else { return }
         FileHandle.standardOutput.write(Data(escape.utf8))
     }
 

@@ -24,7 +24,7 @@ enum PictureLayout {
             }
         }
         var lines: [[Span]] = []
-        for row in rows(media, inner: inner, large: large, depth: board.depth) {
+        for row in rows(media, inner: inner, large: large, depth: board.depth, kitty: board.mode == .kitty) {
             let height = row[0].key.rows
             for line in 0..<height {
                 var spans = [gutter]
@@ -32,6 +32,10 @@ enum PictureLayout {
                     if index > 0 { spans.append(Span(" ")) }
                     switch board.slots[block.key] {
                     case .ready(let picture): spans += picture.spans(row: line)
+                    case .pixels:
+                        // Blank cells the terminal draws the picture over (`KittyPlacer`).
+                        let mark = PictureMark(key: block.key, row: line)
+                        spans.append(Span(String(repeating: " ", count: block.key.columns), Style(picture: mark)))
                     case .failed: spans.append(Span(TextLayout.pad(line == 0 ? "✕" : "", to: block.key.columns), .dim))
                     case nil: spans.append(Span(String(repeating: "░", count: block.key.columns), .dim))
                     }
@@ -59,7 +63,8 @@ enum PictureLayout {
     }
 
     /// The blocks, row by row, with their cells.
-    static func rows(_ media: [PostMedia], inner: Int, large: Bool, depth: ColorDepth) -> [[Block]] {
+    static func rows(_ media: [PostMedia], inner: Int, large: Bool, depth: ColorDepth, kitty: Bool = false) -> [[Block]]
+    {
         let size: PictureKey.Size = large ? .large : .thumb
         if media.count == 1 {
             let item = media[0]
@@ -78,7 +83,8 @@ enum PictureLayout {
                     Block(
                         media: item,
                         key: PictureKey(
-                            mediaId: item.id, size: size, columns: columns, rows: rows, crop: false, depth: depth))
+                            mediaId: item.id, size: size, columns: columns, rows: rows, crop: false, depth: depth,
+                            kitty: kitty))
                 ]
             ]
         }
@@ -88,7 +94,8 @@ enum PictureLayout {
         let blocks = media.map {
             Block(
                 media: $0,
-                key: PictureKey(mediaId: $0.id, size: size, columns: columns, rows: rows, crop: true, depth: depth))
+                key: PictureKey(
+                    mediaId: $0.id, size: size, columns: columns, rows: rows, crop: true, depth: depth, kitty: kitty))
         }
         return stride(from: 0, to: blocks.count, by: perRow).map { Array(blocks[$0..<min($0 + perRow, blocks.count)]) }
     }

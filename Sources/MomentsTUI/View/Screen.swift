@@ -27,10 +27,12 @@ public struct Style: Equatable, Sendable, Hashable {
     public var underline = false
     /// A picture's own colours, instead of the role's.
     public var paint: Paint?
+    /// Cells kept for a picture kitty's protocol draws over them: which, and which of its rows.
+    public var picture: PictureMark?
 
     public init(
         role: Role = .normal, bold: Bool = false, dim: Bool = false, reverse: Bool = false, underline: Bool = false,
-        paint: Paint? = nil
+        paint: Paint? = nil, picture: PictureMark? = nil
     ) {
         self.role = role
         self.bold = bold
@@ -38,6 +40,7 @@ public struct Style: Equatable, Sendable, Hashable {
         self.reverse = reverse
         self.underline = underline
         self.paint = paint
+        self.picture = picture
     }
 
     public static let plain = Style()
