@@ -139,6 +139,7 @@ let package = Package(
         .executableTarget(
             name: "moments-bench",
             dependencies: [
+                "MomentsImaging",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

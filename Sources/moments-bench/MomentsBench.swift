@@ -11,5 +11,6 @@ struct MomentsBench: AsyncParsableCommand {
             Connect.self, Unicast.self, Likes.self, Comments.self, FeedReads.self, Broadcast.self, Storm.self,
             LongPoll.self, UnicastMax.self,
             LikesMax.self, Soak.self, Cluster.self, NodeLoss.self, RollingRestart.self, Suite.self, Worker.self,
+            PictureCommand.self, FetchCommand.self,
         ])
 }

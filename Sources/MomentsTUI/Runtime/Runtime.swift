@@ -77,7 +77,9 @@ public final class Runtime: @unchecked Sendable {
         let terminal = Terminal(colors: colors, theme: theme, mouse: mouse)
         state.pictures = PictureBoard(mode: images, depth: terminal.depth)
         var kitty = KittyPlacer()
+        var frameTimes = FrameTimes()
         defer {
+            logger.info("\(frameTimes)")
             Terminal.send(kitty.clear())
             terminal.close()
             signals.forEach { $0.cancel() }
@@ -137,10 +139,12 @@ public final class Runtime: @unchecked Sendable {
                 if !perform(state.update(action)) { return }
             }
 
+            let started = ContinuousClock.now
             let frame = View.render(&state)
             askForPictures()
             if frame != lastFrame {
                 terminal.draw(frame)
+                frameTimes.record(ContinuousClock.now - started)
                 lastFrame = frame
                 // After ncurses has drawn the cells kept for them.
                 if images == .kitty { Terminal.send(kitty.update(frame, pictures: state.pictures)) }
