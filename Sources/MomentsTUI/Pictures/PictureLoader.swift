@@ -55,7 +55,7 @@ public actor PictureLoader {
         if let file, let folder {
             try? FileManager.default.createDirectory(
                 at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            FileManager.default.createFile(
+            _ = FileManager.default.createFile(
                 atPath: file.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
         }
         return bytes
