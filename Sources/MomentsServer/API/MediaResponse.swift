@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MomentsStore
 import NIOCore
+import NIOPosix
 
 /// A picture's response: cached privately up to its address's expiry, validated by its digest
 /// (`ETag`, 304), and served whole or as one byte range; bytes go out as the client reads them.
@@ -61,6 +62,17 @@ enum MediaResponse {
                 offset = end
             }
             try await writer.finish(nil)
+        }
+    }
+
+    /// A small file whole, read on NIO's blocking pool (never an event loop).
+    static func read(_ path: String) async throws -> ByteBuffer {
+        do {
+            return try await NIOThreadPool.singleton.runIfActive {
+                ByteBuffer(bytes: try Data(contentsOf: URL(fileURLWithPath: path)))
+            }
+        } catch {
+            throw APIError.notFound("no such picture")
         }
     }
 

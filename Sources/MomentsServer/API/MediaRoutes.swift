@@ -13,6 +13,7 @@ struct MediaRoutes {
     let signer: MediaSigner
     let idempotency: IdempotencyGate
     let files: FileIO
+    let smallFiles = MediaBytesCache()
 
     func register(api: RouterGroup<MomentsRequestContext>, on router: Router<MomentsRequestContext>) {
         let options = processor.options
@@ -94,6 +95,15 @@ struct MediaRoutes {
         switch content.source {
         case .bytes(let bytes):
             body = MediaResponse.body(range.map { Array(bytes[$0]) } ?? bytes)
+        case .file(let path) where content.length <= MediaBytesCache.largestKept:
+            // Small (a thumbnail): from memory when read before, the digest naming the bytes.
+            var bytes = smallFiles.bytes(content.digest)
+            if bytes == nil {
+                bytes = try await MediaResponse.read(path)
+                smallFiles.keep(content.digest, bytes!)
+            }
+            body = ResponseBody(
+                byteBuffer: range.map { bytes!.getSlice(at: $0.lowerBound, length: $0.count)! } ?? bytes!)
         case .file(let path):
             body = try await MediaResponse.body(file: path, range: range, files: files, context: context)
         }
