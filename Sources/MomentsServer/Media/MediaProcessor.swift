@@ -51,10 +51,10 @@ final class MediaProcessor: Sendable {
         metrics.decodedPixels(header.pixels)
         let (thumb, large) = try await pool.runIfActive { [options] in
             do {
-                return (
-                    try Imaging.render(bytes, format: format, box: options.thumbBox, quality: 80),
-                    try Imaging.render(bytes, format: format, box: options.largeBox, quality: 85)
-                )
+                // The upload is decoded once; the thumbnail comes from the large size (already
+                // upright, without metadata), which JPEG shrinks cheaply while decoding.
+                let large = try Imaging.render(bytes, format: format, box: options.largeBox, quality: 85)
+                return (try Imaging.render(large.bytes, format: .jpeg, box: options.thumbBox, quality: 80), large)
             } catch is ImagingError {
                 throw Self.invalid
             }
