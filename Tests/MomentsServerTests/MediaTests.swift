@@ -178,6 +178,23 @@ struct MediaTests {
         try await server.stop()
     }
 
+    @Test("Expect: 100-continue is answered before the body is sent (curl waits a second for it otherwise)")
+    func expectContinue() async throws {
+        let server = try await TestServer.start()
+        let picture = try TestImages.halves(width: 32, height: 32)
+        let connection = try RawConnection(port: server.port)
+        let token = try await server.token("alice")
+        connection.send(
+            "POST /api/media HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nContent-Type: image/jpeg\r\n"
+                + "Content-Length: \(picture.count)\r\nExpect: 100-continue\r\n\r\n")
+        let interim = try await connection.read(untilText: "\r\n\r\n")
+        #expect(interim.hasPrefix("HTTP/1.1 100 Continue"), "\(interim)")
+        connection.send(bytes: picture)
+        let answer = try await connection.read(untilText: "\"width\"")
+        #expect(answer.hasPrefix("HTTP/1.1 201"), "\(answer)")
+        try await server.stop()
+    }
+
     @Test("attaching: nine at most, only one's own uploads, each once")
     func attachRules() async throws {
         let server = try await TestServer.start()

@@ -29,9 +29,11 @@ final class RawConnection: @unchecked Sendable {
 
     /// False once the server has closed the connection (the write fails).
     @discardableResult
-    func send(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
+    func send(_ text: String) -> Bool { send(bytes: Array(text.utf8)) }
+
+    @discardableResult
+    func send(bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
     }
 
     /// What has arrived (without waiting; "" for nothing yet), or nil once the server has closed.

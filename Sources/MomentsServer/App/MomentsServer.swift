@@ -103,7 +103,7 @@ public final class MomentsServer: Sendable {
                 base: PushUpgradeChannel(
                     responder: responder, router: router,
                     http1: .init(additionalChannelHandlers: [
-                        NextRequestDeadline(timeout: headerTimeout), CloseAfterResponse(),
+                        NextRequestDeadline(timeout: headerTimeout), CloseAfterResponse(), ExpectContinue(),
                     ]),
                     push: push),
                 timeout: headerTimeout)
