@@ -22,6 +22,11 @@ int moments_imaging_start(const char *program) {
 }
 
 static int load(const void *data, size_t length, int format, int shrink, VipsImage **image) {
+    // WebP decodes whole, never line by line: scaled while decoding, it never exists at full size.
+    if (format == MOMENTS_IMAGE_WEBP && shrink > 1)
+        return vips_webpload_buffer(
+            (void *)data, length, image, "scale", 1.0 / shrink, "fail_on", VIPS_FAIL_ON_ERROR, "access",
+            VIPS_ACCESS_SEQUENTIAL, NULL);
     switch (format) {
     case MOMENTS_IMAGE_JPEG:
         return vips_jpegload_buffer(
@@ -59,7 +64,7 @@ static int upright_fit(const void *data, size_t length, int format, int box, int
     // memory at full size when a small picture is wanted.
     int shrink = 1;
     int longest = header.width > header.height ? header.width : header.height;
-    if (format == MOMENTS_IMAGE_JPEG)
+    if (format == MOMENTS_IMAGE_JPEG || format == MOMENTS_IMAGE_WEBP)
         while (shrink < 8 && longest / (shrink * 2) >= box) shrink *= 2;
     VipsImage *loaded = NULL, *upright = NULL, *fitted = NULL;
     // Read once, top to bottom, shrunk as it streams (the box is square: shrinking before
@@ -95,6 +100,10 @@ int moments_image_pixels(
         *width = vips_image_get_width(step[2]);
         *height = vips_image_get_height(step[2]);
         failed = *out == NULL || size != (size_t)(*width) * (*height) * 4;
+        if (failed && *out) {
+            g_free(*out);
+            *out = NULL;
+        }
     }
     g_object_unref(base);
     return failed ? -1 : 0;

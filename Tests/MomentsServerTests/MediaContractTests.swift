@@ -113,6 +113,28 @@ struct MediaContractTests {
         await store.close()
     }
 
+    @Test("SQLite: bytes dropped and the same bytes uploaded again in one batch: the file stays, for the upload")
+    func collectThenSameUploadInOneBatch() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("collect-\(UUID().uuidString).sqlite")
+        let store = try SQLiteStore(path: path.path, sink: StoreContractTests.NoSink())
+        try await store.saveUser(id: "alice", name: "Alice")
+        _ = try await store.saveMedia(Self.media("old", of: "alice", thumb: "s", large: "s"))
+        // Released (as a delete does), not yet collected.
+        try await store.commits.write { db, _ in _ = try SQLiteStore.releaseMedia(where: "id = ?", ["old"], db) }
+        // The writer held, so the collect and the upload queue behind it and commit together,
+        // the collect first.
+        let held = Task { try await store.commits.write { _, _ in Thread.sleep(forTimeInterval: 0.3) } }
+        try await Task.sleep(for: .milliseconds(50))
+        async let collected: Void = store.collectMediaFiles()
+        try await Task.sleep(for: .milliseconds(20))
+        async let saved = store.saveMedia(Self.media("new", of: "alice", thumb: "s", large: "s"))
+        _ = try await (collected, saved, held.value)
+        #expect(try await store.commits.committed.batches >= 3)
+        let bytes = try Self.bytes(try await store.mediaContent(id: "new", size: .large, viewer: "alice"))
+        #expect(bytes == Array("bytes of s".utf8))
+        await store.close()
+    }
+
     @Test("the sweep takes old uploads no post took, and pictures whose post is gone", arguments: Backend.available)
     func sweep(_ backend: Backend) async throws {
         let store = try await backend.makeStore()

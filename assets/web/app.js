@@ -283,7 +283,8 @@ $("new-post-pictures").addEventListener("change", async () => {
   for (const file of files) {
     try {
       const uploaded = await api.uploadMedia(file);
-      attached.push({ id: uploaded.id, alt: file.name.replace(/\.[^.]*$/, "") });
+      // No alt text unless the writer gives one: a file's name may say more than they meant.
+      attached.push({ id: uploaded.id, alt: "" });
     } catch (error) {
       toast(`Could not attach ${file.name}: ${error.message}`);
     }

@@ -99,7 +99,10 @@ public struct MomentsAPI: Sendable {
         let bytes: ByteBuffer
         do {
             var request = HTTPClientRequest(url: url.absoluteString)
-            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            // The token goes to this server only, never to another host an address might name.
+            if url.host == server.host, url.port == server.port {
+                request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            }
             response = try await http.execute(request, timeout: .seconds(30))
             bytes = try await response.body.collect(upTo: limit)
         } catch {

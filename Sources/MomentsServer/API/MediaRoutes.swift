@@ -97,13 +97,17 @@ struct MediaRoutes {
             body = MediaResponse.body(range.map { Array(bytes[$0]) } ?? bytes)
         case .file(let path) where content.length <= MediaBytesCache.largestKept:
             // Small (a thumbnail): from memory when read before, the digest naming the bytes.
-            var bytes = smallFiles.bytes(content.digest)
-            if bytes == nil {
-                bytes = try await MediaResponse.read(path)
-                smallFiles.keep(content.digest, bytes!)
+            var cached = smallFiles.bytes(content.digest)
+            if cached == nil {
+                let read = try await MediaResponse.read(path)
+                // A file not as long as its row says (damaged on disk) is neither served nor kept.
+                guard read.readableBytes == content.length else { throw APIError.notFound("no picture \(id)") }
+                smallFiles.keep(content.digest, read)
+                cached = read
             }
+            let bytes = cached!
             body = ResponseBody(
-                byteBuffer: range.map { bytes!.getSlice(at: $0.lowerBound, length: $0.count)! } ?? bytes!)
+                byteBuffer: range.flatMap { bytes.getSlice(at: $0.lowerBound, length: $0.count) } ?? bytes)
         case .file(let path):
             body = try await MediaResponse.body(file: path, range: range, files: files, context: context)
         }

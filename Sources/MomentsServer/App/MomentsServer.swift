@@ -98,12 +98,14 @@ public final class MomentsServer: Sendable {
         let push = WebSocketPushHandler.Dependencies(
             store: store, hub: hub, metrics: metrics, limits: configuration.limits, stream: streamLimits, pings: pings,
             accessLog: configuration.accessLog)
+        let largestBody = max(configuration.limits.maxBodyBytes, configuration.media.maxUploadBytes)
         var server = HTTPServerBuilder { responder in
             FirstRequestDeadlineChannel(
                 base: PushUpgradeChannel(
                     responder: responder, router: router,
                     http1: .init(additionalChannelHandlers: [
-                        NextRequestDeadline(timeout: headerTimeout), CloseAfterResponse(), ExpectContinue(),
+                        NextRequestDeadline(timeout: headerTimeout), CloseAfterResponse(),
+                        ExpectContinue(largestBody: largestBody),
                     ]),
                     push: push),
                 timeout: headerTimeout)

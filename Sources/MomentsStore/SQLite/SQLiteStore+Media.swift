@@ -78,7 +78,17 @@ extension SQLiteStore {
         try await commits.write { db, _ in
             let gone = try String.fetchAll(db, sql: "DELETE FROM media_files WHERE refs <= 0 RETURNING digest")
             guard let folder, !gone.isEmpty else { return }
-            db.afterNextTransaction { _ in gone.forEach(folder.remove) }
+            // After the whole batch: an upload of the same bytes later in it named the file again.
+            db.afterNextTransaction { db in
+                for digest in gone
+                where
+                    (try? Bool.fetchOne(
+                        db, sql: "SELECT EXISTS (SELECT 1 FROM media_files WHERE digest = ?)", arguments: [digest]))
+                    == false
+                {
+                    folder.remove(digest)
+                }
+            }
         }
     }
 

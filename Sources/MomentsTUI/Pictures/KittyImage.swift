@@ -11,11 +11,9 @@ public struct KittyImage: Equatable, Sendable {
     init(_ image: RGBAImage) {
         width = image.width
         height = image.height
-        let encoded = Data(image.pixels).base64EncodedString()
+        let encoded = Array(Data(image.pixels).base64EncodedString().utf8)
         chunks = stride(from: 0, to: encoded.count, by: 4096).map { start in
-            let from = encoded.index(encoded.startIndex, offsetBy: start)
-            let to = encoded.index(from, offsetBy: min(4096, encoded.count - start))
-            return String(encoded[from..<to])
+            String(decoding: encoded[start..<min(start + 4096, encoded.count)], as: UTF8.self)
         }
     }
 

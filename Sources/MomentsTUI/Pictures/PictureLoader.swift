@@ -43,22 +43,34 @@ public actor PictureLoader {
             return .ready(picture)
         } catch {
             logger.info("a picture could not be shown", metadata: ["media": "\(key.mediaId)", "error": "\(error)"])
+            // What was kept of it goes: the next run fetches it again.
+            if let file = file(key) { try? FileManager.default.removeItem(at: file) }
             return .failed
         }
     }
 
     private func bytes(_ key: PictureKey, _ address: String) async throws -> [UInt8] {
-        // Ids are never reused and a picture never changes: the file is the picture.
-        let file = folder?.appendingPathComponent("\(key.mediaId)-\(key.size.rawValue).jpg")
+        let file = file(key)
         if let file, let kept = try? Data(contentsOf: file) { return Array(kept) }
         let bytes = try await fetch(address)
         if let file, let folder {
             try? FileManager.default.createDirectory(
                 at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            _ = FileManager.default.createFile(
-                atPath: file.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+            // Whole or not at all: written beside it, then renamed.
+            let partial = folder.appendingPathComponent(".\(UUID().uuidString)")
+            if FileManager.default.createFile(
+                atPath: partial.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]),
+                rename(partial.path, file.path) != 0
+            {
+                try? FileManager.default.removeItem(at: partial)
+            }
         }
         return bytes
+    }
+
+    /// Ids are never reused and a picture never changes: the file is the picture.
+    private func file(_ key: PictureKey) -> URL? {
+        folder?.appendingPathComponent("\(key.mediaId)-\(key.size.rawValue).jpg")
     }
 
     private func turn() async {

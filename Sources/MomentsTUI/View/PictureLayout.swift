@@ -70,7 +70,7 @@ enum PictureLayout {
             let item = media[0]
             // Cells are about twice as tall as wide.
             var columns = max(4, min(inner, large ? 64 : 32))
-            let ratio = Double(item.height) / Double(max(1, item.width))
+            let ratio = min(100, max(0.01, Double(max(1, item.height)) / Double(max(1, item.width))))
             var rows = Int((Double(columns) * ratio / 2).rounded())
             let most = large ? 32 : 14
             if rows > most {
