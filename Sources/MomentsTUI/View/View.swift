@@ -49,7 +49,7 @@ public enum View {
             (
                 "editing",
                 "←/→, Home/End, alt-b/alt-f, ctrl-w, ctrl-u; ctrl-j or alt-Enter a new line; ↑ what you sent; Enter sends; "
-                    + "\(keys.describe(.audience)) in a new post: who may see it"
+                    + "\(keys.describe(.audience)) in a new post: who may see it; ctrl-o: attach a picture (a path, Tab completes)"
             )
         ]
     }
