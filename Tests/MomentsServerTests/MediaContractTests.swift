@@ -135,6 +135,22 @@ struct MediaContractTests {
         await store.close()
     }
 
+    @Test("SQLite: files a crash left staged are removed when the store opens; placed ones stay")
+    func stagedLeftovers() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("staged-\(UUID().uuidString).sqlite")
+        var store: SQLiteStore? = try SQLiteStore(path: path.path, sink: StoreContractTests.NoSink())
+        try await store!.saveUser(id: "alice", name: "Alice")
+        _ = try await store!.saveMedia(Self.media("kept", of: "alice"))
+        let staged = try #require(store!.mediaFolder).stage(Array("half written".utf8))
+        await store!.close()
+        store = nil
+        #expect(FileManager.default.fileExists(atPath: staged))
+        let again = try SQLiteStore(path: path.path, sink: StoreContractTests.NoSink())
+        #expect(!FileManager.default.fileExists(atPath: staged))
+        #expect(try Self.bytes(try await again.mediaContent(id: "kept", size: .large, viewer: "alice")) != nil)
+        await again.close()
+    }
+
     @Test("the sweep takes old uploads no post took, and pictures whose post is gone", arguments: Backend.available)
     func sweep(_ backend: Backend) async throws {
         let store = try await backend.makeStore()

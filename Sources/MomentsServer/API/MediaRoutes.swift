@@ -24,14 +24,14 @@ struct MediaRoutes {
                 throw Self.tooLarge(options)
             }
             if let type = request.headers[.contentType], !Self.acceptedTypes.contains(Self.mediaType(type)) {
-                throw MediaProcessor.unsupported
+                throw Self.unread(MediaProcessor.unsupported)
             }
             let hourAgo = Date().addingTimeInterval(-3600)
             guard try await store.uploads(by: user, since: hourAgo) < options.uploadsPerHour else {
                 var error = APIError(
                     .tooManyRequests, "too_many_uploads", "at most \(options.uploadsPerHour) pictures an hour")
                 error.headers[.retryAfter] = "600"
-                throw error
+                throw Self.unread(error)
             }
             let body: ByteBuffer
             do {
@@ -129,9 +129,14 @@ struct MediaRoutes {
     }
 
     private static func tooLarge(_ options: MediaOptions) -> APIError {
-        var error = APIError(
-            .contentTooLarge, "payload_too_large", "a picture may be at most \(options.maxUploadBytes) bytes")
-        // What is left of the body is not read: the connection ends with the answer.
+        unread(
+            APIError(.contentTooLarge, "payload_too_large", "a picture may be at most \(options.maxUploadBytes) bytes"))
+    }
+
+    /// A refusal answered before the body is read: the body is not read at all, the connection
+    /// ends with the answer (`CloseAfterResponse`), so an endless body costs nothing.
+    private static func unread(_ error: APIError) -> APIError {
+        var error = error
         error.headers[.connection] = "close"
         return error
     }

@@ -54,6 +54,12 @@ struct MediaFolder: Sendable {
 
     func discard(_ staged: String) { unlink(staged) }
 
+    /// Files staged by a run that ended before placing them (a crash): none is named by a row.
+    func removeStaged() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        for name in names where name.hasPrefix("tmp-") { unlink(root.appendingPathComponent(name).path) }
+    }
+
     func remove(_ digest: String) { unlink(path(of: digest)) }
 
     private func makeFolder(_ path: String) throws {

@@ -68,6 +68,7 @@ public final class SQLiteStore: MomentsStore {
             writer: writer, sink: sink, truncation: checkpointer?.truncation, committedBatch: committedBatch)
         self.checkpointer = checkpointer
         self.mediaFolder = mediaFolder
+        mediaFolder?.removeStaged()
     }
 
     /// Closes the file now, not whenever the last reference goes: the last connection to close
