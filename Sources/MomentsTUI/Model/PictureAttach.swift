@@ -4,8 +4,6 @@ import Foundation
 public struct PictureDraft: Equatable, Sendable {
     public var path: String
     public var alt: String
-
-    public var name: String { (path as NSString).lastPathComponent }
 }
 
 /// Attaching a picture (Ctrl-O in a new post): its path first (Tab completes it; a pasted path
