@@ -158,6 +158,12 @@ final class PostgresGroupCommit: Sendable {
                 }
                 next += 1
             }
+            do {
+                try await write.insertStaged()
+            } catch  where batch.count > 1 {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                return batch.indices.filter { !yielded.contains($0) }.map { batch[$0] }
+            }
             try await write.announce(on: channel)
             try await connection.query("COMMIT", logger: logger)
         } catch {
@@ -188,6 +194,8 @@ struct BatchWrite {
     let logger: Logger
     /// Every event stored so far, in id order within each write.
     fileprivate(set) var announced: [CrossNodePayload.Event] = []
+    /// Published events waiting for the batch's insert of them (`stagePublished`).
+    private var staged: [(drafts: [EventDraft], createdAt: Int64, ids: PublishedIDs)] = []
 
     fileprivate init(connection: PostgresConnection, streams: Set<String>, logger: Logger) {
         self.connection = connection
@@ -199,12 +207,7 @@ struct BatchWrite {
     /// batch wants while that one waits for a lock this one holds.
     fileprivate func lockStreams() async throws {
         guard !streams.isEmpty else { return }
-        try await connection.query(
-            """
-            SELECT pg_advisory_xact_lock(key) FROM (
-                SELECT DISTINCT hashtext(stream) AS key FROM unnest(\(Array(streams))::TEXT[]) AS stream ORDER BY key
-            ) AS keys
-            """, logger: logger)
+        _ = try await connection.rows(Prepared.LockStreams(Array(streams)), logger: logger)
     }
 
     /// Throws `StreamsChanged` unless every one of `recipients` is locked: call it before
@@ -253,10 +256,60 @@ struct BatchWrite {
     fileprivate func announce(on channel: String) async throws {
         let payloads = CrossNodePayload.encode(announced)
         guard !payloads.isEmpty else { return }
-        try await connection.query(
-            "SELECT pg_notify(\(channel), payload) FROM unnest(\(payloads)::TEXT[]) WITH ORDINALITY AS p(payload, n) ORDER BY n",
-            logger: logger)
+        _ = try await connection.rows(Prepared.Notify(channel: channel, payloads: payloads), logger: logger)
     }
+
+    /// Stages published events (`NotificationRules.publish`'s drafts: one text for its
+    /// recipients, nothing else) for the batch's one insert of them, run before its NOTIFY:
+    /// a batch of publishes costs one statement, not one each. Their ids are in the answer
+    /// once that insert has run.
+    mutating func stagePublished(_ drafts: [EventDraft]) throws -> PublishedIDs {
+        try require(drafts.map(\.recipient))
+        let data = drafts.first?.data
+        precondition(drafts.allSatisfy { $0 == EventDraft(recipient: $0.recipient, type: .custom, data: data) })
+        let ids = PublishedIDs()
+        staged.append((drafts, StoreClock.now(), ids))
+        return ids
+    }
+
+    /// Inserts what `stagePublished` staged, each write's text and time bound once however many
+    /// recipients it has.
+    fileprivate mutating func insertStaged() async throws {
+        guard !staged.isEmpty else { return }
+        var recipients: [String] = []
+        var which: [Int32] = []
+        for (number, (drafts, _, _)) in staged.enumerated() {
+            recipients += drafts.map(\.recipient)
+            which += repeatElement(Int32(number + 1), count: drafts.count)
+        }
+        let statement = Prepared.InsertPublished(
+            recipients: recipients, which: which, texts: staged.map { $0.drafts.first?.data ?? "" },
+            createdAt: staged.map(\.createdAt))
+        var stored = try await connection.rows(statement, logger: logger).map { try $0.decode((Int64, String).self) }
+        guard stored.count == recipients.count else {
+            throw StoreError.unavailable("\(stored.count) of \(recipients.count) published events stored")
+        }
+        stored.sort { $0.0 < $1.0 }
+        var offset = 0
+        for (drafts, _, ids) in staged {
+            ids.set(stored[offset..<offset + drafts.count].map(\.0))
+            offset += drafts.count
+        }
+        self.stored(stored.map { (id: $0.0, recipient: $0.1) })
+        staged = []
+    }
+}
+
+/// The ids of published events staged in a batch, set when the batch inserts them (before
+/// its commit, so before the write is answered).
+final class PublishedIDs: Sendable {
+    private let box = NIOLockedValueBox<[Int64]>([])
+
+    init(_ ids: [Int64] = []) { box.withLockedValue { $0 = ids } }
+
+    fileprivate func set(_ ids: [Int64]) { box.withLockedValue { $0 = ids } }
+
+    var ids: [Int64] { box.withLockedValue { $0 } }
 }
 
 extension EventDraft {

@@ -75,10 +75,15 @@ struct PostgresPool: Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 answer.await(continuation)
-                Task { answer.settle(await work.result) }
-                Task {
-                    try? await Task.sleep(for: wait)
+                // The timer goes once the work settles: a sleeping task per lease would
+                // otherwise outlive it by the whole wait (thousands at a thousand writes a second).
+                let timer = Task {
+                    guard (try? await Task.sleep(for: wait)) != nil else { return }
                     giveUp(with: late)
+                }
+                Task {
+                    answer.settle(await work.result)
+                    timer.cancel()
                 }
             }
         } onCancel: {

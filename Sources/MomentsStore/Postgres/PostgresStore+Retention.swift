@@ -5,14 +5,8 @@ import PostgresNIO
 extension PostgresStore {
     public func history(user: String) async throws -> StreamHistory {
         try await pool.withConnection { connection in
-            for try await (epoch, pruned, userPruned, newest) in try await connection.query(
-                """
-                SELECT (SELECT value FROM settings WHERE key = 'epoch'),
-                    (SELECT value FROM settings WHERE key = 'pruned_through'),
-                    coalesce((SELECT pruned_through FROM users WHERE id = \(user)), 0)::BIGINT,
-                    (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM events_id_seq)
-                """, logger: self.logger
-            ).decode((String, String, Int64, Int64).self) {
+            for row in try await connection.rows(Prepared.History(user: user), logger: self.logger) {
+                let (epoch, pruned, userPruned, newest) = try row.decode((String, String, Int64, Int64).self)
                 return StreamHistory(
                     epoch: epoch, prunedThrough: Int64(pruned) ?? 0, userPrunedThrough: userPruned, newest: newest)
             }

@@ -52,7 +52,7 @@ extension PostgresStore {
                 FROM posts p WHERE p.id = \(wanted.id)
                   AND \(SQLFragment(Visibility.postSQL("p", viewer: ":viewer"), binding: ["viewer": wanted.viewer]))
                 """
-            for try await (author, text, audience, named) in try await connection.query(query.query, logger: logger)
+            for try await (author, text, audience, named) in try await connection.prepared(query.query, logger: logger)
                 .decode((String, String, String, [String]).self)
             {
                 facts.post = PostFacts(
@@ -65,7 +65,7 @@ extension PostgresStore {
                        ARRAY(SELECT user_id FROM post_audience WHERE post_id = p.id ORDER BY user_id)
                 FROM posts p WHERE p.id = \(postId)
                 """
-            for try await (author, text, audience, named) in try await connection.query(query.query, logger: logger)
+            for try await (author, text, audience, named) in try await connection.prepared(query.query, logger: logger)
                 .decode((String, String, String, [String]).self)
             {
                 facts.post = PostFacts(
@@ -76,7 +76,7 @@ extension PostgresStore {
                 "SELECT DISTINCT recipient_id FROM events WHERE post_id = \(postId) AND NOT read AND NOT hidden")
         }
         if let commentId = needs.comment {
-            for try await (postId, author, replyToUser) in try await connection.query(
+            for try await (postId, author, replyToUser) in try await connection.prepared(
                 "SELECT post_id, author_id, reply_to_user FROM comments WHERE id = \(commentId)", logger: logger
             ).decode((Int64, String, String?).self) {
                 facts.comment = CommentFacts(id: commentId, postId: postId, author: author, replyToUser: replyToUser)
@@ -86,7 +86,7 @@ extension PostgresStore {
                 "SELECT DISTINCT recipient_id FROM events WHERE comment_id = \(commentId) AND type = 'comment'")
         }
         if let (kind, id) = needs.tombstoneAsked(facts) {
-            for try await (postAuthor, commentAuthor) in try await connection.query(
+            for try await (postAuthor, commentAuthor) in try await connection.prepared(
                 "SELECT post_author, comment_author FROM tombstones WHERE kind = \(kind) AND id = \(id)", logger: logger
             ).decode((String, String?).self) {
                 facts.tombstone = Tombstone(postAuthor: postAuthor, commentAuthor: commentAuthor)
@@ -98,7 +98,7 @@ extension PostgresStore {
         }
         let friendsOf = needs.friendsOf + (needs.friendsOfAuthors ? facts.authors : [])
         if !friendsOf.isEmpty {
-            for try await (user, friend) in try await connection.query(
+            for try await (user, friend) in try await connection.prepared(
                 "SELECT user_id, friend_id FROM friendships WHERE user_id = ANY(\(Array(Set(friendsOf))))",
                 logger: logger
             ).decode((String, String).self) {
@@ -109,7 +109,7 @@ extension PostgresStore {
         if needs.friendshipsAmongPostPeople, let post = facts.post, let viewer = needs.visiblePost?.viewer {
             let people = Array(Set([post.author, viewer] + facts.commenters + facts.authors))
             for person in people { facts.friends[person] = [] }
-            for try await (user, friend) in try await connection.query(
+            for try await (user, friend) in try await connection.prepared(
                 "SELECT user_id, friend_id FROM friendships WHERE user_id = ANY(\(people)) AND friend_id = ANY(\(people))",
                 logger: logger
             ).decode((String, String).self) {
@@ -128,7 +128,7 @@ extension PostgresStore {
                 "state = 'pending' AND ((from_id = \(a) AND to_id = \(b)) OR (from_id = \(b) AND to_id = \(a)))")
         }
         if !needs.media.isEmpty {
-            for try await (id, owner, postId) in try await connection.query(
+            for try await (id, owner, postId) in try await connection.prepared(
                 "SELECT id, owner_id, post_id FROM media WHERE id = ANY(\(needs.media))", logger: logger
             ).decode((String, String, Int64?).self) {
                 facts.media.append(MediaFacts(id: id, owner: owner, postId: postId))
@@ -142,7 +142,7 @@ extension PostgresStore {
     {
         let query: SQLFragment = "SELECT id, from_id, to_id, state FROM friend_requests WHERE \(condition)"
         var requests: [StoreWrite.RequestFacts] = []
-        for try await (id, from, to, state) in try await connection.query(query.query, logger: logger).decode(
+        for try await (id, from, to, state) in try await connection.prepared(query.query, logger: logger).decode(
             (Int64, String, String, String).self)
         {
             requests.append(.init(id: id, from: from, to: to, state: .init(rawValue: state) ?? .declined))
@@ -152,7 +152,7 @@ extension PostgresStore {
 
     private func strings(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> [String] {
         var values: [String] = []
-        for try await value in try await connection.query(query, logger: logger).decode(String.self) {
+        for try await value in try await connection.prepared(query, logger: logger).decode(String.self) {
             values.append(value)
         }
         return values
@@ -167,7 +167,7 @@ extension PostgresStore {
             let statement: SQLFragment =
                 "WITH \(Self.sql(change)) SELECT post_id, comment_id, request_id FROM changed LIMIT 1"
             var outcome = ChangeOutcome.none
-            for try await (postId, commentId, requestId) in try await batch.connection.query(
+            for try await (postId, commentId, requestId) in try await batch.connection.prepared(
                 statement.query, logger: logger
             ).decode((Int64?, Int64?, Int64?).self) {
                 outcome = ChangeOutcome(changed: true, postId: postId, commentId: commentId, requestId: requestId)
@@ -197,7 +197,7 @@ extension PostgresStore {
             """
         var outcome = ChangeOutcome.none
         var stored: [(id: Int64, recipient: String)] = []
-        for try await (postId, commentId, requestId, eventId, recipient) in try await batch.connection.query(
+        for try await (postId, commentId, requestId, eventId, recipient) in try await batch.connection.prepared(
             statement.query, logger: logger
         ).decode((Int64?, Int64?, Int64?, Int64?, String?).self) {
             if let eventId, let recipient {

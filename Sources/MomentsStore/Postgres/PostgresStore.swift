@@ -219,7 +219,7 @@ public final class PostgresStore: MomentsStore {
     {
         let answer = idempotent.stored(result)
         let kept = try await Self.count(
-            write.connection.query(
+            write.connection.prepared(
                 """
                 WITH kept AS (
                     INSERT INTO idempotency_keys (
@@ -334,7 +334,7 @@ public final class PostgresStore: MomentsStore {
 
     public func storedAnswer(for key: IdempotencyKey, since: Int64) async throws -> StoredAnswer? {
         try await pool.withConnection { connection in
-            for try await (fingerprint, status, body) in try await connection.query(
+            for try await (fingerprint, status, body) in try await connection.prepared(
                 """
                 SELECT fingerprint, status, body FROM idempotency_keys
                 WHERE scope = \(key.scope) AND key = \(key.key) AND created_at >= \(since)
@@ -437,26 +437,23 @@ public final class PostgresStore: MomentsStore {
         }
         return try await commits.write(events: recipients?.count ?? NextBatch.cap, plan: plan) {
             write, streams in
-            let ids = try await write.insert(NotificationRules.publish(to: streams, data: data))
-            if let idempotent { try await self.keep(write, idempotent, ids) }
-            return ids
-        }
+            let drafts = NotificationRules.publish(to: streams, data: data)
+            // A kept answer holds the ids, so a keyed publish inserts at once.
+            guard let idempotent else { return try write.stagePublished(drafts) }
+            let ids = try await write.insert(drafts)
+            try await self.keep(write, idempotent, ids)
+            return PublishedIDs(ids)
+        }.ids
     }
 
     public func events(user: String, after cursor: Int64, limit: Int) async throws -> [StoredEvent] {
         try await pool.withConnection { connection in
-            let rows = try await connection.query(
-                """
-                \(unescaped: StoredEvent.select) WHERE e.recipient_id = \(user) AND e.id > \(cursor) AND NOT e.hidden
-                ORDER BY e.id LIMIT \(limit)
-                """,
-                logger: self.logger)
-            var found: [PostgresRow] = []
-            for try await row in rows { found.append(row) }
-            // The unread count is read only when there are events to carry it (most polls find none).
-            guard !found.isEmpty else { return [] }
-            let unread = try await Self.unreadCount(connection, user, logger: self.logger)
-            return try found.map { try Self.event($0, to: user, unread: unread) }
+            try await connection.rows(Prepared.StreamPage(user: user, after: cursor, limit: limit), logger: self.logger)
+                .map { row in
+                    var cells = row.makeIterator()
+                    let unread: Int64 = try cells.decodeNext()
+                    return try Self.event(&cells, to: user, unread: Int(unread))
+                }
         }
     }
 
@@ -465,26 +462,14 @@ public final class PostgresStore: MomentsStore {
     /// batch holds.
     func events(notified: [(id: Int64, recipient: String)]) async throws -> [StoredEvent] {
         guard !notified.isEmpty else { return [] }
-        // The pair must match: a payload cannot make an event someone else's.
+        let statement = Prepared.NotifiedEvents(ids: notified.map(\.id), recipients: notified.map(\.recipient))
         return try await pool.withConnection { connection in
-            let rows = try await connection.query(
-                """
-                SELECT n.recipient, coalesce(c.unread, 0), ev.*
-                FROM unnest(\(notified.map(\.id))::BIGINT[], \(notified.map(\.recipient))::TEXT[]) AS n(id, recipient)
-                JOIN LATERAL (\(unescaped: StoredEvent.select)
-                    WHERE e.id = n.id AND e.recipient_id = n.recipient AND NOT e.hidden) AS ev
-                  ON true
-                LEFT JOIN unread_counts c ON c.user_id = n.recipient
-                ORDER BY ev.id
-                """, logger: self.logger)
-            var events: [StoredEvent] = []
-            for try await row in rows {
+            try await connection.rows(statement, logger: self.logger).map { row in
                 var cells = row.makeIterator()
                 let recipient: String = try cells.decodeNext()
                 let unread: Int64 = try cells.decodeNext()
-                events.append(try Self.event(&cells, to: recipient, unread: Int(unread)))
+                return try Self.event(&cells, to: recipient, unread: Int(unread))
             }
-            return events
         }
     }
 
@@ -500,7 +485,7 @@ public final class PostgresStore: MomentsStore {
         try await pool.withTransaction(logger: logger, body)
     }
 
-    private static func count(_ rows: PostgresRowSequence) async throws -> Int64 {
+    private static func count(_ rows: some AsyncSequence<PostgresRow, any Error>) async throws -> Int64 {
         for try await value in rows.decode(Int64.self) { return value }
         return 0
     }
@@ -508,7 +493,7 @@ public final class PostgresStore: MomentsStore {
     private static func fetchUser(_ connection: PostgresConnection, _ id: String, logger: Logger) async throws
         -> UserSummary?
     {
-        for try await (id, name) in try await connection.query(
+        for try await (id, name) in try await connection.prepared(
             "SELECT id, name FROM users WHERE id = \(id)", logger: logger
         ).decode((String, String).self) {
             return UserSummary(id: id, name: name)
@@ -519,27 +504,23 @@ public final class PostgresStore: MomentsStore {
     private static func unreadCount(_ connection: PostgresConnection, _ user: String, logger: Logger) async throws
         -> Int
     {
-        Int(
-            try await count(
-                connection.query(
-                    "SELECT coalesce((SELECT unread FROM unread_counts WHERE user_id = \(user)), 0)", logger: logger)))
+        guard let row = try await connection.rows(Prepared.Unread(user: user), logger: logger).first else { return 0 }
+        return Int(try row.decode(Int64.self))
     }
 
     private static func position(_ connection: PostgresConnection, _ user: String, logger: Logger) async throws
         -> StreamPosition
     {
-        let cursor = try await count(
-            connection.query(
-                """
-                SELECT greatest(
-                    (SELECT coalesce(MAX(id), 0) FROM events WHERE recipient_id = \(user)),
-                    coalesce((SELECT pruned_through FROM users WHERE id = \(user)), 0))::BIGINT
-                """, logger: logger))
-        return StreamPosition(cursor: cursor, unread: try await unreadCount(connection, user, logger: logger))
+        guard let row = try await connection.rows(Prepared.Position(user: user), logger: logger).first else {
+            return StreamPosition(cursor: 0, unread: 0)
+        }
+        let (cursor, unread) = try row.decode((Int64, Int64).self)
+        return StreamPosition(cursor: cursor, unread: Int(unread))
     }
 
     /// The events of a `StoredEvent.select`, all `recipient`'s.
-    private static func events(_ rows: PostgresRowSequence, to recipient: String, unread: Int) async throws
+    private static func events(_ rows: some AsyncSequence<PostgresRow, any Error>, to recipient: String, unread: Int)
+        async throws
         -> [StoredEvent]
     {
         var events: [StoredEvent] = []
@@ -580,7 +561,7 @@ public final class PostgresStore: MomentsStore {
     private static let commentSelect = "SELECT \(CommentSelect.columns) FROM \(CommentSelect.from)"
 
     /// Comments of `CommentSelect`'s columns, then (with `counted`) how many the viewer may see.
-    private static func comments(_ rows: PostgresRowSequence, counted: Bool = false) async throws
+    private static func comments(_ rows: some AsyncSequence<PostgresRow, any Error>, counted: Bool = false) async throws
         -> [PostAssembly.CommentRow]
     {
         var comments: [PostAssembly.CommentRow] = []
@@ -629,7 +610,7 @@ public final class PostgresStore: MomentsStore {
             SELECT EXISTS (SELECT 1 FROM posts p WHERE p.id = \(id)
                 AND \(SQLFragment(Visibility.postSQL("p", viewer: ":viewer"), binding: ["viewer": viewer])))
             """
-        for try await visible in try await connection.query(query.query, logger: logger).decode(Bool.self) {
+        for try await visible in try await connection.prepared(query.query, logger: logger).decode(Bool.self) {
             return visible
         }
         return false
@@ -645,7 +626,7 @@ public final class PostgresStore: MomentsStore {
             let query: SQLFragment = """
                 \(SQLFragment(stringLiteral: commentSelect)) WHERE c.post_id = ANY(\(ids)) AND \(visible) ORDER BY c.id
                 """
-            return try await comments(connection.query(query.query, logger: logger))
+            return try await comments(connection.prepared(query.query, logger: logger))
         }
         let query: SQLFragment = """
             SELECT id, post_id, author_id, name, text, created_at, reply_to_id, reply_to_user, reply_to_name, total
@@ -657,7 +638,7 @@ public final class PostgresStore: MomentsStore {
                 WHERE c.post_id = ANY(\(ids)) AND \(visible)
             ) AS visible WHERE n <= \(Int64(limit)) ORDER BY id
             """
-        return try await comments(connection.query(query.query, logger: logger), counted: true)
+        return try await comments(connection.prepared(query.query, logger: logger), counted: true)
     }
 
     /// Posts in the order of `ids` (each one the viewer may see), with the likes and the latest
@@ -675,13 +656,13 @@ public final class PostgresStore: MomentsStore {
             SELECT l.post_id, u.id, u.name FROM likes l JOIN users u ON u.id = l.user_id
             WHERE l.post_id = ANY(\(ids)) AND \(byViewer("l.user_id")) ORDER BY l.created_at, l.seq
             """
-        for try await (postId, id, name) in try await connection.query(likersQuery.query, logger: logger).decode(
+        for try await (postId, id, name) in try await connection.prepared(likersQuery.query, logger: logger).decode(
             (Int64, String, String).self)
         {
             likers.append(.init(postId: postId, liker: UserSummary(id: id, name: name)))
         }
         var rows: [PostAssembly.PostRow] = []
-        for try await (id, authorId, name, text, createdAt, audience) in try await connection.query(
+        for try await (id, authorId, name, text, createdAt, audience) in try await connection.prepared(
             """
             SELECT p.id, p.author_id, u.name, p.text, p.created_at, p.audience
             FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ANY(\(ids))
@@ -695,7 +676,7 @@ public final class PostgresStore: MomentsStore {
         var named: [PostAssembly.NamedRow] = []
         let listed = PostAssembly.namedListsWanted(rows, viewer: viewer)
         if !listed.isEmpty {
-            for try await (postId, user) in try await connection.query(
+            for try await (postId, user) in try await connection.prepared(
                 "SELECT post_id, user_id FROM post_audience WHERE post_id = ANY(\(listed)) ORDER BY post_id, user_id",
                 logger: logger
             ).decode((Int64, String).self) {
@@ -707,7 +688,7 @@ public final class PostgresStore: MomentsStore {
             by: SQLFragment(Visibility.commentSQL("c", viewer: ":viewer"), binding: ["viewer": viewer]), limit: limit,
             logger: logger)
         var media: [PostAssembly.MediaRow] = []
-        for try await (postId, id, alt, width, height) in try await connection.query(
+        for try await (postId, id, alt, width, height) in try await connection.prepared(
             "SELECT post_id, id, alt, width, height FROM media WHERE post_id = ANY(\(ids)) ORDER BY post_id, position",
             logger: logger
         ).decode((Int64, String, String, Int32, Int32).self) {
