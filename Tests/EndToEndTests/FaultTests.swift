@@ -80,14 +80,22 @@ struct FaultTests {
         "kill -9 right after a burst of acknowledged likes and publishes (written in group commits): after a restart every one is there, once"
     )
     func killNineAfterBurst() async throws {
-        let fast = ["--write-rate", "100000", "--write-rate-address", "100000"]
+        try await Self.burstThenKillNine()
+    }
+
+    /// A burst of likes and publishes, each acknowledged one checked after kill -9 and a
+    /// restart; `store` chooses the store (`--postgres URL`; the data dir's SQLite without).
+    static func burstThenKillNine(store: [String] = []) async throws {
+        let fast = ["--write-rate", "100000", "--write-rate-address", "100000"] + store
         let first = try await ServerProcess(fast)
         let tokens = first.tokens
         let alice = MomentsAPI(server: first.url, token: try #require(tokens["alice"]))
         var posts: [Int64] = []
         for index in 0..<20 { posts.append(try await alice.createPost(text: "burst \(index)").id) }
-        let key = try runQuick(try Binaries.path("moments-server"), ["api-key", "--data-dir", first.dataDir.path])
-            .out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = try runQuick(
+            try Binaries.path("moments-server"), ["api-key", "--data-dir", first.dataDir.path] + store
+        )
+        .out.trimmingCharacters(in: .whitespacesAndNewlines)
 
         let publishURL = first.url.appendingPathComponent("api/publish").absoluteString
         enum Acknowledged: Sendable {

@@ -42,10 +42,17 @@ struct PostgresGroupCommitTests {
     }
 
     /// A custom event for `recipient`, written in a batch of `commits`.
-    static func publish(_ commits: PostgresGroupCommit, to recipient: String, _ data: String) async throws -> Int64 {
-        try await commits.write(plan: { ([recipient], ()) }) { write, _ in
-            try await write.insert(NotificationRules.publish(to: [recipient], data: data))[0]
+    /// Stored at once, or `staged` for the batch's one insert of publishes (as the store does).
+    static func publish(_ commits: PostgresGroupCommit, to recipient: String, _ data: String, staged: Bool = false)
+        async throws -> Int64
+    {
+        let drafts = NotificationRules.publish(to: [recipient], data: data)
+        guard staged else {
+            return try await commits.write(plan: { ([recipient], ()) }) { write, _ in try await write.insert(drafts)[0]
+            }
         }
+        return try await commits.write(plan: { ([recipient], ()) }) { write, _ in try write.stagePublished(drafts) }
+            .ids[0]
     }
 
     /// Holds a batch open until `release`, so what is sent meanwhile waits for the next one.
@@ -132,13 +139,15 @@ struct PostgresGroupCommitTests {
         await store.close()
     }
 
-    @Test("a write that fails in a batch fails alone, with its own error; the others commit once each")
+    @Test(
+        "a write that fails in a batch (with a staged publish) fails alone, with its own error; the others commit once each"
+    )
     func failureInBatch() async throws {
         let (store, _) = try await Self.store()
         let commits = PostgresGroupCommit(
             pool: store.pool, channel: PostgresStore.channel, logger: Self.quiet, inFlight: 1)
         let busy = try await BusyBatch(commits)
-        async let before = Self.publish(commits, to: "alice", "before")
+        async let before = Self.publish(commits, to: "alice", "before", staged: true)
         try await eventually("one write waiting") { commits.waiting == 1 }
         // Stores an event, then fails in the database: the batch's transaction is aborted.
         async let broken: Result<Void, any Error> = outcome {
@@ -152,13 +161,14 @@ struct PostgresGroupCommitTests {
         try await eventually("three writes waiting") { commits.waiting == 3 }
         try await busy.release()
 
-        _ = try await (before, after)
+        let (beforeID, _) = try await (before, after)
         let failed = await broken
         #expect(throws: PSQLError.self) { try failed.get() }
         let stored = try await ["alice", "bob", "carol"].asyncMap {
             try await store.events(user: $0, after: 0, limit: 10).compactMap(\.data)
         }
         #expect(stored == [["before"], [], ["after"]])
+        #expect(try await store.events(user: "alice", after: 0, limit: 10).map(\.id) == [beforeID])
         // The node goes on batching.
         _ = try await Self.publish(commits, to: "bob", "later")
         #expect(try await store.events(user: "bob", after: 0, limit: 10).compactMap(\.data) == ["later"])
@@ -204,7 +214,9 @@ struct PostgresGroupCommitTests {
         await store.close()
     }
 
-    @Test("two nodes batching the same streams in opposite orders never deadlock, and each stream stays in order")
+    @Test(
+        "two nodes batching the same streams in opposite orders never deadlock, and a follower of each stream on the other node sees every event once, in id order"
+    )
     func twoNodesNoDeadlock() async throws {
         let (first, url) = try await Self.store()
         let second = try await PostgresStore.open(
@@ -213,6 +225,21 @@ struct PostgresGroupCommitTests {
         try await first.befriend("alice", "bob")
         try await first.befriend("alice", "carol")
         let rounds = 40
+        // Each user's stream followed by cursor, on the other node, while both write: an id
+        // committed after a later one was read would be skipped.
+        let writing = NIOLockedValueBox(true)
+        let followers = ["alice", "bob", "carol"].map { user in
+            Task { () -> [Int64] in
+                var seen: [Int64] = []
+                while true {
+                    let stillWriting = writing.withLockedValue { $0 }
+                    let events = try await second.events(user: user, after: seen.last ?? 0, limit: 100)
+                    seen += events.map(\.id)
+                    // After the last write, one empty read means the follower has caught up.
+                    if events.isEmpty { if stillWriting { await Task.yield() } else { return seen } }
+                }
+            }
+        }
         // A deadlock would fail a batch (40P01); a lock cycle without PostgreSQL noticing would hang.
         try await within(.seconds(120).stretched) {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -233,9 +260,12 @@ struct PostgresGroupCommitTests {
                 try await group.waitForAll()
             }
         }
-        for user in ["alice", "bob", "carol"] {
-            let published = try await first.events(user: user, after: 0, limit: 10_000).compactMap(\.data)
-            #expect(published.count == 2 * 3 * rounds, "\(user)")
+        writing.withLockedValue { $0 = false }
+        for (user, follower) in zip(["alice", "bob", "carol"], followers) {
+            let stored = try await first.events(user: user, after: 0, limit: 10_000)
+            #expect(stored.compactMap(\.data).count == 2 * 3 * rounds, "\(user)")
+            let seen = try await within { try await follower.value }
+            #expect(seen == stored.map(\.id), "\(user)'s follower missed, repeated or reordered events")
         }
         #expect(try await first.events(user: "alice", after: 0, limit: 10_000).count == 2 * 3 * rounds + 2 * rounds)
         await second.close()

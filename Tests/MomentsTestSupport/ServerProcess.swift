@@ -15,7 +15,8 @@ final class ServerProcess {
     /// - Parameters:
     ///   - arguments: more `serve` flags (TLS files, …).
     ///   - dataDir: a previous server's data dir, to restart on it.
-    init(_ arguments: [String] = [], dataDir: URL? = nil) async throws {
+    ///   - environment: more environment variables (a debug build's `MOMENTS_FAILPOINT`).
+    init(_ arguments: [String] = [], dataDir: URL? = nil, environment: [String: String] = [:]) async throws {
         self.dataDir =
             dataDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("moments-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.dataDir, withIntermediateDirectories: true)
@@ -31,7 +32,7 @@ final class ServerProcess {
                 "--postgres-wait", "\(TestPostgres.connectionWait.components.seconds)",
                 // Stopped at once (a test that drains passes its own; the last one counts).
                 "--drain-seconds", "0",
-            ] + arguments,
+            ] + arguments, environment: environment,
             stdout: output.path, stderr: self.dataDir.appendingPathComponent("server.err").path)
         let text = try await eventually("the server to listen") { () -> String? in
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""

@@ -144,16 +144,24 @@ final class PostgresGroupCommit: Sendable {
         var next = 0
         var yielded = Set<Int>()
         do {
-            try await connection.query("BEGIN", logger: logger)
+            try await connection.run("BEGIN", logger: logger)
             try await write.lockStreams()
             while next < batch.count {
                 do {
                     finishes.append(try await batch[next].run(&write))
+                    #if DEBUG
+                        if next == 0, batch.count > 1, Failpoint.postgresConnectionLostMidBatch.fires() {
+                            logger.notice(
+                                "failpoint \(Failpoint.postgresConnectionLostMidBatch.rawValue): closing the connection"
+                            )
+                            try await connection.close()
+                        }
+                    #endif
                 } catch let changed as BatchWrite.StreamsChanged {
                     batch[next].fail(changed)  // wrote nothing: planned again
                     yielded.insert(next)
                 } catch  where batch.count > 1 {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    _ = try? await connection.run("ROLLBACK", logger: logger)
                     return batch.indices.filter { !yielded.contains($0) }.map { batch[$0] }
                 }
                 next += 1
@@ -161,13 +169,13 @@ final class PostgresGroupCommit: Sendable {
             do {
                 try await write.insertStaged()
             } catch  where batch.count > 1 {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.run("ROLLBACK", logger: logger)
                 return batch.indices.filter { !yielded.contains($0) }.map { batch[$0] }
             }
             try await write.announce(on: channel)
-            try await connection.query("COMMIT", logger: logger)
+            try await connection.run("COMMIT", logger: logger)
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
+            _ = try? await connection.run("ROLLBACK", logger: logger)
             for finish in finishes { finish(.failure(error)) }
             for job in batch[next...] { job.fail(error) }
             return []
@@ -227,6 +235,7 @@ struct BatchWrite {
             rest = rest.dropFirst(run.count)
             // Ids are drawn in the order rows leave the sort, so sorted ids follow the drafts.
             var stored: [(id: Int64, recipient: String)] = []
+            try connection.ensureOpen()
             for try await row in try await connection.query(
                 """
                 INSERT INTO events (

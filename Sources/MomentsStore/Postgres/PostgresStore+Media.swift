@@ -7,6 +7,7 @@ import PostgresNIO
 extension PostgresStore {
     public func saveMedia(_ media: NewMedia, idempotent: Idempotent<MediaUploaded>?) async throws -> MediaUploaded {
         try await commits.write(plan: { ([], ()) }) { batch, _ in
+            try batch.connection.ensureOpen()
             try await batch.connection.query(
                 """
                 INSERT INTO media (id, owner_id, width, height, thumb_digest, large_digest, created_at)

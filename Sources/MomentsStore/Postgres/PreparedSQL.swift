@@ -162,8 +162,24 @@ enum Prepared {
 }
 
 extension PostgresConnection {
+    /// Throws unless the connection is open. postgres-nio drops a statement sent on a closed
+    /// connection without ever answering it (the write finds no handler, and its answer's
+    /// promise is not failed): a batch that went on after losing its connection would wait
+    /// forever, holding one of the node's batch slots. (Closed between this check and the
+    /// send, it still would: that window is a few microseconds.)
+    func ensureOpen() throws {
+        guard !isClosed else { throw StoreError.unavailable("the connection to PostgreSQL was lost") }
+    }
+
+    /// A statement without values (BEGIN, COMMIT, ROLLBACK), on an open connection.
+    func run(_ sql: PostgresQuery, logger: Logger) async throws {
+        try ensureOpen()
+        try await query(sql, logger: logger)
+    }
+
     /// Every row of a prepared statement.
     func rows<Statement: PreparedSQL>(_ statement: Statement, logger: Logger) async throws -> [PostgresRow] {
+        try ensureOpen()
         var rows: [PostgresRow] = []
         for try await row in try await execute(statement, logger: logger) { rows.append(row) }
         return rows
@@ -212,6 +228,7 @@ extension PostgresConnection {
     func prepared(_ query: PostgresQuery, logger: Logger) async throws
         -> AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>
     {
+        try ensureOpen()
         guard let name = TextStatement.name(for: query.sql) else {
             return try await self.query(query, logger: logger).map { row throws in row }
         }
