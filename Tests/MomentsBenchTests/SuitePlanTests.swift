@@ -6,13 +6,17 @@ import Testing
 /// published figure is measured at.
 @Suite("Suite plans: the benchmark's matrix")
 struct SuitePlanTests {
-    @Test("a whole round: every scenario against Moments, the five Nchan has against Nchan, Moments first")
+    @Test(
+        "a whole round: every scenario against Moments on each store, the five Nchan has against Nchan, Moments first"
+    )
     func wholeRound() {
         let plan = SuitePlan(quick: false, rounds: 1)
         #expect(plan.isWhole)
         let moments = plan.runs.filter { $0.target == .moments }.map(\.scenario)
+        let postgres = plan.runs.filter { $0.target == .momentsPostgres }.map(\.scenario)
         let nchan = plan.runs.filter { $0.target == .nchan }.map(\.scenario)
-        #expect(moments == SuitePlan.allScenarios)
+        #expect(moments == SuitePlan.allScenarios && postgres == SuitePlan.allScenarios)
+        #expect(!SuitePlan(quick: false, targets: [.moments, .nchan]).isWhole)
         #expect(nchan == ["connect", "unicast", "broadcast", "longpoll", "unicast-max"])
         #expect(plan.runs.first?.target == .moments && plan.runs.last?.target == .nchan)
     }

@@ -9,34 +9,21 @@ struct ClusterSuite {
     let results: String?
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let database = environment["MOMENTS_TEST_POSTGRES"], let slash = database.lastIndex(of: "/") else {
-            throw BenchError("--cluster needs a PostgreSQL: run it under scripts/with-postgres")
-        }
-        let base = String(database[..<slash])
-        let postmaster = environment["MOMENTS_TEST_POSTGRES_PID"]
-        let psql = try Self.psql()
-        func sql(_ statements: String...) async throws {
-            try await Child.succeed(
-                psql, ["-d", "\(base)/postgres", "-qAt"] + statements.flatMap { ["-c", $0] },
-                output: tools.file("psql.txt"))
-        }
-
-        // One populated database, copied for every run (CREATE DATABASE … TEMPLATE); populated
-        // without waiting for each commit to reach the disk (the copies do wait).
+        let postgres = try SuitePostgres(tools: tools, purpose: "--cluster")
+        // One populated database, copied for every run.
         SuiteTools.say("bench: populating \(plan.populated) users in PostgreSQL")
-        try await sql("CREATE DATABASE seed", "ALTER DATABASE seed SET synchronous_commit = off")
+        try await postgres.createForPopulating("seed")
         let populateDir = tools.file("populate")
         let users = try await Child.succeed(
             tools.server,
             [
-                "populate", "--users", String(plan.populated), "--postgres", "\(base)/seed", "--data-dir",
+                "populate", "--users", String(plan.populated), "--postgres", postgres.url("seed"), "--data-dir",
                 populateDir.path,
             ],
             output: tools.file("populate.txt"))
         let userLines = users.split(separator: "\n")
         let apiKey = try await Child.succeed(
-            tools.server, ["api-key", "--postgres", "\(base)/seed", "--data-dir", populateDir.path],
+            tools.server, ["api-key", "--postgres", postgres.url("seed"), "--data-dir", populateDir.path],
             output: tools.file("api-key.txt")
         ).trimmingCharacters(in: .whitespacesAndNewlines)
 
@@ -47,9 +34,9 @@ struct ClusterSuite {
                 let name = "\(phase.name.replacingOccurrences(of: "-", with: "_"))\(round)"
                 let file = tools.file("\(phase.name)-users.txt")
                 try Data(userLines.prefix(phase.users).map { $0 + "\n" }.joined().utf8).write(to: file)
-                try await sql("DROP DATABASE IF EXISTS \(name)", "CREATE DATABASE \(name) TEMPLATE seed")
+                try await postgres.copy("seed", to: name)
                 let nodes = try await startNodes(
-                    database: "\(base)/\(name)", apiKey: apiKey, drainSeconds: phase.drainSeconds)
+                    database: postgres.url(name), apiKey: apiKey, drainSeconds: phase.drainSeconds)
                 SuiteTools.say("bench: round \(round), \(phase.name), \(plan.nodes) nodes, \(phase.users) sockets")
                 var command = [
                     phase.name, "--target", "moments", "--url", nodes.map(\.url).joined(separator: ","),
@@ -57,11 +44,11 @@ struct ClusterSuite {
                     "--users-file", file.path, "--label", String(round),
                 ]
                 command += nodes.flatMap { ["--server-pid", String($0.child.pid)] }
-                if let postmaster { command += ["--postgres-pid", postmaster] }
+                if let postmaster = postgres.postmaster { command += ["--postgres-pid", postmaster] }
                 let completed = try await tools.scenario(
                     command + phase.arguments, apiKey: apiKey, results: collected)
                 for node in nodes { await node.child.stop() }
-                try await sql("DROP DATABASE \(name)")
+                try await postgres.sql("DROP DATABASE \(name)")
                 if !completed { failures += 1 }
             }
         }
@@ -119,15 +106,5 @@ struct ClusterSuite {
             for node in nodes { await node.child.stop() }
             throw error
         }
-    }
-
-    /// Debian's newest PostgreSQL client.
-    static func psql() throws -> String {
-        let root = "/usr/lib/postgresql"
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        guard let newest = versions.compactMap(Int.init).max() else {
-            throw BenchError("PostgreSQL is not installed (scripts/ensure-deps installs it)")
-        }
-        return "\(root)/\(newest)/bin/psql"
     }
 }

@@ -6,7 +6,8 @@ import Foundation
 /// rounds; the JSON lines are kept, and a whole run redraws docs/benchmarks.md.
 struct Suite: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Every scenario against Moments and Nchan (or the PostgreSQL cluster), as scripts/bench runs them.",
+        abstract:
+            "Every scenario against Moments (on SQLite and on PostgreSQL) and Nchan, or the PostgreSQL cluster, as scripts/bench runs them.",
         discussion: """
             Run from the repository's root (the reports are drawn by scripts/*-report into docs/). \
             With --quick: small sizes, one round, nothing written to docs/, exit 1 unless every scenario \
@@ -39,12 +40,12 @@ struct Suite: AsyncParsableCommand {
         scenarios.map { $0.split(separator: ",").map(String.init) }
     }
 
-    private var targetList: [Target]? {
+    private var targetList: [SuiteTarget]? {
         get throws {
             try targets.map { list in
                 try list.split(separator: ",").map { name in
-                    guard let target = Target(rawValue: String(name)) else {
-                        throw ValidationError("no target \(name): moments or nchan")
+                    guard let target = SuiteTarget(rawValue: String(name)) else {
+                        throw ValidationError("no target \(name): moments, moments-postgres or nchan")
                     }
                     return target
                 }
@@ -95,13 +96,17 @@ struct SuiteTools: Sendable {
     }
 
     /// A scenario run as a child, publishing with `apiKey`: its output goes to stderr, its JSON
-    /// lines into `results`; true when it completed with nothing lost (exit status 2 is lost
-    /// messages, in a ladder lost in a step that kept up).
-    func scenario(_ arguments: [String], apiKey: String, results: URL) async throws -> Bool {
+    /// lines into `results` (under `target` when given: the generator only knows it spoke to
+    /// Moments); true when it completed with nothing lost (exit status 2 is lost messages, in a
+    /// ladder lost in a step that kept up).
+    func scenario(_ arguments: [String], apiKey: String, results: URL, target: String? = nil) async throws -> Bool {
         let (status, text) = try await Child.run(
             bench, arguments, output: file("out.txt"), environment: ["MOMENTS_API_KEY": apiKey])
         Self.say(text.trimmingCharacters(in: .newlines))
-        let lines = text.split(separator: "\n").filter { $0.hasPrefix("{") }.map { $0 + "\n" }.joined()
+        var lines = text.split(separator: "\n").filter { $0.hasPrefix("{") }.map { $0 + "\n" }.joined()
+        if let target {
+            lines = lines.replacingOccurrences(of: #""target":"moments""#, with: #""target":"\#(target)""#)
+        }
         try Self.append(lines, to: results)
         if status != 0 { Self.say("bench: \(arguments[0]) failed (exit \(status))") }
         return status == 0

@@ -1,6 +1,17 @@
-/// What `moments-bench suite` runs on one node: every scenario against Moments and Nchan, at
-/// the quick smoke-test sizes or the published ones, in rounds that alternate who goes first.
-/// A value, so the matrix is tested without starting anything.
+/// What a single-node run measures: Moments on its embedded store, Moments on PostgreSQL (one
+/// node, the shared store's costs beside the embedded one's), or Nchan.
+enum SuiteTarget: String, CaseIterable, Sendable {
+    case moments
+    case momentsPostgres = "moments-postgres"
+    case nchan
+
+    /// The server the generator talks to (both Moments targets speak Moments).
+    var generator: Target { self == .nchan ? .nchan : .moments }
+}
+
+/// What `moments-bench suite` runs on one node: every scenario against Moments (on each store)
+/// and Nchan, at the quick smoke-test sizes or the published ones, in rounds that alternate who
+/// goes first. A value, so the matrix is tested without starting anything.
 struct SuitePlan: Equatable, Sendable {
     /// In the order each target runs them.
     static let allScenarios = [
@@ -22,7 +33,7 @@ struct SuitePlan: Equatable, Sendable {
     /// One scenario against one target on a fresh server.
     struct Run: Equatable, Sendable {
         let round: Int
-        let target: Target
+        let target: SuiteTarget
         let scenario: String
         let seed: Seed
         let connections: Int
@@ -32,18 +43,18 @@ struct SuitePlan: Equatable, Sendable {
     let quick: Bool
     let rounds: Int
     let scenarios: [String]
-    let targets: [Target]
+    let targets: [SuiteTarget]
 
-    init(quick: Bool, rounds: Int? = nil, scenarios: [String]? = nil, targets: [Target]? = nil) {
+    init(quick: Bool, rounds: Int? = nil, scenarios: [String]? = nil, targets: [SuiteTarget]? = nil) {
         self.quick = quick
         self.rounds = rounds ?? (quick ? 1 : 3)
         self.scenarios = scenarios ?? Self.allScenarios
-        self.targets = targets ?? [.moments, .nchan]
+        self.targets = targets ?? SuiteTarget.allCases
     }
 
-    /// Every scenario against both targets: only then are docs/benchmarks.md's figures redrawn.
+    /// Every scenario against every target: only then are docs/benchmarks.md's figures redrawn.
     var isWhole: Bool {
-        Set(scenarios) == Set(Self.allScenarios) && Set(targets) == [.moments, .nchan]
+        Set(scenarios) == Set(Self.allScenarios) && Set(targets) == Set(SuiteTarget.allCases)
     }
 
     /// Subscribers of most scenarios, and users of the main store (a Moments broadcast goes to
@@ -108,7 +119,8 @@ struct SuitePlan: Equatable, Sendable {
     var runs: [Run] {
         var runs: [Run] = []
         for round in 1...max(rounds, 1) {
-            let order: [Target] = round % 2 == 1 ? [.moments, .nchan] : [.nchan, .moments]
+            let order: [SuiteTarget] =
+                round % 2 == 1 ? [.moments, .momentsPostgres, .nchan] : [.nchan, .momentsPostgres, .moments]
             for target in order where targets.contains(target) {
                 for scenario in Self.allScenarios where scenarios.contains(scenario) {
                     if target == .nchan && Self.momentsOnly.contains(scenario) { continue }
