@@ -15,6 +15,7 @@ extension PostgresStore {
                         \(media.thumb.digest), \(media.large.digest), \(StoreClock.now()))
                 """, logger: self.logger)
             for (file, refs) in media.files {
+                try batch.connection.ensureOpen()
                 try await batch.connection.query(
                     """
                     INSERT INTO media_files (digest, refs, length, data)

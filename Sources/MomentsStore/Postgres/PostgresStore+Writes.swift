@@ -163,6 +163,8 @@ extension PostgresStore {
     private func apply(_ change: RowChange, telling told: [EventDraft], in batch: inout BatchWrite) async throws
         -> ChangeOutcome
     {
+        // Before the change: a write that finds a stream unlocked must have written nothing.
+        try batch.require(told.map(\.recipient))
         guard let first = told.first, told.allSatisfy({ $0.sameEvent(as: first) }) else {
             let statement: SQLFragment =
                 "WITH \(Self.sql(change)) SELECT post_id, comment_id, request_id FROM changed LIMIT 1"
@@ -176,7 +178,6 @@ extension PostgresStore {
             if outcome.changed, !told.isEmpty { _ = try await batch.insert(outcome.complete(told)) }
             return outcome
         }
-        try batch.require(told.map(\.recipient))
         // The events only if the change made a row; a nil post or comment id is the one it made.
         // Ids are drawn in the order rows leave the sort, so sorted ids follow the drafts.
         let statement: SQLFragment = """

@@ -48,7 +48,7 @@ struct ClusterSuite {
                 let completed = try await tools.scenario(
                     command + phase.arguments, apiKey: apiKey, results: collected)
                 for node in nodes { await node.child.stop() }
-                try await postgres.sql("DROP DATABASE \(name)")
+                try await postgres.sql("DROP DATABASE \(name) WITH (FORCE)")
                 if !completed { failures += 1 }
             }
         }

@@ -38,7 +38,9 @@ struct SuitePostgres {
 
     /// A fresh copy of `template` under `name`.
     func copy(_ template: String, to name: String) async throws {
-        try await sql("DROP DATABASE IF EXISTS \(name)", "CREATE DATABASE \(name) TEMPLATE \(template)")
+        // FORCE: the backends of the server just stopped may still be on their way out.
+        try await sql(
+            "DROP DATABASE IF EXISTS \(name) WITH (FORCE)", "CREATE DATABASE \(name) TEMPLATE \(template)")
     }
 
     /// Debian's newest PostgreSQL client.
