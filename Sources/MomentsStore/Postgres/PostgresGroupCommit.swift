@@ -143,6 +143,12 @@ final class PostgresGroupCommit: Sendable {
         // Every write before `next` is staged or answered; these ones answered already.
         var next = 0
         var yielded = Set<Int>()
+        /// A write (or the batch's insert of publishes) failed in a batch of several: rolled
+        /// back, the writes not yet answered are to run alone.
+        func runAlone() async -> [Job] {
+            _ = try? await connection.run("ROLLBACK", logger: logger)
+            return batch.indices.filter { !yielded.contains($0) }.map { batch[$0] }
+        }
         do {
             try await connection.run("BEGIN", logger: logger)
             try await write.lockStreams()
@@ -161,16 +167,14 @@ final class PostgresGroupCommit: Sendable {
                     batch[next].fail(changed)  // wrote nothing: planned again
                     yielded.insert(next)
                 } catch  where batch.count > 1 {
-                    _ = try? await connection.run("ROLLBACK", logger: logger)
-                    return batch.indices.filter { !yielded.contains($0) }.map { batch[$0] }
+                    return await runAlone()
                 }
                 next += 1
             }
             do {
                 try await write.insertStaged()
             } catch  where batch.count > 1 {
-                _ = try? await connection.run("ROLLBACK", logger: logger)
-                return batch.indices.filter { !yielded.contains($0) }.map { batch[$0] }
+                return await runAlone()
             }
             try await write.announce(on: channel)
             try await connection.run("COMMIT", logger: logger)
@@ -312,9 +316,9 @@ struct BatchWrite {
 /// The ids of published events staged in a batch, set when the batch inserts them (before
 /// its commit, so before the write is answered).
 final class PublishedIDs: Sendable {
-    private let box = NIOLockedValueBox<[Int64]>([])
+    private let box: NIOLockedValueBox<[Int64]>
 
-    init(_ ids: [Int64] = []) { box.withLockedValue { $0 = ids } }
+    init(_ ids: [Int64] = []) { box = NIOLockedValueBox(ids) }
 
     fileprivate func set(_ ids: [Int64]) { box.withLockedValue { $0 = ids } }
 

@@ -18,6 +18,15 @@ extension PreparedSQL {
     func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
 }
 
+extension PostgresBindings {
+    /// `values` bound as $1, $2, … in order.
+    static func of(_ values: any PostgresDynamicTypeEncodable...) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values { bindings.append(value) }
+        return bindings
+    }
+}
+
 enum Prepared {
     /// Every stream lock of a batch in one statement, in key order (`BatchWrite.lockStreams`).
     struct LockStreams: PreparedSQL {
@@ -29,9 +38,7 @@ enum Prepared {
         let bindings: PostgresBindings
 
         init(_ streams: [String]) {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(streams)
-            self.bindings = bindings
+            bindings = .of(streams)
         }
     }
 
@@ -48,13 +55,7 @@ enum Prepared {
         let bindings: PostgresBindings
 
         init(recipients: [String], which: [Int32], texts: [String], createdAt: [Int64]) {
-            var bindings = PostgresBindings(capacity: 5)
-            bindings.append(recipients)
-            bindings.append(which)
-            bindings.append(texts)
-            bindings.append(createdAt)
-            bindings.append(EventType.custom.rawValue)
-            self.bindings = bindings
+            bindings = .of(recipients, which, texts, createdAt, EventType.custom.rawValue)
         }
     }
 
@@ -65,10 +66,7 @@ enum Prepared {
         let bindings: PostgresBindings
 
         init(channel: String, payloads: [String]) {
-            var bindings = PostgresBindings(capacity: 2)
-            bindings.append(channel)
-            bindings.append(payloads)
-            self.bindings = bindings
+            bindings = .of(channel, payloads)
         }
     }
 
@@ -87,10 +85,7 @@ enum Prepared {
         let bindings: PostgresBindings
 
         init(ids: [Int64], recipients: [String]) {
-            var bindings = PostgresBindings(capacity: 2)
-            bindings.append(ids)
-            bindings.append(recipients)
-            self.bindings = bindings
+            bindings = .of(ids, recipients)
         }
     }
 
@@ -105,11 +100,7 @@ enum Prepared {
         let bindings: PostgresBindings
 
         init(user: String, after cursor: Int64, limit: Int) {
-            var bindings = PostgresBindings(capacity: 3)
-            bindings.append(user)
-            bindings.append(cursor)
-            bindings.append(Int64(limit))
-            self.bindings = bindings
+            bindings = .of(user, cursor, Int64(limit))
         }
     }
 
@@ -125,9 +116,7 @@ enum Prepared {
         let bindings: PostgresBindings
 
         init(user: String) {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(user)
-            self.bindings = bindings
+            bindings = .of(user)
         }
     }
 
@@ -137,9 +126,7 @@ enum Prepared {
         let bindings: PostgresBindings
 
         init(user: String) {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(user)
-            self.bindings = bindings
+            bindings = .of(user)
         }
     }
 
@@ -154,9 +141,7 @@ enum Prepared {
         let bindings: PostgresBindings
 
         init(user: String) {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(user)
-            self.bindings = bindings
+            bindings = .of(user)
         }
     }
 }
