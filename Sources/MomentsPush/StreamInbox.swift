@@ -16,6 +16,7 @@ package final class StreamInbox: Sendable {
         var ended: Subscription.EndReason?
         var waiter: CheckedContinuation<Void, Never>?
         var subscription: Subscription?
+        var whenEnded: (@Sendable () -> Void)?
     }
 
     private let state: NIOLockedValueBox<State>
@@ -47,6 +48,19 @@ package final class StreamInbox: Sendable {
     }
 
     package var cursor: Int64 { state.withLockedValue { $0.progress.cursor } }
+
+    /// Whether the hub ended it (or it overflowed): its owner must read the store again.
+    package var hasEnded: Bool { state.withLockedValue { $0.ended != nil } }
+
+    /// Runs `body` once when the subscription ends, at once if it has; nil forgets it. For an
+    /// owner holding the inbox while nobody waits on it (a long-poll between two polls).
+    package func whenEnded(_ body: (@Sendable () -> Void)?) {
+        let now = state.withLockedValue { state in
+            state.whenEnded = state.ended == nil ? body : nil
+            return state.ended == nil ? nil : body
+        }
+        now?()
+    }
 
     package func beginCatchUp() -> Int { state.withLockedValue { $0.progress.beginCatchUp() } }
 
@@ -118,26 +132,34 @@ package final class StreamInbox: Sendable {
     }
 
     private func published(_ event: PushedEvent) {
-        let overflowed = state.withLockedValue { state in
-            guard state.ended == nil else { return false }
+        let overflowed: (@Sendable () -> Void)?? = state.withLockedValue { state in
+            guard state.ended == nil else { return nil }
             switch state.progress.published(event, canSend: false) {
             case .overflow:
                 state.ended = .overflow
                 state.progress.discardPending()
-                return true
+                defer { state.whenEnded = nil }
+                return .some(state.whenEnded)
             case .send, .queued, .skipped:
                 state.subscription?.ownerQueue(is: state.progress.queued)
-                return false
+                return nil
             }
         }
         wake()
-        if overflowed { onOverflow() }
+        if let handler = overflowed {
+            onOverflow()
+            handler?()
+        }
     }
 
     private func ended(_ reason: Subscription.EndReason) {
-        state.withLockedValue { state in
-            if state.ended == nil { state.ended = reason }
+        let handler = state.withLockedValue { state in
+            guard state.ended == nil else { return nil as (@Sendable () -> Void)? }
+            state.ended = reason
+            defer { state.whenEnded = nil }
+            return state.whenEnded
         }
         wake()
+        handler?()
     }
 }

@@ -12,6 +12,12 @@ package struct StreamStart: Equatable, Sendable {
     /// Sent with a gap: the oldest id still kept.
     package var oldest: Int64?
 
+    package init(cursor: Int64, gap: Bool = false, oldest: Int64? = nil) {
+        self.cursor = cursor
+        self.gap = gap
+        self.oldest = oldest
+    }
+
     /// `position` is the user's, read only when the stream starts from now.
     package static func decide(
         requested: Int64?, epoch: String?, position: @autoclosure () async throws -> StreamPosition,

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
 import MomentsClient
@@ -83,6 +84,13 @@ final class TestServer: Sendable {
     func metricsURL() async throws -> URL {
         let port = try await eventually("the metrics listener") { metricsPort.value.withLockedValue { $0 } }
         return URL(string: "http://127.0.0.1:\(port)/metrics")!
+    }
+
+    /// What the metrics listener answers now.
+    func metricsText() async throws -> String {
+        let request = HTTPClientRequest(url: try await metricsURL().absoluteString)
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10).stretched)
+        return String(buffer: try await response.body.collect(upTo: 1 << 20))
     }
 
     let url: URL

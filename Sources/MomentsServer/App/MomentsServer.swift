@@ -31,6 +31,8 @@ public final class MomentsServer: Sendable {
     private let revocations: Revocations
     /// The keep-alive of every WebSocket on this node.
     let pings = PingWheel()
+    /// Long-pollers' subscriptions between two polls.
+    let lingeringPolls = LingeringPolls()
     private let trustedProxies: TrustedProxies
     private let group = NIOLockedValueBox<ServiceGroup?>(nil)
     let mediaProcessor: MediaProcessor
@@ -215,8 +217,10 @@ public final class MomentsServer: Sendable {
         ).register(api: api, on: router)
         FriendRoutes(store: store, limits: limits, idempotency: idempotency).register(on: api)
         PublishRoute(store: store, key: publisherKey, limits: limits, idempotency: idempotency).register(on: router)
-        LongPollTransport(store: store, hub: hub, limits: streamLimits, admission: admission, metrics: metrics)
-            .register(on: api)
+        LongPollTransport(
+            store: store, hub: hub, limits: streamLimits, admission: admission, metrics: metrics,
+            lingering: lingeringPolls
+        ).register(on: api)
         SSETransport(stream: eventStream(.sse), heartbeat: configuration.streamHeartbeat, admission: admission)
             .register(on: api)
         IframeTransport(stream: eventStream(.iframe), heartbeat: configuration.streamHeartbeat, admission: admission)

@@ -19,6 +19,7 @@ final class ServerMetrics: Sendable {
     private let committedWrites: Counter
     private let pixels: Counter
     private let mediaSwept: Counter
+    private let pollsResumed: Counter
 
     init() {
         let registry = PrometheusCollectorRegistry()
@@ -61,6 +62,10 @@ final class ServerMetrics: Sendable {
                 "media_decoded", "pixels_total", "Pixels of uploaded pictures decoded (counted before decoding)"))
         mediaSwept = registry.makeCounter(
             descriptor: Self.name("media_swept", "total", "Pictures removed: uploads no post took, and posts' gone"))
+        pollsResumed = registry.makeCounter(
+            descriptor: Self.name(
+                "longpolls_resumed", "total",
+                "Long-polls that found their stream position in memory, kept since the client's last poll"))
     }
 
     /// `moments_NAME_UNIT`.
@@ -77,6 +82,7 @@ final class ServerMetrics: Sendable {
     func pruned(_ events: Int) { pruned.increment(by: Int64(events)) }
     func decodedPixels(_ count: Int) { pixels.increment(by: Int64(count)) }
     func sweptMedia(_ count: Int) { mediaSwept.increment(by: Int64(count)) }
+    func resumedPoll() { pollsResumed.increment() }
 
     func opened(_ transport: Transport) { open[transport]?.increment() }
     func closed(_ transport: Transport) { open[transport]?.decrement() }

@@ -18,6 +18,7 @@ struct LongPollTransport {
     let limits: StreamLimits
     let admission: Admission
     let metrics: ServerMetrics
+    let lingering: LingeringPolls
 
     func register(on api: RouterGroup<MomentsRequestContext>) {
         api.get("poll") { request, context in
@@ -25,11 +26,9 @@ struct LongPollTransport {
             let cursor = try request.integer(query: "cursor", in: 0...Int64.max)
             let epoch = try request.epoch()
             let timeout = try request.integer(query: "timeout", in: 0...Int64.max) ?? Self.defaultTimeoutSeconds
-            // A parked poll holds a connection like a socket does (not rate-limited: a busy
-            // long-poller asks again after every answer).
-            if timeout > 0 { try admission.admit(user: user, address: context.clientAddress, counted: false) }
             let answer = try await poll(
-                user: user, cursor: cursor, epoch: epoch, timeout: .seconds(min(timeout, Self.maxTimeoutSeconds)))
+                user: user, cursor: cursor, epoch: epoch, timeout: .seconds(min(timeout, Self.maxTimeoutSeconds)),
+                address: context.clientAddress)
             var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
             // Draining: come back (to another node) after this many seconds.
             if let retryMs = answer.retryMs { headers[.retryAfter] = String((retryMs + 999) / 1000) }
@@ -54,46 +53,97 @@ struct LongPollTransport {
         var retryMs: Int?
     }
 
-    func poll(user: String, cursor requested: Int64?, epoch: String?, timeout: Duration) async throws -> Answer {
+    func poll(user: String, cursor requested: Int64?, epoch: String?, timeout: Duration, address: String) async throws
+        -> Answer
+    {
+        // The client's next poll finds its subscription (and what came meanwhile) in memory.
+        if timeout > .zero, let requested,
+            let (inbox, epoch) = lingering.take(user: user, cursor: requested, epoch: epoch)
+        {
+            metrics.resumedPoll()
+            return try await wait(
+                on: inbox, user: user, start: StreamStart(cursor: requested), epoch: epoch, timeout: timeout)
+        }
+        // A parked poll holds a connection like a socket does (not rate-limited: a busy
+        // long-poller asks again after every answer).
+        if timeout > .zero { try admission.admit(user: user, address: address, counted: false) }
         let history = try await store.history(user: user)
         let start = try await StreamStart.decide(
             requested: requested, epoch: epoch, position: try await store.streamPosition(user: user), history: history)
-        let cursor = start.cursor
-        func answer(_ events: [PushedEvent], cursor: Int64, unread: Int) -> Answer {
-            Answer(events: events, cursor: cursor, unread: unread, start: start, epoch: history.epoch)
-        }
         // Subscribed before the backlog is read, as every stream is; a plain poll needs no inbox.
-        let inbox = timeout > .zero ? StreamInbox(hub: hub, user: user, cursor: cursor, limits: limits) : nil
-        if inbox != nil { metrics.opened(.longpoll) }
-        defer {
-            if let inbox {
-                inbox.close()
-                metrics.closed(.longpoll)
-            }
+        guard timeout > .zero else {
+            let backlog = try await store.events(user: user, after: start.cursor, limit: Self.batchLimit)
+            return try await answer(backlog: backlog, user: user, start: start, epoch: history.epoch)
         }
-        let generation = inbox?.beginCatchUp() ?? 0
-        let backlog = try await store.events(user: user, after: cursor, limit: Self.batchLimit)
-        if let last = backlog.last {
-            for event in backlog { metrics.pushed(event, on: .longpoll, live: false) }
-            return answer(backlog.map(PushedEvent.init), cursor: last.id, unread: last.unread)
+        let inbox = StreamInbox(hub: hub, user: user, cursor: start.cursor, limits: limits)
+        let generation = inbox.beginCatchUp()
+        let backlog: [StoredEvent]
+        do {
+            backlog = try await store.events(user: user, after: start.cursor, limit: Self.batchLimit)
+        } catch {
+            inbox.close()
+            throw error
         }
-        if let inbox {
+        guard !backlog.isEmpty else {
             inbox.caughtUp(generation: generation)
-            switch await inbox.next(within: timeout) {
-            case .event(let first):
-                let events = [first] + inbox.drain()
-                for pushed in events { metrics.pushed(pushed.event, on: .longpoll, live: true) }
-                return answer(events, cursor: inbox.cursor, unread: events.last?.event.unread ?? 0)
-            case .ended(.revoked):
-                throw APIError.unauthorized("token revoked")
-            case .ended(.draining(let retryMs)):
-                var drained = answer([], cursor: cursor, unread: try await store.streamPosition(user: user).unread)
-                drained.retryMs = retryMs
-                return drained
-            case .ended, .quiet:
-                break
-            }
+            return try await wait(on: inbox, user: user, start: start, epoch: history.epoch, timeout: timeout)
         }
-        return answer([], cursor: cursor, unread: try await store.streamPosition(user: user).unread)
+        // A short page is the whole backlog: the inbox, past it, lingers for the next poll.
+        let answer = try await answer(backlog: backlog, user: user, start: start, epoch: history.epoch)
+        if backlog.count < Self.batchLimit {
+            _ = inbox.replayed(answer.events, generation: generation)
+            inbox.caughtUp(generation: generation)
+            lingering.keep(inbox, user: user, epoch: history.epoch)
+        } else {
+            inbox.close()
+        }
+        return answer
+    }
+
+    /// Events read from the store, or, with none, the stream's position as it stands.
+    private func answer(backlog: [StoredEvent], user: String, start: StreamStart, epoch: String) async throws
+        -> Answer
+    {
+        guard let last = backlog.last else {
+            return Answer(
+                events: [], cursor: start.cursor, unread: try await store.streamPosition(user: user).unread,
+                start: start, epoch: epoch)
+        }
+        for event in backlog { metrics.pushed(event, on: .longpoll, live: false) }
+        return Answer(
+            events: backlog.map(PushedEvent.init), cursor: last.id, unread: last.unread, start: start, epoch: epoch)
+    }
+
+    /// Parks the poll on its live inbox until news or the timeout; a live inbox lingers after.
+    private func wait(on inbox: StreamInbox, user: String, start: StreamStart, epoch: String, timeout: Duration)
+        async throws -> Answer
+    {
+        metrics.opened(.longpoll)
+        defer { metrics.closed(.longpoll) }
+        var lingers = false
+        defer { lingers ? lingering.keep(inbox, user: user, epoch: epoch) : inbox.close() }
+        func answer(_ events: [PushedEvent], unread: Int) -> Answer {
+            Answer(events: events, cursor: inbox.cursor, unread: unread, start: start, epoch: epoch)
+        }
+        switch await inbox.next(within: timeout) {
+        case .event(let first):
+            let events = [first] + inbox.drain()
+            for pushed in events { metrics.pushed(pushed.event, on: .longpoll, live: true) }
+            lingers = true
+            return answer(events, unread: events.last?.event.unread ?? 0)
+        case .ended(.revoked):
+            throw APIError.unauthorized("token revoked")
+        case .ended(.draining(let retryMs)):
+            var drained = answer([], unread: try await store.streamPosition(user: user).unread)
+            drained.retryMs = retryMs
+            return drained
+        case .quiet:
+            // The unread count may have moved without an event (read on another device).
+            let unread = try await store.streamPosition(user: user).unread
+            lingers = true
+            return answer([], unread: unread)
+        case .ended:
+            return answer([], unread: try await store.streamPosition(user: user).unread)
+        }
     }
 }

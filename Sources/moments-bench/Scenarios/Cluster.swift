@@ -19,6 +19,8 @@ struct Cluster: AsyncParsableCommand {
     @Option(help: "Likes per second.") var likeRate = 500.0
     @Option(help: "Unicast rate during the storm.") var stormRate = 500.0
     @Option(help: "Seconds to let the nodes settle before measuring their memory.") var settle = 2.0
+    @Option(help: "Seconds of quiet after connecting: the idle CPU taken out of each phase's per-message CPU.")
+    var idleSeconds = 5.0
 
     func validate() throws {
         guard options.target == .moments, options.url.isCluster else {
@@ -44,6 +46,8 @@ struct Cluster: AsyncParsableCommand {
             if let postmaster = options.postgresPid {
                 connect.add("postgres_connections", PostgresBackends.count(postmaster: postmaster))
             }
+            let idle = try await IdleCPU.measure(session, seconds: idleSeconds)
+            idle.add(into: &connect)
             var unicast = report("unicast")
             try await Unicast.measure(session, rate: rate, seconds: seconds, into: &unicast)
             var unicastMax = report("unicast-max")
@@ -52,7 +56,9 @@ struct Cluster: AsyncParsableCommand {
             try await Likes.measure(session, .like, rate: likeRate, seconds: seconds, distance: 1, into: &likes)
             var storm = report("storm")
             try await Storm.measure(session, rate: stormRate, into: &storm)
-            return [connect, unicast, unicastMax, likes, storm]
+            var phases = [unicast, unicastMax, likes, storm]
+            for index in phases.indices { idle.subtract(from: &phases[index]) }
+            return [connect] + phases
         }
     }
 }
