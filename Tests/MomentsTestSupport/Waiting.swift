@@ -8,7 +8,7 @@ struct TestFailure: Error, CustomStringConvertible {
 
 /// How long any test waits for anything: generous, so that only a hang fails (CI runs the
 /// suite on two loaded cores), never a machine that is merely slow.
-let hangGuard: Duration = .seconds(30).stretched
+let hangGuard: Duration = .seconds(60).stretched
 
 /// Polls `probe` until it answers; checks once more after the deadline, so a process-wide stall
 /// cannot fail a condition that did come true.

@@ -46,7 +46,9 @@ final class WebSocketSubscriber: Sendable {
         state = NIOLockedValueBox(State(node: home))
     }
 
-    func connect() async throws {
+    /// `giveUpAfter`: an attempt whose upgrade or hello has not come by then is closed (and
+    /// fails), so a retry can go elsewhere instead of waiting on one connection for good.
+    func connect(giveUpAfter limit: TimeAmount? = nil) async throws {
         let (cursor, node) = state.withLockedValue { ($0.lastId, $0.node) }
         let endpoint = nodes.endpoints[node]
         let path = target.webSocketPath(for: user, cursor: cursor)
@@ -92,6 +94,8 @@ final class WebSocketSubscriber: Sendable {
             hello.fail(BenchError("closed before the hello"))
             lost(channel, node: node)
         }
+        let watchdog = limit.map { limit in channel.eventLoop.scheduleTask(in: limit) { channel.close(promise: nil) } }
+        defer { watchdog?.cancel() }
         do {
             try await upgraded.futureResult.get()
             // Moments places the stream (after the cursor, or after the newest event) when it
@@ -141,7 +145,9 @@ final class WebSocketSubscriber: Sendable {
         }
         try? await Task.sleep(for: .milliseconds(hint ?? Int.random(in: 0..<500)))
         do {
-            try await reconnect(attempts: 100) { state.withLockedValue { $0.node = others.randomElement()! } }
+            try await reconnect(attempts: 100, giveUpAfter: .seconds(20)) {
+                state.withLockedValue { $0.node = others.randomElement()! }
+            }
             tally.failedOver(user.id, home: home, at: Monotonic.now())
         } catch {
             tally.failed("failover of \(user.id) gave up: \(error)")
@@ -151,11 +157,11 @@ final class WebSocketSubscriber: Sendable {
     /// Connects again from the last event id as a client would: a failed attempt (a node
     /// too busy to answer in time) is tried again after a random pause, up to `attempts`
     /// times; `before` runs before each (to pick a node).
-    func reconnect(attempts: Int = 10, before: () -> Void = {}) async throws {
+    func reconnect(attempts: Int = 10, giveUpAfter limit: TimeAmount? = nil, before: () -> Void = {}) async throws {
         for attempt in 1...attempts {
             before()
             do {
-                return try await connect()
+                return try await connect(giveUpAfter: limit)
             } catch {
                 if attempt == attempts { throw error }
                 try? await Task.sleep(for: .milliseconds(Int.random(in: 100..<1000)))
