@@ -21,12 +21,12 @@ struct PostgresPoolTests {
         let runner = Task { await client.run() }
         let pool = PostgresPool(client: client, wait: .milliseconds(200))
         // Bounded generously: without the bound the call would wait as long as the start-up does.
-        try await within(.seconds(20)) {
+        try await within(hangGuard) {
             await #expect(throws: StoreError.self) {
                 try await pool.withConnection { _ in 1 }
             }
         }
         runner.cancel()
-        try await within(.seconds(20)) { await runner.value }
+        try await within(hangGuard) { await runner.value }
     }
 }
